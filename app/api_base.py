@@ -1,0 +1,37 @@
+"""flask-smorest glue: the Api object, bearer auth for /api, pagination helpers."""
+from __future__ import annotations
+
+import flask_smorest
+import marshmallow as ma
+import sqlalchemy as sa
+
+from app.errors import handle_http_exception
+
+
+class Api(flask_smorest.Api):
+    """Api whose HTTP errors use the contract's body on /api and HTML pages elsewhere."""
+
+    def handle_http_exception(self, error):
+        return handle_http_exception(error)
+
+
+class PageArgs(ma.Schema):
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100000))
+    page_size = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=100))
+
+
+def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """{"items": [...], "total": n} for a list endpoint."""
+    return type(
+        name,
+        (ma.Schema,),
+        {"items": ma.fields.List(ma.fields.Nested(item_schema), required=True),
+         "total": ma.fields.Integer(required=True)},
+    )
+
+
+def paginate(session, stmt, page: int, page_size: int) -> dict:
+    """Runs a counted, windowed select: two queries whatever the table size."""
+    total = session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    items = session.scalars(stmt.limit(page_size).offset((page - 1) * page_size)).all()
+    return {"items": items, "total": total or 0}

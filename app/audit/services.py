@@ -1,0 +1,39 @@
+"""Recording staff and admin actions. Append-only."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app.audit.models import AuditEntry
+from app.database import utcnow
+from app.extensions import db
+
+
+def record(actor, action: str, target=None, detail: dict | None = None,
+           now: datetime | None = None) -> AuditEntry:
+    """Adds one audit entry in the caller's transaction; `target` is a model instance or None."""
+    entry = AuditEntry(
+        actor_id=getattr(actor, "id", None),
+        action=action,
+        target_type=target.__tablename__ if target is not None else "",
+        target_id=getattr(target, "id", None),
+        detail=detail or {},
+        created_at=now or utcnow(),
+    )
+    db.session.add(entry)
+    return entry
+
+
+def entries_for(target_type: str, target_id: int) -> list[AuditEntry]:
+    return list(db.session.scalars(
+        sa.select(AuditEntry)
+        .where(AuditEntry.target_type == target_type, AuditEntry.target_id == target_id)
+        .order_by(AuditEntry.id)
+    ))
+
+
+def recent(limit: int = 100, offset: int = 0) -> list[AuditEntry]:
+    return list(db.session.scalars(
+        sa.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
+    ))

@@ -1,0 +1,157 @@
+"""Who may do what, in one place: role decorators, scope predicates and the scope filter
+that every list query goes through."""
+from __future__ import annotations
+
+from functools import wraps
+
+import sqlalchemy as sa
+from flask import redirect, request, url_for
+from flask_login import current_user
+
+from app.auth.models import Role, User
+from app.errors import Forbidden, NotFound, Unauthorized, is_api_request
+from app.extensions import db
+from app.places.models import Place, PlaceKind
+
+STAFF_LIKE = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
+
+
+# ---- decorators -------------------------------------------------------------------------
+
+def roles_required(*roles: str):
+    """Signed in (401 / login page) and holding one of `roles` (403). No roles: any user."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                if is_api_request():
+                    raise Unauthorized("需要登录 / authentication required")
+                return redirect(url_for("auth.login", next=request.full_path))
+            if roles and current_user.role not in roles:
+                raise Forbidden("无权操作 / not allowed for your role")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+login_required = roles_required()
+
+
+# ---- scope predicates -------------------------------------------------------------------
+
+def user_place(user: User) -> Place | None:
+    return db.session.get(Place, user.place_id) if user.place_id else None
+
+
+def can_manage_place(user: User, place: Place | None) -> bool:
+    """Admins everywhere; street admins and staff inside the subtree of their own place."""
+    if place is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    if user.role not in (Role.STAFF, Role.STREET_ADMIN):
+        return False
+    own = user_place(user)
+    return own is not None and place.path.startswith(own.path)
+
+
+def require_manage_place(user: User, place: Place | None) -> Place:
+    if place is None:
+        raise NotFound("place not found")
+    if not can_manage_place(user, place):
+        raise Forbidden("不在您的管辖范围 / outside your scope")
+    return place
+
+
+def require_manage_community(user: User, community_id: int | None) -> Place:
+    place = db.session.get(Place, community_id) if community_id else None
+    if place is None or place.kind != PlaceKind.COMMUNITY:
+        raise NotFound("community not found")
+    return require_manage_place(user, place)
+
+
+def place_scope(user: User, place_id_column):
+    """A WHERE clause limiting rows whose `place_id_column` is a place inside the user's scope.
+    Admins see everything; everyone else with no place sees nothing."""
+    if user.role == Role.ADMIN:
+        return sa.true()
+    own = user_place(user)
+    if own is None:
+        return sa.false()
+    inside = sa.select(Place.id).where(Place.path.like(own.path + "%"))
+    return place_id_column.in_(inside)
+
+
+def member_community_ids(member_id: int) -> list[int]:
+    """Communities that have (or had a pending) registration of the member."""
+    from app.registrations.models import Registration, RegistrationStatus
+
+    return list(db.session.scalars(
+        sa.select(Registration.community_id).where(
+            Registration.member_id == member_id,
+            Registration.status.in_([RegistrationStatus.PENDING, RegistrationStatus.APPROVED]),
+        )
+    ))
+
+
+def can_view_member(viewer: User, member: User) -> bool:
+    """The member himself, his community's staff (and those above), his unit's admin."""
+    if not getattr(viewer, "is_authenticated", False):
+        return False
+    if viewer.id == member.id or viewer.role == Role.ADMIN:
+        return True
+    if viewer.role == Role.UNIT_ADMIN:
+        return member.unit_id is not None and member.unit_id == viewer.unit_id
+    if viewer.role in (Role.STAFF, Role.STREET_ADMIN):
+        for community_id in member_community_ids(member.id):
+            if can_manage_place(viewer, db.session.get(Place, community_id)):
+                return True
+    return False
+
+
+def can_manage_member(viewer: User, member: User) -> bool:
+    """Staff actions on a member (adjust points, rate): staff over his active community."""
+    if viewer.role not in STAFF_LIKE:
+        return False
+    return can_view_member(viewer, member) and viewer.role != Role.UNIT_ADMIN
+
+
+def require_view_member(viewer: User, member_id: int) -> User:
+    """404 both for an unknown id and for one the viewer may not know exists."""
+    member = db.session.get(User, member_id)
+    if member is None or member.role != Role.MEMBER:
+        raise NotFound("member not found")
+    if not can_view_member(viewer, member):
+        raise NotFound("member not found")
+    return member
+
+
+# ---- phone masking ----------------------------------------------------------------------
+
+def mask_phone(phone: str | None) -> str | None:
+    if not phone:
+        return phone
+    if len(phone) < 7:
+        return "*" * len(phone)
+    return phone[:3] + "****" + phone[-4:]
+
+
+def can_see_phone(viewer, user: User) -> bool:
+    if not getattr(viewer, "is_authenticated", False):
+        return False
+    if viewer.id == user.id or viewer.role == Role.ADMIN:
+        return True
+    if viewer.role == Role.STAFF:
+        if user.role == Role.MEMBER:
+            return can_view_member(viewer, user)
+        return user.place_id is not None and can_manage_place(viewer, db.session.get(Place, user.place_id))
+    return False
+
+
+def visible_phone(user: User, viewer=None) -> str | None:
+    """The phone as `viewer` (default: the current user) may see it."""
+    viewer = viewer if viewer is not None else current_user
+    return user.phone if can_see_phone(viewer, user) else mask_phone(user.phone)

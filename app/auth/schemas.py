@@ -1,0 +1,65 @@
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from app.auth.models import Role
+from app.auth.permissions import visible_phone
+from app.auth.services import user_scope
+
+USERNAME = validate.Regexp(r"^[A-Za-z0-9_.@-]{3,64}$", error="3-64 letters, digits or _.@-")
+PASSWORD = validate.Length(min=8, max=128)
+NAME = validate.Length(min=1, max=64)
+
+
+class TokenIn(ma.Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=128))
+
+
+class UserOut(ma.Schema):
+    id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    name = fields.String(required=True)
+    phone = fields.Function(lambda u: visible_phone(u), allow_none=True)
+    role = fields.String(required=True)
+    roles = fields.Function(lambda u: [u.role])
+    place_id = fields.Integer(allow_none=True)
+    unit_id = fields.Integer(allow_none=True)
+
+
+class TokenOut(ma.Schema):
+    token = fields.String(required=True)
+    expires_at = fields.DateTime(required=True)
+    user = fields.Nested(UserOut, required=True)
+
+
+class ScopeOut(ma.Schema):
+    place_id = fields.Integer(allow_none=True)
+    place_kind = fields.String(allow_none=True)
+    place_name = fields.String(allow_none=True)
+    unit_id = fields.Integer(allow_none=True)
+    unit_name = fields.String(allow_none=True)
+    community_id = fields.Integer(allow_none=True)
+
+
+class MeOut(UserOut):
+    scope = fields.Function(lambda u: ScopeOut().dump(user_scope(u)), required=True)
+
+
+class UserCreateIn(ma.Schema):
+    username = fields.String(required=True, validate=USERNAME)
+    password = fields.String(required=True, validate=PASSWORD)
+    name = fields.String(required=True, validate=NAME)
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
+    email = fields.Email(load_default=None, allow_none=True)
+    role = fields.String(required=True, validate=validate.OneOf(
+        [Role.STAFF, Role.UNIT_ADMIN, Role.STREET_ADMIN, Role.RESIDENT, Role.ADMIN]))
+    place_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    unit_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+
+
+class SignupIn(ma.Schema):
+    username = fields.String(required=True, validate=USERNAME)
+    password = fields.String(required=True, validate=PASSWORD)
+    name = fields.String(required=True, validate=NAME)
+    phone = fields.String(required=True, validate=validate.Length(min=11, max=20))
+    unit_id = fields.Integer(required=True, validate=validate.Range(min=1))

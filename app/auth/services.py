@@ -1,0 +1,169 @@
+"""Accounts and tokens. Services flush; the caller commits."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.audit.services import record
+from app.auth.models import ApiToken, Role, User
+from app.database import utcnow
+from app.errors import Conflict, Invalid, NotFound
+from app.extensions import db
+from app.places.models import Place, PlaceKind, Unit
+
+PHONE_DIGITS = 11
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def normalize_phone(phone: str | None) -> str | None:
+    if phone is None or phone == "":
+        return None
+    digits = phone.strip().replace(" ", "").replace("-", "")
+    if not digits.isdigit() or len(digits) != PHONE_DIGITS or not digits.startswith("1"):
+        raise Invalid("phone", "手机号应为11位数字 / phone must be 11 digits")
+    return digits
+
+
+def authenticate(username: str, password: str) -> User | None:
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None or not user.is_active or not user.check_password(password):
+        return None
+    return user
+
+
+def issue_token(user: User, now: datetime | None = None) -> tuple[str, ApiToken]:
+    now = now or utcnow()
+    raw = secrets.token_urlsafe(32)
+    ttl = timedelta(hours=current_app.config["API_TOKEN_TTL_HOURS"])
+    token = ApiToken(user_id=user.id, token_hash=_hash(raw), created_at=now, expires_at=now + ttl)
+    db.session.add(token)
+    db.session.flush()
+    return raw, token
+
+
+def user_for_token(raw: str, now: datetime | None = None) -> User | None:
+    now = now or utcnow()
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _hash(raw)))
+    if token is None or token.revoked_at is not None or token.expires_at <= now:
+        return None
+    if not token.user.is_active:
+        return None
+    return token.user
+
+
+def revoke_token(raw: str, now: datetime | None = None) -> None:
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _hash(raw)))
+    if token is not None and token.revoked_at is None:
+        token.revoked_at = now or utcnow()
+        db.session.flush()
+
+
+def _check_username(username: str) -> None:
+    if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
+        raise Conflict("用户名已存在 / username taken", {"username": ["username taken"]})
+
+
+def _place_of_kind(place_id: int | None, kinds: tuple[str, ...], field: str = "place_id") -> Place:
+    place = db.session.get(Place, place_id) if place_id else None
+    if place is None:
+        raise Invalid(field, "place not found")
+    if place.kind not in kinds:
+        raise Invalid(field, f"place must be one of: {', '.join(kinds)}")
+    return place
+
+
+def _unit(unit_id: int | None, field: str = "unit_id") -> Unit:
+    unit = db.session.get(Unit, unit_id) if unit_id else None
+    if unit is None:
+        raise Invalid(field, "unit not found")
+    return unit
+
+
+def create_user(
+    *,
+    username: str,
+    password: str,
+    name: str,
+    role: str,
+    phone: str | None = None,
+    email: str | None = None,
+    place_id: int | None = None,
+    unit_id: int | None = None,
+    created_by: User | None = None,
+) -> User:
+    """Creates an account, checking that its scope suits its role."""
+    if role not in set(Role):
+        raise Invalid("role", "unknown role")
+    phone = normalize_phone(phone)
+    if role in (Role.STAFF, Role.RESIDENT):
+        _place_of_kind(place_id, (PlaceKind.COMMUNITY, PlaceKind.GRID))
+    elif role == Role.STREET_ADMIN:
+        _place_of_kind(place_id, (PlaceKind.STREET, PlaceKind.DISTRICT))
+    elif role == Role.UNIT_ADMIN:
+        _unit(unit_id)
+        place_id = None
+    elif role == Role.MEMBER:
+        _unit(unit_id)
+        place_id = None
+    else:  # system admin: unscoped
+        place_id = unit_id = None
+    if role == Role.RESIDENT:
+        unit_id = None
+    _check_username(username)
+    user = User(
+        username=username, name=name, role=role, phone=phone, email=email,
+        place_id=place_id, unit_id=unit_id,
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    if created_by is not None:
+        record(created_by, "user.create", user, {"role": role, "username": username})
+    return user
+
+
+def signup_member(*, username: str, password: str, name: str, phone: str, unit_id: int) -> User:
+    """Public member sign-up; the member then registers with a community."""
+    return create_user(
+        username=username, password=password, name=name, phone=phone,
+        role=Role.MEMBER, unit_id=unit_id,
+    )
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("user not found")
+    return user
+
+
+def create_admin(username: str, password: str) -> User:
+    return create_user(username=username, password=password, name=username, role=Role.ADMIN)
+
+
+def user_scope(user: User) -> dict:
+    """Where the user belongs: his place or unit, and a member's active community."""
+    from app.registrations.services import active_registration
+
+    place = user.place
+    reg = active_registration(user.id) if user.role == Role.MEMBER else None
+    community_id = None
+    if reg is not None:
+        community_id = reg.community_id
+    elif place is not None and place.kind == PlaceKind.COMMUNITY:
+        community_id = place.id
+    return {
+        "place_id": place.id if place else None,
+        "place_kind": place.kind if place else None,
+        "place_name": place.name if place else None,
+        "unit_id": user.unit_id,
+        "unit_name": user.unit.name if user.unit else None,
+        "community_id": community_id,
+    }

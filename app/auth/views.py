@@ -1,0 +1,66 @@
+"""Sign-in, sign-out and member sign-up pages."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_user, logout_user
+
+from app.auth import services
+from app.auth.forms import LoginForm, SignupForm
+from app.errors import DomainError
+from app.extensions import db, limiter
+from app.places.services import list_units
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("main.home")
+
+
+def _login_key() -> str:
+    return f"{request.remote_addr}:{request.form.get('username', '')}"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_FAILURE_LIMIT"], key_func=_login_key,
+               methods=["POST"], deduct_when=lambda r: r.status_code == 401)
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.username.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        flash("用户名或密码错误", "error")
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    form = SignupForm()
+    form.unit_id.choices = [(u.id, u.name) for u in list_units()]
+    if form.validate_on_submit():
+        try:
+            user = services.signup_member(
+                username=form.username.data, password=form.password.data, name=form.name.data,
+                phone=form.phone.data, unit_id=form.unit_id.data,
+            )
+        except DomainError as err:
+            db.session.rollback()
+            for field, messages in err.errors.items():
+                if hasattr(form, field):
+                    getattr(form, field).errors = list(messages)
+            flash(err.message, "error")
+            return render_template("auth/signup.html", form=form), err.status_code
+        db.session.commit()
+        login_user(user)
+        flash("注册成功，请向居住地社区报到", "success")
+        return redirect(url_for("registrations.register_page"))
+    return render_template("auth/signup.html", form=form)

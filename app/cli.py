@@ -1,0 +1,58 @@
+"""Command line: `flask admin`, `flask demo`, and each domain's own group (app/<domain>/cli.py
+exposing `commands`, a list of click commands or groups)."""
+from __future__ import annotations
+
+import importlib
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.extensions import db
+
+admin_cli = AppGroup("admin", help="System administrators.")
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+@admin_cli.command("create")
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+def create_admin(username: str, password: str) -> None:
+    """Create a system administrator."""
+    from app.auth.services import create_admin as _create
+    from app.errors import DomainError
+
+    try:
+        user = _create(username, password)
+    except DomainError as err:
+        raise click.ClickException(err.message) from None
+    db.session.commit()
+    click.echo(f"created admin {user.username} (id {user.id})")
+
+
+@demo_cli.command("seed")
+@click.option("--members", default=300, show_default=True)
+def seed(members: int) -> None:
+    """Build the demo district (idempotent) and print the demo accounts."""
+    from app.demo import seed_demo
+
+    accounts = seed_demo(members=members)
+    db.session.commit()
+    for line in accounts:
+        click.echo(line)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(admin_cli)
+    app.cli.add_command(demo_cli)
+    from app import DOMAINS
+
+    for domain in DOMAINS:
+        try:
+            module = importlib.import_module(f"app.{domain}.cli")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"app.{domain}.cli":
+                continue
+            raise
+        for command in module.commands:
+            app.cli.add_command(command)

@@ -1,0 +1,42 @@
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from app.places.models import PlaceKind, UnitKind
+
+
+class PlaceIn(ma.Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(list(PlaceKind)))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    parent_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+
+
+class PlaceOut(ma.Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    name = fields.String(required=True)
+    parent_id = fields.Integer(allow_none=True)
+
+
+class UnitIn(ma.Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    kind = fields.String(required=True, validate=validate.OneOf(list(UnitKind)))
+
+
+class UnitOut(ma.Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+
+
+class UnitRegistrationIn(ma.Schema):
+    community_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    resources = fields.List(fields.String(validate=validate.Length(max=200)),
+                            load_default=list, validate=validate.Length(max=50))
+
+
+class UnitRegistrationOut(ma.Schema):
+    id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)
+    community_id = fields.Integer(required=True)
+    resources = fields.List(fields.String())
+    created_at = fields.DateTime()

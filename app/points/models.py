@@ -1,0 +1,82 @@
+"""Scoring rules, the append-only points ledger, cached yearly totals, checklist evidence."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.database import UTCDateTime, utcnow
+from app.extensions import db
+
+
+class ScoringRule(db.Model):
+    """How many points an action earns: `points` per action, or per hour when `per_hour`."""
+
+    __tablename__ = "scoring_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(100))
+    points: Mapped[int] = mapped_column(default=0)
+    per_hour: Mapped[bool] = mapped_column(default=False)
+    cap_period: Mapped[str | None] = mapped_column(sa.String(10))  # day | month | year
+    cap_points: Mapped[int | None] = mapped_column()
+    is_active: Mapped[bool] = mapped_column(default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+
+class LedgerEntry(db.Model):
+    """One immutable movement of points. Corrections are new entries, never edits.
+    `idempotency_key` is unique, so a retried or concurrent award pays once."""
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (
+        sa.Index("ix_ledger_entry_member_year", "member_id", "year", "id"),
+        sa.Index("ix_ledger_entry_source", "source_type", "source_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    year: Mapped[int] = mapped_column()
+    points: Mapped[int] = mapped_column()
+    rule_key: Mapped[str] = mapped_column(sa.String(40))
+    reason: Mapped[str] = mapped_column(sa.String(300), default="")
+    source_type: Mapped[str] = mapped_column(sa.String(40))
+    source_id: Mapped[int | None] = mapped_column()
+    idempotency_key: Mapped[str] = mapped_column(sa.String(160), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+
+class PointsTotal(db.Model):
+    """Cached SUM(ledger) per member and year, bumped in the same transaction as each entry."""
+
+    __tablename__ = "points_total"
+    __table_args__ = (sa.Index("ix_points_total_year_total", "year", "total"),)
+
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    total: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ChecklistEvidence(db.Model):
+    """A fact that ticks a "五个一" item: written by the domain that owns the fact
+    (attendance, verified service record, adopted suggestion, closed order, household help)."""
+
+    __tablename__ = "checklist_evidence"
+    __table_args__ = (
+        sa.UniqueConstraint("member_id", "item_key", "source_type", "source_id"),
+        sa.Index("ix_checklist_evidence_member_year", "member_id", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    year: Mapped[int] = mapped_column()
+    item_key: Mapped[str] = mapped_column(sa.String(40))
+    source_type: Mapped[str] = mapped_column(sa.String(40))
+    source_id: Mapped[int] = mapped_column()
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

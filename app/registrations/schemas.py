@@ -1,0 +1,51 @@
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from app.api_base import PageArgs, page_schema
+from app.registrations.models import RegistrationStatus
+
+
+class RegistrationIn(ma.Schema):
+    community_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    grid_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    address = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    skills = fields.List(fields.String(validate=validate.Length(max=40)), load_default=list,
+                         validate=validate.Length(max=20))
+    availability = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class TransferIn(ma.Schema):
+    community_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    grid_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    address = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class RejectIn(ma.Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class RegistrationQuery(PageArgs):
+    status = fields.String(validate=validate.OneOf(list(RegistrationStatus)))
+    community_id = fields.Integer(validate=validate.Range(min=1))
+
+
+class RegistrationOut(ma.Schema):
+    id = fields.Integer(required=True)
+    member_id = fields.Integer(required=True)
+    member_name = fields.Function(lambda r: r.member.name)
+    community_id = fields.Integer(required=True)
+    community_name = fields.Function(lambda r: r.community.name)
+    grid_id = fields.Integer(allow_none=True)
+    address = fields.String()
+    skills = fields.List(fields.String())
+    availability = fields.String()
+    status = fields.String(required=True)
+    reason = fields.String(allow_none=True)
+    previous_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+    approved_at = fields.DateTime(allow_none=True)
+    ended_at = fields.DateTime(allow_none=True)
+
+
+RegistrationPage = page_schema(RegistrationOut, "RegistrationPage")

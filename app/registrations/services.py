@@ -1,0 +1,212 @@
+"""双报到 registration: register, approve, reject, transfer. Services flush; callers commit."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app.audit.services import record
+from app.auth.models import Role, User
+from app.auth.permissions import place_scope, require_manage_community
+from app.database import utcnow
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.extensions import db
+from app.places.models import Place, PlaceKind
+from app.registrations.models import OPEN_STATUSES, Registration, RegistrationStatus
+
+MAX_SKILLS = 20
+
+
+def _community_and_grid(community_id: int, grid_id: int | None) -> tuple[Place, Place | None]:
+    community = db.session.get(Place, community_id)
+    if community is None or community.kind != PlaceKind.COMMUNITY:
+        raise Invalid("community_id", "community not found")
+    grid = None
+    if grid_id is not None:
+        grid = db.session.get(Place, grid_id)
+        if grid is None or grid.kind != PlaceKind.GRID or grid.parent_id != community.id:
+            raise Invalid("grid_id", "grid not found in that community")
+    return community, grid
+
+
+def _clean_skills(skills: list[str]) -> list[str]:
+    cleaned = [s.strip() for s in skills if s and s.strip()]
+    if len(cleaned) > MAX_SKILLS:
+        raise Invalid("skills", f"at most {MAX_SKILLS} skills")
+    return cleaned
+
+
+def open_registration(member_id: int) -> Registration | None:
+    return db.session.scalar(
+        sa.select(Registration).where(
+            Registration.member_id == member_id, Registration.status.in_(OPEN_STATUSES)
+        )
+    )
+
+
+def active_registration(member_id: int) -> Registration | None:
+    return db.session.scalar(
+        sa.select(Registration).where(
+            Registration.member_id == member_id,
+            Registration.status == RegistrationStatus.APPROVED,
+        )
+    )
+
+
+def _insert(reg: Registration) -> Registration:
+    """Adds a registration; the partial unique index turns a racing duplicate into 409."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(reg)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict("已有待审核或有效的报到 / a pending or active registration exists") from None
+    return reg
+
+
+def register(
+    member: User, *, community_id: int, grid_id: int | None = None, address: str,
+    skills: list[str] | None = None, availability: str = "", now: datetime | None = None,
+) -> Registration:
+    """Starts a pending registration; a member has at most one pending or approved."""
+    if member.role != Role.MEMBER:
+        raise Forbidden("只有在职党员可以报到 / only members register")
+    _community_and_grid(community_id, grid_id)
+    if not address or not address.strip():
+        raise Invalid("address", "address is required")
+    if open_registration(member.id) is not None:
+        raise Conflict("已有待审核或有效的报到 / a pending or active registration exists")
+    reg = Registration(
+        member_id=member.id, community_id=community_id, grid_id=grid_id,
+        address=address.strip(), skills=_clean_skills(skills or []),
+        availability=(availability or "").strip(), status=RegistrationStatus.PENDING,
+        created_at=now or utcnow(),
+    )
+    return _insert(reg)
+
+
+def get_registration(reg_id: int) -> Registration:
+    reg = db.session.get(Registration, reg_id)
+    if reg is None:
+        raise NotFound("registration not found")
+    return reg
+
+
+def _decidable(staff: User, reg_id: int) -> Registration:
+    reg = get_registration(reg_id)
+    try:
+        require_manage_community(staff, reg.community_id)
+    except Forbidden:
+        raise NotFound("registration not found") from None
+    if reg.status != RegistrationStatus.PENDING:
+        raise Conflict(f"registration is {reg.status}, not pending")
+    return reg
+
+
+def _set_status(reg: Registration, expected: str, values: dict) -> None:
+    """Conditional update: a concurrent decision makes the second one a 409."""
+    result = db.session.execute(
+        sa.update(Registration)
+        .where(Registration.id == reg.id, Registration.status == expected)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict("registration changed meanwhile")
+    db.session.refresh(reg)
+
+
+def approve(staff: User, reg_id: int, now: datetime | None = None) -> Registration:
+    now = now or utcnow()
+    reg = _decidable(staff, reg_id)
+    _set_status(reg, RegistrationStatus.PENDING, {
+        "status": RegistrationStatus.APPROVED, "decided_at": now, "decided_by_id": staff.id,
+        "approved_at": now,
+    })
+    record(staff, "registration.approve", reg, {"member_id": reg.member_id}, now=now)
+    _notify_member(reg, "registration_approved", "报到审核通过", f"您在{reg.community.name}的报到已通过审核。")
+    return reg
+
+
+def reject(staff: User, reg_id: int, reason: str, now: datetime | None = None) -> Registration:
+    if not reason or not reason.strip():
+        raise Invalid("reason", "reason is required")
+    now = now or utcnow()
+    reg = _decidable(staff, reg_id)
+    _set_status(reg, RegistrationStatus.PENDING, {
+        "status": RegistrationStatus.REJECTED, "decided_at": now, "decided_by_id": staff.id,
+        "reason": reason.strip(), "ended_at": now,
+    })
+    record(staff, "registration.reject", reg, {"member_id": reg.member_id, "reason": reason}, now=now)
+    _notify_member(reg, "registration_rejected", "报到未通过", f"原因：{reason.strip()}")
+    return reg
+
+
+def transfer(
+    member: User, reg_id: int, *, community_id: int, grid_id: int | None = None, address: str,
+    now: datetime | None = None,
+) -> Registration:
+    """Moving house: the open registration ends as transferred; a new pending one starts,
+    keeping skills and availability and linking back to the old one."""
+    now = now or utcnow()
+    old = get_registration(reg_id)
+    if old.member_id != member.id:
+        raise NotFound("registration not found")
+    if old.status not in OPEN_STATUSES:
+        raise Conflict(f"registration is {old.status}")
+    _community_and_grid(community_id, grid_id)
+    if not address or not address.strip():
+        raise Invalid("address", "address is required")
+    _set_status(old, old.status, {"status": RegistrationStatus.TRANSFERRED, "ended_at": now})
+    new = Registration(
+        member_id=member.id, community_id=community_id, grid_id=grid_id,
+        address=address.strip(), skills=list(old.skills or []),
+        availability=old.availability, status=RegistrationStatus.PENDING,
+        previous_id=old.id, created_at=now,
+    )
+    return _insert(new)
+
+
+def list_registrations(viewer: User, *, status: str | None = None,
+                       community_id: int | None = None):
+    """A select of the registrations the viewer may see (staff scope or his own)."""
+    stmt = sa.select(Registration).order_by(Registration.created_at.desc(), Registration.id.desc())
+    if viewer.role == Role.MEMBER:
+        stmt = stmt.where(Registration.member_id == viewer.id)
+    elif viewer.role in (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN):
+        stmt = stmt.where(place_scope(viewer, Registration.community_id))
+    else:
+        raise Forbidden("not allowed for your role")
+    if status:
+        stmt = stmt.where(Registration.status == status)
+    if community_id:
+        stmt = stmt.where(Registration.community_id == community_id)
+    return stmt
+
+
+def history(member_id: int) -> list[Registration]:
+    return list(db.session.scalars(
+        sa.select(Registration).where(Registration.member_id == member_id)
+        .order_by(Registration.created_at, Registration.id)
+    ))
+
+
+def _notify_member(reg: Registration, kind: str, title: str, body: str) -> None:
+    from app.reminders.services import notify
+
+    notify([reg.member_id], kind=kind, title=title, body=body, link="/me")
+
+
+def visible_registration(viewer: User, reg_id: int) -> Registration:
+    """The member's own, or one in the staff's scope; otherwise 404."""
+    reg = get_registration(reg_id)
+    if viewer.role == Role.MEMBER:
+        if reg.member_id != viewer.id:
+            raise NotFound("registration not found")
+        return reg
+    try:
+        require_manage_community(viewer, reg.community_id)
+    except Forbidden:
+        raise NotFound("registration not found") from None
+    return reg

@@ -1,0 +1,48 @@
+"""Jinja filters and globals shared by every page."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask
+from flask_babel import get_locale
+from flask_login import current_user
+
+from app.auth.permissions import visible_phone
+from app.database import LOCAL_TZ
+from app.nav import items_for
+
+ROLE_LABELS = {
+    "member": "在职党员", "resident": "居民", "staff": "社区工作人员",
+    "unit_admin": "单位管理员", "street_admin": "街道/区管理员", "admin": "系统管理员",
+}
+STATUS_LABELS = {
+    "pending": "待审核", "approved": "已通过", "rejected": "未通过", "transferred": "已转移",
+}
+
+
+def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    return value.astimezone(LOCAL_TZ).strftime(fmt)
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["phone"] = lambda user: visible_phone(user) or ""
+    app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
+    app.jinja_env.globals["STATUS_LABELS"] = STATUS_LABELS
+
+    @app.context_processor
+    def inject_nav():
+        def unread():
+            if not current_user.is_authenticated:
+                return 0
+            from app.reminders.services import unread_count
+
+            return unread_count(current_user.id)
+
+        return {
+            "nav_items": items_for(current_user, app),
+            "current_locale": str(get_locale()),
+            "unread_count": unread,
+        }
