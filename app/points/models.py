@@ -80,3 +80,17 @@ class ChecklistEvidence(db.Model):
     source_id: Mapped[int] = mapped_column()
     note: Mapped[str] = mapped_column(sa.String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# Ledger sources that prove service was done (used by idleness checks); adjustments are not service.
+class SourceType:
+    ATTENDANCE = "attendance"
+    SERVICE_RECORD = "service_record"
+    SUGGESTION = "suggestion"
+    ORDER = "order"
+    PAIRING = "pairing"
+    ADJUSTMENT = "adjustment"
+
+
+SERVICE_SOURCE_TYPES = (SourceType.ATTENDANCE, SourceType.SERVICE_RECORD, SourceType.ORDER,
+                        SourceType.PAIRING)
