@@ -35,6 +35,7 @@ class LedgerEntry(db.Model):
     __table_args__ = (
         sa.Index("ix_ledger_entry_member_year", "member_id", "year", "id"),
         sa.Index("ix_ledger_entry_source", "source_type", "source_id"),
+        sa.Index("ix_ledger_entry_member_rule_time", "member_id", "rule_key", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,15 +52,30 @@ class LedgerEntry(db.Model):
 
 
 class PointsTotal(db.Model):
-    """Cached SUM(ledger) per member and year, bumped in the same transaction as each entry."""
+    """Cached SUM(ledger) per member and year, bumped in the same transaction as each entry.
+
+    The member's community, street and unit are copied here (on award and when a registration
+    is approved) so a leaderboard is one index range scan: ORDER BY total DESC, updated_at
+    (who reached the total first), member_id."""
 
     __tablename__ = "points_total"
-    __table_args__ = (sa.Index("ix_points_total_year_total", "year", "total"),)
+    __table_args__ = (
+        sa.Index("ix_points_total_year_total", "year", "total"),
+        sa.Index("ix_points_total_community_rank", "year", "community_id", sa.desc("total"),
+                 "updated_at", "member_id"),
+        sa.Index("ix_points_total_street_rank", "year", "street_id", sa.desc("total"),
+                 "updated_at", "member_id"),
+        sa.Index("ix_points_total_unit_rank", "year", "unit_id", sa.desc("total"),
+                 "updated_at", "member_id"),
+    )
 
     member_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
     total: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    community_id: Mapped[int | None] = mapped_column()
+    street_id: Mapped[int | None] = mapped_column()
+    unit_id: Mapped[int | None] = mapped_column()
 
 
 class ChecklistEvidence(db.Model):
@@ -80,6 +96,24 @@ class ChecklistEvidence(db.Model):
     source_id: Mapped[int] = mapped_column()
     note: Mapped[str] = mapped_column(sa.String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ChecklistItem(db.Model):
+    """One item of a year's "五个一" list configured for a street or a district. A member's
+    list is his street's for that year, else his district's, else the default five."""
+
+    __tablename__ = "checklist_item"
+    __table_args__ = (sa.UniqueConstraint("place_id", "year", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place_id: Mapped[int] = mapped_column(sa.ForeignKey("place.id"))
+    year: Mapped[int] = mapped_column()
+    key: Mapped[str] = mapped_column(sa.String(40))
+    title: Mapped[str] = mapped_column(sa.String(100))
+    required: Mapped[int] = mapped_column(default=1)
+    position: Mapped[int] = mapped_column(default=0)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 # Ledger sources that prove service was done (used by idleness checks); adjustments are not service.

@@ -1,0 +1,1 @@
+"""Community activities, sign-ups, attendance and QR check-in."""

@@ -1,0 +1,1 @@
+"""Service records, suggestions, needy households and pairings."""
