@@ -1,7 +1,7 @@
 """Calendar periods in local time (Asia/Shanghai), as UTC bounds for range queries."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from app.database import LOCAL_TZ
 
@@ -9,7 +9,7 @@ CAP_PERIODS = ("day", "month", "year")
 
 
 def _utc(local: datetime) -> datetime:
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:

@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.database import utcnow, year_of
-from app.errors import Invalid, NotFound
+from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.points.models import ChecklistEvidence, LedgerEntry, PointsTotal, ScoringRule
+from app.points.periods import period_bounds
 
 CHECKLIST_ITEMS = ("grid_volunteer", "community_activity", "suggestion", "solve_problem",
                    "help_household")
@@ -23,8 +24,39 @@ def _upsert(model):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
+def member_placement(member_id: int) -> dict:
+    """The member's community, street and unit as copied onto his PointsTotal rows."""
+    from app.auth.models import User
+    from app.places.models import Place
+    from app.registrations.models import Registration, RegistrationStatus
+
+    row = db.session.execute(
+        sa.select(User.unit_id, Registration.community_id, Place.parent_id)
+        .select_from(User)
+        .outerjoin(Registration, sa.and_(Registration.member_id == User.id,
+                                         Registration.status == RegistrationStatus.APPROVED))
+        .outerjoin(Place, Place.id == Registration.community_id)
+        .where(User.id == member_id)
+    ).first()
+    if row is None:
+        return {"unit_id": None, "community_id": None, "street_id": None}
+    return {"unit_id": row[0], "community_id": row[1], "street_id": row[2]}
+
+
+def sync_member_place(member_id: int, now: datetime | None = None) -> None:
+    """Moves the member's totals of this year (and later) to his current community, street
+    and unit; earlier years stay where he served then. Called when a registration is approved."""
+    db.session.execute(
+        sa.update(PointsTotal)
+        .where(PointsTotal.member_id == member_id, PointsTotal.year >= year_of(now or utcnow()))
+        .values(**member_placement(member_id))
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _bump_total(member_id: int, year: int, points: int, now: datetime) -> None:
-    stmt = _upsert(PointsTotal).values(member_id=member_id, year=year, total=points, updated_at=now)
+    stmt = _upsert(PointsTotal).values(member_id=member_id, year=year, total=points, updated_at=now,
+                                       **member_placement(member_id))
     stmt = stmt.on_conflict_do_update(
         index_elements=["member_id", "year"],
         set_={"total": PointsTotal.total + points, "updated_at": now},
@@ -61,15 +93,33 @@ def append_entry(*, member_id: int, points: int, rule_key: str, source_type: str
     return entry
 
 
+def used_in_period(member_id: int, rule: ScoringRule, now: datetime) -> int:
+    """Points the member already earned by `rule` in the rule's cap period around `now`."""
+    start, end = period_bounds(rule.cap_period, now)
+    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.points), 0)).where(
+        LedgerEntry.member_id == member_id, LedgerEntry.rule_key == rule.key,
+        LedgerEntry.created_at >= start, LedgerEntry.created_at < end)) or 0
+
+
 def award(member_id: int, rule_key: str, *, source_type: str, source_id: int,
           quantity: float = 1, created_by_id: int | None = None, reason: str = "",
-          key: str | None = None, now: datetime | None = None) -> LedgerEntry | None:
+          key: str | None = None, now: datetime | None = None,
+          points: int | None = None) -> LedgerEntry | None:
     """Pays `rule_key` for one piece of evidence, once: the idempotency key defaults to
-    rule/source/member, so calling it again for the same evidence pays nothing."""
+    rule/source/member, so calling it again for the same evidence pays nothing (the unique
+    key makes a concurrent duplicate fail in the database). `points` overrides the rule's
+    amount (an activity's own points). A positive award is cut to what is left of the rule's
+    cap for the period (day / month / year, local time); nothing left pays nothing."""
     rule = get_rule(rule_key)
     if not rule.is_active:
         return None
-    points = round(rule.points * quantity) if rule.per_hour else rule.points
+    now = now or utcnow()
+    if points is None:
+        points = round(rule.points * quantity) if rule.per_hour else rule.points
+    if points > 0 and rule.cap_period and rule.cap_points:
+        points = min(points, rule.cap_points - used_in_period(member_id, rule, now))
+        if points <= 0:
+            return None
     if points == 0:
         return None
     return append_entry(
@@ -81,7 +131,16 @@ def award(member_id: int, rule_key: str, *, source_type: str, source_id: int,
 
 def adjust(staff, member_id: int, points: int, reason: str, *, request_key: str | None = None,
            now: datetime | None = None) -> LedgerEntry | None:
-    """A manual correction by staff: a new entry with a reason and an author."""
+    """A manual correction by staff over the member's community: a new entry with a reason and
+    an author (audited). Members, unit admins and residents never adjust (403); a member the
+    staff may not see is 404."""
+    from app.auth.permissions import STAFF_LIKE, can_manage_member, require_view_member
+
+    if staff.role not in STAFF_LIKE:
+        raise Forbidden("只有社区工作人员可以调整积分 / only staff adjust points")
+    member = require_view_member(staff, member_id)
+    if member.id == staff.id or not can_manage_member(staff, member):
+        raise Forbidden("不在您的管辖范围 / outside your scope")
     if not reason or not reason.strip():
         raise Invalid("reason", "reason is required")
     if points == 0:
@@ -124,3 +183,30 @@ def record_evidence(member_id: int, item_key: str, *, source_type: str, source_i
 def total_for(member_id: int, year: int) -> int:
     return db.session.scalar(sa.select(PointsTotal.total).where(
         PointsTotal.member_id == member_id, PointsTotal.year == year)) or 0
+
+
+def entries_page(member_id: int, year: int, page: int = 1, page_size: int = 20) -> dict:
+    """The member's ledger for a year, newest first, with each entry's rule title and author:
+    three queries whatever the size of the ledger (total, count, one page)."""
+    from sqlalchemy.orm import aliased
+
+    from app.auth.models import User
+
+    author = aliased(User)
+    where = (LedgerEntry.member_id == member_id, LedgerEntry.year == year)
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry).where(*where))
+    rows = db.session.execute(
+        sa.select(LedgerEntry, ScoringRule.title, author.name)
+        .outerjoin(ScoringRule, ScoringRule.key == LedgerEntry.rule_key)
+        .outerjoin(author, author.id == LedgerEntry.created_by_id)
+        .where(*where).order_by(LedgerEntry.id.desc())
+        .limit(page_size).offset((page - 1) * page_size)
+    ).all()
+    entries = [{
+        "id": e.id, "points": e.points, "rule": e.rule_key,
+        "rule_title": title or ("人工调整" if e.rule_key == "adjustment" else e.rule_key),
+        "reason": e.reason, "source_type": e.source_type, "source_id": e.source_id,
+        "created_at": e.created_at, "created_by": author_name, "created_by_id": e.created_by_id,
+    } for e, title, author_name in rows]
+    return {"year": year, "total": total_for(member_id, year), "entries": entries,
+            "entries_total": count or 0, "page": page, "page_size": page_size}

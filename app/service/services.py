@@ -1,11 +1,25 @@
 """Service records, suggestions, needy households and pairings. Services flush; callers commit."""
 from __future__ import annotations
 
-import sqlalchemy as sa
+from datetime import datetime
 
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app.audit.services import record
+from app.auth.models import Role, User
+from app.auth.permissions import STAFF_LIKE, place_scope, require_manage_community
+from app.database import utcnow
+from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
+from app.points.models import SourceType
 from app.points.periods import year_bounds
-from app.service.models import RecordStatus, ServiceRecord
+from app.points.services import award, record_evidence
+from app.reminders.services import notify
+from app.service.models import Household, Pairing, RecordStatus, ServiceRecord, Suggestion, SuggestionStatus
+
+RECORD_ITEMS = ("grid_volunteer", "help_household")
+MAX_HOURS = 24.0
 
 
 def hours_for(member_ids, year: int) -> dict[int, float]:
@@ -29,3 +43,276 @@ def hours_for(member_ids, year: int) -> dict[int, float]:
         for member_id, hours in query(ids[i:i + 5000]):
             result[member_id] = float(hours or 0)
     return result
+
+
+# ---- shared checks -----------------------------------------------------------------------
+
+def _require_member_of(member: User, community_id: int) -> None:
+    from app.registrations.services import active_registration
+
+    if member.role != Role.MEMBER:
+        raise Forbidden("只有在职党员可以提交 / members only")
+    reg = active_registration(member.id)
+    if reg is None or reg.community_id != community_id:
+        raise Forbidden("只能向本人报到的社区提交 / register with this community first")
+
+
+def _staff_scope(staff: User, community_id: int, what: str) -> None:
+    """Staff over the community, else 404 (ids outside the scope are not disclosed)."""
+    if staff.role not in STAFF_LIKE:
+        raise Forbidden("只有社区工作人员可以操作 / staff only")
+    try:
+        require_manage_community(staff, community_id)
+    except (Forbidden, NotFound):
+        raise NotFound(f"{what} not found") from None
+
+
+def _scoped(stmt, viewer: User, model):
+    if viewer.role == Role.MEMBER:
+        return stmt.where(model.member_id == viewer.id)
+    if viewer.role in STAFF_LIKE:
+        return stmt.where(place_scope(viewer, model.community_id))
+    raise Forbidden("not allowed for your role")
+
+
+def _decide(model, row, expected: str, values: dict) -> None:
+    """Conditional update: a concurrent second decision is a 409."""
+    result = db.session.execute(
+        sa.update(model).where(model.id == row.id, model.status == expected).values(**values)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise Conflict("已处理 / already decided")
+    db.session.refresh(row)
+
+
+# ---- needy households and pairings ---------------------------------------------------------
+
+def create_household(staff: User, *, community_id: int, name: str, address: str,
+                     needs: str = "", now: datetime | None = None) -> Household:
+    require_manage_community(staff, community_id)
+    if not name.strip() or not address.strip():
+        raise Invalid("name" if not name.strip() else "address", "required")
+    now = now or utcnow()
+    household = Household(community_id=community_id, name=name.strip(), address=address.strip(),
+                          needs=(needs or "").strip(), created_by_id=staff.id, created_at=now)
+    db.session.add(household)
+    db.session.flush()
+    record(staff, "household.create", household, {"name": household.name}, now=now)
+    return household
+
+
+def list_households(viewer: User, community_id: int | None = None):
+    """Staff: their scope's households; members: the households they are paired with."""
+    stmt = sa.select(Household).where(Household.is_active.is_(True)).order_by(Household.id.desc())
+    if viewer.role == Role.MEMBER:
+        stmt = stmt.where(Household.id.in_(
+            sa.select(Pairing.household_id).where(Pairing.member_id == viewer.id)))
+    elif viewer.role in STAFF_LIKE:
+        stmt = stmt.where(place_scope(viewer, Household.community_id))
+    else:
+        raise Forbidden("not allowed for your role")
+    if community_id:
+        stmt = stmt.where(Household.community_id == community_id)
+    return stmt
+
+
+def pair(staff: User, household_id: int, member_id: int, now: datetime | None = None) -> Pairing:
+    """Pairs a member registered in the household's community with it (once)."""
+    from app.registrations.services import active_registration
+
+    household = db.session.get(Household, household_id)
+    if household is None:
+        raise NotFound("household not found")
+    _staff_scope(staff, household.community_id, "household")
+    reg = active_registration(member_id)
+    if reg is None or reg.community_id != household.community_id:
+        raise Invalid("member_id", "member is not registered in the household's community")
+    now = now or utcnow()
+    pairing = Pairing(household_id=household.id, member_id=member_id, created_by_id=staff.id,
+                      created_at=now)
+    try:
+        with db.session.begin_nested():
+            db.session.add(pairing)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict("已结对 / already paired") from None
+    record(staff, "pairing.create", pairing, {"household_id": household.id,
+                                              "member_id": member_id}, now=now)
+    return pairing
+
+
+def pairings_of(household_ids: list[int]) -> dict[int, list[Pairing]]:
+    result: dict[int, list[Pairing]] = {h: [] for h in household_ids}
+    if household_ids:
+        for p in db.session.scalars(sa.select(Pairing).where(Pairing.household_id.in_(household_ids))
+                                    .order_by(Pairing.id)):
+            result[p.household_id].append(p)
+    return result
+
+
+def is_paired(member_id: int, household_id: int) -> bool:
+    return db.session.scalar(sa.select(Pairing.id).where(
+        Pairing.member_id == member_id, Pairing.household_id == household_id)) is not None
+
+
+# ---- service records -------------------------------------------------------------------------
+
+def create_record(member: User, *, community_id: int, category: str, started_at: datetime,
+                  hours: float, description: str, checklist_item: str | None = None,
+                  household_id: int | None = None, now: datetime | None = None) -> ServiceRecord:
+    """A member logs service in his community; it waits for staff to verify it."""
+    now = now or utcnow()
+    _require_member_of(member, community_id)
+    if checklist_item is not None and checklist_item not in RECORD_ITEMS:
+        raise Invalid("checklist_item", "service records tick grid_volunteer or help_household")
+    if not 0 < hours <= MAX_HOURS:
+        raise Invalid("hours", f"hours must be more than 0 and at most {MAX_HOURS}")
+    if started_at > now:
+        raise Invalid("started_at", "service cannot start in the future")
+    if not description or not description.strip():
+        raise Invalid("description", "description is required")
+    if household_id is not None:
+        household = db.session.get(Household, household_id)
+        if household is None or household.community_id != community_id:
+            raise Invalid("household_id", "household not found in this community")
+        if not is_paired(member.id, household_id):
+            raise Invalid("household_id", "you are not paired with this household")
+    elif checklist_item == "help_household":
+        raise Invalid("household_id", "help_household needs the paired household")
+    rec = ServiceRecord(member_id=member.id, community_id=community_id, category=category.strip(),
+                        checklist_item=checklist_item, household_id=household_id,
+                        started_at=started_at, hours=hours, description=description.strip(),
+                        status=RecordStatus.PENDING, created_at=now)
+    db.session.add(rec)
+    db.session.flush()
+    return rec
+
+
+def visible_record(viewer: User, record_id: int) -> ServiceRecord:
+    rec = db.session.get(ServiceRecord, record_id)
+    if rec is None:
+        raise NotFound("service record not found")
+    if viewer.role == Role.MEMBER:
+        if rec.member_id != viewer.id:
+            raise NotFound("service record not found")
+        return rec
+    _staff_scope(viewer, rec.community_id, "service record")
+    return rec
+
+
+def list_records(viewer: User, *, status: str | None = None, community_id: int | None = None):
+    stmt = _scoped(sa.select(ServiceRecord).order_by(ServiceRecord.id.desc()), viewer, ServiceRecord)
+    if status:
+        stmt = stmt.where(ServiceRecord.status == status)
+    if community_id:
+        stmt = stmt.where(ServiceRecord.community_id == community_id)
+    return stmt
+
+
+def verify_record(staff: User, record_id: int, approved: bool, reason: str | None = None,
+                  now: datetime | None = None) -> ServiceRecord:
+    """Staff of the record's community verify (points per hour, checklist item, paired
+    household help) or reject it with a reason (nothing changes). Nobody verifies his own."""
+    now = now or utcnow()
+    rec = db.session.get(ServiceRecord, record_id)
+    if rec is None:
+        raise NotFound("service record not found")
+    if rec.member_id == staff.id:
+        raise Forbidden("不能审核本人的服务记录 / you cannot verify your own service")
+    _staff_scope(staff, rec.community_id, "service record")
+    reason = (reason or "").strip()
+    if not approved and not reason:
+        raise Invalid("reason", "a rejection needs a reason")
+    if rec.status != RecordStatus.PENDING:
+        raise Conflict(f"service record is {rec.status}")
+    status = RecordStatus.VERIFIED if approved else RecordStatus.REJECTED
+    _decide(ServiceRecord, rec, RecordStatus.PENDING, {
+        "status": status, "reason": reason or None, "decided_by_id": staff.id, "decided_at": now})
+    record(staff, f"service_record.{'verify' if approved else 'reject'}", rec,
+           {"member_id": rec.member_id, "hours": rec.hours, "reason": reason}, now=now)
+    if approved:
+        _pay_verified(staff, rec, now)
+    notify([rec.member_id], kind="service_record_" + status,
+           title="服务记录已审核通过" if approved else "服务记录未通过",
+           body=rec.description[:100] if approved else f"原因：{reason}", link="/me/points", now=now)
+    return rec
+
+
+def _pay_verified(staff: User, rec: ServiceRecord, now: datetime) -> None:
+    award(rec.member_id, "service_hour", source_type=SourceType.SERVICE_RECORD, source_id=rec.id,
+          quantity=rec.hours, created_by_id=staff.id, reason=f"志愿服务 {rec.hours:g} 小时：{rec.category}",
+          now=now)
+    if rec.checklist_item and rec.checklist_item != "help_household":
+        record_evidence(rec.member_id, rec.checklist_item, source_type=SourceType.SERVICE_RECORD,
+                        source_id=rec.id, note=rec.category, now=now)
+    if rec.household_id is not None and is_paired(rec.member_id, rec.household_id):
+        award(rec.member_id, "pairing_help", source_type=SourceType.SERVICE_RECORD, source_id=rec.id,
+              created_by_id=staff.id, reason=f"帮扶结对户：{rec.household.name}", now=now)
+        record_evidence(rec.member_id, "help_household", source_type=SourceType.SERVICE_RECORD,
+                        source_id=rec.id, note=rec.household.name, now=now)
+
+
+# ---- suggestions ----------------------------------------------------------------------------
+
+def create_suggestion(member: User, *, community_id: int, title: str, body: str,
+                      now: datetime | None = None) -> Suggestion:
+    _require_member_of(member, community_id)
+    if not title.strip() or not body.strip():
+        raise Invalid("title" if not title.strip() else "body", "required")
+    sug = Suggestion(member_id=member.id, community_id=community_id, title=title.strip(),
+                     body=body.strip(), created_at=now or utcnow())
+    db.session.add(sug)
+    db.session.flush()
+    return sug
+
+
+def visible_suggestion(viewer: User, suggestion_id: int) -> Suggestion:
+    sug = db.session.get(Suggestion, suggestion_id)
+    if sug is None:
+        raise NotFound("suggestion not found")
+    if viewer.role == Role.MEMBER:
+        if sug.member_id != viewer.id:
+            raise NotFound("suggestion not found")
+        return sug
+    _staff_scope(viewer, sug.community_id, "suggestion")
+    return sug
+
+
+def list_suggestions(viewer: User, *, status: str | None = None, community_id: int | None = None):
+    stmt = _scoped(sa.select(Suggestion).order_by(Suggestion.id.desc()), viewer, Suggestion)
+    if status:
+        stmt = stmt.where(Suggestion.status == status)
+    if community_id:
+        stmt = stmt.where(Suggestion.community_id == community_id)
+    return stmt
+
+
+def decide_suggestion(staff: User, suggestion_id: int, adopt: bool, reason: str | None = None,
+                      now: datetime | None = None) -> Suggestion:
+    """Adopting pays suggestion_adopted and ticks the suggestion item; declining needs a reason."""
+    now = now or utcnow()
+    sug = db.session.get(Suggestion, suggestion_id)
+    if sug is None:
+        raise NotFound("suggestion not found")
+    if sug.member_id == staff.id:
+        raise Forbidden("不能采纳本人的建议 / not your own suggestion")
+    _staff_scope(staff, sug.community_id, "suggestion")
+    reason = (reason or "").strip()
+    if not adopt and not reason:
+        raise Invalid("reason", "declining needs a reason")
+    if sug.status != SuggestionStatus.PENDING:
+        raise Conflict(f"suggestion is {sug.status}")
+    status = SuggestionStatus.ADOPTED if adopt else SuggestionStatus.DECLINED
+    _decide(Suggestion, sug, SuggestionStatus.PENDING, {
+        "status": status, "reason": reason or None, "decided_by_id": staff.id, "decided_at": now})
+    record(staff, f"suggestion.{'adopt' if adopt else 'decline'}", sug,
+           {"member_id": sug.member_id, "reason": reason}, now=now)
+    if adopt:
+        award(sug.member_id, "suggestion_adopted", source_type=SourceType.SUGGESTION,
+              source_id=sug.id, created_by_id=staff.id, reason=f"建议被采纳：{sug.title}", now=now)
+        record_evidence(sug.member_id, "suggestion", source_type=SourceType.SUGGESTION,
+                        source_id=sug.id, note=sug.title, now=now)
+    notify([sug.member_id], kind="suggestion_" + status,
+           title="您的建议已被采纳" if adopt else "您的建议未被采纳",
+           body=sug.title if adopt else f"原因：{reason}", link="/me/points", now=now)
+    return sug

@@ -1,5 +1,5 @@
 """The "五个一" checklist is computed only from evidence rows, set-based."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -11,7 +11,7 @@ from app.registrations.models import Registration
 from app.service.models import ServiceRecord
 from app.service.services import hours_for
 
-NOW = datetime(2026, 6, 1, 4, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, 4, tzinfo=UTC)
 
 
 def test_completion_counts_only_evidence(world):
@@ -73,7 +73,7 @@ def test_hours_for_counts_verified_only(world):
         db.session.add(ServiceRecord(member_id=w.member1.id, community_id=w.comm1.id, category="x",
                                      started_at=NOW, hours=hours, description="d", status=status))
     db.session.add(ServiceRecord(member_id=w.member1.id, community_id=w.comm1.id, category="x",
-                                 started_at=datetime(2025, 6, 1, tzinfo=timezone.utc), hours=9,
+                                 started_at=datetime(2025, 6, 1, tzinfo=UTC), hours=9,
                                  description="d", status="verified"))
     db.session.flush()
     assert hours_for([w.member1.id, w.member2.id], 2026) == {w.member1.id: 3.5, w.member2.id: 0.0}

@@ -1,0 +1,87 @@
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from app.activities.models import SignupStatus
+from app.api_base import PageArgs, page_schema
+from app.database import LOCAL_TZ
+from app.points.checklist import ITEM_KEYS
+
+Id = {"validate": validate.Range(min=1, max=2**31 - 1)}
+
+
+def aware(**kw):
+    """ISO 8601; a time without an offset is Asia/Shanghai."""
+    return fields.AwareDateTime(default_timezone=LOCAL_TZ, **kw)
+
+
+class ActivityIn(ma.Schema):
+    community_id = fields.Integer(required=True, **Id)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    category = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    checklist_item = fields.String(load_default="community_activity", allow_none=True,
+                                   validate=validate.OneOf(ITEM_KEYS))
+    starts_at = aware(required=True)
+    ends_at = aware(required=True)
+    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=10000))
+    points = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=1000))
+    description = fields.String(load_default="", validate=validate.Length(max=2000))
+    location = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class ActivityQuery(PageArgs):
+    community_id = fields.Integer(**Id)
+    upcoming = fields.Boolean(load_default=False)
+
+
+class ActivityOut(ma.Schema):
+    id = fields.Integer(required=True)
+    community_id = fields.Integer(required=True)
+    community_name = fields.Function(lambda a: a.community.name)
+    title = fields.String(required=True)
+    category = fields.String()
+    description = fields.String()
+    location = fields.String()
+    checklist_item = fields.String(allow_none=True)
+    starts_at = fields.DateTime(required=True)
+    ends_at = fields.DateTime(required=True)
+    capacity = fields.Integer(required=True)
+    points = fields.Integer()
+    signup_count = fields.Integer()
+    is_full = fields.Boolean()
+    is_cancelled = fields.Boolean()
+
+
+class SignupOut(ma.Schema):
+    id = fields.Integer(required=True)
+    activity_id = fields.Integer(required=True)
+    member_id = fields.Integer(required=True)
+    member_name = fields.Function(lambda s: s.member.name)
+    status = fields.String(required=True, validate=validate.OneOf(list(SignupStatus)))
+    no_show = fields.Boolean(dump_default=False)
+    created_at = fields.DateTime()
+    attended_at = fields.DateTime(allow_none=True)
+    checkin_method = fields.String(allow_none=True)
+
+
+class SignupList(ma.Schema):
+    items = fields.List(fields.Nested(SignupOut), required=True)
+    total = fields.Integer(required=True)
+    no_shows = fields.Integer(required=True)
+
+
+class AttendanceIn(ma.Schema):
+    member_id = fields.Integer(required=True, **Id)
+
+
+class CheckinCodeOut(ma.Schema):
+    activity_id = fields.Integer(required=True)
+    code = fields.String(required=True)
+    expires_at = fields.DateTime(required=True)
+    url = fields.String(required=True)
+
+
+class CheckinIn(ma.Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+ActivityPage = page_schema(ActivityOut, "ActivityPage")

@@ -1,0 +1,130 @@
+"""Activity pages: list, post, detail with sign-up, attendance with a QR code, member check-in."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app import nav
+from app.activities import services
+from app.activities.forms import ActivityForm, AttendanceForm, CheckinForm
+from app.activities.qr import qr_svg
+from app.api_base import paginate
+from app.auth.models import Role
+from app.auth.permissions import STAFF_LIKE, place_scope, roles_required
+from app.database import LOCAL_TZ, utcnow
+from app.extensions import db
+from app.places.models import Place, PlaceKind
+
+bp = Blueprint("activities", __name__)
+MEMBER_OR_STAFF = (Role.MEMBER, *STAFF_LIKE)
+nav.add("社区活动", "activities.index", MEMBER_OR_STAFF, order=20)
+
+
+@bp.get("/activities")
+@roles_required(*MEMBER_OR_STAFF)
+def index():
+    page = max(request.args.get("page", 1, type=int), 1)
+    upcoming = request.args.get("all") != "1"
+    stmt = services.list_activities(current_user, upcoming=upcoming)
+    result = paginate(db.session, stmt, page, 20)
+    mine = {}
+    if current_user.role == Role.MEMBER:
+        mine = services.my_signups(current_user.id, [a.id for a in result["items"]])
+    return render_template("activities/index.html", result=result, page=page, mine=mine,
+                           upcoming=upcoming, now=utcnow())
+
+
+def _communities():
+    return db.session.scalars(
+        db.select(Place).where(Place.kind == PlaceKind.COMMUNITY, place_scope(current_user, Place.id))
+        .order_by(Place.path)).all()
+
+
+@bp.route("/activities/new", methods=["GET", "POST"])
+@roles_required(*STAFF_LIKE)
+def new():
+    form = ActivityForm()
+    form.community_id.choices = [(c.id, c.name) for c in _communities()]
+    if form.validate_on_submit():
+        activity = services.create_activity(
+            current_user, community_id=form.community_id.data, title=form.title.data,
+            category=form.category.data, checklist_item=form.checklist_item.data or None,
+            starts_at=form.starts_at.data.replace(tzinfo=LOCAL_TZ),
+            ends_at=form.ends_at.data.replace(tzinfo=LOCAL_TZ), capacity=form.capacity.data,
+            points=form.points.data, location=form.location.data or "",
+            description=form.description.data or "")
+        db.session.commit()
+        flash("活动已发布", "success")
+        return redirect(url_for("activities.detail", activity_id=activity.id))
+    return render_template("activities/new.html", form=form)
+
+
+@bp.get("/activities/<int:activity_id>")
+@roles_required(*MEMBER_OR_STAFF)
+def detail(activity_id):
+    activity = services.visible_activity(current_user, activity_id)
+    now = utcnow()
+    context = {"activity": activity, "now": now}
+    if current_user.role == Role.MEMBER:
+        context["signup"] = services.signup_of(activity.id, current_user.id)
+    else:
+        rows = services.signups(activity)
+        context["rows"] = [(s, services.is_no_show(s, activity, now)) for s in rows]
+        context["attendance_form"] = AttendanceForm()
+    return render_template("activities/detail.html", **context)
+
+
+@bp.post("/activities/<int:activity_id>/signup")
+@roles_required(Role.MEMBER)
+def sign_up(activity_id):
+    services.sign_up(current_user, activity_id)
+    db.session.commit()
+    flash("报名成功", "success")
+    return redirect(url_for("activities.detail", activity_id=activity_id))
+
+
+@bp.post("/activities/<int:activity_id>/cancel")
+@roles_required(Role.MEMBER)
+def cancel(activity_id):
+    services.cancel_signup(current_user, activity_id)
+    db.session.commit()
+    flash("已取消报名", "success")
+    return redirect(url_for("activities.detail", activity_id=activity_id))
+
+
+@bp.post("/activities/<int:activity_id>/attendance")
+@roles_required(*STAFF_LIKE)
+def attend(activity_id):
+    form = AttendanceForm()
+    if not form.validate_on_submit():
+        flash("请填写党员编号", "error")
+        return redirect(url_for("activities.detail", activity_id=activity_id))
+    signup = services.record_attendance(current_user, activity_id, form.member_id.data)
+    db.session.commit()
+    flash(f"已记录 {signup.member.name} 参加", "success")
+    return redirect(url_for("activities.detail", activity_id=activity_id))
+
+
+@bp.get("/activities/<int:activity_id>/qr")
+@roles_required(*STAFF_LIKE)
+def qr(activity_id):
+    """The staff's check-in screen: a QR of the member check-in URL, refreshed before it expires."""
+    result = services.checkin_code(current_user, activity_id)
+    activity = services.get_activity(activity_id)
+    url = url_for("activities.checkin_page", activity_id=activity_id, code=result["code"],
+                  _external=True)
+    refresh = max(int(services.checkin_ttl().total_seconds()) - 60, 30)
+    return render_template("activities/qr.html", activity=activity, url=url, svg=qr_svg(url),
+                           expires_at=result["expires_at"], refresh=refresh)
+
+
+@bp.route("/activities/<int:activity_id>/checkin", methods=["GET", "POST"])
+@roles_required(Role.MEMBER)
+def checkin_page(activity_id):
+    """What the member's phone opens after scanning: confirm, then recorded present."""
+    activity = services.visible_activity(current_user, activity_id)
+    form = CheckinForm(code=request.args.get("code", ""))
+    if form.validate_on_submit():
+        services.check_in(current_user, activity_id, form.code.data)
+        db.session.commit()
+        flash("签到成功，积分已计入", "success")
+        return redirect(url_for("activities.detail", activity_id=activity_id))
+    return render_template("activities/checkin.html", activity=activity, form=form)

@@ -1,0 +1,101 @@
+"""Configuration by street/district admins: scoring rules and the year's checklist."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app.audit.services import record
+from app.auth.models import Role, User
+from app.auth.permissions import can_manage_place
+from app.database import utcnow
+from app.errors import Forbidden, Invalid, NotFound
+from app.extensions import db
+from app.places.models import Place, PlaceKind
+from app.points.checklist import ITEM_KEYS, ITEM_TITLES, specs_for_place
+from app.points.models import ChecklistItem, ScoringRule
+from app.points.periods import CAP_PERIODS
+from app.points.services import get_rule
+
+RULE_FIELDS = ("title", "points", "per_hour", "cap_period", "cap_points", "is_active")
+
+
+def list_rules() -> list[ScoringRule]:
+    return list(db.session.scalars(sa.select(ScoringRule).order_by(ScoringRule.id)))
+
+
+def can_edit_rules(user: User) -> bool:
+    """Rules are district-wide: system admins and district-level admins edit them."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.role != Role.STREET_ADMIN or not user.place_id:
+        return False
+    place = db.session.get(Place, user.place_id)
+    return place is not None and place.kind == PlaceKind.DISTRICT
+
+
+def update_rule(admin: User, key: str, values: dict, now: datetime | None = None) -> ScoringRule:
+    """Changes a rule for future awards; past ledger entries keep what they paid."""
+    rule = get_rule(key)
+    if not can_edit_rules(admin):
+        raise Forbidden("只有区级管理员可修改积分规则 / only district admins edit rules")
+    values = {k: v for k, v in values.items() if k in RULE_FIELDS}
+    if values.get("cap_period") and not values.get("cap_points", rule.cap_points):
+        raise Invalid("cap_points", "a cap period needs cap points")
+    if values.get("cap_period") not in (None, *CAP_PERIODS):
+        raise Invalid("cap_period", "cap_period must be day, month or year")
+    before = {k: getattr(rule, k) for k in values}
+    for k, v in values.items():
+        setattr(rule, k, v)
+    if not rule.cap_period:
+        rule.cap_points = None
+    rule.updated_by_id = admin.id
+    rule.updated_at = now or utcnow()
+    db.session.flush()
+    record(admin, "scoring_rule.update", rule, {"key": key, "before": before, "after": values}, now=now)
+    return rule
+
+
+def checklist_place(admin: User, place_id: int) -> Place:
+    place = db.session.get(Place, place_id)
+    if place is None or place.kind not in (PlaceKind.STREET, PlaceKind.DISTRICT):
+        raise NotFound("street or district not found")
+    if admin.role not in (Role.STREET_ADMIN, Role.ADMIN) or not can_manage_place(admin, place):
+        raise Forbidden("不在您的管辖范围 / outside your scope")
+    return place
+
+
+def set_checklist(admin: User, place_id: int, year: int, items: list[dict],
+                  now: datetime | None = None) -> list[ChecklistItem]:
+    """Replaces the year's list for a street or district (the items and required counts)."""
+    place = checklist_place(admin, place_id)
+    if not items:
+        raise Invalid("items", "at least one item")
+    keys = [i["key"] for i in items]
+    if len(set(keys)) != len(keys):
+        raise Invalid("items", "each item once")
+    for item in items:
+        if item["key"] not in ITEM_KEYS:
+            raise Invalid("items", f"unknown item {item['key']}")
+    now = now or utcnow()
+    db.session.execute(sa.delete(ChecklistItem).where(
+        ChecklistItem.place_id == place.id, ChecklistItem.year == year))
+    rows = [ChecklistItem(place_id=place.id, year=year, key=i["key"],
+                          title=(i.get("title") or ITEM_TITLES[i["key"]]).strip(),
+                          required=i.get("required", 1), position=n, updated_by_id=admin.id,
+                          updated_at=now)
+            for n, i in enumerate(items)]
+    db.session.add_all(rows)
+    db.session.flush()
+    record(admin, "checklist.configure", place, {"year": year, "items": [
+        {"key": r.key, "title": r.title, "required": r.required} for r in rows]}, now=now)
+    return rows
+
+
+def checklist_config(admin: User, place_id: int, year: int) -> dict:
+    place = checklist_place(admin, place_id)
+    own = db.session.scalar(sa.select(sa.func.count()).select_from(ChecklistItem).where(
+        ChecklistItem.place_id == place.id, ChecklistItem.year == year))
+    specs = specs_for_place(place, year)
+    return {"place_id": place.id, "place_name": place.name, "year": year, "is_own": bool(own),
+            "items": [{"key": s.key, "title": s.title, "required": s.required} for s in specs]}

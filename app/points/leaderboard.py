@@ -1,0 +1,133 @@
+"""Leaderboards per community, street and unit, read from PointsTotal (never the ledger).
+
+Tie rule (stable): more points first; on equal points whoever reached that total first
+(earlier `updated_at`) ranks higher; then the lower member id. Ranks are positions 1, 2, 3…
+so every member has exactly one rank."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.auth.models import Role, User
+from app.auth.permissions import can_manage_place
+from app.errors import Forbidden, Invalid, NotFound
+from app.extensions import db
+from app.places.models import Place, PlaceKind, Unit
+from app.points.models import PointsTotal
+
+SCOPES = ("community", "street", "unit")
+LEVEL = {PlaceKind.GRID: 0, PlaceKind.COMMUNITY: 1, PlaceKind.STREET: 2, PlaceKind.DISTRICT: 3}
+SCOPE_COLUMNS = {"community": PointsTotal.community_id, "street": PointsTotal.street_id,
+                 "unit": PointsTotal.unit_id}
+
+
+def _member_home(member: User) -> Place | None:
+    from app.registrations.services import active_registration
+
+    reg = active_registration(member.id)
+    return reg.community if reg is not None else None
+
+
+def default_scope_id(viewer: User, scope: str) -> int | None:
+    """The scope the viewer belongs to: his community/street/unit."""
+    if scope == "unit":
+        return viewer.unit_id
+    if viewer.role == Role.MEMBER:
+        home = _member_home(viewer)
+        if home is None:
+            return None
+        return home.id if scope == "community" else home.parent_id
+    place = db.session.get(Place, viewer.place_id) if viewer.place_id else None
+    while place is not None and LEVEL[place.kind] < LEVEL[scope]:
+        place = db.session.get(Place, place.parent_id) if place.parent_id else None
+    return place.id if place is not None and place.kind == scope else None
+
+
+def _check_place_scope(viewer: User, scope: str, place: Place) -> None:
+    if viewer.role == Role.ADMIN:
+        return
+    if viewer.role == Role.MEMBER:
+        home = _member_home(viewer)
+        mine = home and (home.id if scope == "community" else home.parent_id)
+        if mine != place.id:
+            raise Forbidden("只能查看本人所在社区、街道的排行 / outside your scope")
+        return
+    if viewer.role == Role.STAFF and scope == "street":
+        raise Forbidden("社区工作人员只能查看本社区排行 / staff see their community only")
+    if viewer.role in (Role.STAFF, Role.STREET_ADMIN) and can_manage_place(viewer, place):
+        return
+    raise Forbidden("不在您的管辖范围 / outside your scope")
+
+
+def resolve_scope(viewer: User, scope: str, scope_id: int | None) -> tuple[str, int, str]:
+    """(scope, scope_id, display name) after checking the viewer may see that board:
+    unknown ids are 404, ids outside the viewer's scope 403."""
+    if scope not in SCOPES:
+        raise Invalid("scope", "scope must be community, street or unit")
+    scope_id = scope_id or default_scope_id(viewer, scope)
+    if not scope_id:
+        raise Invalid("scope_id", "scope_id is required")
+    if scope == "unit":
+        unit = db.session.get(Unit, scope_id)
+        if unit is None:
+            raise NotFound("unit not found")
+        if viewer.role != Role.ADMIN and not (
+                viewer.role in (Role.MEMBER, Role.UNIT_ADMIN) and viewer.unit_id == unit.id):
+            raise Forbidden("只能查看本单位排行 / outside your unit")
+        return scope, unit.id, unit.name
+    place = db.session.get(Place, scope_id)
+    if place is None or place.kind != scope:
+        raise NotFound(f"{scope} not found")
+    _check_place_scope(viewer, scope, place)
+    return scope, place.id, place.name
+
+
+def top(scope: str, scope_id: int, year: int, limit: int = 20, offset: int = 0) -> list[dict]:
+    """The board's first `limit` members (after `offset`): one indexed query."""
+    column = SCOPE_COLUMNS[scope]
+    rows = db.session.execute(
+        sa.select(PointsTotal.member_id, User.name, PointsTotal.total)
+        .join(User, User.id == PointsTotal.member_id)
+        .where(PointsTotal.year == year, column == scope_id)
+        .order_by(PointsTotal.total.desc(), PointsTotal.updated_at, PointsTotal.member_id)
+        .limit(limit).offset(offset)
+    ).all()
+    return [{"rank": offset + i + 1, "member_id": m, "name": name, "points": total}
+            for i, (m, name, total) in enumerate(rows)]
+
+
+def rank_of(scope: str, scope_id: int, year: int, member_id: int) -> dict | None:
+    """The member's rank on the board (None when he has no total there): two index range
+    counts in one query, however many members the board holds."""
+    column = SCOPE_COLUMNS[scope]
+    mine = db.session.execute(
+        sa.select(PointsTotal.total, PointsTotal.updated_at, column)
+        .where(PointsTotal.member_id == member_id, PointsTotal.year == year)
+    ).first()
+    if mine is None or mine[2] != scope_id:
+        return None
+    total, updated_at = mine[0], mine[1]
+    board = (PointsTotal.year == year, column == scope_id)
+    ahead = sa.select(sa.func.count()).where(*board, PointsTotal.total > total).scalar_subquery()
+    tied_ahead = sa.select(sa.func.count()).where(
+        *board, PointsTotal.total == total,
+        sa.or_(PointsTotal.updated_at < updated_at,
+               sa.and_(PointsTotal.updated_at == updated_at, PointsTotal.member_id < member_id)),
+    ).scalar_subquery()
+    before = db.session.execute(sa.select(ahead, tied_ahead)).one()
+    return {"rank": before[0] + before[1] + 1, "member_id": member_id, "points": total}
+
+
+def board_size(scope: str, scope_id: int, year: int) -> int:
+    column = SCOPE_COLUMNS[scope]
+    return db.session.scalar(sa.select(sa.func.count()).select_from(PointsTotal).where(
+        PointsTotal.year == year, column == scope_id)) or 0
+
+
+def leaderboard(viewer: User, scope: str, scope_id: int | None, year: int,
+                limit: int = 20) -> dict:
+    scope, scope_id, name = resolve_scope(viewer, scope, scope_id)
+    return {
+        "scope": scope, "scope_id": scope_id, "scope_name": name, "year": year,
+        "items": top(scope, scope_id, year, limit),
+        "me": rank_of(scope, scope_id, year, viewer.id) if viewer.role == Role.MEMBER else None,
+    }

@@ -1,0 +1,115 @@
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from app.activities.schemas import Id, aware
+from app.api_base import PageArgs, page_schema
+from app.service.models import RecordStatus, SuggestionStatus
+from app.service.services import MAX_HOURS, RECORD_ITEMS
+
+
+class RecordIn(ma.Schema):
+    community_id = fields.Integer(required=True, **Id)
+    category = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    checklist_item = fields.String(load_default=None, allow_none=True,
+                                   validate=validate.OneOf(RECORD_ITEMS))
+    household_id = fields.Integer(load_default=None, allow_none=True, **Id)
+    started_at = aware(required=True)
+    hours = fields.Float(required=True, validate=validate.Range(min=0, max=MAX_HOURS, min_inclusive=False))
+    description = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class VerifyIn(ma.Schema):
+    approved = fields.Boolean(required=True)
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class RecordQuery(PageArgs):
+    status = fields.String(validate=validate.OneOf(list(RecordStatus)))
+    community_id = fields.Integer(**Id)
+
+
+class RecordOut(ma.Schema):
+    id = fields.Integer(required=True)
+    member_id = fields.Integer(required=True)
+    member_name = fields.Function(lambda r: r.member.name)
+    community_id = fields.Integer(required=True)
+    category = fields.String()
+    checklist_item = fields.String(allow_none=True)
+    household_id = fields.Integer(allow_none=True)
+    started_at = fields.DateTime()
+    hours = fields.Float()
+    description = fields.String()
+    status = fields.String(required=True)
+    reason = fields.String(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class SuggestionIn(ma.Schema):
+    community_id = fields.Integer(required=True, **Id)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    body = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class DecisionIn(ma.Schema):
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class DeclineIn(ma.Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class SuggestionQuery(PageArgs):
+    status = fields.String(validate=validate.OneOf(list(SuggestionStatus)))
+    community_id = fields.Integer(**Id)
+
+
+class SuggestionOut(ma.Schema):
+    id = fields.Integer(required=True)
+    member_id = fields.Integer(required=True)
+    member_name = fields.Function(lambda s: s.member.name)
+    community_id = fields.Integer(required=True)
+    title = fields.String()
+    body = fields.String()
+    status = fields.String(required=True)
+    reason = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+
+
+class HouseholdIn(ma.Schema):
+    community_id = fields.Integer(required=True, **Id)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    address = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    needs = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class HouseholdQuery(PageArgs):
+    community_id = fields.Integer(**Id)
+
+
+class HouseholdOut(ma.Schema):
+    id = fields.Integer(required=True)
+    community_id = fields.Integer(required=True)
+    name = fields.String()
+    address = fields.String()
+    needs = fields.String()
+    created_at = fields.DateTime()
+
+
+class PairingIn(ma.Schema):
+    household_id = fields.Integer(required=True, **Id)
+    member_id = fields.Integer(required=True, **Id)
+
+
+class PairingOut(ma.Schema):
+    id = fields.Integer(required=True)
+    household_id = fields.Integer(required=True)
+    member_id = fields.Integer(required=True)
+    member_name = fields.Function(lambda p: p.member.name)
+    created_at = fields.DateTime()
+
+
+RecordPage = page_schema(RecordOut, "ServiceRecordPage")
+SuggestionPage = page_schema(SuggestionOut, "SuggestionPage")
+HouseholdPage = page_schema(HouseholdOut, "HouseholdPage")

@@ -1,0 +1,1 @@
+from tests.points.fixtures import api, now, world  # noqa: F401
