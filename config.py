@@ -58,7 +58,22 @@ class Config:
     SMTP_HOST = os.environ.get("SMTP_HOST", "")
     SMTP_PORT = _env_int("SMTP_PORT", 25)
     SMTP_SENDER = os.environ.get("SMTP_SENDER", "noreply@example.org")
-    SMS_SENDER = os.environ.get("SMS_SENDER", "logging")
+    SMS_SENDER = os.environ.get("SMS_SENDER", "logging")  # "logging" or "package.module:Class"
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "0") == "1"
+    SMTP_TIMEOUT = _env_int("SMTP_TIMEOUT", 10)
+    REMINDER_IDLE_EVERY_DAYS = _env_int("REMINDER_IDLE_EVERY_DAYS", 7)
+    # "MM-DD:share" checkpoints: by that day a member should have ticked that share of his list.
+    REMINDER_CHECKLIST_CHECKPOINTS = os.environ.get(
+        "REMINDER_CHECKLIST_CHECKPOINTS", "04-01:0.25,07-01:0.5,10-01:0.75,12-01:1")
+    REMINDER_CATCHUP_DAYS = _env_int("REMINDER_CATCHUP_DAYS", 31)
+    NOTIFY_CHANNELS = os.environ.get("NOTIFY_CHANNELS", "email,sms")
+    DELIVERY_INTERVAL_SECONDS = _env_int("DELIVERY_INTERVAL_SECONDS", 60)
+    DELIVERY_BATCH = _env_int("DELIVERY_BATCH", 200)
+    DELIVERY_MAX_ATTEMPTS = _env_int("DELIVERY_MAX_ATTEMPTS", 12)
+    DELIVERY_BACKOFF_SECONDS = _env_int("DELIVERY_BACKOFF_SECONDS", 60)
+    DELIVERY_BACKOFF_MAX_SECONDS = _env_int("DELIVERY_BACKOFF_MAX_SECONDS", 6 * 3600)
 
     ORDER_DEADLINE_HOURS = {"urgent": 2, "high": 24, "normal": 72, "low": 336}
     ORDER_REOPEN_DAYS = 7

@@ -1,10 +1,10 @@
 """Notifications: stored first, then delivered."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
@@ -17,6 +17,7 @@ class Notification(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("user_id", "dedupe_key"),
         sa.Index("ix_notification_user_unread", "user_id", "read_at"),
+        sa.Index("ix_notification_dedupe_key", "dedupe_key", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,3 +29,84 @@ class Notification(db.Model):
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ReminderKind:
+    IDLE = "idle"                          # to the member: no service for a while
+    IDLE_ESCALATION = "idle_escalation"    # to his unit admin: still idle after K reminders
+    CHECKLIST_LAG = "checklist_lag"        # to the member: "五个一" behind at a checkpoint
+    ORDER_OVERDUE = "order_overdue"        # to community staff and the unit: deadline passed
+    ACTIVITY_TOMORROW = "activity_tomorrow"  # to those signed up
+
+
+class Reminder(db.Model):
+    """One thing the daily pass decided to tell one person. The unique key
+    (user, kind, subject, period) means a rerun or a concurrent pass adds nothing; `sent_at`
+    is set when the reminder goes into that person's daily digest notification."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "kind", "subject_id", "period", name="uq_reminder_key"),
+        sa.Index("ix_reminder_unsent", "user_id",
+                 sqlite_where=sa.text("sent_at IS NULL"),
+                 postgresql_where=sa.text("sent_at IS NULL")),
+        sa.Index("ix_reminder_kind_subject", "kind", "subject_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    subject_id: Mapped[int] = mapped_column(default=0)  # member, order or activity; 0: none
+    period: Mapped[str] = mapped_column(sa.String(20))
+    due_on: Mapped[date] = mapped_column(sa.Date)
+    text: Mapped[str] = mapped_column(sa.String(400))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notification_id: Mapped[int | None] = mapped_column(sa.ForeignKey("notification.id"))
+
+
+class DeliveryStatus:
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the maximum number of attempts
+
+
+class Delivery(db.Model):
+    """Sending one notification over one channel (email, sms). Written in the same
+    transaction as the notification; sent after the commit, retried with back-off."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (
+        sa.UniqueConstraint("notification_id", "channel"),
+        sa.Index("ix_delivery_due", "next_attempt_at",
+                 sqlite_where=sa.text("status = 'pending'"),
+                 postgresql_where=sa.text("status = 'pending'")),
+        sa.Index("ix_delivery_claim", "claim_token"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(sa.ForeignKey("notification.id"))
+    channel: Mapped[str] = mapped_column(sa.String(10))
+    address: Mapped[str] = mapped_column(sa.String(120))
+    status: Mapped[str] = mapped_column(sa.String(10), default=DeliveryStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(sa.String(500))
+    claim_token: Mapped[str | None] = mapped_column(sa.String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    notification = relationship("Notification", lazy="joined")
+
+
+class ReminderRun(db.Model):
+    """The claim on one day's pass: inserted (primary key = day) before anything is sent, so
+    however many schedulers run, one of them does a given day and the others do nothing."""
+
+    __tablename__ = "reminder_run"
+
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_by: Mapped[str] = mapped_column(sa.String(120), default="")
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    summary: Mapped[dict] = mapped_column(sa.JSON, default=dict)

@@ -1,0 +1,244 @@
+"""The daily reminder pass: a handful of INSERT ... SELECT statements that turn what is due
+into Reminder rows (unique per person, kind, subject and period, so a rerun adds nothing),
+then one digest notification per person combining them, then its deliveries.
+Services flush; the caller (CLI or scheduler) commits, and sending happens after that."""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
+
+from app.activities.models import Activity, ActivitySignup, SignupStatus
+from app.auth.models import Role, User
+from app.database import LOCAL_TZ, UTCDateTime, local_today, utcnow
+from app.extensions import db
+from app.places.models import Place, PlaceKind
+from app.points.checklist import DEFAULT_SPECS, ItemSpec, configured_specs
+from app.points.models import SERVICE_SOURCE_TYPES, ChecklistEvidence, ChecklistItem, LedgerEntry
+from app.registrations.models import Registration, RegistrationStatus
+from app.reminders.delivery import plan_deliveries
+from app.reminders.models import Notification, Reminder, ReminderKind
+
+REMINDER_COLUMNS = ["user_id", "kind", "subject_id", "period", "due_on", "text", "created_at"]
+DIGEST_KIND = "digest"
+INBOX_LINK = "/notifications"
+
+
+def day_start(day: date) -> datetime:
+    """Midnight of `day` in Asia/Shanghai, as UTC."""
+    return datetime.combine(day, time(), LOCAL_TZ).astimezone(UTC)
+
+
+def insert_ignoring_duplicates(model, columns: list[str], rows: sa.Select) -> int:
+    """INSERT ... SELECT ... ON CONFLICT DO NOTHING; returns the number of rows added."""
+    dialect = db.session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    stmt = module.insert(model).from_select(columns, rows).on_conflict_do_nothing()
+    return max(db.session.execute(stmt).rowcount or 0, 0)
+
+
+def _values(kind: str, period: str, today: date, now: datetime) -> tuple:
+    return (sa.literal(kind), sa.literal(period), sa.literal(today, sa.Date),
+            sa.literal(now, UTCDateTime))
+
+
+def approved_members() -> sa.Select:
+    """Active members with an approved registration (the Registration and User rows)."""
+    return (sa.select(Registration.member_id).select_from(Registration)
+            .join(User, User.id == Registration.member_id)
+            .where(Registration.status == RegistrationStatus.APPROVED, User.is_active.is_(True)))
+
+
+def approved_before(today: date) -> datetime:
+    """Approved on or before today - REMINDER_IDLE_APPROVED_DAYS."""
+    days = current_app.config["REMINDER_IDLE_APPROVED_DAYS"]
+    return day_start(today - timedelta(days=days - 1))
+
+
+def idle_conditions(today: date) -> tuple:
+    """WHERE clauses (over Registration) for a member approved long enough and without any
+    service evidence (ledger entries from service sources) in the last M days."""
+    since = day_start(today - timedelta(days=current_app.config["REMINDER_IDLE_NO_SERVICE_DAYS"]))
+    served = sa.exists().where(LedgerEntry.member_id == Registration.member_id,
+                               LedgerEntry.source_type.in_(SERVICE_SOURCE_TYPES),
+                               LedgerEntry.created_at >= since)
+    return (Registration.approved_at < approved_before(today), ~served)
+
+
+def idle_period(today: date) -> str:
+    """Idle reminders repeat every REMINDER_IDLE_EVERY_DAYS: the period is the bucket's first day."""
+    every = max(current_app.config["REMINDER_IDLE_EVERY_DAYS"], 1)
+    return (today - timedelta(days=today.toordinal() % every)).isoformat()
+
+
+def remind_idle(today: date, now: datetime) -> int:
+    days = current_app.config["REMINDER_IDLE_NO_SERVICE_DAYS"]
+    text = (f"您已超过 {days} 天没有服务记录。社区期待您的参与：报名社区活动、认领群众点单，"
+            "或登记您的志愿服务。")
+    kind, period, due_on, created = _values(ReminderKind.IDLE, idle_period(today), today, now)
+    rows = (approved_members()
+            .with_only_columns(Registration.member_id, kind, sa.literal(0), period, due_on,
+                               sa.literal(text), created)
+            .where(*idle_conditions(today)))
+    return insert_ignoring_duplicates(Reminder, REMINDER_COLUMNS, rows)
+
+
+def escalate_idle(today: date, now: datetime) -> int:
+    """Members still idle after K idle reminders (within the idle window) -> their unit
+    admins, at most once a month per member."""
+    config = current_app.config
+    window_start = today - timedelta(days=config["REMINDER_IDLE_NO_SERVICE_DAYS"])
+    reminded = (sa.select(Reminder.user_id)
+                .where(Reminder.kind == ReminderKind.IDLE, Reminder.subject_id == 0,
+                       Reminder.due_on < today, Reminder.due_on > window_start)
+                .group_by(Reminder.user_id)
+                .having(sa.func.count() >= config["REMINDER_ESCALATE_AFTER"]))
+    admin = aliased(User)
+    kind, period, due_on, created = _values(ReminderKind.IDLE_ESCALATION, today.strftime("%Y-%m"),
+                                            today, now)
+    text = (sa.literal("在职党员 ") + User.name
+            + sa.literal(f" 已被提醒 {config['REMINDER_ESCALATE_AFTER']} 次，仍超过 "
+                         f"{config['REMINDER_IDLE_NO_SERVICE_DAYS']} 天没有服务记录，请单位督促。"))
+    rows = (approved_members()
+            .join(admin, sa.and_(admin.unit_id == User.unit_id, admin.role == Role.UNIT_ADMIN,
+                                 admin.is_active.is_(True)))
+            .with_only_columns(admin.id, kind, Registration.member_id, period, due_on, text,
+                               created)
+            .where(*idle_conditions(today), Registration.member_id.in_(reminded)))
+    return insert_ignoring_duplicates(Reminder, REMINDER_COLUMNS, rows)
+
+
+def checkpoint_share(today: date) -> float | None:
+    """The share of his list a member should have ticked if today is a checkpoint."""
+    for spec in current_app.config["REMINDER_CHECKLIST_CHECKPOINTS"].split(","):
+        month_day, _, share = spec.strip().partition(":")
+        if month_day and today.strftime("%m-%d") == month_day:
+            return float(share or 1)
+    return None
+
+
+def _community_groups(year: int) -> dict[tuple[ItemSpec, ...], list[int]]:
+    """Communities grouped by the checklist that applies to them this year (few groups)."""
+    configured_places = db.session.scalars(
+        sa.select(ChecklistItem.place_id).where(ChecklistItem.year == year).distinct()).all()
+    if not configured_places:
+        return {}
+    specs = configured_specs(configured_places, year)
+    groups: dict[tuple[ItemSpec, ...], list[int]] = defaultdict(list)
+    for community_id, path in db.session.execute(
+            sa.select(Place.id, Place.path).where(Place.kind == PlaceKind.COMMUNITY)):
+        ancestors = [int(p) for p in path.strip("/").split("/") if p]
+        spec = next((specs[p] for p in reversed(ancestors) if p in specs), DEFAULT_SPECS)
+        if spec != DEFAULT_SPECS:
+            groups[spec].append(community_id)
+    return groups
+
+
+def remind_checklist_lag(today: date, now: datetime) -> int:
+    """At a checkpoint, members who have ticked fewer items than the checkpoint's share of
+    their year's list: one INSERT ... SELECT per distinct list (usually one)."""
+    share = checkpoint_share(today)
+    if share is None:
+        return 0
+    groups = _community_groups(today.year)
+    configured_ids = [cid for ids in groups.values() for cid in ids]
+    added = _remind_lag_for(DEFAULT_SPECS, Registration.community_id.not_in(configured_ids),
+                            share, today, now)
+    for spec, community_ids in groups.items():
+        added += _remind_lag_for(spec, Registration.community_id.in_(community_ids), share,
+                                 today, now)
+    return added
+
+
+def _remind_lag_for(spec: tuple[ItemSpec, ...], where, share: float, today: date,
+                    now: datetime) -> int:
+    required = {item.key: item.required for item in spec}
+    expected = min(len(spec), max(1, math.floor(len(spec) * share + 1e-9)))
+    counts = (sa.select(ChecklistEvidence.member_id, ChecklistEvidence.item_key,
+                        sa.func.count().label("n"))
+              .where(ChecklistEvidence.year == today.year,
+                     ChecklistEvidence.item_key.in_(list(required)))
+              .group_by(ChecklistEvidence.member_id, ChecklistEvidence.item_key).subquery())
+    done = (sa.select(counts.c.member_id, sa.func.count().label("done"))
+            .where(counts.c.n >= sa.case(required, value=counts.c.item_key, else_=1))
+            .group_by(counts.c.member_id).subquery())
+    done_n = sa.func.coalesce(done.c.done, 0)
+    kind, period, due_on, created = _values(
+        ReminderKind.CHECKLIST_LAG, f"{today.year}-{today.strftime('%m-%d')}", today, now)
+    text = (sa.literal("“五个一”清单进度落后：已完成 ") + sa.cast(done_n, sa.String)
+            + sa.literal(f"/{len(spec)} 项，此时应完成至少 {expected} 项。"))
+    rows = (approved_members()
+            .outerjoin(done, done.c.member_id == Registration.member_id)
+            .with_only_columns(Registration.member_id, kind, sa.literal(0), period, due_on, text,
+                               created)
+            .where(where, Registration.approved_at < approved_before(today), done_n < expected))
+    return insert_ignoring_duplicates(Reminder, REMINDER_COLUMNS, rows)
+
+
+def remind_activity_tomorrow(today: date, now: datetime) -> int:
+    """Everyone still signed up for an activity starting tomorrow (and not yet started)."""
+    tomorrow = today + timedelta(days=1)
+    kind, period, due_on, created = _values(ReminderKind.ACTIVITY_TOMORROW, tomorrow.isoformat(),
+                                            today, now)
+    text = sa.literal("明天的活动「") + Activity.title + sa.literal("」，请准时参加。")
+    rows = (sa.select(ActivitySignup.member_id, kind, Activity.id, period, due_on, text, created)
+            .join(Activity, Activity.id == ActivitySignup.activity_id)
+            .where(ActivitySignup.status == SignupStatus.SIGNED_UP,
+                   Activity.is_cancelled.is_(False),
+                   Activity.starts_at >= max(day_start(tomorrow), now),
+                   Activity.starts_at < day_start(tomorrow + timedelta(days=1))))
+    return insert_ignoring_duplicates(Reminder, REMINDER_COLUMNS, rows)
+
+
+def compose_digests(today: date, now: datetime) -> int:
+    """One notification per person combining all his unsent reminders (once per day: a
+    person who already has today's digest gets the rest tomorrow), then its deliveries."""
+    key = f"digest:{today.isoformat()}"
+    has_digest = sa.exists().where(Notification.user_id == Reminder.user_id,
+                                   Notification.dedupe_key == key)
+    title = sa.literal("今日提醒（") + sa.cast(sa.func.count(), sa.String) + sa.literal(" 条）")
+    rows = (sa.select(Reminder.user_id, sa.literal(DIGEST_KIND), title,
+                      sa.func.aggregate_strings(Reminder.text, "\n"), sa.literal(INBOX_LINK),
+                      sa.literal(key), sa.literal(now, UTCDateTime))
+            .where(Reminder.sent_at.is_(None), ~has_digest)
+            .group_by(Reminder.user_id))
+    added = insert_ignoring_duplicates(
+        Notification, ["user_id", "kind", "title", "body", "link", "dedupe_key", "created_at"],
+        rows)
+    if not added:
+        return 0
+    new_digests = sa.select(Notification.id).where(Notification.dedupe_key == key,
+                                                   Notification.created_at == now)
+    digest_of = (sa.select(Notification.id)
+                 .where(Notification.user_id == Reminder.user_id, Notification.dedupe_key == key)
+                 .scalar_subquery())
+    db.session.execute(
+        sa.update(Reminder)
+        .where(Reminder.sent_at.is_(None), Reminder.user_id.in_(
+            sa.select(Notification.user_id).where(Notification.dedupe_key == key,
+                                                  Notification.created_at == now)))
+        .values(sent_at=now, notification_id=digest_of)
+        .execution_options(synchronize_session=False))
+    plan_deliveries(new_digests, now)
+    return added
+
+
+def run_pass(today: date | None = None, now: datetime | None = None) -> dict[str, int]:
+    """The whole daily pass for `today` (local date). Flushes only; the caller commits.
+    Returns how many reminders of each kind were added and how many digests were stored."""
+    now = now or utcnow()
+    today = today or local_today(now)
+    summary = {
+        ReminderKind.IDLE: remind_idle(today, now),
+        ReminderKind.IDLE_ESCALATION: escalate_idle(today, now),
+        ReminderKind.CHECKLIST_LAG: remind_checklist_lag(today, now),
+        ReminderKind.ACTIVITY_TOMORROW: remind_activity_tomorrow(today, now),
+    }
+    summary["digests"] = compose_digests(today, now)
+    db.session.expire_all()
+    return summary

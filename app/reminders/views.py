@@ -1,0 +1,61 @@
+"""Pages: the inbox (everyone) and the idle members of a community (staff)."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app import nav
+from app.api_base import paginate
+from app.auth.models import Role
+from app.auth.permissions import login_required, roles_required
+from app.extensions import db
+from app.reminders import idle, services
+from app.reminders.scheduling import install_embedded
+
+bp = Blueprint("reminders", __name__)
+bp.record_once(lambda state: install_embedded(state.app))
+STAFF = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
+PAGE_SIZE = 20
+nav.add("消息", "reminders.inbox", (), order=80)
+nav.add("未服务党员", "reminders.idle_members", STAFF, order=60)
+
+
+def _page() -> int:
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), 100000)
+
+
+@bp.get("/notifications")
+@login_required
+def inbox():
+    unread_only = request.args.get("unread") == "1"
+    result = paginate(db.session, services.inbox(current_user.id, unread_only=unread_only),
+                      _page(), PAGE_SIZE)
+    return render_template("reminders/inbox.html", result=result, page=_page(),
+                           page_size=PAGE_SIZE, unread_only=unread_only)
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+@login_required
+def mark_read(notification_id):
+    services.mark_read(current_user.id, notification_id)
+    db.session.commit()
+    return redirect(request.referrer or url_for("reminders.inbox"))
+
+
+@bp.post("/notifications/read-all")
+@login_required
+def mark_all_read():
+    count = services.mark_all_read(current_user.id)
+    db.session.commit()
+    flash(f"已将 {count} 条消息标为已读", "success")
+    return redirect(url_for("reminders.inbox"))
+
+
+@bp.get("/staff/idle-members")
+@roles_required(*STAFF)
+def idle_members():
+    community_id = request.args.get("community_id", type=int) or None
+    stmt = idle.idle_members(current_user, community_id=community_id)
+    result = paginate(db.session, stmt, _page(), PAGE_SIZE)
+    history = idle.reminder_history([reg.member_id for reg in result["items"]])
+    return render_template("reminders/idle_members.html", result=result, page=_page(),
+                           page_size=PAGE_SIZE, history=history, community_id=community_id,
+                           kind_labels=idle.KIND_LABELS)
