@@ -4,7 +4,7 @@ A request that fails rolls the session back; in the per-test transaction that wo
 everything the test arranged but did not commit. `world` and `api` here commit (release the
 test's savepoint; the outer transaction is still rolled back after the test), so a 4xx in the
 middle of a test leaves the arranged data in place and "nothing written" is a real check."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -29,7 +29,7 @@ def api(api):
 
 @pytest.fixture
 def now():
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def settle():
