@@ -109,7 +109,8 @@ def test_adjustment_is_audited(world, api):
     res = api(world.staff1).post("/points/adjustments", {"member_id": world.member1.id, "points": 5,
                                                          "reason": "补录活动"})
     assert res.status_code == 201 and res.json["created_by_id"] == world.staff1.id
-    assert count(AuditEntry, AuditEntry.action == "points.adjust", AuditEntry.actor_id == world.staff1.id) == 1
+    assert count(AuditEntry, AuditEntry.action == "points.adjust",
+                 AuditEntry.actor_id == world.staff1.id) == 1
 
 
 def test_no_update_or_delete_on_the_ledger(world, api, app):

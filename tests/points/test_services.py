@@ -37,14 +37,17 @@ def test_award_pays_once_per_evidence(world):
 def test_award_copies_the_members_places_for_leaderboards(world):
     award(world.member1.id, "order_completed", source_type="order", source_id=1, now=NOW)
     row = db.session.get(PointsTotal, (world.member1.id, 2026))
-    assert (row.community_id, row.street_id, row.unit_id) == (world.comm1.id, world.street1.id, world.unit1.id)
+    assert (row.community_id, row.street_id, row.unit_id) == (
+        world.comm1.id, world.street1.id, world.unit1.id)
 
 
 def test_per_hour_rule_and_month_cap(world):
     # service_hour: 2 points per hour, at most 80 a month
-    e1 = award(world.member1.id, "service_hour", source_type="service_record", source_id=1, quantity=30, now=NOW)
-    e2 = award(world.member1.id, "service_hour", source_type="service_record", source_id=2, quantity=20, now=NOW)
-    e3 = award(world.member1.id, "service_hour", source_type="service_record", source_id=3, quantity=1, now=NOW)
+    def hours(source_id, quantity):
+        return award(world.member1.id, "service_hour", source_type="service_record",
+                     source_id=source_id, quantity=quantity, now=NOW)
+
+    e1, e2, e3 = hours(1, 30), hours(2, 20), hours(3, 1)
     assert (e1.points, e2.points, e3) == (60, 20, None)
     next_month = award(world.member1.id, "service_hour", source_type="service_record", source_id=4,
                        quantity=1, now=NOW + timedelta(days=31))
@@ -156,8 +159,8 @@ def test_database_rejects_a_duplicate_key_even_without_the_service(world):
 
     award(world.member1.id, "order_completed", source_type="order", source_id=9, now=NOW)
     dup = LedgerEntry(member_id=world.member1.id, year=2026, points=10, rule_key="order_completed",
-                      source_type="order", source_id=9, idempotency_key="order_completed:order:9:%d"
-                      % world.member1.id, created_at=NOW)
+                      source_type="order", source_id=9, idempotency_key=f"order_completed:order:9:{world.member1.id}",
+                      created_at=NOW)
     with pytest.raises(IntegrityError):
         with db.session.begin_nested():
             db.session.add(dup)
