@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 
 from app.activities.services import create_activity
-from tests.points.fixtures import api, now, settle, world  # noqa: F401
+from tests.points.fixtures import api, now, page, settle, world  # noqa: F401
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ middle of a test leaves the arranged data in place and "nothing written" is a re
 from datetime import UTC, datetime
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 
 from app.extensions import db
 
@@ -35,3 +37,27 @@ def now():
 def settle():
     """Commit what the test arranged so that a failing request cannot roll it back."""
     db.session.commit()
+
+
+class PageClient(FlaskClient):
+    """The tests share one app context, so Flask-Login's per-request user cache (g._login_user)
+    would outlive a request; drop it so every request signs in from its own session cookie."""
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def page(app):
+    """page(user) -> a test client signed in to the pages as user (session cookie)."""
+
+    def make(user):
+        client = PageClient(app, app.response_class, use_cookies=True)
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        db.session.commit()
+        return client
+
+    return make

@@ -159,8 +159,8 @@ def test_database_rejects_a_duplicate_key_even_without_the_service(world):
 
     award(world.member1.id, "order_completed", source_type="order", source_id=9, now=NOW)
     dup = LedgerEntry(member_id=world.member1.id, year=2026, points=10, rule_key="order_completed",
-                      source_type="order", source_id=9, idempotency_key=f"order_completed:order:9:{world.member1.id}",
-                      created_at=NOW)
+                      source_type="order", source_id=9, created_at=NOW,
+                      idempotency_key=f"order_completed:order:9:{world.member1.id}")
     with pytest.raises(IntegrityError):
         with db.session.begin_nested():
             db.session.add(dup)

@@ -1,1 +1,1 @@
-from tests.points.fixtures import api, now, world  # noqa: F401
+from tests.points.fixtures import api, now, page, world  # noqa: F401

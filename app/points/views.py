@@ -1,0 +1,145 @@
+"""Pages: my points and checklist, leaderboards, 服务标兵, staff adjustments, scoring rules and
+the year's checklist for street/district admins."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app import nav
+from app.auth.models import Role
+from app.auth.permissions import STAFF_LIKE, roles_required
+from app.database import local_today
+from app.errors import DomainError
+from app.extensions import db
+from app.places.models import Place, PlaceKind
+from app.points import config, services
+from app.points.checklist import DEFAULT_ITEMS, checklist_for
+from app.points.forms import AdjustmentForm, RuleForm
+from app.points.leaderboard import SCOPES, default_scope_id, leaderboard, rank_of
+
+bp = Blueprint("points", __name__)
+ADMINS = (Role.STREET_ADMIN, Role.ADMIN)
+BOARD_ROLES = (Role.MEMBER, Role.UNIT_ADMIN, *STAFF_LIKE)
+nav.add("我的积分", "points.my_points", (Role.MEMBER,), order=12)
+nav.add("积分排行", "points.board", BOARD_ROLES, order=40)
+nav.add("服务标兵", "points.exemplars", BOARD_ROLES, order=41)
+nav.add("积分调整", "points.adjust_page", STAFF_LIKE, order=45)
+nav.add("积分规则", "points.rules", ADMINS, order=60)
+nav.add("五个一清单", "points.checklist_config", ADMINS, order=61)
+SCOPE_LABELS = {"community": "社区", "street": "街道", "unit": "单位"}
+
+
+def _year() -> int:
+    year = request.args.get("year", type=int)
+    return year if year and 2000 <= year <= 2100 else local_today().year
+
+
+@bp.get("/me/points")
+@roles_required(Role.MEMBER)
+def my_points():
+    year, page = _year(), max(request.args.get("page", 1, type=int), 1)
+    community_id = default_scope_id(current_user, "community")
+    rank = rank_of("community", community_id, year, current_user.id) if community_id else None
+    return render_template("points/my_points.html", year=year, page=page, rank=rank,
+                           checklist=checklist_for(current_user.id, year),
+                           ledger=services.entries_page(current_user.id, year, page, 20))
+
+
+@bp.get("/leaderboard")
+@roles_required(*BOARD_ROLES)
+def board():
+    scope = request.args.get("scope", "unit" if current_user.role == Role.UNIT_ADMIN else "community")
+    scope = scope if scope in SCOPES else "community"
+    year = _year()
+    result = leaderboard(current_user, scope, request.args.get("scope_id", type=int), year, 50)
+    return render_template("points/leaderboard.html", board=result, scopes=SCOPES,
+                           labels=SCOPE_LABELS, year=year)
+
+
+@bp.get("/exemplars")
+@roles_required(*BOARD_ROLES)
+def exemplars():
+    """服务标兵: the top ten of the viewer's street (members, street admins), community (staff)
+    or unit (unit admins)."""
+    scope = {Role.MEMBER: "street", Role.STREET_ADMIN: "street", Role.UNIT_ADMIN: "unit"}.get(
+        current_user.role, "community")
+    year = _year()
+    scope_id = request.args.get("scope_id", type=int) or default_scope_id(current_user, scope)
+    if scope_id is None and current_user.role == Role.STREET_ADMIN:
+        scope_id = db.session.scalar(db.select(Place.id).where(
+            Place.kind == PlaceKind.STREET, Place.parent_id == current_user.place_id).order_by(Place.id))
+    board = None
+    if scope_id is not None:
+        board = leaderboard(current_user, scope, scope_id, year, 10)
+    return render_template("points/exemplars.html", board=board, year=year,
+                           label=SCOPE_LABELS[scope])
+
+
+@bp.route("/staff/points/adjust", methods=["GET", "POST"])
+@roles_required(*STAFF_LIKE)
+def adjust_page():
+    form = AdjustmentForm(member_id=request.args.get("member_id", type=int))
+    if form.validate_on_submit():
+        if form.points.data == 0:
+            flash("调整分值不能为 0", "error")
+        else:
+            entry = services.adjust(current_user, form.member_id.data, form.points.data, form.reason.data)
+            db.session.commit()
+            flash(f"已为党员 #{entry.member_id} 调整 {entry.points:+d} 分", "success")
+            return redirect(url_for("points.adjust_page"))
+    return render_template("points/adjust.html", form=form)
+
+
+@bp.get("/admin/scoring-rules")
+@roles_required(*ADMINS)
+def rules():
+    items = config.list_rules()
+    forms = {r.key: RuleForm(prefix=r.key, obj=r, cap_period=r.cap_period or "") for r in items}
+    return render_template("points/rules.html", rules=items, forms=forms,
+                           can_edit=config.can_edit_rules(current_user))
+
+
+@bp.post("/admin/scoring-rules/<key>")
+@roles_required(*ADMINS)
+def update_rule(key):
+    form = RuleForm(prefix=key)
+    if not form.validate_on_submit():
+        flash("请检查输入：" + "；".join(f"{k}: {v[0]}" for k, v in form.errors.items()), "error")
+        return redirect(url_for("points.rules"))
+    config.update_rule(current_user, key[:40], {
+        "title": form.title.data, "points": form.points.data, "per_hour": form.per_hour.data,
+        "cap_period": form.cap_period.data or None, "cap_points": form.cap_points.data,
+        "is_active": form.is_active.data})
+    db.session.commit()
+    flash("积分规则已更新", "success")
+    return redirect(url_for("points.rules"))
+
+
+def _admin_places():
+    from app.auth.permissions import place_scope
+
+    return db.session.scalars(db.select(Place).where(
+        Place.kind.in_([PlaceKind.STREET, PlaceKind.DISTRICT]), place_scope(current_user, Place.id))
+        .order_by(Place.path)).all()
+
+
+@bp.route("/admin/checklist", methods=["GET", "POST"])
+@roles_required(*ADMINS)
+def checklist_config():
+    places = _admin_places()
+    place_id = request.values.get("place_id", type=int) or (places[0].id if places else None)
+    year = request.values.get("year", type=int) or local_today().year
+    if request.method == "POST" and place_id:
+        items = [{"key": key, "title": request.form.get(f"title_{key}") or title,
+                  "required": max(1, min(50, request.form.get(f"required_{key}", 1, type=int) or 1))}
+                 for key, title in DEFAULT_ITEMS if request.form.get(f"use_{key}")]
+        try:
+            config.set_checklist(current_user, place_id, year, items)
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+        else:
+            db.session.commit()
+            flash("本年度“五个一”清单已保存", "success")
+        return redirect(url_for("points.checklist_config", place_id=place_id, year=year))
+    current = config.checklist_config(current_user, place_id, year) if place_id else None
+    return render_template("points/checklist_config.html", places=places, place_id=place_id,
+                           year=year, current=current, defaults=DEFAULT_ITEMS)

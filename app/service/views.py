@@ -1,0 +1,149 @@
+"""Pages: members log service and suggestions; staff verify them and keep needy households."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app import nav
+from app.api_base import paginate
+from app.auth.models import Role
+from app.auth.permissions import STAFF_LIKE, place_scope, roles_required
+from app.database import LOCAL_TZ
+from app.extensions import db
+from app.places.models import Place, PlaceKind
+from app.service import services
+from app.service.forms import DecisionForm, HouseholdForm, PairingForm, RecordForm, SuggestionForm
+
+bp = Blueprint("service", __name__)
+nav.add("登记服务", "service.new_record", (Role.MEMBER,), order=14)
+nav.add("服务审核", "service.queue", STAFF_LIKE, order=15)
+nav.add("困难群众", "service.households", STAFF_LIKE, order=30)
+
+
+def _page(name: str = "page") -> int:
+    return max(request.args.get(name, 1, type=int), 1)
+
+
+def _home_community_id() -> int | None:
+    from app.registrations.services import active_registration
+
+    reg = active_registration(current_user.id)
+    return reg.community_id if reg is not None else None
+
+
+@bp.route("/service/records/new", methods=["GET", "POST"])
+@roles_required(Role.MEMBER)
+def new_record():
+    community_id = _home_community_id()
+    if community_id is None:
+        flash("请先向居住地社区报到并通过审核", "error")
+        return redirect(url_for("registrations.member_home"))
+    form = RecordForm()
+    paired = db.session.scalars(services.list_households(current_user)).all()
+    form.household_id.choices = [(0, "无")] + [(h.id, f"{h.name}（{h.address}）") for h in paired]
+    if form.validate_on_submit():
+        services.create_record(
+            current_user, community_id=community_id, category=form.category.data,
+            checklist_item=form.checklist_item.data or None, household_id=form.household_id.data or None,
+            started_at=form.started_at.data.replace(tzinfo=LOCAL_TZ), hours=float(form.hours.data),
+            description=form.description.data)
+        db.session.commit()
+        flash("服务记录已提交，等待社区审核", "success")
+        return redirect(url_for("service.mine"))
+    return render_template("service/record_form.html", form=form)
+
+
+@bp.route("/service/suggestions/new", methods=["GET", "POST"])
+@roles_required(Role.MEMBER)
+def new_suggestion():
+    community_id = _home_community_id()
+    if community_id is None:
+        flash("请先向居住地社区报到并通过审核", "error")
+        return redirect(url_for("registrations.member_home"))
+    form = SuggestionForm()
+    if form.validate_on_submit():
+        services.create_suggestion(current_user, community_id=community_id, title=form.title.data,
+                                   body=form.body.data)
+        db.session.commit()
+        flash("建议已提交", "success")
+        return redirect(url_for("service.mine"))
+    return render_template("service/suggestion_form.html", form=form)
+
+
+@bp.get("/me/service")
+@roles_required(Role.MEMBER)
+def mine():
+    page, spage = _page(), _page("spage")
+    return render_template(
+        "service/mine.html", page=page, spage=spage,
+        records=paginate(db.session, services.list_records(current_user), page, 10),
+        suggestions=paginate(db.session, services.list_suggestions(current_user), spage, 10))
+
+
+@bp.get("/staff/verify")
+@roles_required(*STAFF_LIKE)
+def queue():
+    page, spage = _page(), _page("spage")
+    return render_template(
+        "service/queue.html", page=page, spage=spage, form=DecisionForm(),
+        records=paginate(db.session, services.list_records(current_user, status="pending"), page, 20),
+        suggestions=paginate(db.session, services.list_suggestions(current_user, status="pending"),
+                             spage, 20))
+
+
+@bp.post("/staff/verify/records/<int:record_id>")
+@roles_required(*STAFF_LIKE)
+def verify(record_id):
+    form = DecisionForm()
+    approved = request.form.get("decision") == "approve"
+    if form.validate_on_submit():
+        rec = services.verify_record(current_user, record_id, approved, form.reason.data)
+        db.session.commit()
+        flash(f"已{'通过' if approved else '驳回'} {rec.member.name} 的服务记录", "success")
+    return redirect(url_for("service.queue"))
+
+
+@bp.post("/staff/verify/suggestions/<int:suggestion_id>")
+@roles_required(*STAFF_LIKE)
+def decide(suggestion_id):
+    form = DecisionForm()
+    adopt = request.form.get("decision") == "adopt"
+    if form.validate_on_submit():
+        sug = services.decide_suggestion(current_user, suggestion_id, adopt, form.reason.data)
+        db.session.commit()
+        flash(f"已{'采纳' if adopt else '不采纳'}建议“{sug.title}”", "success")
+    return redirect(url_for("service.queue"))
+
+
+def _communities():
+    return db.session.scalars(db.select(Place).where(
+        Place.kind == PlaceKind.COMMUNITY, place_scope(current_user, Place.id)).order_by(Place.path)).all()
+
+
+@bp.route("/staff/households", methods=["GET", "POST"])
+@roles_required(*STAFF_LIKE)
+def households():
+    form = HouseholdForm()
+    form.community_id.choices = [(c.id, c.name) for c in _communities()]
+    if form.validate_on_submit():
+        services.create_household(current_user, community_id=form.community_id.data, name=form.name.data,
+                                  address=form.address.data, needs=form.needs.data or "")
+        db.session.commit()
+        flash("已添加困难群众", "success")
+        return redirect(url_for("service.households"))
+    page = _page()
+    result = paginate(db.session, services.list_households(current_user), page, 20)
+    pairings = services.pairings_of([h.id for h in result["items"]])
+    return render_template("service/households.html", form=form, result=result, page=page,
+                           pairings=pairings, pair_form=PairingForm())
+
+
+@bp.post("/staff/pairings")
+@roles_required(*STAFF_LIKE)
+def pair():
+    form = PairingForm()
+    if form.validate_on_submit():
+        p = services.pair(current_user, form.household_id.data, form.member_id.data)
+        db.session.commit()
+        flash(f"{p.member.name} 已与 {p.household.name} 结对", "success")
+    else:
+        flash("请填写党员编号", "error")
+    return redirect(url_for("service.households"))

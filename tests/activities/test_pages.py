@@ -1,0 +1,53 @@
+from datetime import timedelta
+
+from app.activities.models import ActivitySignup
+from app.points.models import LedgerEntry
+from tests.conftest import count
+
+
+def test_member_signs_up_on_the_page(world, page, make_activity):
+    a = make_activity()
+    client = page(world.member1)
+    assert a.title in client.get("/activities").get_data(as_text=True)
+    assert client.post(f"/activities/{a.id}/signup").status_code == 302
+    assert "已报名" in client.get(f"/activities/{a.id}").get_data(as_text=True)
+    assert count(ActivitySignup, ActivitySignup.member_id == world.member1.id) == 1
+
+
+def test_staff_posts_an_activity_on_the_page(world, page, now):
+    client = page(world.staff1)
+    assert client.get("/activities/new").status_code == 200
+    start = (now + timedelta(days=3)).astimezone().strftime("%Y-%m-%dT%H:%M")
+    end = (now + timedelta(days=3, hours=2)).astimezone().strftime("%Y-%m-%dT%H:%M")
+    res = client.post("/activities/new", data={
+        "community_id": world.comm1.id, "title": "垃圾分类宣传", "category": "洁净家园",
+        "checklist_item": "community_activity", "starts_at": start, "ends_at": end, "capacity": 5,
+        "points": 4})
+    assert res.status_code == 302
+
+
+def test_qr_page_and_member_checkin(world, page, make_activity, now):
+    a = make_activity(starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(hours=1))
+    html = page(world.staff1).get(f"/activities/{a.id}/qr").get_data(as_text=True)
+    assert "<svg" in html and "<path" in html
+    url = html.split('word-break:break-all;font-size:.75rem">')[1].split("<")[0].replace("&amp;", "&")
+    member = page(world.member1)
+    path = url.split("localhost", 1)[1]
+    assert "确认签到" in member.get(path).get_data(as_text=True)
+    code = path.split("code=")[1]
+    assert member.post(f"/activities/{a.id}/checkin", data={"code": code}).status_code == 302
+    assert count(LedgerEntry, LedgerEntry.member_id == world.member1.id) == 1
+    assert page(world.member1).get(f"/activities/{a.id}/qr").status_code == 403
+
+
+def test_staff_sees_no_shows(world, page, make_activity, now):
+    from app.activities.services import sign_up
+    from app.extensions import db
+
+    a = make_activity()
+    sign_up(world.member1, a.id, now=now)
+    a.starts_at, a.ends_at = now - timedelta(hours=3), now - timedelta(hours=1)
+    db.session.commit()
+    html = page(world.staff1).get(f"/activities/{a.id}").get_data(as_text=True)
+    assert 'data-testid="no-show"' in html
+    assert page(world.staff3).get(f"/activities/{a.id}").status_code == 404

@@ -1,0 +1,73 @@
+import pytest
+
+from app.points.models import LedgerEntry
+from app.points.services import award, record_evidence
+from tests import factories as f
+from tests.conftest import count
+
+
+def test_my_points_page_shows_total_checklist_and_history(world, page, now):
+    assert award(world.member1.id, "order_completed", source_type="order", source_id=1, now=now)
+    assert count(LedgerEntry) == 1
+    record_evidence(world.member1.id, "solve_problem", source_type="order", source_id=1, note="修水管",
+                    now=now)
+    html = page(world.member1).get("/me/points").get_data(as_text=True)
+    assert 'data-testid="points-total">10<' in html
+    assert "1/5" in html and "修水管" in html and "完成群众点单" in html
+
+
+@pytest.mark.parametrize("path", ["/leaderboard", "/leaderboard?scope=street", "/exemplars",
+                                  "/me/points"])
+def test_member_pages_render(world, page, now, path):
+    award(world.member1.id, "order_completed", source_type="order", source_id=1, now=now)
+    res = page(world.member1).get(path)
+    assert res.status_code == 200
+    assert world.member1.name in res.get_data(as_text=True) or path == "/me/points"
+
+
+@pytest.mark.parametrize("who,path,status", [
+    ("staff1", "/leaderboard?scope=street", 403), ("resident1", "/leaderboard", 403),
+    ("member1", "/admin/scoring-rules", 403), ("staff1", "/admin/checklist", 403),
+    ("member1", "/staff/points/adjust", 403), ("staff1", "/me/points", 403),
+    ("street_admin", "/admin/scoring-rules", 200), ("street_admin", "/admin/checklist", 200),
+    ("staff1", "/leaderboard", 200), ("unit_admin1", "/leaderboard", 200), ("staff1", "/exemplars", 200),
+    ("street_admin", "/exemplars", 200), ("unit_admin1", "/exemplars", 200),
+])
+def test_page_roles(world, page, who, path, status):
+    assert page(getattr(world, who)).get(path).status_code == status
+
+
+def test_staff_adjusts_on_the_page(world, page):
+    client = page(world.staff1)
+    res = client.post("/staff/points/adjust", data={"member_id": world.member1.id, "points": -3,
+                                                    "reason": "重复计分"})
+    assert res.status_code == 302
+    assert count(LedgerEntry, LedgerEntry.member_id == world.member1.id, LedgerEntry.points == -3) == 1
+    client.post("/staff/points/adjust", data={"member_id": world.member3.id, "points": 3, "reason": "x"})
+    assert count(LedgerEntry, LedgerEntry.member_id == world.member3.id) == 0
+
+
+def test_checklist_config_page_saves(world, page, now):
+    client = page(world.street_admin)
+    res = client.post("/admin/checklist", data={"place_id": world.street1.id, "year": now.year,
+                                                "use_suggestion": "1", "required_suggestion": "2",
+                                                "title_suggestion": "提两条建议"})
+    assert res.status_code == 302
+    html = client.get(f"/admin/checklist?place_id={world.street1.id}&year={now.year}").get_data(as_text=True)
+    assert "提两条建议" in html and "本级已设置" in html
+
+
+def test_district_admin_edits_a_rule_on_the_page(world, page):
+    from app.extensions import db
+    from app.points.models import ScoringRule
+
+    admin = f.UserFactory(role="street_admin", place_id=world.district.id)
+    client = page(admin)
+    assert "保存" in client.get("/admin/scoring-rules").get_data(as_text=True)
+    res = client.post("/admin/scoring-rules/attendance", data={
+        "attendance-title": "参加活动", "attendance-points": "7", "attendance-cap_period": "",
+        "attendance-is_active": "y"})
+    assert res.status_code == 302
+    rule = db.session.scalar(db.select(ScoringRule).where(ScoringRule.key == "attendance"))
+    db.session.refresh(rule)
+    assert (rule.points, rule.cap_period, rule.title) == (7, None, "参加活动")

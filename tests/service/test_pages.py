@@ -1,0 +1,50 @@
+from datetime import timedelta
+
+from app.points.models import LedgerEntry
+from app.service.models import ServiceRecord, Suggestion
+from tests.conftest import count
+
+
+def test_member_logs_service_and_staff_verifies_on_pages(world, page, now):
+    member = page(world.member1)
+    started = (now - timedelta(days=1)).astimezone().strftime("%Y-%m-%dT%H:%M")
+    res = member.post("/service/records/new", data={
+        "category": "守护平安", "checklist_item": "grid_volunteer", "household_id": 0,
+        "started_at": started, "hours": "2", "description": "夜间巡逻"})
+    assert res.status_code == 302, res.get_data(as_text=True)
+    rec = ServiceRecord.query.filter_by(member_id=world.member1.id).one()
+    staff = page(world.staff1)
+    assert "夜间巡逻" in staff.get("/staff/verify").get_data(as_text=True)
+    assert "夜间巡逻" not in page(world.staff3).get("/staff/verify").get_data(as_text=True)
+    assert staff.post(f"/staff/verify/records/{rec.id}", data={"decision": "approve"}).status_code == 302
+    assert count(LedgerEntry, LedgerEntry.member_id == world.member1.id) == 1
+    assert "已通过" in member.get("/me/service").get_data(as_text=True)
+
+
+def test_suggestion_decline_on_page_needs_reason(world, page):
+    member = page(world.member1)
+    res = member.post("/service/suggestions/new", data={"title": "加装扶手", "body": "楼道"})
+    assert res.status_code == 302
+    sug = Suggestion.query.filter_by(member_id=world.member1.id).one()
+    staff = page(world.staff1)
+    staff.post(f"/staff/verify/suggestions/{sug.id}", data={"decision": "decline"})
+    assert Suggestion.query.filter_by(id=sug.id).one().status == "pending"
+    staff.post(f"/staff/verify/suggestions/{sug.id}", data={"decision": "decline", "reason": "已安装"})
+    from app.extensions import db
+    db.session.expire_all()
+    assert db.session.get(Suggestion, sug.id).status == "declined"
+    assert count(LedgerEntry) == 0
+
+
+def test_households_page(world, page):
+    staff = page(world.staff1)
+    res = staff.post("/staff/households", data={"community_id": world.comm1.id, "name": "赵大爷",
+                                                "address": "仓边路9号", "needs": "独居"})
+    assert res.status_code == 302
+    html = staff.get("/staff/households").get_data(as_text=True)
+    assert "赵大爷" in html
+    from app.service.models import Household
+    h = Household.query.one()
+    staff.post("/staff/pairings", data={"household_id": h.id, "member_id": world.member1.id})
+    assert world.member1.name in staff.get("/staff/households").get_data(as_text=True)
+    assert page(world.member1).get("/staff/households").status_code == 403
