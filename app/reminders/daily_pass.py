@@ -38,7 +38,8 @@ def insert_ignoring_duplicates(model, columns: list[str], rows: sa.Select) -> in
     """INSERT ... SELECT ... ON CONFLICT DO NOTHING; returns the number of rows added."""
     dialect = db.session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
-    stmt = module.insert(model).from_select(columns, rows).on_conflict_do_nothing()
+    stmt = (module.insert(model).from_select(columns, rows).on_conflict_do_nothing()
+            .execution_options(preserve_rowcount=True))
     return max(db.session.execute(stmt).rowcount or 0, 0)
 
 

@@ -50,7 +50,7 @@ def plan_deliveries(notification_ids, now: datetime | None = None) -> int:
         )
         result = db.session.execute(sa.insert(Delivery).from_select(
             ["notification_id", "channel", "address", "status", "attempts", "next_attempt_at",
-             "created_at"], rows))
+             "created_at"], rows).execution_options(preserve_rowcount=True))
         total += max(result.rowcount or 0, 0)
     return total
 
