@@ -7,7 +7,7 @@ JSON + markdown report.
         ...                                   # b.app, b.engine, b.url are ready (migrated)
         client = b.api_client(user_id)
         b.measure("dispatch board", lambda: client.get("/api/v1/orders?..."), repeat=50)
-        b.report()                            # prints markdown, writes bench/results/*.json
+        b.report()                            # prints markdown, writes bench/out/*.json
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = Path(__file__).resolve().parent / "out"  # git-ignored
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
