@@ -92,7 +92,7 @@ def list_rules():
 @roles_required(*ADMINS)
 def update_rule(data, key):
     """District-level admins change a rule for future awards (audited)."""
-    rule = config.update_rule(current_user, key[:40], data)
+    rule = config.update_rule(current_user, key, data)
     db.session.commit()
     return rule
 

@@ -1,6 +1,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from app.activities.schemas import text
 from app.api_base import PageArgs
 from app.points.checklist import ITEM_KEYS
 from app.points.leaderboard import SCOPES
@@ -44,7 +45,7 @@ class AdjustmentIn(ma.Schema):
     member_id = fields.Integer(required=True, **Id)
     points = fields.Integer(required=True, validate=[validate.Range(min=-1000, max=1000),
                                                      validate.NoneOf([0])])
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    reason = text(1, 300, required=True)
 
 
 class LeaderboardQuery(ma.Schema):
@@ -106,7 +107,7 @@ class RuleOut(ma.Schema):
 
 
 class RuleIn(ma.Schema):
-    title = fields.String(validate=validate.Length(min=1, max=100))
+    title = text(1, 100)
     points = fields.Integer(required=True, validate=validate.Range(min=-1000, max=1000))
     per_hour = fields.Boolean()
     cap_period = fields.String(allow_none=True, validate=validate.OneOf(CAP_PERIODS))
@@ -116,7 +117,7 @@ class RuleIn(ma.Schema):
 
 class ConfigItemIn(ma.Schema):
     key = fields.String(required=True, validate=validate.OneOf(ITEM_KEYS))
-    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    title = text(0, 100, load_default=None, allow_none=True)
     required = fields.Integer(load_default=1, validate=validate.Range(min=1, max=50))
 
 

@@ -65,6 +65,8 @@ def _bump_total(member_id: int, year: int, points: int, now: datetime) -> None:
 
 
 def get_rule(key: str) -> ScoringRule:
+    if not key or len(key) > 40 or not key.replace("_", "").isascii() or not key.replace("_", "").isalnum():
+        raise NotFound(f"scoring rule {key!r} not found")
     rule = db.session.scalar(sa.select(ScoringRule).where(ScoringRule.key == key))
     if rule is None:
         raise NotFound(f"scoring rule {key} not found")

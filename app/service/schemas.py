@@ -1,7 +1,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.activities.schemas import Id, aware
+from app.activities.schemas import Id, aware, text
 from app.api_base import PageArgs, page_schema
 from app.service.models import RecordStatus, SuggestionStatus
 from app.service.services import MAX_HOURS, RECORD_ITEMS
@@ -9,18 +9,18 @@ from app.service.services import MAX_HOURS, RECORD_ITEMS
 
 class RecordIn(ma.Schema):
     community_id = fields.Integer(required=True, **Id)
-    category = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    category = text(1, 40, required=True)
     checklist_item = fields.String(load_default=None, allow_none=True,
                                    validate=validate.OneOf(RECORD_ITEMS))
     household_id = fields.Integer(load_default=None, allow_none=True, **Id)
     started_at = aware(required=True)
     hours = fields.Float(required=True, validate=validate.Range(min=0, max=MAX_HOURS, min_inclusive=False))
-    description = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    description = text(1, 2000, required=True)
 
 
 class VerifyIn(ma.Schema):
     approved = fields.Boolean(required=True)
-    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    reason = text(0, 500, load_default=None, allow_none=True)
 
 
 class RecordQuery(PageArgs):
@@ -47,16 +47,16 @@ class RecordOut(ma.Schema):
 
 class SuggestionIn(ma.Schema):
     community_id = fields.Integer(required=True, **Id)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    body = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    title = text(1, 120, required=True)
+    body = text(1, 2000, required=True)
 
 
 class DecisionIn(ma.Schema):
-    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    reason = text(0, 500, load_default=None, allow_none=True)
 
 
 class DeclineIn(ma.Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = text(1, 500, required=True)
 
 
 class SuggestionQuery(PageArgs):
@@ -79,9 +79,9 @@ class SuggestionOut(ma.Schema):
 
 class HouseholdIn(ma.Schema):
     community_id = fields.Integer(required=True, **Id)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    address = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    needs = fields.String(load_default="", validate=validate.Length(max=500))
+    name = text(1, 64, required=True)
+    address = text(1, 200, required=True)
+    needs = text(0, 500, load_default="")
 
 
 class HouseholdQuery(PageArgs):

@@ -36,6 +36,7 @@ def test_wrong_role_or_scope_cannot_post(world, api, now, who, status):
 @pytest.mark.parametrize("over,field", [
     ({"capacity": 0}, "capacity"), ({"title": ""}, "title"), ({"checklist_item": "nap"}, "checklist_item"),
     ({"starts_at": "tomorrow"}, "starts_at"), ({"community_id": 0}, "community_id"),
+    ({"title": "a\x00b"}, "title"), ({"starts_at": "9999-12-31T23:59:59-23:59"}, "starts_at"),
 ])
 def test_bad_input_writes_nothing(world, api, now, over, field):
     res = api(world.staff1).post("/activities", body(world, now, **over))

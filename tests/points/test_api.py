@@ -197,6 +197,7 @@ def test_scoring_rules_read_and_update(world, api):
     res = api(district_admin).put("/scoring-rules/service_hour", body)
     assert res.status_code == 200 and res.json["points"] == 3
     assert api(district_admin).put("/scoring-rules/nope", body).status_code == 404
+    assert api(district_admin).put("/scoring-rules/%00x", body).status_code == 404
     assert api(district_admin).put("/scoring-rules/service_hour",
                                    {"points": 3, "cap_period": "week"}).status_code == 422
     rule = db.session.scalar(sa.select(ScoringRule).where(ScoringRule.key == "service_hour"))
