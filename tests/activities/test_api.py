@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
@@ -136,3 +136,50 @@ def test_no_shows_visible_to_staff_after_the_activity(world, api, make_activity,
     shows = {i["member_id"]: i["no_show"] for i in res.json["items"]}
     assert shows == {world.member1.id: False, world.member2.id: True}
     assert api(world.staff3).get(f"/activities/{a.id}/signups").status_code == 404
+
+
+@pytest.mark.commits
+def test_concurrent_signups_never_exceed_capacity(app):
+    """Eight members race for two slots with real transactions: exactly two get in."""
+    import threading
+    from datetime import datetime
+
+    from app.activities.services import create_activity, sign_up
+    from app.auth.models import User
+    from app.errors import Conflict
+    from app.extensions import db
+
+    now = datetime.now(UTC)
+    district = f.place("district", "并发区")
+    street = f.place("street", "并发街道", district)
+    community = f.place("community", "并发社区", street)
+    staff = f.UserFactory(role="staff", place_id=community.id)
+    member_ids = [f.member_in(community).id for _ in range(8)]
+    activity_id = create_activity(staff, community_id=community.id, title="t", category="c",
+                                  starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=1, hours=1),
+                                  capacity=2, now=now).id
+    db.session.commit()
+    db.session.close()
+    barrier, outcomes = threading.Barrier(len(member_ids)), []
+
+    def worker(member_id):
+        with app.app_context():
+            try:
+                barrier.wait()
+                sign_up(db.session.get(User, member_id), activity_id)
+                db.session.commit()
+                outcomes.append("ok")
+            except Conflict:
+                db.session.rollback()
+                outcomes.append("full")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(m,)) for m in member_ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["full"] * 6 + ["ok"] * 2
+    assert count(ActivitySignup, ActivitySignup.activity_id == activity_id) == 2
+    assert db.session.get(Activity, activity_id).signup_count == 2

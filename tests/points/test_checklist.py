@@ -1,8 +1,10 @@
 """The "五个一" checklist is computed only from evidence rows, set-based."""
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 
+from app.database import LOCAL_TZ
 from app.extensions import db
 from app.points.checklist import ITEM_KEYS, checklist_for, completion_for
 from app.points.models import ChecklistEvidence, ChecklistItem
@@ -78,3 +80,96 @@ def test_hours_for_counts_verified_only(world):
     db.session.flush()
     assert hours_for([w.member1.id, w.member2.id], 2026) == {w.member1.id: 3.5, w.member2.id: 0.0}
     assert hours_for(sa.select(Registration.member_id), 2025) == {w.member1.id: 9.0}
+
+
+def _flows(w, now):
+    """One real flow per checklist item, each producing exactly its evidence."""
+    from datetime import timedelta
+
+    from app.activities.services import create_activity, record_attendance
+    from app.service.services import (
+        create_household,
+        create_record,
+        create_suggestion,
+        decide_suggestion,
+        pair,
+        verify_record,
+    )
+
+    def grid_volunteer():
+        rec = create_record(w.member1, community_id=w.comm1.id, category="守护平安", hours=2,
+                            started_at=now - timedelta(hours=3), description="巡逻",
+                            checklist_item="grid_volunteer", now=now)
+        verify_record(w.staff1, rec.id, True, now=now)
+
+    def community_activity():
+        a = create_activity(w.staff1, community_id=w.comm1.id, title="t", category="c",
+                            starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=1),
+                            capacity=5, now=now)
+        record_attendance(w.staff1, a.id, w.member1.id, now=now)
+
+    def suggestion():
+        s = create_suggestion(w.member1, community_id=w.comm1.id, title="t", body="b", now=now)
+        decide_suggestion(w.staff1, s.id, True, now=now)
+
+    def solve_problem():  # what the orders domain writes when an order closes
+        record_evidence(w.member1.id, "solve_problem", source_type="order", source_id=1, now=now)
+
+    def help_household():
+        h = create_household(w.staff1, community_id=w.comm1.id, name="n", address="a", now=now)
+        pair(w.staff1, h.id, w.member1.id, now=now)
+        rec = create_record(w.member1, community_id=w.comm1.id, category="关爱老人", hours=1,
+                            started_at=now - timedelta(hours=2), description="买菜", household_id=h.id,
+                            now=now)
+        verify_record(w.staff1, rec.id, True, now=now)
+
+    return {f.__name__: f for f in (grid_volunteer, community_activity, suggestion, solve_problem,
+                                    help_household)}
+
+
+@pytest.mark.parametrize("item", ITEM_KEYS)
+def test_each_item_ticks_from_its_own_evidence_only(world, item):
+    now = datetime.now(UTC)
+    _flows(world, now)[item]()
+    detail = checklist_for(world.member1.id, now.astimezone(LOCAL_TZ).year)
+    assert [i["key"] for i in detail["items"] if i["done"]] == [item]
+    assert completion_for([world.member2.id], now.astimezone(LOCAL_TZ).year)[world.member2.id] == (0, 5)
+
+
+def test_nothing_but_evidence_ticks(world):
+    """Points, sign-ups, pending or rejected records, declined suggestions and a bare pairing
+    tick nothing."""
+    from datetime import timedelta
+
+    from app.activities.services import create_activity, sign_up
+    from app.points.services import adjust, award
+    from app.service.services import (
+        create_household,
+        create_record,
+        create_suggestion,
+        decide_suggestion,
+        pair,
+        verify_record,
+    )
+
+    w, now = world, datetime.now(UTC)
+    award(w.member1.id, "order_completed", source_type="order", source_id=5, now=now)
+    adjust(w.staff1, w.member1.id, 10, "奖励", now=now)
+    a = create_activity(w.staff1, community_id=w.comm1.id, title="t", category="c",
+                        starts_at=now + timedelta(hours=1), ends_at=now + timedelta(hours=2),
+                        capacity=5, now=now)
+    sign_up(w.member1, a.id, now=now)
+    pending = create_record(w.member1, community_id=w.comm1.id, category="c", hours=1,
+                            started_at=now - timedelta(hours=2), description="d",
+                            checklist_item="grid_volunteer", now=now)
+    rejected = create_record(w.member1, community_id=w.comm1.id, category="c", hours=1,
+                             started_at=now - timedelta(hours=2), description="d",
+                             checklist_item="grid_volunteer", now=now)
+    verify_record(w.staff1, rejected.id, False, "不实", now=now)
+    s = create_suggestion(w.member1, community_id=w.comm1.id, title="t", body="b", now=now)
+    decide_suggestion(w.staff1, s.id, False, "不合适", now=now)
+    h = create_household(w.staff1, community_id=w.comm1.id, name="n", address="a", now=now)
+    pair(w.staff1, h.id, w.member1.id, now=now)
+    assert pending.status == "pending"
+    assert completion_for([w.member1.id], now.astimezone(LOCAL_TZ).year)[w.member1.id] == (0, 5)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ChecklistEvidence)) == 0
