@@ -79,7 +79,11 @@ def run(backend: str, members: int, entries: int, repeat: int, streets: int) -> 
             add_ledger(conn, people.first_id, people.last_id, small_entries, year)
             rebuild_totals(conn, year)
         b.analyze()
-        viewer = (lo + hi) // 2
+        with b.engine.connect() as conn:  # a street member who has a total at both ledger sizes
+            viewer = conn.execute(sa.text(
+                "SELECT member_id FROM points_total WHERE year = :y AND street_id = :s "
+                "AND member_id >= :m ORDER BY member_id LIMIT 1"),
+                {"y": year, "s": big_street, "m": (lo + hi) // 2}).scalar()
         client = b.api_client(viewer)
         board = "/api/v1/leaderboard?scope=street&limit=20"
         points_page = f"/api/v1/members/{viewer}/points?page_size=20"
@@ -120,6 +124,15 @@ def run(backend: str, members: int, entries: int, repeat: int, streets: int) -> 
         b.measure("baseline: GET /api/v1/me", lambda: client.get("/api/v1/me"), repeat=repeat)
         b.measure(f"leaderboard street ({ledger_rows:,} entries) + own rank", lambda: client.get(board),
                   repeat=repeat, target_p50_ms=20, p50_at_small_ledger_ms=small_p50)
+        with b.engine.connect() as conn:
+            last = conn.execute(sa.text(
+                "SELECT member_id FROM points_total WHERE year = :y AND street_id = :s "
+                "ORDER BY total, updated_at DESC, member_id DESC LIMIT 1"),
+                {"y": year, "s": big_street}).scalar()
+        last_client = b.api_client(last)
+        b.measure("leaderboard street, viewer ranked last (worst case)", lambda: last_client.get(board),
+                  repeat=repeat, target_p50_ms=20,
+                  rank=last_client.get(board).json["me"]["rank"])
         b.measure("leaderboard community + own rank",
                   lambda: client.get("/api/v1/leaderboard?scope=community&limit=20"), repeat=repeat)
         b.measure("member's points page (API)", lambda: client.get(points_page), repeat=repeat)
