@@ -34,8 +34,8 @@ def utc(dt: datetime | None = None) -> datetime:
 # ---- the bulk loader -----------------------------------------------------------------------
 
 def _sqlite_value(value):
-    if isinstance(value, datetime):  # UTCDateTime stores naive UTC text on SQLite
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    if isinstance(value, datetime):  # UTCDateTime stores naive UTC text, as SQLAlchemy formats it
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     return value
 
 
