@@ -43,32 +43,55 @@ def my_points():
                            ledger=services.entries_page(current_user.id, year, page, 20))
 
 
+DEFAULT_SCOPE = {Role.MEMBER: "community", Role.STAFF: "community", Role.UNIT_ADMIN: "unit",
+                 Role.STREET_ADMIN: "street", Role.ADMIN: "street"}
+
+
+def _scope_id_for(scope: str) -> int | None:
+    """The board the viewer asked for, else his own, else the first one inside his scope."""
+    asked = request.args.get("scope_id", type=int)
+    if asked or scope == "unit":
+        return asked or default_scope_id(current_user, scope)
+    own = default_scope_id(current_user, scope)
+    if own is not None or current_user.role not in (Role.STREET_ADMIN, Role.ADMIN):
+        return own
+    from app.auth.permissions import place_scope
+
+    return db.session.scalar(db.select(Place.id).where(
+        Place.kind == scope, place_scope(current_user, Place.id)).order_by(Place.path).limit(1))
+
+
+def _boards(scope: str) -> list:
+    """The boards a street/district admin or admin may switch between."""
+    if current_user.role not in (Role.STREET_ADMIN, Role.ADMIN) or scope == "unit":
+        return []
+    from app.auth.permissions import place_scope
+
+    return db.session.scalars(db.select(Place).where(
+        Place.kind == scope, place_scope(current_user, Place.id)).order_by(Place.path).limit(200)).all()
+
+
 @bp.get("/leaderboard")
 @roles_required(*BOARD_ROLES)
 def board():
-    scope = request.args.get("scope", "unit" if current_user.role == Role.UNIT_ADMIN else "community")
+    scope = request.args.get("scope") or DEFAULT_SCOPE.get(current_user.role, "community")
     scope = scope if scope in SCOPES else "community"
     year = _year()
-    result = leaderboard(current_user, scope, request.args.get("scope_id", type=int), year, 50)
-    return render_template("points/leaderboard.html", board=result, scopes=SCOPES,
-                           labels=SCOPE_LABELS, year=year)
+    scope_id = _scope_id_for(scope)
+    result = leaderboard(current_user, scope, scope_id, year, 50) if scope_id else None
+    return render_template("points/leaderboard.html", board=result, scopes=SCOPES, scope=scope,
+                           labels=SCOPE_LABELS, year=year, boards=_boards(scope))
 
 
 @bp.get("/exemplars")
 @roles_required(*BOARD_ROLES)
 def exemplars():
-    """服务标兵: the top ten of the viewer's street (members, street admins), community (staff)
+    """服务标兵: the top ten of the viewer's street (members, admins), community (staff)
     or unit (unit admins)."""
-    scope = {Role.MEMBER: "street", Role.STREET_ADMIN: "street", Role.UNIT_ADMIN: "unit"}.get(
-        current_user.role, "community")
+    scope = {Role.STAFF: "community", Role.UNIT_ADMIN: "unit"}.get(current_user.role, "street")
     year = _year()
-    scope_id = request.args.get("scope_id", type=int) or default_scope_id(current_user, scope)
-    if scope_id is None and current_user.role == Role.STREET_ADMIN:
-        scope_id = db.session.scalar(db.select(Place.id).where(
-            Place.kind == PlaceKind.STREET, Place.parent_id == current_user.place_id).order_by(Place.id))
-    board = None
-    if scope_id is not None:
-        board = leaderboard(current_user, scope, scope_id, year, 10)
+    scope_id = _scope_id_for(scope)
+    board = leaderboard(current_user, scope, scope_id, year, 10) if scope_id else None
     return render_template("points/exemplars.html", board=board, year=year,
                            label=SCOPE_LABELS[scope])
 

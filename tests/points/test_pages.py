@@ -32,6 +32,8 @@ def test_member_pages_render(world, page, now, path):
     ("street_admin", "/admin/scoring-rules", 200), ("street_admin", "/admin/checklist", 200),
     ("staff1", "/leaderboard", 200), ("unit_admin1", "/leaderboard", 200), ("staff1", "/exemplars", 200),
     ("street_admin", "/exemplars", 200), ("unit_admin1", "/exemplars", 200),
+    ("street_admin", "/leaderboard", 200), ("street_admin", "/leaderboard?scope=community", 200),
+    ("admin", "/leaderboard", 200), ("admin", "/exemplars", 200), ("member1", "/leaderboard?scope=unit", 200),
 ])
 def test_page_roles(world, page, who, path, status):
     assert page(getattr(world, who)).get(path).status_code == status
