@@ -17,7 +17,7 @@ from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.points.checklist import ITEM_KEYS
 from app.points.models import SourceType
-from app.points.services import award, get_rule, record_evidence
+from app.points.services import award, get_rule, record_evidence, require_id
 
 CHECKIN_SALT = "activity-checkin"
 CHECKIN_WINDOW = timedelta(hours=1)  # QR check-in opens an hour before, closes an hour after
@@ -61,7 +61,7 @@ def create_activity(staff: User, *, community_id: int, title: str, category: str
 
 
 def get_activity(activity_id: int) -> Activity:
-    activity = db.session.get(Activity, activity_id)
+    activity = db.session.get(Activity, require_id(activity_id, "activity"))
     if activity is None:
         raise NotFound("activity not found")
     return activity

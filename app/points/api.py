@@ -41,7 +41,7 @@ def _year(args) -> int:
 def member_points(args, member_id):
     """The member, his community's staff and his unit admin: total and ledger entries
     (newest first, paged); each entry names its rule, source and author."""
-    require_view_member(current_user, member_id)
+    require_view_member(current_user, services.require_id(member_id, "member"))
     return services.entries_page(member_id, _year(args), args["page"], args["page_size"])
 
 
@@ -75,7 +75,7 @@ def get_leaderboard(args):
 @roles_required()
 def member_checklist(args, member_id):
     """The year's 五个一 list with each item's evidence."""
-    require_view_member(current_user, member_id)
+    require_view_member(current_user, services.require_id(member_id, "member"))
     return checklist_for(member_id, _year(args))
 
 

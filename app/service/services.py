@@ -14,7 +14,7 @@ from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.points.models import SourceType
 from app.points.periods import year_bounds
-from app.points.services import award, record_evidence
+from app.points.services import award, record_evidence, require_id
 from app.reminders.services import notify
 from app.service.models import Household, Pairing, RecordStatus, ServiceRecord, Suggestion, SuggestionStatus
 
@@ -189,7 +189,7 @@ def create_record(member: User, *, community_id: int, category: str, started_at:
 
 
 def visible_record(viewer: User, record_id: int) -> ServiceRecord:
-    rec = db.session.get(ServiceRecord, record_id)
+    rec = db.session.get(ServiceRecord, require_id(record_id, "service record"))
     if rec is None:
         raise NotFound("service record not found")
     if viewer.role == Role.MEMBER:
@@ -214,7 +214,7 @@ def verify_record(staff: User, record_id: int, approved: bool, reason: str | Non
     """Staff of the record's community verify (points per hour, checklist item, paired
     household help) or reject it with a reason (nothing changes). Nobody verifies his own."""
     now = now or utcnow()
-    rec = db.session.get(ServiceRecord, record_id)
+    rec = db.session.get(ServiceRecord, require_id(record_id, "service record"))
     if rec is None:
         raise NotFound("service record not found")
     if rec.member_id == staff.id:
@@ -267,7 +267,7 @@ def create_suggestion(member: User, *, community_id: int, title: str, body: str,
 
 
 def visible_suggestion(viewer: User, suggestion_id: int) -> Suggestion:
-    sug = db.session.get(Suggestion, suggestion_id)
+    sug = db.session.get(Suggestion, require_id(suggestion_id, "suggestion"))
     if sug is None:
         raise NotFound("suggestion not found")
     if viewer.role == Role.MEMBER:
@@ -291,7 +291,7 @@ def decide_suggestion(staff: User, suggestion_id: int, adopt: bool, reason: str 
                       now: datetime | None = None) -> Suggestion:
     """Adopting pays suggestion_adopted and ticks the suggestion item; declining needs a reason."""
     now = now or utcnow()
-    sug = db.session.get(Suggestion, suggestion_id)
+    sug = db.session.get(Suggestion, require_id(suggestion_id, "suggestion"))
     if sug is None:
         raise NotFound("suggestion not found")
     if sug.member_id == staff.id:
