@@ -24,7 +24,8 @@ from app.registrations.models import Registration, RegistrationStatus
 from app.reminders.delivery import plan_deliveries
 from app.reminders.models import Notification, Reminder, ReminderKind
 
-REMINDER_COLUMNS = ["user_id", "kind", "subject_id", "period", "due_on", "text", "created_at"]
+REMINDER_COLUMNS = ["user_id", "kind", "subject_id", "period", "due_on", "text", "created_at",
+                    "sent_at"]
 DIGEST_KIND = "digest"
 INBOX_LINK = "/notifications"
 
@@ -43,9 +44,36 @@ def insert_ignoring_duplicates(model, columns: list[str], rows: sa.Select) -> in
     return max(db.session.execute(stmt).rowcount or 0, 0)
 
 
-def _values(kind: str, period: str, today: date, now: datetime) -> tuple:
+def refresh_statistics(*tables: str) -> None:
+    """PostgreSQL plans the next statements with the row counts just written (ANALYZE sees
+    this transaction's own rows): without it a table that was nearly empty when last analyzed
+    gets a nested loop of sequential scans, quadratic in the number of members."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        for table in tables:
+            db.session.execute(sa.text(f"ANALYZE {table}"))
+
+
+def digest_key(day: date) -> str:
+    return f"digest:{day.isoformat()}"
+
+
+def _values(kind: str, period: str, today: date, now: datetime, user_id) -> tuple:
+    """The constant columns of a reminder row, and its sent_at: `now` (it goes into today's
+    digest, composed at the end of this pass) unless the person already has today's digest,
+    in which case it waits, unsent, for tomorrow's."""
+    sent_at = sa.literal(now, UTCDateTime)
+    if _digests_exist(today):
+        has_digest = sa.exists().where(Notification.user_id == user_id,
+                                       Notification.dedupe_key == digest_key(today))
+        sent_at = sa.case((has_digest, sa.null()), else_=sent_at)
     return (sa.literal(kind), sa.literal(period), sa.literal(today, sa.Date),
-            sa.literal(now, UTCDateTime))
+            sa.literal(now, UTCDateTime), sent_at)
+
+
+def _digests_exist(today: date) -> bool:
+    return db.session.scalar(sa.select(Notification.id)
+                             .where(Notification.dedupe_key == digest_key(today))
+                             .limit(1)) is not None
 
 
 def approved_members() -> sa.Select:
@@ -81,10 +109,11 @@ def remind_idle(today: date, now: datetime) -> int:
     days = current_app.config["REMINDER_IDLE_NO_SERVICE_DAYS"]
     text = (f"您已超过 {days} 天没有服务记录。社区期待您的参与：报名社区活动、认领群众点单，"
             "或登记您的志愿服务。")
-    kind, period, due_on, created = _values(ReminderKind.IDLE, idle_period(today), today, now)
+    kind, period, due_on, created, sent = _values(ReminderKind.IDLE, idle_period(today), today,
+                                                  now, Registration.member_id)
     rows = (approved_members()
             .with_only_columns(Registration.member_id, kind, sa.literal(0), period, due_on,
-                               sa.literal(text), created)
+                               sa.literal(text), created, sent)
             .where(*idle_conditions(today)))
     return insert_ignoring_duplicates(Reminder, REMINDER_COLUMNS, rows)
 
@@ -95,13 +124,13 @@ def escalate_idle(today: date, now: datetime) -> int:
     config = current_app.config
     window_start = today - timedelta(days=config["REMINDER_IDLE_NO_SERVICE_DAYS"])
     reminded = (sa.select(Reminder.user_id)
-                .where(Reminder.kind == ReminderKind.IDLE, Reminder.subject_id == 0,
+                .where(Reminder.kind == sa.literal_column("'idle'"), Reminder.subject_id == 0,
                        Reminder.due_on < today, Reminder.due_on > window_start)
                 .group_by(Reminder.user_id)
                 .having(sa.func.count() >= config["REMINDER_ESCALATE_AFTER"]))
     admin = aliased(User)
-    kind, period, due_on, created = _values(ReminderKind.IDLE_ESCALATION, today.strftime("%Y-%m"),
-                                            today, now)
+    kind, period, due_on, created, sent = _values(
+        ReminderKind.IDLE_ESCALATION, today.strftime("%Y-%m"), today, now, admin.id)
     text = (sa.literal("在职党员 ") + User.name
             + sa.literal(f" 已被提醒 {config['REMINDER_ESCALATE_AFTER']} 次，仍超过 "
                          f"{config['REMINDER_IDLE_NO_SERVICE_DAYS']} 天没有服务记录，请单位督促。"))
@@ -109,7 +138,7 @@ def escalate_idle(today: date, now: datetime) -> int:
             .join(admin, sa.and_(admin.unit_id == User.unit_id, admin.role == Role.UNIT_ADMIN,
                                  admin.is_active.is_(True)))
             .with_only_columns(admin.id, kind, Registration.member_id, period, due_on, text,
-                               created)
+                               created, sent)
             .where(*idle_conditions(today), Registration.member_id.in_(reminded)))
     return insert_ignoring_duplicates(Reminder, REMINDER_COLUMNS, rows)
 
@@ -169,14 +198,15 @@ def _remind_lag_for(spec: tuple[ItemSpec, ...], where, share: float, today: date
             .where(counts.c.n >= sa.case(required, value=counts.c.item_key, else_=1))
             .group_by(counts.c.member_id).subquery())
     done_n = sa.func.coalesce(done.c.done, 0)
-    kind, period, due_on, created = _values(
-        ReminderKind.CHECKLIST_LAG, f"{today.year}-{today.strftime('%m-%d')}", today, now)
+    kind, period, due_on, created, sent = _values(
+        ReminderKind.CHECKLIST_LAG, f"{today.year}-{today.strftime('%m-%d')}", today, now,
+        Registration.member_id)
     text = (sa.literal("“五个一”清单进度落后：已完成 ") + sa.cast(done_n, sa.String)
             + sa.literal(f"/{len(spec)} 项，此时应完成至少 {expected} 项。"))
     rows = (approved_members()
             .outerjoin(done, done.c.member_id == Registration.member_id)
             .with_only_columns(Registration.member_id, kind, sa.literal(0), period, due_on, text,
-                               created)
+                               created, sent)
             .where(where, Registration.approved_at < approved_before(today), done_n < expected))
     return insert_ignoring_duplicates(Reminder, REMINDER_COLUMNS, rows)
 
@@ -184,10 +214,11 @@ def _remind_lag_for(spec: tuple[ItemSpec, ...], where, share: float, today: date
 def remind_activity_tomorrow(today: date, now: datetime) -> int:
     """Everyone still signed up for an activity starting tomorrow (and not yet started)."""
     tomorrow = today + timedelta(days=1)
-    kind, period, due_on, created = _values(ReminderKind.ACTIVITY_TOMORROW, tomorrow.isoformat(),
-                                            today, now)
+    kind, period, due_on, created, sent = _values(
+        ReminderKind.ACTIVITY_TOMORROW, tomorrow.isoformat(), today, now, ActivitySignup.member_id)
     text = sa.literal("明天的活动「") + Activity.title + sa.literal("」，请准时参加。")
-    rows = (sa.select(ActivitySignup.member_id, kind, Activity.id, period, due_on, text, created)
+    rows = (sa.select(ActivitySignup.member_id, kind, Activity.id, period, due_on, text, created,
+                      sent)
             .join(Activity, Activity.id == ActivitySignup.activity_id)
             .where(ActivitySignup.status == SignupStatus.SIGNED_UP,
                    Activity.is_cancelled.is_(False),
@@ -197,35 +228,28 @@ def remind_activity_tomorrow(today: date, now: datetime) -> int:
 
 
 def compose_digests(today: date, now: datetime) -> int:
-    """One notification per person combining all his unsent reminders (once per day: a
-    person who already has today's digest gets the rest tomorrow), then its deliveries."""
-    key = f"digest:{today.isoformat()}"
+    """One notification per person combining his reminders marked sent by this pass (and any
+    left unsent because he already had a digest that day), then its deliveries. A person who
+    already has today's digest gets the rest tomorrow: one digest a day."""
+    key = digest_key(today)
     has_digest = sa.exists().where(Notification.user_id == Reminder.user_id,
                                    Notification.dedupe_key == key)
+    db.session.execute(  # earlier days' leftovers (partial index on unsent rows: few)
+        sa.update(Reminder).where(Reminder.sent_at.is_(None), ~has_digest)
+        .values(sent_at=now, due_on=today).execution_options(synchronize_session=False))
     title = sa.literal("今日提醒（") + sa.cast(sa.func.count(), sa.String) + sa.literal(" 条）")
     rows = (sa.select(Reminder.user_id, sa.literal(DIGEST_KIND), title,
                       sa.func.aggregate_strings(Reminder.text, "\n"), sa.literal(INBOX_LINK),
                       sa.literal(key), sa.literal(now, UTCDateTime))
-            .where(Reminder.sent_at.is_(None), ~has_digest)
+            .where(Reminder.sent_at == now, Reminder.due_on == today)
             .group_by(Reminder.user_id))
     added = insert_ignoring_duplicates(
         Notification, ["user_id", "kind", "title", "body", "link", "dedupe_key", "created_at"],
         rows)
-    if not added:
-        return 0
-    new_digests = sa.select(Notification.id).where(Notification.dedupe_key == key,
-                                                   Notification.created_at == now)
-    digest_of = (sa.select(Notification.id)
-                 .where(Notification.user_id == Reminder.user_id, Notification.dedupe_key == key)
-                 .scalar_subquery())
-    db.session.execute(
-        sa.update(Reminder)
-        .where(Reminder.sent_at.is_(None), Reminder.user_id.in_(
-            sa.select(Notification.user_id).where(Notification.dedupe_key == key,
-                                                  Notification.created_at == now)))
-        .values(sent_at=now, notification_id=digest_of)
-        .execution_options(synchronize_session=False))
-    plan_deliveries(new_digests, now)
+    if added:
+        refresh_statistics("notification")
+        plan_deliveries(sa.select(Notification.id).where(Notification.dedupe_key == key,
+                                                         Notification.created_at == now), now)
     return added
 
 
@@ -234,12 +258,15 @@ def run_pass(today: date | None = None, now: datetime | None = None) -> dict[str
     Returns how many reminders of each kind were added and how many digests were stored."""
     now = now or utcnow()
     today = today or local_today(now)
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL jit = off"))  # compiling costs more than it saves
     summary = {
         ReminderKind.IDLE: remind_idle(today, now),
         ReminderKind.IDLE_ESCALATION: escalate_idle(today, now),
         ReminderKind.CHECKLIST_LAG: remind_checklist_lag(today, now),
         ReminderKind.ACTIVITY_TOMORROW: remind_activity_tomorrow(today, now),
     }
+    refresh_statistics("reminder")
     summary["digests"] = compose_digests(today, now)
     db.session.expire_all()
     return summary

@@ -71,23 +71,24 @@ class DeliveryReport:
     errors: list[str] = field(default_factory=list)
 
 
-def _claim_due(now: datetime, limit: int) -> str | None:
+def _claim_due(now: datetime, limit: int) -> list[int]:
     """Marks up to `limit` due deliveries as ours (a token, one more attempt, a lease) and
-    commits, so two sweeps never send the same delivery."""
+    commits, so two sweeps never send the same delivery. Returns their ids."""
     token = uuid.uuid4().hex
     due = (sa.select(Delivery.id)
            .where(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now)
            .order_by(Delivery.next_attempt_at, Delivery.id).limit(limit))
     if db.session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
-    result = db.session.execute(
+    claimed = db.session.scalars(
         sa.update(Delivery)
         .where(Delivery.id.in_(due), Delivery.status == DeliveryStatus.PENDING,
                Delivery.next_attempt_at <= now)
         .values(claim_token=token, attempts=Delivery.attempts + 1, next_attempt_at=now + LEASE)
-        .execution_options(synchronize_session=False))
+        .returning(Delivery.id)
+        .execution_options(synchronize_session=False)).all()
     db.session.commit()
-    return token if result.rowcount else None
+    return list(claimed)
 
 
 def deliver_due(now: datetime | None = None, senders: dict[str, Sender] | None = None,
@@ -103,10 +104,10 @@ def deliver_due(now: datetime | None = None, senders: dict[str, Sender] | None =
     senders = senders or senders_from_config(config)
     max_attempts = config.get("DELIVERY_MAX_ATTEMPTS", 12)
     while True:
-        token = _claim_due(now, limit or config.get("DELIVERY_BATCH", 200))
-        if token is None:
+        claimed = _claim_due(now, limit or config.get("DELIVERY_BATCH", 200))
+        if not claimed:
             return report
-        batch = db.session.scalars(sa.select(Delivery).where(Delivery.claim_token == token)
+        batch = db.session.scalars(sa.select(Delivery).where(Delivery.id.in_(claimed))
                                    .order_by(Delivery.id)).all()
         for delivery in batch:
             _send_one(delivery, senders, now, max_attempts, report)

@@ -45,7 +45,7 @@ def reminder_history(member_ids: list[int], limit_per_member: int = 10) -> dict[
         sa.select(Reminder).where(sa.or_(
             sa.and_(Reminder.user_id.in_(member_ids), Reminder.kind.in_(
                 [ReminderKind.IDLE, ReminderKind.CHECKLIST_LAG])),
-            sa.and_(Reminder.kind == ReminderKind.IDLE_ESCALATION,
+            sa.and_(Reminder.kind == sa.literal_column("'idle_escalation'"),
                     Reminder.subject_id.in_(member_ids))))
         .order_by(Reminder.created_at.desc(), Reminder.id.desc())).all()
     history: dict[int, list[Reminder]] = defaultdict(list)

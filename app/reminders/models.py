@@ -21,7 +21,7 @@ class Notification(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     kind: Mapped[str] = mapped_column(sa.String(40))
     title: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text, default="")
@@ -42,7 +42,8 @@ class ReminderKind:
 class Reminder(db.Model):
     """One thing the daily pass decided to tell one person. The unique key
     (user, kind, subject, period) means a rerun or a concurrent pass adds nothing; `sent_at`
-    is set when the reminder goes into that person's daily digest notification."""
+    is set when the reminder goes into that person's digest notification of the day (the
+    notification whose dedupe_key is "digest:<that day>")."""
 
     __tablename__ = "reminder"
     __table_args__ = (
@@ -50,7 +51,12 @@ class Reminder(db.Model):
         sa.Index("ix_reminder_unsent", "user_id",
                  sqlite_where=sa.text("sent_at IS NULL"),
                  postgresql_where=sa.text("sent_at IS NULL")),
-        sa.Index("ix_reminder_kind_subject", "kind", "subject_id"),
+        sa.Index("ix_reminder_sent_at", "sent_at"),  # a digest collects its pass's reminders
+        sa.Index("ix_reminder_idle_due", "due_on", "user_id",  # escalation counts idle ones
+                 sqlite_where=sa.text("kind = 'idle'"), postgresql_where=sa.text("kind = 'idle'")),
+        sa.Index("ix_reminder_escalation_subject", "subject_id",
+                 sqlite_where=sa.text("kind = 'idle_escalation'"),
+                 postgresql_where=sa.text("kind = 'idle_escalation'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,11 +64,10 @@ class Reminder(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(40))
     subject_id: Mapped[int] = mapped_column(default=0)  # member, order or activity; 0: none
     period: Mapped[str] = mapped_column(sa.String(20))
-    due_on: Mapped[date] = mapped_column(sa.Date)
+    due_on: Mapped[date] = mapped_column(sa.Date)  # the day of the digest that carries it
     text: Mapped[str] = mapped_column(sa.String(400))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    notification_id: Mapped[int | None] = mapped_column(sa.ForeignKey("notification.id"))
 
 
 class DeliveryStatus:
@@ -81,7 +86,6 @@ class Delivery(db.Model):
         sa.Index("ix_delivery_due", "next_attempt_at",
                  sqlite_where=sa.text("status = 'pending'"),
                  postgresql_where=sa.text("status = 'pending'")),
-        sa.Index("ix_delivery_claim", "claim_token"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -45,7 +45,6 @@ def upgrade():
     sa.UniqueConstraint('notification_id', 'channel', name=op.f('uq_delivery_notification_id_channel'))
     )
     with op.batch_alter_table('delivery', schema=None) as batch_op:
-        batch_op.create_index('ix_delivery_claim', ['claim_token'], unique=False)
         batch_op.create_index('ix_delivery_due', ['next_attempt_at'], unique=False, sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
 
     op.create_table('reminder',
@@ -58,33 +57,42 @@ def upgrade():
     sa.Column('text', sa.String(length=400), nullable=False),
     sa.Column('created_at', app.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('sent_at', app.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('notification_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['notification_id'], ['notification.id'], name=op.f('fk_reminder_notification_id_notification')),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_reminder_user_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reminder')),
     sa.UniqueConstraint('user_id', 'kind', 'subject_id', 'period', name='uq_reminder_key')
     )
     with op.batch_alter_table('reminder', schema=None) as batch_op:
-        batch_op.create_index('ix_reminder_kind_subject', ['kind', 'subject_id'], unique=False)
-        batch_op.create_index('ix_reminder_unsent', ['user_id'], unique=False, sqlite_where=sa.text('sent_at IS NULL'), postgresql_where=sa.text('sent_at IS NULL'))
+        batch_op.create_index('ix_reminder_unsent', ['user_id'], unique=False,
+                              sqlite_where=sa.text('sent_at IS NULL'),
+                              postgresql_where=sa.text('sent_at IS NULL'))
+        batch_op.create_index('ix_reminder_sent_at', ['sent_at'], unique=False)
+        batch_op.create_index('ix_reminder_idle_due', ['due_on', 'user_id'], unique=False,
+                              sqlite_where=sa.text("kind = 'idle'"),
+                              postgresql_where=sa.text("kind = 'idle'"))
+        batch_op.create_index('ix_reminder_escalation_subject', ['subject_id'], unique=False,
+                              sqlite_where=sa.text("kind = 'idle_escalation'"),
+                              postgresql_where=sa.text("kind = 'idle_escalation'"))
 
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.create_index('ix_notification_dedupe_key', ['dedupe_key', 'created_at'], unique=False)
-
+        # (user_id) alone is covered by (user_id, dedupe_key) and (user_id, read_at)
+        batch_op.drop_index('ix_notification_user_id')
 
 
 def downgrade():
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.drop_index('ix_notification_dedupe_key')
+        batch_op.create_index('ix_notification_user_id', ['user_id'], unique=False)
 
     with op.batch_alter_table('reminder', schema=None) as batch_op:
-        batch_op.drop_index('ix_reminder_unsent', sqlite_where=sa.text('sent_at IS NULL'), postgresql_where=sa.text('sent_at IS NULL'))
-        batch_op.drop_index('ix_reminder_kind_subject')
+        batch_op.drop_index('ix_reminder_escalation_subject')
+        batch_op.drop_index('ix_reminder_idle_due')
+        batch_op.drop_index('ix_reminder_sent_at')
+        batch_op.drop_index('ix_reminder_unsent')
 
     op.drop_table('reminder')
     with op.batch_alter_table('delivery', schema=None) as batch_op:
         batch_op.drop_index('ix_delivery_due', sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
-        batch_op.drop_index('ix_delivery_claim')
 
     op.drop_table('delivery')
     op.drop_table('reminder_run')

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -163,3 +164,29 @@ def test_the_embedded_scheduler_never_starts_in_tests_or_cli(app, client):
     client.get("/healthz")
     app.test_cli_runner().invoke(args=["reminders", "deliver"])
     assert not scheduler.running
+
+
+def test_start_scheduler_adds_the_daily_pass_and_the_beat(app, monkeypatch, settings):
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from app.reminders import scheduling
+
+    settings(REMINDER_RUN_AT="06:45", DELIVERY_INTERVAL_SECONDS=30)
+    beats = []
+    monkeypatch.setattr(scheduling, "tick", lambda app_, now=None: beats.append(app_))
+    own = BackgroundScheduler(timezone="Asia/Shanghai")
+    monkeypatch.setattr(scheduling, "scheduler", own)
+    try:
+        scheduling.start_scheduler(app)
+        scheduling.start_scheduler(app)  # a second start adds nothing
+        jobs = {job.id: job for job in own.get_jobs()}
+        assert set(jobs) == {"reminders-daily", "reminders-beat"}
+        daily = {f.name: str(f) for f in jobs["reminders-daily"].trigger.fields}
+        assert (daily["hour"], daily["minute"]) == ("6", "45")
+        assert jobs["reminders-beat"].trigger.interval.total_seconds() == 30
+        deadline = time.monotonic() + 5
+        while not beats and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        own.shutdown(wait=True)
+    assert beats == [app]  # the beat ran once at start-up (catch-up), in the scheduler's thread
