@@ -11,7 +11,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.places.models import Place, PlaceKind
 from app.points import config, services
-from app.points.checklist import DEFAULT_ITEMS, checklist_for
+from app.points.checklist import DEFAULT_ITEMS, checklist_for, completion_for
 from app.points.forms import AdjustmentForm, RuleForm
 from app.points.leaderboard import SCOPES, default_scope_id, leaderboard, rank_of
 
@@ -25,6 +25,17 @@ nav.add("积分调整", "points.adjust_page", STAFF_LIKE, order=45)
 nav.add("积分规则", "points.rules", ADMINS, order=60)
 nav.add("五个一清单", "points.checklist_config", ADMINS, order=61)
 SCOPE_LABELS = {"community": "社区", "street": "街道", "unit": "单位"}
+
+
+@bp.app_template_global()
+def points_summary(member_id: int) -> dict:
+    """This year's points, 五个一 completion and community rank for the member home."""
+    year = local_today().year
+    completed, total = completion_for([member_id], year)[member_id]
+    community_id = default_scope_id(current_user, "community") if current_user.id == member_id else None
+    rank = rank_of("community", community_id, year, member_id) if community_id else None
+    return {"year": year, "points": services.total_for(member_id, year), "completed": completed,
+            "items": total, "rank": rank["rank"] if rank else None}
 
 
 def _year() -> int:

@@ -73,3 +73,10 @@ def test_district_admin_edits_a_rule_on_the_page(world, page):
     rule = db.session.scalar(db.select(ScoringRule).where(ScoringRule.key == "attendance"))
     db.session.refresh(rule)
     assert (rule.points, rule.cap_period, rule.title) == (7, None, "参加活动")
+
+
+def test_member_home_shows_points_and_checklist(world, page, now):
+    award(world.member1.id, "order_completed", source_type="order", source_id=1, now=now)
+    html = page(world.member1).get("/me").get_data(as_text=True)
+    assert 'data-testid="points-summary"' in html and "<b>10</b>" in html and "0/5" in html
+    assert 'data-testid="points-summary"' not in page(world.newbie).get("/me").get_data(as_text=True)
