@@ -116,5 +116,6 @@ def install_embedded(app: Flask) -> None:
 
     @app.before_request
     def _start_embedded_scheduler():
-        if not scheduler.running:
+        if not app.extensions.get("reminders_scheduler_started"):
+            app.extensions["reminders_scheduler_started"] = True
             start_scheduler(app)

@@ -190,3 +190,25 @@ def test_start_scheduler_adds_the_daily_pass_and_the_beat(app, monkeypatch, sett
     finally:
         own.shutdown(wait=True)
     assert beats == [app]  # the beat ran once at start-up (catch-up), in the scheduler's thread
+
+
+def test_embedded_scheduler_starts_on_the_first_served_request_only(database_url, monkeypatch):
+    from app import create_app
+    from app.reminders import scheduling
+    from config import TestConfig
+
+    started = []
+    monkeypatch.setattr(scheduling, "start_scheduler", lambda app_: started.append(app_))
+    settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    served = create_app({**settings, "SQLALCHEMY_DATABASE_URI": database_url, "TESTING": False,
+                         "SCHEDULER_EMBEDDED": True})
+    quiet = create_app({**settings, "SQLALCHEMY_DATABASE_URI": database_url, "TESTING": False,
+                        "SCHEDULER_EMBEDDED": False})
+    assert started == []  # creating the app (CLI commands, the reloader's watcher) starts nothing
+    with served.app_context():
+        client = served.test_client()
+        client.get("/healthz")
+        client.get("/healthz")
+    with quiet.app_context():
+        quiet.test_client().get("/healthz")
+    assert started == [served]
