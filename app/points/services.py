@@ -105,6 +105,14 @@ def append_entry(*, member_id: int, points: int, rule_key: str, source_type: str
     return entry
 
 
+def _lock_member_rule(member_id: int, rule_id: int) -> None:
+    """Serializes capped awards of one member and rule until the transaction ends, so racing
+    awards cannot both fit under the cap. (SQLite writers are serialized by BEGIN IMMEDIATE.)"""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:a, :b)"),
+                           {"a": 5_000 + rule_id, "b": member_id})
+
+
 def used_in_period(member_id: int, rule: ScoringRule, now: datetime) -> int:
     """Points the member already earned by `rule` in the rule's cap period around `now`."""
     start, end = period_bounds(rule.cap_period, now)
@@ -129,6 +137,7 @@ def award(member_id: int, rule_key: str, *, source_type: str, source_id: int,
     if points is None:
         points = round(rule.points * quantity) if rule.per_hour else rule.points
     if points > 0 and rule.cap_period and rule.cap_points:
+        _lock_member_rule(member_id, rule.id)
         points = min(points, rule.cap_points - used_in_period(member_id, rule, now))
         if points <= 0:
             return None

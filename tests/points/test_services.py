@@ -178,3 +178,41 @@ def test_approval_moves_the_members_totals(world):
     row = db.session.scalars(sa.select(PointsTotal).where(PointsTotal.member_id == world.member1.id)).one()
     assert (row.community_id, row.street_id) == (world.comm3.id, world.street2.id)
     assert world.member1.role == Role.MEMBER
+
+
+@pytest.mark.commits
+def test_concurrent_capped_awards_respect_the_cap(app):
+    """Eight threads pay different evidence under a 10-point daily cap: exactly 10 paid."""
+    rule = db.session.scalar(sa.select(ScoringRule).where(ScoringRule.key == "pairing_help"))
+    saved = (rule.cap_period, rule.cap_points)
+    rule.cap_period, rule.cap_points = "day", 10
+    member_id = f.MemberFactory(unit=f.UnitFactory()).id
+    db.session.commit()
+    db.session.close()
+    barrier, errors = threading.Barrier(8), []
+
+    def worker(n):
+        with app.app_context():
+            try:
+                barrier.wait()
+                award(member_id, "pairing_help", source_type="service_record", source_id=n, now=NOW)
+                db.session.commit()
+            except Exception as exc:  # pragma: no cover - reported below
+                errors.append(repr(exc))
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert total_for(member_id, 2026) == 10
+        assert count(LedgerEntry, LedgerEntry.member_id == member_id) == 2
+    finally:
+        rule = db.session.scalar(sa.select(ScoringRule).where(ScoringRule.key == "pairing_help"))
+        rule.cap_period, rule.cap_points = saved
+        db.session.commit()
