@@ -58,4 +58,5 @@ def idle_members():
     history = idle.reminder_history([reg.member_id for reg in result["items"]])
     return render_template("reminders/idle_members.html", result=result, page=_page(),
                            page_size=PAGE_SIZE, history=history, community_id=community_id,
+                           communities=idle.communities_in_scope(current_user),
                            kind_labels=idle.KIND_LABELS)

@@ -76,6 +76,7 @@ def test_street_admin_sees_his_street_and_can_filter_one_community(client, idle_
     login(client, w.street_admin)
     html = client.get("/staff/idle-members").get_data(as_text=True)
     assert 'data-testid="idle-total">2<' in html
+    assert w.comm1.name in html and w.comm2.name in html and w.comm3.name not in html  # filter
     one = client.get(f"/staff/idle-members?community_id={w.comm2.id}").get_data(as_text=True)
     assert 'data-testid="idle-total">0<' in one
 
