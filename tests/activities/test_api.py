@@ -183,3 +183,27 @@ def test_concurrent_signups_never_exceed_capacity(app):
     assert sorted(outcomes) == ["full"] * 6 + ["ok"] * 2
     assert count(ActivitySignup, ActivitySignup.activity_id == activity_id) == 2
     assert db.session.get(Activity, activity_id).signup_count == 2
+
+
+def test_cancel_after_start_and_checkin_outside_the_window_are_409(world, api, make_activity, now):
+    started = make_activity(starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(hours=1))
+    from app.activities.services import sign_up
+    from app.extensions import db
+
+    sign_up(world.member1, started.id, now=now - timedelta(hours=1))
+    db.session.commit()
+    assert api(world.member1).delete(f"/activities/{started.id}/signups").status_code == 409
+    later = make_activity(starts_at=now + timedelta(days=3), ends_at=now + timedelta(days=3, hours=1))
+    code = api(world.staff1).get(f"/activities/{later.id}/checkin-code").json["code"]
+    assert api(world.member1).post(f"/activities/{later.id}/checkin", {"code": code}).status_code == 409
+    assert api(world.staff1).post(f"/activities/{later.id}/attendance",
+                                  {"member_id": world.member1.id}).status_code == 409
+    assert count(LedgerEntry) == 0
+
+
+@pytest.mark.parametrize("who,status", [("member1", 200), ("staff1", 200), ("street_admin", 200),
+                                        ("member3", 404), ("staff3", 404), ("unit_admin1", 403),
+                                        ("resident1", 403)])
+def test_activity_visibility(world, api, make_activity, who, status):
+    a = make_activity()
+    assert api(getattr(world, who)).get(f"/activities/{a.id}").status_code == status

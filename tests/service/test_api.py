@@ -172,3 +172,22 @@ def test_service_level_record_and_pair(world, now):
                         checklist_item="help_household", now=now)
     verify_record(world.staff1, rec.id, True, now=now)
     assert PointsTotal.query.filter_by(member_id=world.member2.id).one().total == 3 + 5
+
+
+@pytest.mark.parametrize("who,status", [("member1", 200), ("staff1", 200), ("street_admin", 200),
+                                        ("admin", 200), ("member2", 404), ("staff3", 404),
+                                        ("staff2", 404), ("unit_admin1", 403), ("resident1", 403)])
+def test_record_visibility(world, api, now, who, status):
+    rec_id = api(world.member1).post("/service-records", record_body(world, now)).json["id"]
+    assert api(getattr(world, who)).get(f"/service-records/{rec_id}").status_code == status
+
+
+@pytest.mark.parametrize("path", ["/service-records/2147483648", "/service-records/99999/verify",
+                                  "/suggestions/99999/adopt"])
+def test_unknown_ids_are_404(world, api, path):
+    client = api(world.staff1)
+    if path.endswith("verify"):
+        res = client.post(path, {"approved": True})
+    else:
+        res = client.post(path) if path.endswith("adopt") else client.get(path)
+    assert res.status_code == 404
