@@ -4,6 +4,7 @@ retried with exponential back-off; nothing goes out during quiet hours."""
 from __future__ import annotations
 
 import logging
+import smtplib
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -109,21 +110,33 @@ def deliver_due(now: datetime | None = None, senders: dict[str, Sender] | None =
             return report
         batch = db.session.scalars(sa.select(Delivery).where(Delivery.id.in_(claimed))
                                    .order_by(Delivery.id)).all()
+        down: dict[str, str] = {}  # channels that failed to connect: not retried in this batch
         for delivery in batch:
-            _send_one(delivery, senders, now, max_attempts, report)
+            _send_one(delivery, senders, now, max_attempts, report, down)
             db.session.commit()
         if limit:
             return report
 
 
+def is_channel_down(exc: Exception) -> bool:
+    """A failure to reach the server (not a refusal of one message)."""
+    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
+
+
 def _send_one(delivery: Delivery, senders: dict[str, Sender], now: datetime, max_attempts: int,
-              report: DeliveryReport) -> None:
+              report: DeliveryReport, down: dict[str, str]) -> None:
     note = delivery.notification
     delivery.claim_token = None
     try:
+        if delivery.channel in down:
+            raise ConnectionError(down[delivery.channel])
         senders[delivery.channel].send(delivery.address, note.title, note.body or "")
     except Exception as exc:  # any failure of the channel: record it and retry later
         delivery.last_error = f"{type(exc).__name__}: {exc}"[:500]
+        if is_channel_down(exc):
+            down.setdefault(delivery.channel, str(exc)[:200])
         report.errors.append(delivery.last_error)
         if delivery.attempts >= max_attempts:
             delivery.status = DeliveryStatus.FAILED

@@ -138,3 +138,19 @@ def test_delivery_claims_are_exclusive(world, recorder):
     # a crashed sweep's lease runs out and the delivery is picked up again
     assert deliver_due(NOW + timedelta(minutes=11), senders=recorder).sent == 1
     assert datetime(2026, 1, 1, tzinfo=UTC) < NOW
+
+
+def test_an_unreachable_channel_is_tried_once_per_batch(world):
+    class Counting(RecordingSender):
+        calls = 0
+
+        def send(self, address, subject, body):
+            Counting.calls += 1
+            raise ConnectionRefusedError("connection refused")
+
+    for user in (world.resident1, world.resident2, world.member1):
+        notify([user.id], kind="t", title="t", now=NOW)
+    report = deliver_due(NOW, senders={"sms": Counting()})
+    assert Counting.calls == 1 and report.failed == 3
+    assert all(d.status == "pending" and d.attempts == 1 and "refused" in d.last_error
+               for d in deliveries())
