@@ -231,3 +231,19 @@ def entries_page(member_id: int, year: int, page: int = 1, page_size: int = 20) 
     } for e, title, author_name in rows]
     return {"year": year, "total": total_for(member_id, year), "entries": entries,
             "entries_total": count or 0, "page": page, "page_size": page_size}
+
+
+def totals_for(member_ids, year: int) -> dict[int, int]:
+    """{member_id: points} for a list of ids (each gets a value, 0 if none) or a SELECT of ids
+    (only those with a total), from the cached totals in one query per 5,000 ids."""
+    def query(ids):
+        return db.session.execute(sa.select(PointsTotal.member_id, PointsTotal.total).where(
+            PointsTotal.year == year, PointsTotal.member_id.in_(ids)))
+
+    if isinstance(member_ids, sa.Select):
+        return dict(query(member_ids).all())
+    result = dict.fromkeys(member_ids, 0)
+    ids = list(result)
+    for i in range(0, len(ids), 5000):
+        result.update(query(ids[i:i + 5000]).all())
+    return result

@@ -216,3 +216,13 @@ def test_concurrent_capped_awards_respect_the_cap(app):
         rule = db.session.scalar(sa.select(ScoringRule).where(ScoringRule.key == "pairing_help"))
         rule.cap_period, rule.cap_points = saved
         db.session.commit()
+
+
+def test_totals_for_is_set_based(world):
+    from app.points.services import totals_for
+    from app.registrations.models import Registration
+
+    award(world.member1.id, "order_completed", source_type="order", source_id=1, now=NOW)
+    assert totals_for([world.member1.id, world.member2.id], 2026) == {world.member1.id: 10,
+                                                                      world.member2.id: 0}
+    assert totals_for(sa.select(Registration.member_id), 2026) == {world.member1.id: 10}
