@@ -1,6 +1,8 @@
 """QR images rendered on the server (no CDN, no JavaScript)."""
 from __future__ import annotations
 
+import re
+
 import qrcode
 import qrcode.image.svg
 from markupsafe import Markup
@@ -12,4 +14,6 @@ def qr_svg(text: str) -> Markup:
     svg = image.to_string(encoding="unicode")
     if svg.startswith("<?xml"):
         svg = svg.split("?>", 1)[1]
+    # Scale to the container (phones and projector screens alike); the viewBox keeps it square.
+    svg = re.sub(r'width="[^"]*" height="[^"]*"', 'width="100%" role="img" aria-label="QR"', svg, count=1)
     return Markup(svg)
