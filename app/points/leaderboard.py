@@ -5,7 +5,10 @@ Tie rule (stable): more points first; on equal points whoever reached that total
 so every member has exactly one rank."""
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from app.auth.models import Role, User
 from app.auth.permissions import can_manage_place
@@ -27,12 +30,12 @@ def _member_home(member: User) -> Place | None:
     return reg.community if reg is not None else None
 
 
-def default_scope_id(viewer: User, scope: str) -> int | None:
+def default_scope_id(viewer: User, scope: str, home: Place | None = None) -> int | None:
     """The scope the viewer belongs to: his community/street/unit."""
     if scope == "unit":
         return viewer.unit_id
     if viewer.role == Role.MEMBER:
-        home = _member_home(viewer)
+        home = home or _member_home(viewer)
         if home is None:
             return None
         return home.id if scope == "community" else home.parent_id
@@ -42,11 +45,10 @@ def default_scope_id(viewer: User, scope: str) -> int | None:
     return place.id if place is not None and place.kind == scope else None
 
 
-def _check_place_scope(viewer: User, scope: str, place: Place) -> None:
+def _check_place_scope(viewer: User, scope: str, place: Place, home: Place | None) -> None:
     if viewer.role == Role.ADMIN:
         return
     if viewer.role == Role.MEMBER:
-        home = _member_home(viewer)
         mine = home and (home.id if scope == "community" else home.parent_id)
         if mine != place.id:
             raise Forbidden("只能查看本人所在社区、街道的排行 / outside your scope")
@@ -63,7 +65,8 @@ def resolve_scope(viewer: User, scope: str, scope_id: int | None) -> tuple[str, 
     unknown ids are 404, ids outside the viewer's scope 403."""
     if scope not in SCOPES:
         raise Invalid("scope", "scope must be community, street or unit")
-    scope_id = scope_id or default_scope_id(viewer, scope)
+    home = _member_home(viewer) if viewer.role == Role.MEMBER and scope != "unit" else None
+    scope_id = scope_id or default_scope_id(viewer, scope, home)
     if not scope_id:
         raise Invalid("scope_id", "scope_id is required")
     if scope == "unit":
@@ -77,44 +80,56 @@ def resolve_scope(viewer: User, scope: str, scope_id: int | None) -> tuple[str, 
     place = db.session.get(Place, scope_id)
     if place is None or place.kind != scope:
         raise NotFound(f"{scope} not found")
-    _check_place_scope(viewer, scope, place)
+    _check_place_scope(viewer, scope, place, home)
     return scope, place.id, place.name
+
+
+@functools.cache
+def _top_statement(scope: str) -> sa.Select:
+    """Built once per scope (statement construction costs more than running it)."""
+    column = SCOPE_COLUMNS[scope]
+    return (sa.select(PointsTotal.member_id, User.name, PointsTotal.total)
+            .join(User, User.id == PointsTotal.member_id)
+            .where(PointsTotal.year == sa.bindparam("year"), column == sa.bindparam("scope_id"))
+            .order_by(PointsTotal.total.desc(), PointsTotal.updated_at, PointsTotal.member_id)
+            .limit(sa.bindparam("limit")).offset(sa.bindparam("offset")))
 
 
 def top(scope: str, scope_id: int, year: int, limit: int = 20, offset: int = 0) -> list[dict]:
     """The board's first `limit` members (after `offset`): one indexed query."""
-    column = SCOPE_COLUMNS[scope]
-    rows = db.session.execute(
-        sa.select(PointsTotal.member_id, User.name, PointsTotal.total)
-        .join(User, User.id == PointsTotal.member_id)
-        .where(PointsTotal.year == year, column == scope_id)
-        .order_by(PointsTotal.total.desc(), PointsTotal.updated_at, PointsTotal.member_id)
-        .limit(limit).offset(offset)
-    ).all()
+    rows = db.session.execute(_top_statement(scope), {
+        "year": year, "scope_id": scope_id, "limit": limit, "offset": offset}).all()
     return [{"rank": offset + i + 1, "member_id": m, "name": name, "points": total}
             for i, (m, name, total) in enumerate(rows)]
 
 
-def rank_of(scope: str, scope_id: int, year: int, member_id: int) -> dict | None:
-    """The member's rank on the board (None when he has no total there): two index range
-    counts in one query, however many members the board holds."""
+@functools.cache
+def _rank_statement(scope: str) -> sa.Select:
     column = SCOPE_COLUMNS[scope]
-    mine = db.session.execute(
-        sa.select(PointsTotal.total, PointsTotal.updated_at, column)
-        .where(PointsTotal.member_id == member_id, PointsTotal.year == year)
-    ).first()
-    if mine is None or mine[2] != scope_id:
-        return None
-    total, updated_at = mine[0], mine[1]
-    board = (PointsTotal.year == year, column == scope_id)
-    ahead = sa.select(sa.func.count()).where(*board, PointsTotal.total > total).scalar_subquery()
-    tied_ahead = sa.select(sa.func.count()).where(
-        *board, PointsTotal.total == total,
-        sa.or_(PointsTotal.updated_at < updated_at,
-               sa.and_(PointsTotal.updated_at == updated_at, PointsTotal.member_id < member_id)),
+    year, member_id = sa.bindparam("year"), sa.bindparam("member_id")
+    me = (sa.select(PointsTotal.total.label("total"), PointsTotal.updated_at.label("updated_at"),
+                    column.label("scope_id"))
+          .where(PointsTotal.member_id == member_id, PointsTotal.year == year).cte("me"))
+    other = aliased(PointsTotal)
+    board = (other.year == year, getattr(other, column.key) == sa.bindparam("scope_id"))
+    ahead = sa.select(sa.func.count()).select_from(other).where(
+        *board, other.total > me.c.total).scalar_subquery()
+    tied_ahead = sa.select(sa.func.count()).select_from(other).where(
+        *board, other.total == me.c.total,
+        sa.or_(other.updated_at < me.c.updated_at,
+               sa.and_(other.updated_at == me.c.updated_at, other.member_id < member_id)),
     ).scalar_subquery()
-    before = db.session.execute(sa.select(ahead, tied_ahead)).one()
-    return {"rank": before[0] + before[1] + 1, "member_id": member_id, "points": total}
+    return sa.select(me.c.total, me.c.scope_id, ahead, tied_ahead)
+
+
+def rank_of(scope: str, scope_id: int, year: int, member_id: int) -> dict | None:
+    """The member's rank on the board (None when he has no total there): one query with two
+    index range counts (members ahead, ties reached earlier), however many the board holds."""
+    row = db.session.execute(_rank_statement(scope), {
+        "year": year, "scope_id": scope_id, "member_id": member_id}).first()
+    if row is None or row.scope_id != scope_id:
+        return None
+    return {"rank": row[2] + row[3] + 1, "member_id": member_id, "points": row.total}
 
 
 def board_size(scope: str, scope_id: int, year: int) -> int:

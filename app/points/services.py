@@ -2,6 +2,7 @@
 cached total in the caller's transaction."""
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -206,23 +207,31 @@ def total_for(member_id: int, year: int) -> int:
         PointsTotal.member_id == member_id, PointsTotal.year == year)) or 0
 
 
-def entries_page(member_id: int, year: int, page: int = 1, page_size: int = 20) -> dict:
-    """The member's ledger for a year, newest first, with each entry's rule title and author:
-    three queries whatever the size of the ledger (total, count, one page)."""
+@functools.cache
+def _entries_statement() -> sa.Select:
+    """Built once (statement construction costs more than running it)."""
     from sqlalchemy.orm import aliased
 
     from app.auth.models import User
 
     author = aliased(User)
-    where = (LedgerEntry.member_id == member_id, LedgerEntry.year == year)
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry).where(*where))
-    rows = db.session.execute(
-        sa.select(LedgerEntry, ScoringRule.title, author.name)
-        .outerjoin(ScoringRule, ScoringRule.key == LedgerEntry.rule_key)
-        .outerjoin(author, author.id == LedgerEntry.created_by_id)
-        .where(*where).order_by(LedgerEntry.id.desc())
-        .limit(page_size).offset((page - 1) * page_size)
-    ).all()
+    return (sa.select(LedgerEntry, ScoringRule.title, author.name)
+            .outerjoin(ScoringRule, ScoringRule.key == LedgerEntry.rule_key)
+            .outerjoin(author, author.id == LedgerEntry.created_by_id)
+            .where(LedgerEntry.member_id == sa.bindparam("member_id"),
+                   LedgerEntry.year == sa.bindparam("year"))
+            .order_by(LedgerEntry.id.desc())
+            .limit(sa.bindparam("limit")).offset(sa.bindparam("offset")))
+
+
+def entries_page(member_id: int, year: int, page: int = 1, page_size: int = 20) -> dict:
+    """The member's ledger for a year, newest first, with each entry's rule title and author:
+    three queries whatever the size of the ledger (total, count, one page)."""
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry).where(
+        LedgerEntry.member_id == member_id, LedgerEntry.year == year))
+    rows = db.session.execute(_entries_statement(), {
+        "member_id": member_id, "year": year, "limit": page_size,
+        "offset": (page - 1) * page_size}).all()
     entries = [{
         "id": e.id, "points": e.points, "rule": e.rule_key,
         "rule_title": title or ("人工调整" if e.rule_key == "adjustment" else e.rule_key),
