@@ -75,6 +75,43 @@ def _scoped(stmt, viewer: User, model):
     raise Forbidden("not allowed for your role")
 
 
+def _visible(model, viewer: User, row_id: int, what: str):
+    """The member's own row or one in the staff's scope; otherwise 404."""
+    row = db.session.get(model, require_id(row_id, what))
+    if row is None or (viewer.role == Role.MEMBER and row.member_id != viewer.id):
+        raise NotFound(f"{what} not found")
+    if viewer.role != Role.MEMBER:
+        _staff_scope(viewer, row.community_id, what)
+    return row
+
+
+def _listing(model, viewer: User, status: str | None, community_id: int | None):
+    """A select of the rows the viewer may see, newest first, optionally filtered."""
+    stmt = _scoped(sa.select(model).order_by(model.id.desc()), viewer, model)
+    if status:
+        stmt = stmt.where(model.status == status)
+    if community_id:
+        stmt = stmt.where(model.community_id == community_id)
+    return stmt
+
+
+def _pending_decision(model, staff: User, row_id: int, what: str, reason: str | None,
+                      reason_needed: bool):
+    """The pending row a staff member of its community may decide; never his own."""
+    row = db.session.get(model, require_id(row_id, what))
+    if row is None:
+        raise NotFound(f"{what} not found")
+    if row.member_id == staff.id:
+        raise Forbidden("不能处理本人的记录 / you cannot decide on your own")
+    _staff_scope(staff, row.community_id, what)
+    reason = (reason or "").strip()
+    if reason_needed and not reason:
+        raise Invalid("reason", "a reason is required")
+    if row.status != "pending":
+        raise Conflict(f"{what} is {row.status}")
+    return row, reason
+
+
 def _decide(model, row, expected: str, values: dict) -> None:
     """Conditional update: a concurrent second decision is a 409."""
     result = db.session.execute(
@@ -189,24 +226,11 @@ def create_record(member: User, *, community_id: int, category: str, started_at:
 
 
 def visible_record(viewer: User, record_id: int) -> ServiceRecord:
-    rec = db.session.get(ServiceRecord, require_id(record_id, "service record"))
-    if rec is None:
-        raise NotFound("service record not found")
-    if viewer.role == Role.MEMBER:
-        if rec.member_id != viewer.id:
-            raise NotFound("service record not found")
-        return rec
-    _staff_scope(viewer, rec.community_id, "service record")
-    return rec
+    return _visible(ServiceRecord, viewer, record_id, "service record")
 
 
 def list_records(viewer: User, *, status: str | None = None, community_id: int | None = None):
-    stmt = _scoped(sa.select(ServiceRecord).order_by(ServiceRecord.id.desc()), viewer, ServiceRecord)
-    if status:
-        stmt = stmt.where(ServiceRecord.status == status)
-    if community_id:
-        stmt = stmt.where(ServiceRecord.community_id == community_id)
-    return stmt
+    return _listing(ServiceRecord, viewer, status, community_id)
 
 
 def verify_record(staff: User, record_id: int, approved: bool, reason: str | None = None,
@@ -214,17 +238,8 @@ def verify_record(staff: User, record_id: int, approved: bool, reason: str | Non
     """Staff of the record's community verify (points per hour, checklist item, paired
     household help) or reject it with a reason (nothing changes). Nobody verifies his own."""
     now = now or utcnow()
-    rec = db.session.get(ServiceRecord, require_id(record_id, "service record"))
-    if rec is None:
-        raise NotFound("service record not found")
-    if rec.member_id == staff.id:
-        raise Forbidden("不能审核本人的服务记录 / you cannot verify your own service")
-    _staff_scope(staff, rec.community_id, "service record")
-    reason = (reason or "").strip()
-    if not approved and not reason:
-        raise Invalid("reason", "a rejection needs a reason")
-    if rec.status != RecordStatus.PENDING:
-        raise Conflict(f"service record is {rec.status}")
+    rec, reason = _pending_decision(ServiceRecord, staff, record_id, "service record", reason,
+                                    reason_needed=not approved)
     status = RecordStatus.VERIFIED if approved else RecordStatus.REJECTED
     _decide(ServiceRecord, rec, RecordStatus.PENDING, {
         "status": status, "reason": reason or None, "decided_by_id": staff.id, "decided_at": now})
@@ -267,41 +282,19 @@ def create_suggestion(member: User, *, community_id: int, title: str, body: str,
 
 
 def visible_suggestion(viewer: User, suggestion_id: int) -> Suggestion:
-    sug = db.session.get(Suggestion, require_id(suggestion_id, "suggestion"))
-    if sug is None:
-        raise NotFound("suggestion not found")
-    if viewer.role == Role.MEMBER:
-        if sug.member_id != viewer.id:
-            raise NotFound("suggestion not found")
-        return sug
-    _staff_scope(viewer, sug.community_id, "suggestion")
-    return sug
+    return _visible(Suggestion, viewer, suggestion_id, "suggestion")
 
 
 def list_suggestions(viewer: User, *, status: str | None = None, community_id: int | None = None):
-    stmt = _scoped(sa.select(Suggestion).order_by(Suggestion.id.desc()), viewer, Suggestion)
-    if status:
-        stmt = stmt.where(Suggestion.status == status)
-    if community_id:
-        stmt = stmt.where(Suggestion.community_id == community_id)
-    return stmt
+    return _listing(Suggestion, viewer, status, community_id)
 
 
 def decide_suggestion(staff: User, suggestion_id: int, adopt: bool, reason: str | None = None,
                       now: datetime | None = None) -> Suggestion:
     """Adopting pays suggestion_adopted and ticks the suggestion item; declining needs a reason."""
     now = now or utcnow()
-    sug = db.session.get(Suggestion, require_id(suggestion_id, "suggestion"))
-    if sug is None:
-        raise NotFound("suggestion not found")
-    if sug.member_id == staff.id:
-        raise Forbidden("不能采纳本人的建议 / not your own suggestion")
-    _staff_scope(staff, sug.community_id, "suggestion")
-    reason = (reason or "").strip()
-    if not adopt and not reason:
-        raise Invalid("reason", "declining needs a reason")
-    if sug.status != SuggestionStatus.PENDING:
-        raise Conflict(f"suggestion is {sug.status}")
+    sug, reason = _pending_decision(Suggestion, staff, suggestion_id, "suggestion", reason,
+                                    reason_needed=not adopt)
     status = SuggestionStatus.ADOPTED if adopt else SuggestionStatus.DECLINED
     _decide(Suggestion, sug, SuggestionStatus.PENDING, {
         "status": status, "reason": reason or None, "decided_by_id": staff.id, "decided_at": now})
