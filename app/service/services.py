@@ -254,17 +254,19 @@ def verify_record(staff: User, record_id: int, approved: bool, reason: str | Non
 
 
 def _pay_verified(staff: User, rec: ServiceRecord, now: datetime) -> None:
+    """Points are paid when verified; the checklist evidence is dated (and counts in the year)
+    when the service was done, like hours_for."""
     award(rec.member_id, "service_hour", source_type=SourceType.SERVICE_RECORD, source_id=rec.id,
           quantity=rec.hours, created_by_id=staff.id, reason=f"志愿服务 {rec.hours:g} 小时：{rec.category}",
           now=now)
     if rec.checklist_item and rec.checklist_item != "help_household":
         record_evidence(rec.member_id, rec.checklist_item, source_type=SourceType.SERVICE_RECORD,
-                        source_id=rec.id, note=rec.category, now=now)
+                        source_id=rec.id, note=rec.category, now=rec.started_at)
     if rec.household_id is not None and is_paired(rec.member_id, rec.household_id):
         award(rec.member_id, "pairing_help", source_type=SourceType.SERVICE_RECORD, source_id=rec.id,
               created_by_id=staff.id, reason=f"帮扶结对户：{rec.household.name}", now=now)
         record_evidence(rec.member_id, "help_household", source_type=SourceType.SERVICE_RECORD,
-                        source_id=rec.id, note=rec.household.name, now=now)
+                        source_id=rec.id, note=rec.household.name, now=rec.started_at)
 
 
 # ---- suggestions ----------------------------------------------------------------------------

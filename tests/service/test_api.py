@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
@@ -191,3 +191,18 @@ def test_unknown_ids_are_404(world, api, path):
     else:
         res = client.post(path) if path.endswith("adopt") else client.get(path)
     assert res.status_code == 404
+
+
+def test_evidence_counts_in_the_year_the_service_was_done(world, now):
+    from datetime import datetime
+
+    from app.points.checklist import completion_for
+
+    done = datetime(2025, 12, 30, 2, tzinfo=UTC)
+    rec = create_record(world.member1, community_id=world.comm1.id, category="守护平安", started_at=done,
+                        hours=2, description="跨年巡逻", checklist_item="grid_volunteer",
+                        now=datetime(2026, 1, 2, tzinfo=UTC))
+    verify_record(world.staff1, rec.id, True, now=datetime(2026, 1, 3, tzinfo=UTC))
+    assert completion_for([world.member1.id], 2025)[world.member1.id] == (1, 5)
+    assert completion_for([world.member1.id], 2026)[world.member1.id] == (0, 5)
+    assert LedgerEntry.query.filter_by(member_id=world.member1.id).one().year == 2026
