@@ -139,10 +139,11 @@ def board_size(scope: str, scope_id: int, year: int) -> int:
 
 
 def leaderboard(viewer: User, scope: str, scope_id: int | None, year: int,
-                limit: int = 20) -> dict:
+                limit: int = 20, offset: int = 0) -> dict:
+    """The board (after the scope check) from `offset`, with the viewing member's own rank."""
     scope, scope_id, name = resolve_scope(viewer, scope, scope_id)
     return {
         "scope": scope, "scope_id": scope_id, "scope_name": name, "year": year,
-        "items": top(scope, scope_id, year, limit),
+        "items": top(scope, scope_id, year, limit, offset),
         "me": rank_of(scope, scope_id, year, viewer.id) if viewer.role == Role.MEMBER else None,
     }

@@ -24,6 +24,7 @@ nav.add("服务标兵", "points.exemplars", BOARD_ROLES, order=41)
 nav.add("积分调整", "points.adjust_page", STAFF_LIKE, order=45)
 nav.add("积分规则", "points.rules", ADMINS, order=60)
 nav.add("五个一清单", "points.checklist_config", ADMINS, order=61)
+BOARD_PAGE = 50
 SCOPE_LABELS = {"community": "社区", "street": "街道", "unit": "单位"}
 
 
@@ -89,9 +90,16 @@ def board():
     scope = scope if scope in SCOPES else "community"
     year = _year()
     scope_id = _scope_id_for(scope)
-    result = leaderboard(current_user, scope, scope_id, year, 50) if scope_id else None
+    page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
+    result = None
+    if scope_id:  # one row more than a page tells whether there is a next page, without a count
+        result = leaderboard(current_user, scope, scope_id, year, BOARD_PAGE + 1, (page - 1) * BOARD_PAGE)
+    has_next = bool(result) and len(result["items"]) > BOARD_PAGE
+    if result:
+        result["items"] = result["items"][:BOARD_PAGE]
     return render_template("points/leaderboard.html", board=result, scopes=SCOPES, scope=scope,
-                           labels=SCOPE_LABELS, year=year, boards=_boards(scope))
+                           labels=SCOPE_LABELS, year=year, boards=_boards(scope), page=page,
+                           has_next=has_next)
 
 
 @bp.get("/exemplars")

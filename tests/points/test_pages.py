@@ -80,3 +80,16 @@ def test_member_home_shows_points_and_checklist(world, page, now):
     html = page(world.member1).get("/me").get_data(as_text=True)
     assert 'data-testid="points-summary"' in html and "<b>10</b>" in html and "0/5" in html
     assert 'data-testid="points-summary"' not in page(world.newbie).get("/me").get_data(as_text=True)
+
+
+def test_leaderboard_page_paginates(world, page, now, monkeypatch):
+    from app.points import views
+
+    monkeypatch.setattr(views, "BOARD_PAGE", 1)
+    award(world.member1.id, "order_completed", source_type="order", source_id=1, now=now)
+    award(world.member2.id, "suggestion_adopted", source_type="suggestion", source_id=1, now=now)
+    client = page(world.member1)
+    first = client.get("/leaderboard").get_data(as_text=True)
+    assert first.count('data-testid="rank-row"') == 1 and "下一页" in first
+    second = client.get(f"/leaderboard?page=2&scope_id={world.comm1.id}").get_data(as_text=True)
+    assert world.member2.name in second and "下一页" not in second and "<td>2</td>" in second
