@@ -48,3 +48,53 @@ def test_households_page(world, page):
     staff.post("/staff/pairings", data={"household_id": h.id, "member_id": world.member1.id})
     assert world.member1.name in staff.get("/staff/households").get_data(as_text=True)
     assert page(world.member1).get("/staff/households").status_code == 403
+
+
+def _queries(client, path):
+    import sqlalchemy as sa
+
+    from app.extensions import db
+
+    db.session.commit()
+    db.session.expire_all()
+    seen = []
+
+    def before(*args):
+        seen.append(1)
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+    return len(seen)
+
+
+def test_list_pages_use_a_constant_number_of_queries(world, page, now):
+    from app.activities.services import create_activity, sign_up
+    from app.service.services import create_household, create_record, create_suggestion, pair
+    from tests import factories as f
+
+    staff = page(world.staff1)
+
+    def grow(n):
+        for i in range(n):
+            m = f.member_in(world.comm1)
+            create_record(m, community_id=world.comm1.id, category="c", hours=1, description="d",
+                          started_at=now - timedelta(hours=2), now=now)
+            create_suggestion(m, community_id=world.comm1.id, title="t", body="b", now=now)
+            h = create_household(world.staff1, community_id=world.comm1.id, name=f"户{i}", address="a")
+            pair(world.staff1, h.id, m.id, now=now)
+            a = create_activity(world.staff1, community_id=world.comm1.id, title=f"活动{i}", category="c",
+                                starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=2),
+                                capacity=50, now=now)
+            sign_up(m, a.id, now=now)
+            sign_up(world.member1, a.id, now=now)
+
+    grow(1)
+    before = {p: _queries(staff, p) for p in ("/staff/verify", "/staff/households", "/activities")}
+    grow(8)
+    after = {p: _queries(staff, p) for p in before}
+    assert after == before
+    member = page(world.member1)
+    assert _queries(member, "/activities") == _queries(member, "/activities?all=1")
