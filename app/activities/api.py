@@ -10,6 +10,7 @@ from app.activities.schemas import (
     ActivityPage,
     ActivityQuery,
     AttendanceIn,
+    CancelIn,
     CheckinCodeOut,
     CheckinIn,
     SignupList,
@@ -51,6 +52,17 @@ def list_activities(args):
 @roles_required(Role.MEMBER, *STAFF_LIKE)
 def get_activity(activity_id):
     return services.visible_activity(current_user, activity_id)
+
+
+@blp.route("/<int:activity_id>/cancel", methods=["POST"])
+@blp.arguments(CancelIn)
+@blp.response(200, ActivityOut)
+@roles_required(*STAFF_LIKE)
+def cancel_activity(data, activity_id):
+    """Staff call the activity off (with a reason); those signed up are notified."""
+    activity = services.cancel_activity(current_user, activity_id, data["reason"])
+    db.session.commit()
+    return activity
 
 
 @blp.route("/<int:activity_id>/signups", methods=["POST"])

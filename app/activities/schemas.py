@@ -95,6 +95,10 @@ class CheckinCodeOut(ma.Schema):
     url = fields.String(required=True)
 
 
+class CancelIn(ma.Schema):
+    reason = text(1, 300, required=True)
+
+
 class CheckinIn(ma.Schema):
     code = text(1, 500, required=True)
 

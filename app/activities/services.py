@@ -111,6 +111,26 @@ def list_activities(viewer: User, *, community_id: int | None = None, upcoming: 
     return stmt
 
 
+def cancel_activity(staff: User, activity_id: int, reason: str,
+                    now: datetime | None = None) -> Activity:
+    """Staff call an activity off before it ends; everyone signed up is told why."""
+    now = now or utcnow()
+    activity = managed_activity(staff, activity_id)
+    if not reason or not reason.strip():
+        raise Invalid("reason", "reason is required")
+    if activity.is_cancelled or activity.ends_at <= now:
+        raise Conflict("活动已结束或已取消 / the activity is over or cancelled")
+    activity.is_cancelled = True
+    db.session.flush()
+    record(staff, "activity.cancel", activity, {"reason": reason.strip()}, now=now)
+    from app.reminders.services import notify
+
+    notify([s.member_id for s in signups(activity) if s.status == SignupStatus.SIGNED_UP],
+           kind="activity_cancelled", title=f"活动取消：{activity.title}", body=reason.strip(),
+           link=f"/activities/{activity.id}", now=now)
+    return activity
+
+
 def signup_of(activity_id: int, member_id: int) -> ActivitySignup | None:
     return db.session.scalar(sa.select(ActivitySignup).where(
         ActivitySignup.activity_id == activity_id, ActivitySignup.member_id == member_id))

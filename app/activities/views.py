@@ -90,6 +90,16 @@ def cancel(activity_id):
     return redirect(url_for("activities.detail", activity_id=activity_id))
 
 
+@bp.post("/activities/<int:activity_id>/call-off")
+@roles_required(*STAFF_LIKE)
+def call_off(activity_id):
+    reason = (request.form.get("reason") or "").strip()[:300]
+    services.cancel_activity(current_user, activity_id, reason)
+    db.session.commit()
+    flash("活动已取消，已通知报名党员", "success")
+    return redirect(url_for("activities.detail", activity_id=activity_id))
+
+
 @bp.post("/activities/<int:activity_id>/attendance")
 @roles_required(*STAFF_LIKE)
 def attend(activity_id):

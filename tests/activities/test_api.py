@@ -207,3 +207,20 @@ def test_cancel_after_start_and_checkin_outside_the_window_are_409(world, api, m
 def test_activity_visibility(world, api, make_activity, who, status):
     a = make_activity()
     assert api(getattr(world, who)).get(f"/activities/{a.id}").status_code == status
+
+
+def test_staff_cancel_an_activity_and_signed_up_members_hear_of_it(world, api, make_activity):
+    from app.reminders.models import Notification
+
+    a = make_activity()
+    api(world.member1).post(f"/activities/{a.id}/signups")
+    assert api(world.staff1).post(f"/activities/{a.id}/cancel", {}).status_code == 422
+    assert api(world.staff3).post(f"/activities/{a.id}/cancel", {"reason": "下雨"}).status_code == 404
+    assert api(world.member1).post(f"/activities/{a.id}/cancel", {"reason": "下雨"}).status_code == 403
+    assert count(Notification, Notification.kind == "activity_cancelled") == 0
+    res = api(world.staff1).post(f"/activities/{a.id}/cancel", {"reason": "暴雨预警"})
+    assert res.status_code == 200 and res.json["is_cancelled"]
+    assert count(Notification, Notification.kind == "activity_cancelled",
+                 Notification.user_id == world.member1.id) == 1
+    assert api(world.member2).post(f"/activities/{a.id}/signups").status_code == 409
+    assert api(world.staff1).post(f"/activities/{a.id}/cancel", {"reason": "x"}).status_code == 409

@@ -51,3 +51,13 @@ def test_staff_sees_no_shows(world, page, make_activity, now):
     html = page(world.staff1).get(f"/activities/{a.id}").get_data(as_text=True)
     assert 'data-testid="no-show"' in html
     assert page(world.staff3).get(f"/activities/{a.id}").status_code == 404
+
+
+def test_staff_calls_off_on_the_page(world, page, make_activity):
+    a = make_activity()
+    client = page(world.staff1)
+    assert "取消活动" in client.get(f"/activities/{a.id}").get_data(as_text=True)
+    assert client.post(f"/activities/{a.id}/call-off", data={"reason": "场地维修"}).status_code == 302
+    from app.extensions import db
+    db.session.expire_all()
+    assert db.session.get(type(a), a.id).is_cancelled
