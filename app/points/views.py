@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from app import nav
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, roles_required
+from app.auth.permissions import STAFF_LIKE, require_view_member, roles_required
 from app.database import local_today
 from app.errors import DomainError
 from app.extensions import db
@@ -44,15 +44,26 @@ def _year() -> int:
     return year if year and 2000 <= year <= 2100 else local_today().year
 
 
+def _points_page(member):
+    year, page = _year(), max(request.args.get("page", 1, type=int), 1)
+    community_id = default_scope_id(member, "community")
+    rank = rank_of("community", community_id, year, member.id) if community_id else None
+    return render_template("points/my_points.html", year=year, page=page, rank=rank, member=member,
+                           checklist=checklist_for(member.id, year),
+                           ledger=services.entries_page(member.id, year, page, 20))
+
+
 @bp.get("/me/points")
 @roles_required(Role.MEMBER)
 def my_points():
-    year, page = _year(), max(request.args.get("page", 1, type=int), 1)
-    community_id = default_scope_id(current_user, "community")
-    rank = rank_of("community", community_id, year, current_user.id) if community_id else None
-    return render_template("points/my_points.html", year=year, page=page, rank=rank,
-                           checklist=checklist_for(current_user.id, year),
-                           ledger=services.entries_page(current_user.id, year, page, 20))
+    return _points_page(current_user)
+
+
+@bp.get("/members/<int:member_id>/points")
+@roles_required()
+def member_points(member_id):
+    """A member's points, checklist and history for his staff and unit admin (404 otherwise)."""
+    return _points_page(require_view_member(current_user, services.require_id(member_id, "member")))
 
 
 DEFAULT_SCOPE = {Role.MEMBER: "community", Role.STAFF: "community", Role.UNIT_ADMIN: "unit",

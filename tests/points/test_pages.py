@@ -93,3 +93,14 @@ def test_leaderboard_page_paginates(world, page, now, monkeypatch):
     assert first.count('data-testid="rank-row"') == 1 and "下一页" in first
     second = client.get(f"/leaderboard?page=2&scope_id={world.comm1.id}").get_data(as_text=True)
     assert world.member2.name in second and "下一页" not in second and "<td>2</td>" in second
+
+
+@pytest.mark.parametrize("who,status", [("staff1", 200), ("unit_admin1", 200), ("street_admin", 200),
+                                        ("member1", 200), ("member2", 404), ("staff3", 404),
+                                        ("resident1", 404)])
+def test_member_points_page_for_his_staff(world, page, now, who, status):
+    award(world.member1.id, "order_completed", source_type="order", source_id=1, now=now)
+    res = page(getattr(world, who)).get(f"/members/{world.member1.id}/points")
+    assert res.status_code == status
+    if status == 200 and who != "member1":
+        assert world.member1.name in res.get_data(as_text=True)
