@@ -35,21 +35,23 @@ def _upsert(model):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
-def placement_columns(member_id: int) -> dict:
-    """The member's community, street and unit (as copied onto his PointsTotal rows) as SQL
-    scalar subqueries, so an INSERT or UPDATE computes them without a round trip."""
+def member_placement(member_id: int) -> dict:
+    """The member's community, street and unit as copied onto his PointsTotal rows."""
     from app.auth.models import User
     from app.places.models import Place
     from app.registrations.models import Registration, RegistrationStatus
 
-    approved = (Registration.member_id == member_id,
-                Registration.status == RegistrationStatus.APPROVED)
-    return {
-        "community_id": sa.select(Registration.community_id).where(*approved).scalar_subquery(),
-        "street_id": sa.select(Place.parent_id).join(Registration, Registration.community_id == Place.id)
-        .where(*approved).scalar_subquery(),
-        "unit_id": sa.select(User.unit_id).where(User.id == member_id).scalar_subquery(),
-    }
+    row = db.session.execute(
+        sa.select(User.unit_id, Registration.community_id, Place.parent_id)
+        .select_from(User)
+        .outerjoin(Registration, sa.and_(Registration.member_id == User.id,
+                                         Registration.status == RegistrationStatus.APPROVED))
+        .outerjoin(Place, Place.id == Registration.community_id)
+        .where(User.id == member_id)
+    ).first()
+    if row is None:
+        return {"unit_id": None, "community_id": None, "street_id": None}
+    return {"unit_id": row[0], "community_id": row[1], "street_id": row[2]}
 
 
 def sync_member_place(member_id: int, now: datetime | None = None) -> None:
@@ -58,15 +60,14 @@ def sync_member_place(member_id: int, now: datetime | None = None) -> None:
     db.session.execute(
         sa.update(PointsTotal)
         .where(PointsTotal.member_id == member_id, PointsTotal.year >= year_of(now or utcnow()))
-        .values(**placement_columns(member_id))
+        .values(**member_placement(member_id))
         .execution_options(synchronize_session=False)
     )
 
 
 def _bump_total(member_id: int, year: int, points: int, now: datetime) -> None:
-    """One upsert: a new row takes the member's places; an existing one only its total."""
     stmt = _upsert(PointsTotal).values(member_id=member_id, year=year, total=points, updated_at=now,
-                                       **placement_columns(member_id))
+                                       **member_placement(member_id))
     stmt = stmt.on_conflict_do_update(
         index_elements=["member_id", "year"],
         set_={"total": PointsTotal.total + points, "updated_at": now},
