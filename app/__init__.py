@@ -116,7 +116,7 @@ def register_blueprints(app: Flask) -> None:
             try:
                 module = importlib.import_module(f"app.{domain}.{module_name}")
             except ModuleNotFoundError as exc:
-                if exc.name == f"app.{domain}.{module_name}":
+                if exc.name in (f"app.{domain}", f"app.{domain}.{module_name}"):
                     continue
                 raise
             blueprint = getattr(module, attr)

@@ -51,7 +51,7 @@ def register(app: Flask) -> None:
         try:
             module = importlib.import_module(f"app.{domain}.cli")
         except ModuleNotFoundError as exc:
-            if exc.name == f"app.{domain}.cli":
+            if exc.name in (f"app.{domain}", f"app.{domain}.cli"):
                 continue
             raise
         for command in module.commands:

@@ -8,5 +8,5 @@ for _domain in MODEL_MODULES:
     try:
         importlib.import_module(f"app.{_domain}.models")
     except ModuleNotFoundError as exc:  # a domain without tables
-        if exc.name != f"app.{_domain}.models":
+        if exc.name not in (f"app.{_domain}", f"app.{_domain}.models"):
             raise

@@ -34,7 +34,7 @@ class PostgresServer:
         self.port = _free_port()
         self.user = "postgres" if os.geteuid() == 0 else os.environ.get("USER", "postgres")
 
-    def start(self) -> "PostgresServer":
+    def start(self) -> PostgresServer:
         if not (PG_BIN / "initdb").exists():
             raise RuntimeError(f"PostgreSQL not found in {PG_BIN}; run `make pg-deps`")
         self.sock.mkdir()
