@@ -1,0 +1,138 @@
+"""Orders (点单 needs): the order row, its claims and its event timeline.
+
+The lifecycle lives in app/orders/states.py; these tables only hold it."""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import UTCDateTime, utcnow
+from app.extensions import db
+
+
+class OrderStatus(StrEnum):
+    SUBMITTED = "submitted"      # 点单: placed by a resident (or by staff for him)
+    DISPATCHED = "dispatched"    # 派单: sent to a unit or to the member pool
+    ACCEPTED = "accepted"        # 接单: accepted by the unit it was sent to
+    CLAIMED = "claimed"          # 领单: every slot taken by members
+    COMPLETED = "completed"      # done by its claimers, waiting for confirmation and rating
+    CLOSED = "closed"            # confirmed and rated 1-5
+    REJECTED = "rejected"        # refused by staff, with a reason
+    CANCELLED = "cancelled"      # withdrawn, with a reason
+
+
+# States in which the order is still owed to the resident: its deadline counts (overdue).
+OPEN_STATUSES = (OrderStatus.SUBMITTED, OrderStatus.DISPATCHED, OrderStatus.ACCEPTED,
+                 OrderStatus.CLAIMED)
+# States in which members may claim a free slot.
+CLAIMABLE_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED)
+
+
+class Urgency(StrEnum):
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+class Order(db.Model):
+    """One need. `claimed_count` counts the active claims and only moves through a conditional
+    UPDATE (`... WHERE status IN (claimable) AND claimed_count < slots`), so two members can
+    never take the last slot; the status changes only through a conditional UPDATE on the
+    expected status (a transition from the wrong state changes no row: 409)."""
+
+    __tablename__ = "service_order"  # "order" is an SQL keyword
+    __table_args__ = (
+        sa.CheckConstraint("slots >= 1", name="slots_positive"),
+        sa.CheckConstraint("claimed_count >= 0 AND claimed_count <= slots", name="claims_fit"),
+        sa.CheckConstraint("score IS NULL OR (score >= 1 AND score <= 5)", name="score_range"),
+        sa.Index("ix_service_order_community_board", "community_id", "status", "deadline", "id"),
+        sa.Index("ix_service_order_unit_status", "unit_id", "status", "deadline"),
+        sa.Index("ix_service_order_status_deadline", "status", "deadline"),
+        sa.Index("ix_service_order_resident", "resident_id", "id"),
+        sa.Index("ix_service_order_closed_at", "closed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("place.id"))
+    grid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("place.id"))
+    title: Mapped[str] = mapped_column(sa.String(100))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    category: Mapped[str] = mapped_column(sa.String(40))
+    urgency: Mapped[str] = mapped_column(sa.String(10), default=Urgency.NORMAL)
+    slots: Mapped[int] = mapped_column(default=1)
+    claimed_count: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(sa.String(16), default=OrderStatus.SUBMITTED)
+    # The resident the need is for; `created_by_id` is who typed it (he, or staff for him).
+    resident_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(20))
+    address: Mapped[str] = mapped_column(sa.String(200), default="")
+    # Where it was dispatched: a unit, or the member pool of the community.
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"))
+    to_pool: Mapped[bool] = mapped_column(default=False)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(sa.String(500))  # of the last reject/cancel/reopen
+    score: Mapped[int | None] = mapped_column()
+    rating_comment: Mapped[str | None] = mapped_column(sa.String(500))
+    rated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    reopen_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the slots filled
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    community = relationship("Place", foreign_keys=[community_id], lazy="joined")
+    unit = relationship("Unit", lazy="joined")
+
+    def is_overdue(self, now: datetime) -> bool:
+        return (self.status in OPEN_STATUSES and self.deadline is not None
+                and self.deadline < now)
+
+
+class OrderClaim(db.Model):
+    """A member on an order (领单). Active while `released_at` is null; one active claim per
+    member and order (partial unique index). A claim the member gave up himself is
+    `abandoned` (it costs points by the `claim_abandoned` rule and counts in his rating); a
+    claim ended because the order was cancelled is not."""
+
+    __tablename__ = "order_claim"
+    __table_args__ = (
+        sa.Index("uq_order_claim_active", "order_id", "member_id", unique=True,
+                 sqlite_where=sa.text("released_at IS NULL"),
+                 postgresql_where=sa.text("released_at IS NULL")),
+        sa.Index("ix_order_claim_member_time", "member_id", "claimed_at"),
+        sa.Index("ix_order_claim_order", "order_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("service_order.id"))
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    release_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    abandoned: Mapped[bool] = mapped_column(default=False)
+
+    member = relationship("User", lazy="joined")
+
+
+class OrderEvent(db.Model):
+    """One step of an order's timeline: who did what, when, from which status to which."""
+
+    __tablename__ = "order_event"
+    __table_args__ = (sa.Index("ix_order_event_order", "order_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("service_order.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    action: Mapped[str] = mapped_column(sa.String(20))
+    from_status: Mapped[str | None] = mapped_column(sa.String(16))
+    to_status: Mapped[str] = mapped_column(sa.String(16))
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
