@@ -4,8 +4,26 @@ from __future__ import annotations
 import flask_smorest
 import marshmallow as ma
 import sqlalchemy as sa
+from werkzeug.routing import IntegerConverter
 
 from app.errors import handle_http_exception
+
+# Ids are 32-bit integer columns on every backend; a bigger number is an unknown id, not a crash.
+ID_MAX = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every URL: 0..ID_MAX, so an out-of-range id is a plain 404 (and the
+    OpenAPI document says `maximum`)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=ID_MAX, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def Id(**kwargs) -> ma.fields.Integer:  # noqa: N802  (reads like a field class)
+    """An integer id field (query or body): 1..ID_MAX, else a 422 naming the field."""
+    return ma.fields.Integer(strict=kwargs.pop("strict", False),
+                             validate=ma.validate.Range(min=1, max=ID_MAX), **kwargs)
 
 
 class Api(flask_smorest.Api):

@@ -6,8 +6,7 @@ from app.auth.models import Role
 from app.auth.permissions import require_manage_community, roles_required
 from app.extensions import db
 from app.places import services
-from app.places.schemas import (PlaceIn, PlaceOut, UnitIn, UnitOut, UnitRegistrationIn,
-                                UnitRegistrationOut)
+from app.places.schemas import PlaceIn, PlaceOut, UnitIn, UnitOut, UnitRegistrationIn, UnitRegistrationOut
 
 blp = Blueprint("places_api", __name__, url_prefix="/api/v1", description="Places and units")
 

@@ -40,7 +40,7 @@ class Place(db.Model):
     path: Mapped[str] = mapped_column(sa.String(255), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    def is_within(self, other: "Place") -> bool:
+    def is_within(self, other: Place) -> bool:
         return self.path.startswith(other.path)
 
     def ancestor_ids(self) -> list[int]:

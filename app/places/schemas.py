@@ -1,13 +1,14 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from app.api_base import Id
 from app.places.models import PlaceKind, UnitKind
 
 
 class PlaceIn(ma.Schema):
     kind = fields.String(required=True, validate=validate.OneOf(list(PlaceKind)))
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    parent_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    parent_id = Id(load_default=None, allow_none=True)
 
 
 class PlaceOut(ma.Schema):
@@ -29,7 +30,7 @@ class UnitOut(ma.Schema):
 
 
 class UnitRegistrationIn(ma.Schema):
-    community_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    community_id = Id(required=True)
     resources = fields.List(fields.String(validate=validate.Length(max=200)),
                             load_default=list, validate=validate.Length(max=50))
 

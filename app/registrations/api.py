@@ -7,8 +7,14 @@ from app.auth.models import Role
 from app.auth.permissions import require_manage_community, roles_required
 from app.extensions import db
 from app.registrations import services
-from app.registrations.schemas import (RegistrationIn, RegistrationOut, RegistrationPage,
-                                       RegistrationQuery, RejectIn, TransferIn)
+from app.registrations.schemas import (
+    RegistrationIn,
+    RegistrationOut,
+    RegistrationPage,
+    RegistrationQuery,
+    RejectIn,
+    TransferIn,
+)
 
 blp = Blueprint("registrations_api", __name__, url_prefix="/api/v1/registrations",
                 description="双报到 registration")

@@ -128,7 +128,8 @@ def approve(staff: User, reg_id: int, now: datetime | None = None) -> Registrati
     from app.points.services import sync_member_place
 
     sync_member_place(reg.member_id, now=now)  # leaderboards follow the member's new community
-    _notify_member(reg, "registration_approved", "报到审核通过", f"您在{reg.community.name}的报到已通过审核。")
+    _notify_member(reg, "registration_approved", "报到审核通过",
+                   f"您在{reg.community.name}的报到已通过审核。")
     return reg
 
 
