@@ -34,6 +34,7 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")
+    SIGNUP_LIMIT = os.environ.get("SIGNUP_LIMIT", "20 per hour")  # per client address
 
     API_TITLE = "社区在职党员双报到服务平台 API"
     API_VERSION = "v1"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import flask_smorest
 import marshmallow as ma
 import sqlalchemy as sa
+from flask_smorest.error_handler import ErrorSchema
 from werkzeug.routing import IntegerConverter
 
 from app.errors import handle_http_exception
@@ -31,6 +32,28 @@ class Api(flask_smorest.Api):
 
     def handle_http_exception(self, error):
         return handle_http_exception(error)
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Malformed request",
+    401: "No token, or a bad, expired or revoked one",
+    403: "Outside the caller's role or scope",
+    404: "Unknown id, or one the caller may not know exists",
+    409: "State conflict (duplicate, wrong state)",
+    429: "Too many attempts; retry later",
+}
+
+
+def documents_errors(blp: flask_smorest.Blueprint, *codes: int):
+    """Declares the error answers an operation gives (the contract's error body), so the
+    OpenAPI document lists them and clients and the fuzz test check them."""
+
+    def decorator(view):
+        for code in codes:
+            view = blp.alt_response(code, schema=ErrorSchema, description=ERROR_DESCRIPTIONS[code])(view)
+        return view
+
+    return decorator
 
 
 class PageArgs(ma.Schema):

@@ -58,6 +58,23 @@ def can_manage_place(user: User, place: Place | None) -> bool:
     return own is not None and place.path.startswith(own.path)
 
 
+def can_create_account(user: User, role: str, place_id: int | None) -> bool:
+    """Admins create any account; staff and street admins create residents of a place inside
+    their scope. An unknown or missing place is let through: the service rejects it as a 422
+    naming `place_id`."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.role not in (Role.STAFF, Role.STREET_ADMIN) or role != Role.RESIDENT:
+        return False
+    place = db.session.get(Place, place_id) if place_id else None
+    return place is None or can_manage_place(user, place)
+
+
+def can_manage_unit(user: User, unit_id: int) -> bool:
+    """Admins, and the unit's own admin."""
+    return user.role == Role.ADMIN or (user.role == Role.UNIT_ADMIN and user.unit_id == unit_id)
+
+
 def require_manage_place(user: User, place: Place | None) -> Place:
     if place is None:
         raise NotFound("place not found")

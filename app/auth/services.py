@@ -142,6 +142,18 @@ def signup_member(*, username: str, password: str, name: str, phone: str, unit_i
     )
 
 
+def accounts_query(role: str | None = None, name_part: str | None = None):
+    """Accounts newest first, optionally of one role and matching part of username or name."""
+    stmt = sa.select(User).order_by(User.id.desc())
+    if role:
+        stmt = stmt.where(User.role == role)
+    if name_part:
+        part = name_part.strip()
+        stmt = stmt.where(sa.or_(User.username.icontains(part, autoescape=True),
+                                 User.name.icontains(part, autoescape=True)))
+    return stmt
+
+
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:

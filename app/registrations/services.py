@@ -174,11 +174,14 @@ def transfer(
 
 def list_registrations(viewer: User, *, status: str | None = None,
                        community_id: int | None = None):
-    """A select of the registrations the viewer may see (staff scope or his own)."""
+    """A select of the registrations the viewer may see (staff scope or his own); a
+    `community_id` outside a staff member's scope is 403, an unknown one 404."""
     stmt = sa.select(Registration).order_by(Registration.created_at.desc(), Registration.id.desc())
     if viewer.role == Role.MEMBER:
         stmt = stmt.where(Registration.member_id == viewer.id)
     elif viewer.role in (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN):
+        if community_id:
+            require_manage_community(viewer, community_id)
         stmt = stmt.where(place_scope(viewer, Registration.community_id))
     else:
         raise Forbidden("not allowed for your role")
