@@ -61,9 +61,17 @@ def app(database_url):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TESTING": True,
     })
+    # The tests share one app context, so `g` would outlive a request (Flask-Login's user cache,
+    # Flask-WTF's CSRF token): every request starts with a clean `g`, as in production.
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
     with app.app_context():
         upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
         yield app
+
+
+def _fresh_g():
+    for key in list(g):
+        g.pop(key)
 
 
 def _empty_all_tables():
@@ -159,22 +167,13 @@ def api(client):
     return make
 
 
-class PageClient(FlaskClient):
-    """The tests share one app context, so Flask-Login's per-request user cache (g._login_user)
-    would outlive a request; drop it so every request signs in from its own session cookie."""
-
-    def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
-        return super().open(*args, **kwargs)
-
-
 @pytest.fixture
 def page(app):
     """page(user) -> a test client signed in to the pages as user (session cookie);
     page() -> anonymous. CSRF is off in TestConfig; tests/auth/test_security.py turns it on."""
 
     def make(user=None):
-        client = PageClient(app, app.response_class, use_cookies=True)
+        client = FlaskClient(app, app.response_class, use_cookies=True)
         if user is not None:
             with client.session_transaction() as session:
                 session["_user_id"] = str(user.id)

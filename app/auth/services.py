@@ -126,7 +126,7 @@ def create_user(
     if password_hash:
         user.password_hash = password_hash
     else:
-        user.set_password(password)
+        user.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
     db.session.add(user)
     db.session.flush()
     if created_by is not None:
