@@ -77,7 +77,7 @@ def can_manage_unit(user: User, unit_id: int) -> bool:
 
 def require_manage_place(user: User, place: Place | None) -> Place:
     if place is None:
-        raise NotFound("place not found")
+        raise NotFound("地区不存在 / place not found")
     if not can_manage_place(user, place):
         raise Forbidden("不在您的管辖范围 / outside your scope")
     return place
@@ -86,7 +86,7 @@ def require_manage_place(user: User, place: Place | None) -> Place:
 def require_manage_community(user: User, community_id: int | None) -> Place:
     place = db.session.get(Place, community_id) if community_id else None
     if place is None or place.kind != PlaceKind.COMMUNITY:
-        raise NotFound("community not found")
+        raise NotFound("社区不存在 / community not found")
     return require_manage_place(user, place)
 
 
@@ -140,9 +140,9 @@ def require_view_member(viewer: User, member_id: int) -> User:
     """404 both for an unknown id and for one the viewer may not know exists."""
     member = db.session.get(User, member_id)
     if member is None or member.role != Role.MEMBER:
-        raise NotFound("member not found")
+        raise NotFound("党员不存在 / member not found")
     if not can_view_member(viewer, member):
-        raise NotFound("member not found")
+        raise NotFound("党员不存在 / member not found")
     return member
 
 

@@ -67,22 +67,23 @@ def revoke_token(raw: str, now: datetime | None = None) -> None:
 
 def _check_username(username: str) -> None:
     if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
-        raise Conflict("用户名已存在 / username taken", {"username": ["username taken"]})
+        message = "用户名已存在 / username taken"
+        raise Conflict(message, {"username": [message]})
 
 
 def _place_of_kind(place_id: int | None, kinds: tuple[str, ...], field: str = "place_id") -> Place:
     place = db.session.get(Place, place_id) if place_id else None
     if place is None:
-        raise Invalid(field, "place not found")
+        raise Invalid(field, "请选择所属地区 / place not found")
     if place.kind not in kinds:
-        raise Invalid(field, f"place must be one of: {', '.join(kinds)}")
+        raise Invalid(field, f"所属地区类型不符 / place must be one of: {', '.join(kinds)}")
     return place
 
 
 def _unit(unit_id: int | None, field: str = "unit_id") -> Unit:
     unit = db.session.get(Unit, unit_id) if unit_id else None
     if unit is None:
-        raise Invalid(field, "unit not found")
+        raise Invalid(field, "请选择单位 / unit not found")
     return unit
 
 
@@ -102,7 +103,7 @@ def create_user(
     """Creates an account, checking that its scope suits its role. `password_hash` (instead of
     hashing `password`) is for bulk loads such as the demo data, where hashing is the cost."""
     if role not in set(Role):
-        raise Invalid("role", "unknown role")
+        raise Invalid("role", "未知角色 / unknown role")
     phone = normalize_phone(phone)
     if role in (Role.STAFF, Role.RESIDENT):
         _place_of_kind(place_id, (PlaceKind.COMMUNITY, PlaceKind.GRID))
@@ -157,7 +158,7 @@ def accounts_query(role: str | None = None, name_part: str | None = None):
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("user not found")
+        raise NotFound("账号不存在 / user not found")
     return user
 
 

@@ -8,11 +8,14 @@ from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.places.models import PARENT_KIND, Place, PlaceKind, Unit, UnitKind, UnitRegistration
 
+_KIND_NAMES = {PlaceKind.DISTRICT: "区", PlaceKind.STREET: "街道", PlaceKind.COMMUNITY: "社区",
+               PlaceKind.GRID: "网格"}
+
 
 def get_place(place_id: int, kind: str | None = None) -> Place:
     place = db.session.get(Place, place_id)
     if place is None or (kind is not None and place.kind != kind):
-        raise NotFound(f"{kind or 'place'} not found")
+        raise NotFound(f"地区不存在 / {kind or 'place'} not found")
     return place
 
 
@@ -27,16 +30,17 @@ def community_of(place: Place) -> Place | None:
 
 def create_place(*, kind: str, name: str, parent_id: int | None, actor=None) -> Place:
     if kind not in set(PlaceKind):
-        raise Invalid("kind", "unknown kind")
+        raise Invalid("kind", "未知类型 / unknown kind")
     expected_parent = PARENT_KIND[PlaceKind(kind)]
     parent = None
     if expected_parent is None:
         if parent_id is not None:
-            raise Invalid("parent_id", "a district has no parent")
+            raise Invalid("parent_id", "区没有上级 / a district has no parent")
     else:
         parent = db.session.get(Place, parent_id) if parent_id else None
         if parent is None or parent.kind != expected_parent:
-            raise Invalid("parent_id", f"parent must be a {expected_parent}")
+            raise Invalid("parent_id",
+                          f"上级应为{_KIND_NAMES[expected_parent]} / parent must be a {expected_parent}")
     place = Place(kind=kind, name=name.strip(), parent_id=parent_id)
     db.session.add(place)
     db.session.flush()
@@ -56,15 +60,16 @@ def children(place: Place) -> list[Place]:
 def get_unit(unit_id: int) -> Unit:
     unit = db.session.get(Unit, unit_id)
     if unit is None:
-        raise NotFound("unit not found")
+        raise NotFound("单位不存在 / unit not found")
     return unit
 
 
 def create_unit(*, name: str, kind: str, actor=None) -> Unit:
     if kind not in set(UnitKind):
-        raise Invalid("kind", "unknown kind")
+        raise Invalid("kind", "未知类型 / unknown kind")
     if db.session.scalar(sa.select(Unit.id).where(Unit.name == name.strip())):
-        raise Conflict("单位已存在 / unit exists", {"name": ["unit exists"]})
+        message = "单位已存在 / unit exists"
+        raise Conflict(message, {"name": [message]})
     unit = Unit(name=name.strip(), kind=kind)
     db.session.add(unit)
     db.session.flush()
@@ -80,7 +85,7 @@ def register_unit(*, unit: Unit, community_id: int, resources: list[str], actor)
 
     community = db.session.get(Place, community_id)
     if community is None or community.kind != PlaceKind.COMMUNITY:
-        raise Invalid("community_id", "community not found")
+        raise Invalid("community_id", "社区不存在 / community not found")
     if not can_manage_place(actor, community):
         raise Forbidden("不在您的管辖范围 / outside your scope")
     resources = [r.strip() for r in resources if r and r.strip()]
@@ -92,7 +97,8 @@ def register_unit(*, unit: Unit, community_id: int, resources: list[str], actor)
         )
     )
     if exists:
-        raise Conflict("该单位已向此社区报到 / unit already registered here")
+        message = "该单位已向此社区报到 / unit already registered here"
+        raise Conflict(message, {"community_id": [message]})
     reg = UnitRegistration(
         unit_id=unit.id, community_id=community_id,
         resources=resources, created_by_id=actor.id,
