@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -16,6 +17,8 @@ from app.extensions import db
 from app.places.models import Place, PlaceKind, Unit
 
 PHONE_DIGITS = 11
+USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
+PASSWORD_LENGTH = (8, 128)
 
 
 def _hash(raw: str) -> str:
@@ -104,6 +107,12 @@ def create_user(
     hashing `password`) is for bulk loads such as the demo data, where hashing is the cost."""
     if role not in set(Role):
         raise Invalid("role", "未知角色 / unknown role")
+    if not USERNAME.match(username or ""):
+        raise Invalid("username", "用户名应为3-64位字母、数字或 _.@- / 3-64 letters, digits or _.@-")
+    if password_hash is None and not PASSWORD_LENGTH[0] <= len(password or "") <= PASSWORD_LENGTH[1]:
+        raise Invalid("password", "密码至少8位 / password: 8 to 128 characters")
+    if not (name or "").strip():
+        raise Invalid("name", "请填写姓名 / name is required")
     phone = normalize_phone(phone)
     if role in (Role.STAFF, Role.RESIDENT):
         _place_of_kind(place_id, (PlaceKind.COMMUNITY, PlaceKind.GRID))
