@@ -32,6 +32,9 @@ class Config:
     DISPLAY_TIMEZONE = "Asia/Shanghai"
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Reverse proxies in front of the app (nginx: 1); their X-Forwarded-For/-Proto are trusted,
+    # so throttling sees the client's address and cookies know the request was HTTPS.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")
     SIGNUP_LIMIT = os.environ.get("SIGNUP_LIMIT", "20 per hour")  # per client address

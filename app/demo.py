@@ -9,7 +9,6 @@ touching this file. `ctx` is a dict with `now`, `rng` (random.Random), `password
 lines it wants printed. Accounts share one password, hashed once (hashing is what costs)."""
 from __future__ import annotations
 
-import importlib
 import random
 from datetime import datetime, timedelta
 
@@ -73,18 +72,12 @@ def seed_demo(members: int = 300, now: datetime | None = None) -> list[str]:
 
 
 def run_domain_seeders(ctx: dict) -> list[str]:
-    from app import DOMAINS
+    """Calls `seed(ctx)` of every `app/<domain>/demo.py`, in the order of app.DOMAINS."""
+    from app import domain_modules
 
     lines: list[str] = []
-    for domain in DOMAINS:
-        try:
-            module = importlib.import_module(f"app.{domain}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name in (f"app.{domain}", f"app.{domain}.demo"):
-                continue
-            raise
-        added = module.seed(ctx) or []
-        lines += [f"{domain}: {line}" for line in added]
+    for domain, module in domain_modules("demo"):
+        lines += [f"{domain}: {line}" for line in module.seed(ctx) or []]
     return lines
 
 
