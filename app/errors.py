@@ -88,10 +88,18 @@ def attach_to_form(form, err: DomainError) -> None:
         form.form_errors.append(err.message)
 
 
+def _back() -> str:
+    """Where a refused form post returns: the page it came from, if it is on this site."""
+    referrer = request.referrer or ""
+    if referrer.startswith(request.host_url):
+        return referrer
+    return url_for("main.home")
+
+
 def _html_error(code: int, message: str):
     if request.method == "POST" and code in (400, 403, 404, 409, 422):
         flash(message, "error")
-        return redirect(request.referrer or url_for("main.home"))
+        return redirect(_back())
     return render_template("error.html", code=code, message=message), code
 
 

@@ -41,7 +41,7 @@ ROLES = {"member": "member1", "resident": "resident1", "staff": "staff1", "unit_
 MIN_SUCCEEDED = {"anonymous": 1, "resident": 5, "unit_admin": 5, "member": 12, "staff": 12,
                  "street_admin": 12, "admin": 12}
 # Generated requests per operation and role; FUZZ_EXAMPLES=200 for a deeper run by hand.
-MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 25))
+MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 20))
 CONFIG = schemathesis.Config.from_dict({
     "seed": 20261124,
     "generation": {"mode": "all", "max-examples": MAX_EXAMPLES, "deterministic": True,

@@ -13,7 +13,8 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
+    """A path on this site only: browsers read "//host" and "/\\host" as another site."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and "\\" not in target:
         return target
     return url_for("main.home")
 

@@ -33,8 +33,9 @@ def test_empty_login_form_shows_the_form_again(world, page):
     assert res.status_code == 200 and 'name="username"' in res.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("target,expected", [("/me/transfer", "/me/transfer"),
-                                             ("https://evil.example/", "/"), ("//evil.example/", "/")])
+@pytest.mark.parametrize("target,expected", [("/me/transfer", "/me/transfer"), ("https://evil.example/", "/"),
+                                             ("//evil.example/", "/"), ("/\\evil.example/", "/"),
+                                             ("/%5Cevil.example/", "/")])
 def test_login_follows_next_only_inside_the_site(world, page, target, expected):
     res = page().post(f"/login?next={target}", data={"username": world.member1.username,
                                                      "password": f.PASSWORD})

@@ -212,3 +212,13 @@ def test_a_refused_action_leaves_no_audit_record(world, api):
     settle()
     assert api(world.staff3).post(f"/registrations/{reg.id}/approve").status_code == 404
     assert count(AuditEntry) == 0
+
+
+@pytest.mark.parametrize("referrer,expected", [("https://evil.example/x", "/"),
+                                               ("http://localhost/staff/registrations?status=pending",
+                                                "http://localhost/staff/registrations?status=pending")])
+def test_a_refused_form_post_returns_only_to_a_page_of_this_site(world, page, referrer, expected):
+    reg = _pending(world, world.newbie)
+    settle()
+    res = page(world.staff3).post(f"/staff/registrations/{reg.id}/approve", headers={"Referer": referrer})
+    assert res.status_code == 302 and res.headers["Location"] == expected
