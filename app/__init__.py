@@ -83,6 +83,10 @@ def register_extensions(app: Flask) -> None:
         user = db.session.get(User, int(user_id))
         return user if user is not None and user.is_active else None
 
+    from app.input_checks import refuse_unstorable_text
+
+    app.before_request(refuse_unstorable_text)
+
     @app.before_request
     def api_bearer_auth():
         """The API authenticates by bearer token only, never by the page session cookie."""

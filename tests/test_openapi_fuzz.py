@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     negative_data_rejection,
@@ -168,7 +169,7 @@ def test_api_conforms_to_its_openapi_document(app, fuzz_setup, fuzz_role):
         operations += 1
         try:
             fuzz_operation(operation, fuzz_setup, succeeded)
-        except Exception as exc:  # noqa: BLE001  (collect every operation's failure, then report)
+        except (Exception, FailureGroup) as exc:  # noqa: BLE001  (collect every failure, then report)
             failures.append(f"{operation.label}: {exc}")
     assert not failures, f"{len(failures)} operations failed:\n\n" + "\n\n".join(failures)
     # The run reached the services: a good share of operations answered 2xx to this role.
