@@ -18,6 +18,8 @@ Fixtures
 - `world`: `tests.factories.build_world()`, committed that way (every account's password is
   `tests.factories.PASSWORD`).
 - `sign_in(page, username, password=PASSWORD)`: signs in through the login page.
+- `tests.browser.helpers.assert_fits_phone(page)`: the page needs no sideways scrolling in
+  the phone viewport (wide tables scroll inside their `.table-wrap`).
 
     def test_something(world, page, sign_in, committed):
         sign_in(page, world.staff1.username)
@@ -38,7 +40,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from app.extensions import db
-from tests.factories import PASSWORD
+from tests.browser import helpers
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -149,16 +151,7 @@ def page(new_page):
     return new_page()
 
 
-def _sign_in(page, username: str, password: str = PASSWORD) -> None:
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
-    assert "/login" not in page.url, f"sign-in as {username} failed"
-
-
 @pytest.fixture
 def sign_in(live_server):
     """sign_in(page, username, password=PASSWORD): through the login page; fails if refused."""
-    return _sign_in
+    return helpers.sign_in

@@ -8,13 +8,17 @@ from playwright.sync_api import expect
 from app.audit.models import AuditEntry
 from app.auth.models import User
 from app.extensions import db
+from app.places.models import Unit, UnitRegistration
 from app.registrations.models import Registration
+from tests.browser.helpers import assert_fits_phone
 
 
 def test_member_signs_up_registers_and_staff_approve(world, page, new_page, sign_in, committed):
     # The member signs up on the public page.
     page.goto("/")
+    assert_fits_phone(page)
     page.get_by_role("link", name="党员注册").click()
+    assert_fits_phone(page)
     page.get_by_label("用户名").fill("zhangwei")
     page.get_by_label("密码（至少8位）").fill("s3cret-pass")
     page.get_by_label("姓名").fill("张伟")
@@ -25,6 +29,7 @@ def test_member_signs_up_registers_and_staff_approve(world, page, new_page, sign
     expect(page).to_have_url(re.compile(r"/register$"))
 
     # He registers with the community where he lives.
+    assert_fits_phone(page)
     page.get_by_label("居住地社区").select_option(label="仓边社区")
     page.get_by_label("网格（可选）").select_option(label="仓边社区 · 第一网格")
     page.get_by_label("居住地址").fill("仓边路12号3栋502房")
@@ -34,6 +39,7 @@ def test_member_signs_up_registers_and_staff_approve(world, page, new_page, sign
     expect(page).to_have_url(re.compile(r"/me$"))
     expect(page.get_by_test_id("registration-status")).to_have_text("待审核")
     expect(page.get_by_test_id("home-community")).to_have_text("仓边社区")
+    assert_fits_phone(page)
 
     # Staff of another community do not see him; his community's staff approve him.
     other = new_page()
@@ -46,6 +52,7 @@ def test_member_signs_up_registers_and_staff_approve(world, page, new_page, sign
     expect(staff).to_have_url(re.compile(r"/staff/registrations$"))
     card = staff.locator("article", has_text="张伟")
     expect(card).to_contain_text("仓边路12号3栋502房")
+    assert_fits_phone(staff)
     expect(card).to_contain_text("13912345678")  # his community's staff need his phone
     card.get_by_role("button", name="通过").click()
     expect(staff.get_by_role("alert")).to_contain_text("已通过 张伟 的报到")
@@ -55,6 +62,7 @@ def test_member_signs_up_registers_and_staff_approve(world, page, new_page, sign
     page.reload()
     expect(page.get_by_test_id("registration-status")).to_have_text("已通过")
     expect(page.get_by_test_id("points-summary")).to_be_visible()
+    assert_fits_phone(page)
     page.goto("/notifications")
     expect(page.get_by_text("报到审核通过")).to_be_visible()
 
@@ -72,6 +80,7 @@ def test_member_moves_house_and_keeps_his_history(world, page, sign_in, committe
     sign_in(page, world.member1.username)
     expect(page.get_by_test_id("registration-status")).to_have_text("已通过")
     page.get_by_role("link", name="搬家了？转移报到").click()
+    assert_fits_phone(page)
     page.get_by_label("居住地社区").select_option(label="光孝社区")
     page.get_by_label("居住地址").fill("光孝路8号")
     page.get_by_role("button", name="提交转移").click()
@@ -81,6 +90,7 @@ def test_member_moves_house_and_keeps_his_history(world, page, sign_in, committe
     history = page.get_by_test_id("registration-history")
     expect(history.locator("tr", has_text="仓边社区")).to_contain_text("已转移")
     expect(history.locator("tr", has_text="光孝社区")).to_contain_text("待审核")
+    assert_fits_phone(page)
     with committed():
         statuses = db.session.scalars(sa.select(Registration.status).where(
             Registration.member_id == world.member1.id).order_by(Registration.id)).all()
@@ -99,3 +109,25 @@ def test_forms_refuse_a_post_without_the_csrf_token(world, page, committed):
     assert response.status == 400
     with committed():
         assert db.session.scalar(sa.select(User.id).where(User.username == "nocsrf")) is None
+
+
+def test_admin_pages_work_on_a_phone(world, page, sign_in, committed):
+    sign_in(page, world.admin.username)
+    for path in ("/admin", "/admin/units", "/admin/accounts", "/staff/unit-registrations", "/admin/audit"):
+        page.goto(path)
+        assert_fits_phone(page)
+    page.goto("/admin/units")
+    page.get_by_label("单位名称").fill("区档案馆")
+    page.get_by_label("类型").select_option(label="事业单位")
+    page.get_by_role("button", name="添加").click()
+    expect(page.get_by_role("alert")).to_contain_text("已添加单位")
+    page.goto("/staff/unit-registrations")
+    page.get_by_label("单位", exact=True).select_option(label="区档案馆")
+    page.get_by_label("报到社区").select_option(label="光孝社区")
+    page.get_by_label("可提供的资源（每行一项）").fill("档案查询\n志愿讲解")
+    page.get_by_role("button", name="登记").click()
+    expect(page.locator("article", has_text="区档案馆")).to_contain_text("档案查询、志愿讲解")
+    with committed():
+        unit = db.session.scalar(sa.select(Unit).where(Unit.name == "区档案馆"))
+        reg = db.session.scalar(sa.select(UnitRegistration).where(UnitRegistration.unit_id == unit.id))
+        assert (reg.community_id, reg.resources) == (world.comm3.id, ["档案查询", "志愿讲解"])
