@@ -26,6 +26,7 @@ def test_token_for_good_credentials_is_stored_hashed(world, api):
     assert res.status_code == 201
     body = res.json
     assert body["user"]["id"] == world.staff1.id and body["user"]["roles"] == ["staff"]
+    assert body["user"]["phone"] == world.staff1.phone  # his own, unmasked
     assert body["expires_at"] and len(body["token"]) >= 40
     assert db.session.scalar(sa.select(ApiToken.id).where(ApiToken.token_hash == body["token"])) is None
     me = api(None).get("/me", headers={"Authorization": f"Bearer {body['token']}"})
