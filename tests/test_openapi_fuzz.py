@@ -5,7 +5,10 @@ added later are fuzzed without touching this file. Each role gets a small distri
 pending registration and every domain's demo data (`app.<domain>.demo.seed`), and generated ids
 are mostly mapped onto rows that exist, so requests reach the services instead of stopping at 404.
 The checks: no 5xx, status code and content type declared, body matching the declared schema
-(error bodies included), and invalid input rejected with a 4xx."""
+(error bodies included), invalid input rejected with a 4xx, and no 2xx for anonymous requests to
+secured operations. Runs are deterministic (hypothesis `derandomize`); a failure names the
+operation and shows a `curl` to reproduce it. Each operation gets MAX_EXAMPLES requests per role;
+`FUZZ_EXAMPLES=200` digs deeper by hand."""
 from __future__ import annotations
 
 import os
