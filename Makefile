@@ -7,7 +7,7 @@ export FLASK_APP := wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: install system-deps migrate demo run test test-sqlite test-postgres bench lint clean
+.PHONY: install translations system-deps migrate demo run test test-sqlite test-postgres bench lint clean
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -17,8 +17,11 @@ $(VENV)/.installed: requirements.txt
 
 install: $(VENV)/.installed translations
 
+# Compiles the message catalogs when there are any (the UI is Chinese first: no catalog needed).
 translations: $(VENV)/.installed
-	@$(VENV)/bin/pybabel compile -q -d app/translations 2>/dev/null || true
+	@if ls app/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+	  $(VENV)/bin/pybabel compile -q -d app/translations; \
+	fi
 
 # Debian packages the tests need: a PostgreSQL 15 server and chromium for browser tests.
 system-deps:
@@ -30,25 +33,25 @@ system-deps:
 migrate: install
 	$(FLASK) db upgrade
 
-# Demo data is loaded once; `flask demo seed` itself is idempotent too.
-instance/.demo-seeded: | migrate
+# `flask demo seed` is idempotent: the first run builds the demo district, later runs only
+# print the demo accounts (so a deleted database is simply rebuilt).
+demo: migrate
 	$(FLASK) demo seed
-	touch $@
-
-demo: migrate instance/.demo-seeded
 
 run: demo
 	SCHEDULER_EMBEDDED=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
+# SQLite (with the browser tests), then a PostgreSQL server the tests start themselves.
 test: install system-deps
+	$(VENV)/bin/ruff check app tests bench
 	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 	TEST_DB=postgres $(PY) -m pytest -q -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
 
-test-sqlite: install
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+test-sqlite: install system-deps
+	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 test-postgres: install system-deps
-	TEST_DB=postgres $(PY) -m pytest -q -m "not browser" $(PYTEST_ARGS)
+	TEST_DB=postgres $(PY) -m pytest -q -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
 
 bench: install system-deps
 	$(PY) -m bench.run_all

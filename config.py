@@ -32,8 +32,13 @@ class Config:
     DISPLAY_TIMEZONE = "Asia/Shanghai"
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Reverse proxies in front of the app (nginx: 1); their X-Forwarded-For/-Proto are trusted,
+    # so throttling sees the client's address and cookies know the request was HTTPS.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")
+    SIGNUP_LIMIT = os.environ.get("SIGNUP_LIMIT", "20 per hour")  # per client address
+    PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default
 
     API_TITLE = "社区在职党员双报到服务平台 API"
     API_VERSION = "v1"
@@ -91,6 +96,7 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = True
     LOGIN_FAILURE_LIMIT = "5 per 5 minutes"
     SERVER_NAME = None
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast; the tests hash many passwords
 
 
 class ProductionConfig(Config):

@@ -11,9 +11,22 @@ from app.errors import DomainError, handle_domain_error, handle_unexpected
 from app.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 from config import Config, ProductionConfig, config_from_env
 
-# Every domain package; each may have api.py (`blp`), views.py (`bp`) and cli.py (`cli`).
+# Every domain package; each may have api.py (`blp`), views.py (`bp`), cli.py (`commands`)
+# and demo.py (`seed(ctx)`). A domain package that does not exist yet is skipped.
 DOMAINS = ("auth", "places", "registrations", "activities", "service", "points", "orders",
            "reminders", "ratings", "audit")
+
+
+def domain_modules(name: str):
+    """Yields (domain, module) for every domain that has a module `app.<domain>.<name>`."""
+    for domain in DOMAINS:
+        try:
+            module = importlib.import_module(f"app.{domain}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name in (f"app.{domain}", f"app.{domain}.{name}"):
+                continue
+            raise
+        yield domain, module
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
@@ -28,6 +41,11 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         config_class.check()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     logging.basicConfig(level=logging.INFO)
 
     register_extensions(app)
@@ -64,6 +82,10 @@ def register_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         user = db.session.get(User, int(user_id))
         return user if user is not None and user.is_active else None
+
+    from app.input_checks import refuse_unstorable_text
+
+    app.before_request(refuse_unstorable_text)
 
     @app.before_request
     def api_bearer_auth():
@@ -108,23 +130,17 @@ def install_sqlite_behaviour() -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.api_base import IdConverter
     from app.main import bp as main_bp
 
+    app.url_map.converters["int"] = IdConverter  # before any rule is added
+
     app.register_blueprint(main_bp)
-    for domain in DOMAINS:
-        for module_name, attr in (("api", "blp"), ("views", "bp")):
-            try:
-                module = importlib.import_module(f"app.{domain}.{module_name}")
-            except ModuleNotFoundError as exc:
-                if exc.name in (f"app.{domain}", f"app.{domain}.{module_name}"):
-                    continue
-                raise
-            blueprint = getattr(module, attr)
-            if module_name == "api":
-                csrf.exempt(blueprint)
-                api.register_blueprint(blueprint)
-            else:
-                app.register_blueprint(blueprint)
+    for _domain, module in domain_modules("api"):
+        csrf.exempt(module.blp)
+        api.register_blueprint(module.blp)
+    for _domain, module in domain_modules("views"):
+        app.register_blueprint(module.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -2,8 +2,6 @@
 exposing `commands`, a list of click commands or groups)."""
 from __future__ import annotations
 
-import importlib
-
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -43,16 +41,10 @@ def seed(members: int) -> None:
 
 
 def register(app: Flask) -> None:
+    from app import domain_modules
+
     app.cli.add_command(admin_cli)
     app.cli.add_command(demo_cli)
-    from app import DOMAINS
-
-    for domain in DOMAINS:
-        try:
-            module = importlib.import_module(f"app.{domain}.cli")
-        except ModuleNotFoundError as exc:
-            if exc.name in (f"app.{domain}", f"app.{domain}.cli"):
-                continue
-            raise
+    for _domain, module in domain_modules("cli"):
         for command in module.commands:
             app.cli.add_command(command)

@@ -76,10 +76,30 @@ def flatten_errors(errors: dict | None) -> dict:
     return flat
 
 
+def attach_to_form(form, err: DomainError) -> None:
+    """Shows a service's error on the page's form: under the field it names (an `Invalid` or a
+    field-keyed `Conflict`), else as a form-wide message. The caller re-renders the form."""
+    placed = False
+    for field, messages in (err.errors or {}).items():
+        if hasattr(form, field):
+            getattr(form, field).errors = list(messages)
+            placed = True
+    if not placed:
+        form.form_errors.append(err.message)
+
+
+def _back() -> str:
+    """Where a refused form post returns: the page it came from, if it is on this site."""
+    referrer = request.referrer or ""
+    if referrer.startswith(request.host_url):
+        return referrer
+    return url_for("main.home")
+
+
 def _html_error(code: int, message: str):
     if request.method == "POST" and code in (400, 403, 404, 409, 422):
         flash(message, "error")
-        return redirect(request.referrer or url_for("main.home"))
+        return redirect(_back())
     return render_template("error.html", code=code, message=message), code
 
 

@@ -1,0 +1,51 @@
+"""Text the databases cannot store is refused before any view runs: PostgreSQL rejects NUL
+characters in text, and a lone surrogate cannot be encoded as UTF-8. Both would otherwise be
+500s deep inside a query; here they are a 422 naming the field, for every endpoint and form."""
+from __future__ import annotations
+
+from flask import request
+
+from app.errors import Invalid
+
+MESSAGE = "包含无法保存的字符 / contains characters that cannot be stored (NUL or invalid Unicode)"
+
+
+def storable(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _first_bad(value, name: str) -> str | None:
+    """The name of the first field holding unstorable text (keys included), else None."""
+    if isinstance(value, str):
+        return None if storable(value) else name
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and not storable(key):
+                return name or "body"
+            bad = _first_bad(item, key if not name else name)
+            if bad:
+                return bad
+    if isinstance(value, list):
+        for item in value:
+            bad = _first_bad(item, name)
+            if bad:
+                return bad
+    return None
+
+
+def refuse_unstorable_text() -> None:
+    for source in (request.args, request.form):
+        for key, values in source.lists():
+            bad = _first_bad([key, *values], key if storable(key) else "query")
+            if bad:
+                raise Invalid(bad, MESSAGE)
+    if request.is_json:
+        bad = _first_bad(request.get_json(silent=True), "")
+        if bad is not None:
+            raise Invalid(bad or "body", MESSAGE)
