@@ -70,7 +70,7 @@ def _cast(community: Place, lines: list[str]) -> dict | None:
         .where(Registration.community_id == community.id,
                Registration.status == RegistrationStatus.APPROVED, User.is_active.is_(True))
         .order_by(User.id).limit(60)).all()
-    if staff is None or len(members) < 4:
+    if staff is None or len(members) < 2:
         return None
     residents = db.session.scalars(
         sa.select(User).join(Place, Place.id == User.place_id)
