@@ -9,10 +9,11 @@ import sqlalchemy as sa
 from flask import has_request_context, request
 
 from app.auth.models import Role, User
-from app.auth.permissions import STAFF_LIKE, can_manage_place, place_scope
+from app.auth.permissions import STAFF_LIKE, can_manage_place, place_scope, user_place
 from app.extensions import db
 from app.orders.models import Order, OrderClaim, OrderStatus
 from app.orders.states import ACTION_PARTIES, Party
+from app.places.models import PlaceKind
 
 # States in which an order offered to a member (pool or unit) shows in his lists and pages.
 OFFERED_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, OrderStatus.CLAIMED)
@@ -122,6 +123,9 @@ def scope_clause(viewer: Viewer):
     if user.role == Role.RESIDENT:
         return Order.resident_id == user.id
     if user.role in STAFF_LIKE:
+        own = user_place(user)
+        if own is not None and own.kind == PlaceKind.COMMUNITY and user.role != Role.ADMIN:
+            return Order.community_id == own.id  # the same rows; lets an index give the order
         return place_scope(user, Order.community_id)
     if user.role == Role.UNIT_ADMIN:
         return Order.unit_id == user.unit_id if user.unit_id is not None else sa.false()

@@ -31,7 +31,9 @@ OPEN_STATUSES = (OrderStatus.SUBMITTED, OrderStatus.DISPATCHED, OrderStatus.ACCE
 CLAIMABLE_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED)
 
 
-OPEN_WHERE = "status IN ('submitted', 'dispatched', 'accepted', 'claimed')"
+# The same condition as SQL text, for the partial index on open orders. A query uses that
+# index only when it says exactly this (literal values, not bound parameters): open_clause().
+OPEN_WHERE = "status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
 
 
 class Urgency(StrEnum):
@@ -105,6 +107,12 @@ class Order(db.Model):
     def is_overdue(self, now: datetime) -> bool:
         return (self.status in OPEN_STATUSES and self.deadline is not None
                 and self.deadline < now)
+
+    @classmethod
+    def open_clause(cls) -> sa.ColumnElement[bool]:
+        """status IN (the open statuses) as literals, so that the partial index
+        ix_service_order_open_deadline serves it (see OPEN_WHERE)."""
+        return cls.status.in_([sa.literal_column(f"'{s}'") for s in OPEN_STATUSES])
 
     @property
     def active_claims(self) -> list[OrderClaim]:

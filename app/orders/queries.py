@@ -17,14 +17,14 @@ from app.orders.models import OPEN_STATUSES, Order, OrderStatus
 OPEN = "open"  # the status filter meaning every open status
 
 
-def statuses_for(status: str | None) -> tuple[str, ...] | None:
+def status_clause(status: str | None):
     if not status:
         return None
-    return tuple(OPEN_STATUSES) if status == OPEN else (status,)
+    return Order.open_clause() if status == OPEN else Order.status == status
 
 
 def overdue_clause(now: datetime):
-    return sa.and_(Order.status.in_(OPEN_STATUSES), Order.deadline < now)
+    return sa.and_(Order.open_clause(), Order.deadline < now)
 
 
 def claimable_clause():
@@ -44,9 +44,8 @@ def list_orders(user: User | Viewer, *, status: str | None = None, community_id:
     viewer = viewer_for(user)
     now = now or utcnow()
     stmt = sa.select(Order).where(scope_clause(viewer))
-    wanted = statuses_for(status)
-    if wanted:
-        stmt = stmt.where(Order.status.in_(wanted))
+    if status:
+        stmt = stmt.where(status_clause(status))
     if community_id:
         stmt = stmt.where(Order.community_id == community_id)
     if unit_id:
@@ -60,7 +59,7 @@ def list_orders(user: User | Viewer, *, status: str | None = None, community_id:
     if claimable:
         stmt = stmt.where(offered_clause(viewer), claimable_clause(),
                           Order.id.not_in(claimed_by(viewer.id)))
-    if overdue or (wanted and set(wanted) <= set(OPEN_STATUSES)):
+    if overdue or status == OPEN or status in OPEN_STATUSES:
         return stmt.order_by(Order.deadline, Order.id)
     return stmt.order_by(Order.deadline.desc(), Order.id.desc())
 
