@@ -64,8 +64,8 @@ def create_orders(conn, *, community_id: int, grids: list[int], residents: list[
                   members: list[int], units: list[int], count: int, seed: int,
                   status: str | None = None, to_pool: bool | None = None) -> list[int]:
     """`count` orders of one community with their events and claims, as the services would
-    leave them: open ones from the last 20 days (some past their deadline), finished ones
-    over the last year. `status` / `to_pool` force every order's status and route."""
+    leave them: open ones recent (about a sixth past their deadline), finished ones over the
+    last year. `status` / `to_pool` force every order's status and route."""
     rng, now = random.Random(seed), utc()
     first_order, first_event, first_claim = (next_id(conn, t) for t in
                                              ("service_order", "order_event", "order_claim"))
@@ -75,7 +75,10 @@ def create_orders(conn, *, community_id: int, grids: list[int], residents: list[
         oid = first_order + i
         status = forced_status or pick_status(rng)
         urgency = rng.choice(["urgent", "high", "normal", "normal", "low"])
-        age = timedelta(days=rng.uniform(0, 20) if status in OPEN else rng.uniform(1, 365))
+        if status in OPEN:  # placed within 1.2 deadlines: about one open order in six is late
+            age = timedelta(hours=rng.uniform(0, 1.2 * HOURS[urgency]))
+        else:
+            age = timedelta(days=rng.uniform(1, 365))
         created = now - age
         deadline = created + timedelta(hours=HOURS[urgency])
         pool = status != "submitted" and (rng.random() < 0.4 if to_pool is None else to_pool)

@@ -3,7 +3,6 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy.orm import selectinload
 
-from app.api_base import paginate
 from app.auth.models import Role
 from app.auth.permissions import STAFF_LIKE, roles_required, visible_phone
 from app.extensions import db
@@ -11,7 +10,7 @@ from app.orders import candidates as matching
 from app.orders import services
 from app.orders.access import roles_for
 from app.orders.models import Order
-from app.orders.queries import list_orders
+from app.orders.queries import list_orders, page_of
 from app.orders.schemas import (
     CandidateList,
     CandidateQuery,
@@ -63,10 +62,8 @@ def list_(args):
     those sent to their unit, members those offered to them and those they claimed. Open
     statuses (and `overdue=true`) list by deadline, overdue first."""
     page, page_size = args.pop("page"), args.pop("page_size")
-    stmt = list_orders(current_user, **args).options(selectinload(Order.claims),
-                                                     selectinload(Order.events),
-                                                     selectinload(Order.resident))
-    return paginate(db.session, stmt, page, page_size)
+    return page_of(list_orders(current_user, **args), page, page_size, selectinload(Order.claims),
+                   selectinload(Order.events), selectinload(Order.resident))
 
 
 @blp.route("/<int:order_id>", methods=["GET"])

@@ -11,7 +11,6 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app import nav
-from app.api_base import paginate
 from app.auth.models import Role, User
 from app.auth.permissions import STAFF_LIKE, login_required, mask_phone, place_scope, roles_required
 from app.database import LOCAL_TZ, utcnow
@@ -20,7 +19,7 @@ from app.orders import candidates as matching
 from app.orders import forms, services
 from app.orders.access import can_see_contact, parties_of, viewer_for
 from app.orders.models import Order, OrderStatus
-from app.orders.queries import OPEN, list_orders, near_member_first, status_counts
+from app.orders.queries import OPEN, list_orders, near_member_first, page_of, status_counts
 from app.orders.states import ACTION_LABELS, STATUS_LABELS, Action, allowed_actions
 from app.places.models import Place, PlaceKind, Unit, UnitRegistration
 
@@ -42,8 +41,7 @@ def _page() -> int:
 
 
 def _listing(stmt, *loads):
-    stmt = stmt.options(selectinload(Order.resident), *loads)
-    return paginate(db.session, stmt, _page(), PAGE_SIZE)
+    return page_of(stmt, _page(), PAGE_SIZE, selectinload(Order.resident), *loads)
 
 
 # ---- residents -------------------------------------------------------------------------------

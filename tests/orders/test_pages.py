@@ -89,7 +89,8 @@ def test_the_board_puts_overdue_first_filters_and_counts(world, page, make_order
     board = html(staff.get("/staff/orders"))
     assert board.index(f'data-testid="order-{late.id}"') < board.index(f'data-testid="order-{fresh.id}"')
     assert f'data-testid="order-{done.id}"' not in board
-    assert "已超期 (1)" in board and "待办 (2)" in board and "已办结 (1)" in board
+    assert "已超期 (1)" in board and "待办 (2)" in board and "待评价 (0)" in board
+    assert "已办结 (" not in board  # finished orders are not counted (they pile up)
     only_late = html(staff.get("/staff/orders?overdue=1"))
     assert f"order-{late.id}" in only_late and f"order-{fresh.id}" not in only_late
     assert f"order-{done.id}" in html(staff.get("/staff/orders?status=closed"))
