@@ -34,6 +34,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")
+    SIGNUP_LIMIT = os.environ.get("SIGNUP_LIMIT", "20 per hour")  # per client address
+    PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default
 
     API_TITLE = "社区在职党员双报到服务平台 API"
     API_VERSION = "v1"
@@ -91,6 +93,7 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = True
     LOGIN_FAILURE_LIMIT = "5 per 5 minutes"
     SERVER_NAME = None
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast; the tests hash many passwords
 
 
 class ProductionConfig(Config):

@@ -108,7 +108,10 @@ def install_sqlite_behaviour() -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.api_base import IdConverter
     from app.main import bp as main_bp
+
+    app.url_map.converters["int"] = IdConverter  # before any rule is added
 
     app.register_blueprint(main_bp)
     for domain in DOMAINS:

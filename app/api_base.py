@@ -4,8 +4,27 @@ from __future__ import annotations
 import flask_smorest
 import marshmallow as ma
 import sqlalchemy as sa
+from flask_smorest.error_handler import ErrorSchema
+from werkzeug.routing import IntegerConverter
 
 from app.errors import handle_http_exception
+
+# Ids are 32-bit integer columns on every backend; a bigger number is an unknown id, not a crash.
+ID_MAX = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every URL: 0..ID_MAX, so an out-of-range id is a plain 404 (and the
+    OpenAPI document says `maximum`)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=ID_MAX, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def Id(**kwargs) -> ma.fields.Integer:  # noqa: N802  (reads like a field class)
+    """An integer id field (query or body): 1..ID_MAX, else a 422 naming the field."""
+    return ma.fields.Integer(strict=kwargs.pop("strict", False),
+                             validate=ma.validate.Range(min=1, max=ID_MAX), **kwargs)
 
 
 class Api(flask_smorest.Api):
@@ -13,6 +32,28 @@ class Api(flask_smorest.Api):
 
     def handle_http_exception(self, error):
         return handle_http_exception(error)
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Malformed request",
+    401: "No token, or a bad, expired or revoked one",
+    403: "Outside the caller's role or scope",
+    404: "Unknown id, or one the caller may not know exists",
+    409: "State conflict (duplicate, wrong state)",
+    429: "Too many attempts; retry later",
+}
+
+
+def documents_errors(blp: flask_smorest.Blueprint, *codes: int):
+    """Declares the error answers an operation gives (the contract's error body), so the
+    OpenAPI document lists them and clients and the fuzz test check them."""
+
+    def decorator(view):
+        for code in codes:
+            view = blp.alt_response(code, schema=ErrorSchema, description=ERROR_DESCRIPTIONS[code])(view)
+        return view
+
+    return decorator
 
 
 class PageArgs(ma.Schema):

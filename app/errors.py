@@ -76,6 +76,18 @@ def flatten_errors(errors: dict | None) -> dict:
     return flat
 
 
+def attach_to_form(form, err: DomainError) -> None:
+    """Shows a service's error on the page's form: under the field it names (an `Invalid` or a
+    field-keyed `Conflict`), else as a form-wide message. The caller re-renders the form."""
+    placed = False
+    for field, messages in (err.errors or {}).items():
+        if hasattr(form, field):
+            getattr(form, field).errors = list(messages)
+            placed = True
+    if not placed:
+        form.form_errors.append(err.message)
+
+
 def _html_error(code: int, message: str):
     if request.method == "POST" and code in (400, 403, 404, 409, 422):
         flash(message, "error")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import g
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
@@ -30,13 +32,23 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="session")
-def database_url():
-    if BACKEND == "postgres":
-        server = PostgresServer().start()
-        try:
-            yield server.create_database("app_test")
-        finally:
-            server.stop()
+def postgres_server():
+    """The throwaway PostgreSQL server of a TEST_DB=postgres run (None on SQLite); tests may
+    create more databases on it (`create_database(name)` returns the URL)."""
+    if BACKEND != "postgres":
+        yield None
+        return
+    server = PostgresServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(postgres_server):
+    if postgres_server is not None:
+        yield postgres_server.create_database("app_test")
     else:
         folder = Path(tempfile.mkdtemp(prefix="sqlitetest-"))
         yield f"sqlite:///{folder / 'test.db'}"
@@ -49,9 +61,17 @@ def app(database_url):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TESTING": True,
     })
+    # The tests share one app context, so `g` would outlive a request (Flask-Login's user cache,
+    # Flask-WTF's CSRF token): every request starts with a clean `g`, as in production.
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
     with app.app_context():
         upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
         yield app
+
+
+def _fresh_g():
+    for key in list(g):
+        g.pop(key)
 
 
 def _empty_all_tables():
@@ -125,17 +145,41 @@ class ApiClient:
         return self.open("DELETE", path, **kw)
 
 
+def settle() -> None:
+    """Commit what the test arranged. Inside the per-test transaction this only releases the
+    session's savepoint, so a request that fails (and rolls the session back) cannot undo the
+    arrangement, and "nothing was written" is a real check."""
+    db.session.commit()
+
+
 @pytest.fixture
 def api(client):
-    """api(user) -> ApiClient signed in as user; api() -> anonymous."""
+    """api(user) -> ApiClient signed in as user (a fresh bearer token); api() -> anonymous."""
     from app.auth.services import issue_token
 
     def make(user=None):
         if user is None:
             return ApiClient(client)
         raw, _ = issue_token(user)
-        db.session.flush()
+        settle()
         return ApiClient(client, raw)
+
+    return make
+
+
+@pytest.fixture
+def page(app):
+    """page(user) -> a test client signed in to the pages as user (session cookie);
+    page() -> anonymous. CSRF is off in TestConfig; tests/auth/test_security.py turns it on."""
+
+    def make(user=None):
+        client = FlaskClient(app, app.response_class, use_cookies=True)
+        if user is not None:
+            with client.session_transaction() as session:
+                session["_user_id"] = str(user.id)
+                session["_fresh"] = True
+        settle()
+        return client
 
     return make
 
@@ -143,8 +187,10 @@ def api(client):
 @pytest.fixture
 def world(app):
     """A small district: 1 district, 2 streets, 3 communities, grids, 2 units, one account
-    per role (see tests/factories.py::build_world)."""
-    return f.build_world()
+    per role (see tests/factories.py::build_world); committed (see `settle`)."""
+    w = f.build_world()
+    settle()
+    return w
 
 
 def count(model, *where) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
@@ -20,5 +20,7 @@ class AuditEntry(db.Model):
     target_id: Mapped[int | None] = mapped_column()
     detail: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    actor = relationship("User", lazy="joined")
 
     __table_args__ = (sa.Index("ix_audit_entry_target", "target_type", "target_id"),)

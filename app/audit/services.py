@@ -37,3 +37,18 @@ def recent(limit: int = 100, offset: int = 0) -> list[AuditEntry]:
     return list(db.session.scalars(
         sa.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
     ))
+
+
+def visible_entries(viewer):
+    """A select of the entries the viewer may read, newest first: everything for system
+    admins; for street and district admins, what accounts scoped inside their place did."""
+    from app.auth.models import Role, User
+    from app.auth.permissions import place_scope
+
+    stmt = sa.select(AuditEntry).order_by(AuditEntry.id.desc())
+    if viewer.role == Role.ADMIN:
+        return stmt
+    if viewer.role == Role.STREET_ADMIN:
+        actors = sa.select(User.id).where(place_scope(viewer, User.place_id))
+        return stmt.where(AuditEntry.actor_id.in_(actors))
+    return stmt.where(sa.false())

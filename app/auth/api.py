@@ -1,15 +1,15 @@
 """Tokens, /me, accounts and member sign-up."""
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from app.api_base import documents_errors
 from app.auth import services
 from app.auth.models import Role
-from app.auth.permissions import can_manage_place, roles_required
+from app.auth.permissions import can_create_account, roles_required
 from app.auth.schemas import MeOut, SignupIn, TokenIn, TokenOut, UserCreateIn, UserOut
 from app.errors import Forbidden, Unauthorized
 from app.extensions import db, limiter
-from app.places.models import Place
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/v1", description="Sign-in and accounts")
 
@@ -21,20 +21,21 @@ def login_key() -> str:
 
 
 def login_limit() -> str:
-    from flask import current_app
-
     return current_app.config["LOGIN_FAILURE_LIMIT"]
+
+
+def signup_limit() -> str:
+    return current_app.config["SIGNUP_LIMIT"]
 
 
 @blp.route("/auth/token", methods=["POST"])
 @limiter.limit(login_limit, key_func=login_key, deduct_when=lambda r: r.status_code == 401)
 @blp.arguments(TokenIn)
 @blp.response(201, TokenOut)
-@blp.alt_response(401, description="Wrong credentials")
-@blp.alt_response(429, description="Too many failed attempts")
+@documents_errors(blp, 401, 429)
 @blp.doc(security=[])
 def create_token(data):
-    """Exchange a username and password for a bearer token."""
+    """Exchange a username and password for a bearer token (repeated failures: 429)."""
     user = services.authenticate(data["username"], data["password"])
     if user is None:
         raise Unauthorized("用户名或密码错误 / wrong username or password")
@@ -45,6 +46,7 @@ def create_token(data):
 
 @blp.route("/auth/token", methods=["DELETE"])
 @blp.response(204)
+@documents_errors(blp, 401)
 @roles_required()
 def revoke_token():
     """Revoke the bearer token used for this request."""
@@ -54,6 +56,7 @@ def revoke_token():
 
 @blp.route("/me", methods=["GET"])
 @blp.response(200, MeOut)
+@documents_errors(blp, 401)
 @roles_required()
 def me():
     """The signed-in user with roles and scope."""
@@ -63,28 +66,26 @@ def me():
 @blp.route("/users", methods=["POST"])
 @blp.arguments(UserCreateIn)
 @blp.response(201, UserOut)
+@documents_errors(blp, 401, 403, 409)
 @roles_required(Role.ADMIN, Role.STAFF, Role.STREET_ADMIN)
 def create_user(data):
-    """Create an account. Admins any role; staff only residents of their community."""
-    if current_user.role != Role.ADMIN:
-        if data["role"] != Role.RESIDENT:
-            raise Forbidden("staff may only create resident accounts")
-        place = db.session.get(Place, data["place_id"]) if data.get("place_id") else None
-        if place is not None and not can_manage_place(current_user, place):
-            raise Forbidden("outside your scope")
+    """Create an account. Admins any role; staff and street admins only residents of a place
+    in their scope."""
+    if not can_create_account(current_user, data["role"], data.get("place_id")):
+        raise Forbidden("无权创建该账号 / you may not create this account")
     user = services.create_user(**data, created_by=current_user)
     db.session.commit()
     return user
 
 
 @blp.route("/members/signup", methods=["POST"])
-@limiter.limit("20 per hour", key_func=lambda: request.remote_addr or "local",
-               exempt_when=lambda: bool(__import__("flask").current_app.config.get("TESTING")))
+@limiter.limit(signup_limit, key_func=lambda: request.remote_addr or "local")
 @blp.arguments(SignupIn)
 @blp.response(201, UserOut)
+@documents_errors(blp, 409, 429)
 @blp.doc(security=[])
 def signup(data):
-    """Public sign-up of an in-service party member."""
+    """Public sign-up of an in-service party member (then he registers with a community)."""
     user = services.signup_member(**data)
     db.session.commit()
     return user

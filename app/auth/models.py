@@ -45,8 +45,8 @@ class User(UserMixin, db.Model):
     place = relationship("Place", lazy="joined")
     unit = relationship("Unit", lazy="joined")
 
-    def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+    def set_password(self, password: str, method: str = "scrypt") -> None:
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -58,9 +58,26 @@ def can_manage_place(user: User, place: Place | None) -> bool:
     return own is not None and place.path.startswith(own.path)
 
 
+def can_create_account(user: User, role: str, place_id: int | None) -> bool:
+    """Admins create any account; staff and street admins create residents of a place inside
+    their scope. An unknown or missing place is let through: the service rejects it as a 422
+    naming `place_id`."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.role not in (Role.STAFF, Role.STREET_ADMIN) or role != Role.RESIDENT:
+        return False
+    place = db.session.get(Place, place_id) if place_id else None
+    return place is None or can_manage_place(user, place)
+
+
+def can_manage_unit(user: User, unit_id: int) -> bool:
+    """Admins, and the unit's own admin."""
+    return user.role == Role.ADMIN or (user.role == Role.UNIT_ADMIN and user.unit_id == unit_id)
+
+
 def require_manage_place(user: User, place: Place | None) -> Place:
     if place is None:
-        raise NotFound("place not found")
+        raise NotFound("地区不存在 / place not found")
     if not can_manage_place(user, place):
         raise Forbidden("不在您的管辖范围 / outside your scope")
     return place
@@ -69,7 +86,7 @@ def require_manage_place(user: User, place: Place | None) -> Place:
 def require_manage_community(user: User, community_id: int | None) -> Place:
     place = db.session.get(Place, community_id) if community_id else None
     if place is None or place.kind != PlaceKind.COMMUNITY:
-        raise NotFound("community not found")
+        raise NotFound("社区不存在 / community not found")
     return require_manage_place(user, place)
 
 
@@ -123,9 +140,9 @@ def require_view_member(viewer: User, member_id: int) -> User:
     """404 both for an unknown id and for one the viewer may not know exists."""
     member = db.session.get(User, member_id)
     if member is None or member.role != Role.MEMBER:
-        raise NotFound("member not found")
+        raise NotFound("党员不存在 / member not found")
     if not can_view_member(viewer, member):
-        raise NotFound("member not found")
+        raise NotFound("党员不存在 / member not found")
     return member
 
 

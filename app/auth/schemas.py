@@ -1,6 +1,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from app.api_base import Id
 from app.auth.models import Role
 from app.auth.permissions import visible_phone
 from app.auth.services import user_scope
@@ -53,8 +54,8 @@ class UserCreateIn(ma.Schema):
     email = fields.Email(load_default=None, allow_none=True)
     role = fields.String(required=True, validate=validate.OneOf(
         [Role.STAFF, Role.UNIT_ADMIN, Role.STREET_ADMIN, Role.RESIDENT, Role.ADMIN]))
-    place_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
-    unit_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    place_id = Id(load_default=None, allow_none=True)
+    unit_id = Id(load_default=None, allow_none=True)
 
 
 class SignupIn(ma.Schema):
@@ -62,4 +63,4 @@ class SignupIn(ma.Schema):
     password = fields.String(required=True, validate=PASSWORD)
     name = fields.String(required=True, validate=NAME)
     phone = fields.String(required=True, validate=validate.Length(min=11, max=20))
-    unit_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    unit_id = Id(required=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -16,6 +17,8 @@ from app.extensions import db
 from app.places.models import Place, PlaceKind, Unit
 
 PHONE_DIGITS = 11
+USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
+PASSWORD_LENGTH = (8, 128)
 
 
 def _hash(raw: str) -> str:
@@ -67,22 +70,23 @@ def revoke_token(raw: str, now: datetime | None = None) -> None:
 
 def _check_username(username: str) -> None:
     if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
-        raise Conflict("用户名已存在 / username taken", {"username": ["username taken"]})
+        message = "用户名已存在 / username taken"
+        raise Conflict(message, {"username": [message]})
 
 
 def _place_of_kind(place_id: int | None, kinds: tuple[str, ...], field: str = "place_id") -> Place:
     place = db.session.get(Place, place_id) if place_id else None
     if place is None:
-        raise Invalid(field, "place not found")
+        raise Invalid(field, "请选择所属地区 / place not found")
     if place.kind not in kinds:
-        raise Invalid(field, f"place must be one of: {', '.join(kinds)}")
+        raise Invalid(field, f"所属地区类型不符 / place must be one of: {', '.join(kinds)}")
     return place
 
 
 def _unit(unit_id: int | None, field: str = "unit_id") -> Unit:
     unit = db.session.get(Unit, unit_id) if unit_id else None
     if unit is None:
-        raise Invalid(field, "unit not found")
+        raise Invalid(field, "请选择单位 / unit not found")
     return unit
 
 
@@ -97,10 +101,18 @@ def create_user(
     place_id: int | None = None,
     unit_id: int | None = None,
     created_by: User | None = None,
+    password_hash: str | None = None,
 ) -> User:
-    """Creates an account, checking that its scope suits its role."""
+    """Creates an account, checking that its scope suits its role. `password_hash` (instead of
+    hashing `password`) is for bulk loads such as the demo data, where hashing is the cost."""
     if role not in set(Role):
-        raise Invalid("role", "unknown role")
+        raise Invalid("role", "未知角色 / unknown role")
+    if not USERNAME.match(username or ""):
+        raise Invalid("username", "用户名应为3-64位字母、数字或 _.@- / 3-64 letters, digits or _.@-")
+    if password_hash is None and not PASSWORD_LENGTH[0] <= len(password or "") <= PASSWORD_LENGTH[1]:
+        raise Invalid("password", "密码至少8位 / password: 8 to 128 characters")
+    if not (name or "").strip():
+        raise Invalid("name", "请填写姓名 / name is required")
     phone = normalize_phone(phone)
     if role in (Role.STAFF, Role.RESIDENT):
         _place_of_kind(place_id, (PlaceKind.COMMUNITY, PlaceKind.GRID))
@@ -121,7 +133,10 @@ def create_user(
         username=username, name=name, role=role, phone=phone, email=email,
         place_id=place_id, unit_id=unit_id,
     )
-    user.set_password(password)
+    if password_hash:
+        user.password_hash = password_hash
+    else:
+        user.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
     db.session.add(user)
     db.session.flush()
     if created_by is not None:
@@ -137,10 +152,22 @@ def signup_member(*, username: str, password: str, name: str, phone: str, unit_i
     )
 
 
+def accounts_query(role: str | None = None, name_part: str | None = None):
+    """Accounts newest first, optionally of one role and matching part of username or name."""
+    stmt = sa.select(User).order_by(User.id.desc())
+    if role:
+        stmt = stmt.where(User.role == role)
+    if name_part:
+        part = name_part.strip()
+        stmt = stmt.where(sa.or_(User.username.icontains(part, autoescape=True),
+                                 User.name.icontains(part, autoescape=True)))
+    return stmt
+
+
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("user not found")
+        raise NotFound("账号不存在 / user not found")
     return user
 
 

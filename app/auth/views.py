@@ -1,10 +1,11 @@
 """Sign-in, sign-out and member sign-up pages."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
 from app.auth import services
 from app.auth.forms import LoginForm, SignupForm
-from app.errors import DomainError
+from app.errors import DomainError, attach_to_form
 from app.extensions import db, limiter
 from app.places.services import list_units
 
@@ -31,7 +32,7 @@ def login():
         if user is not None:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-        flash("用户名或密码错误", "error")
+        flash(_("用户名或密码错误"), "error")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form)
 
@@ -54,13 +55,10 @@ def signup():
             )
         except DomainError as err:
             db.session.rollback()
-            for field, messages in err.errors.items():
-                if hasattr(form, field):
-                    getattr(form, field).errors = list(messages)
-            flash(err.message, "error")
+            attach_to_form(form, err)
             return render_template("auth/signup.html", form=form), err.status_code
         db.session.commit()
         login_user(user)
-        flash("注册成功，请向居住地社区报到", "success")
+        flash(_("注册成功，请向居住地社区报到"), "success")
         return redirect(url_for("registrations.register_page"))
-    return render_template("auth/signup.html", form=form)
+    return render_template("auth/signup.html", form=form), 422 if form.errors else 200

@@ -2,12 +2,22 @@
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from app.api_base import PageArgs, documents_errors, paginate
 from app.auth.models import Role
-from app.auth.permissions import require_manage_community, roles_required
+from app.auth.permissions import roles_required
 from app.extensions import db
 from app.places import services
-from app.places.schemas import (PlaceIn, PlaceOut, UnitIn, UnitOut, UnitRegistrationIn,
-                                UnitRegistrationOut)
+from app.places.schemas import (
+    PlaceIn,
+    PlaceOut,
+    UnitIn,
+    UnitOut,
+    UnitPage,
+    UnitQuery,
+    UnitRegistrationIn,
+    UnitRegistrationOut,
+    UnitRegistrationPage,
+)
 
 blp = Blueprint("places_api", __name__, url_prefix="/api/v1", description="Places and units")
 
@@ -15,9 +25,10 @@ blp = Blueprint("places_api", __name__, url_prefix="/api/v1", description="Place
 @blp.route("/places", methods=["POST"])
 @blp.arguments(PlaceIn)
 @blp.response(201, PlaceOut)
+@documents_errors(blp, 401, 403)
 @roles_required(Role.ADMIN)
 def create_place(data):
-    """Create a district, street, community or grid."""
+    """Create a district, street, community or grid (its parent must be of the kind above)."""
     place = services.create_place(**data, actor=current_user)
     db.session.commit()
     return place
@@ -25,31 +36,38 @@ def create_place(data):
 
 @blp.route("/places/<int:place_id>", methods=["GET"])
 @blp.response(200, PlaceOut)
+@documents_errors(blp, 401, 404)
 @roles_required()
 def get_place(place_id):
+    """A place (the hierarchy is public to every signed-in user)."""
     return services.get_place(place_id)
 
 
 @blp.route("/places/<int:place_id>/children", methods=["GET"])
 @blp.response(200, PlaceOut(many=True))
+@documents_errors(blp, 401, 404)
 @roles_required()
 def place_children(place_id):
+    """The places directly under a place."""
     return services.children(services.get_place(place_id))
 
 
 @blp.route("/units", methods=["GET"])
-@blp.response(200, UnitOut(many=True))
+@blp.arguments(UnitQuery, location="query")
+@blp.response(200, UnitPage)
 @blp.doc(security=[])
-def list_units():
-    """Units a member can pick at sign-up."""
-    return services.list_units()
+def list_units(args):
+    """Units a member can pick at sign-up; `q` filters by name."""
+    return paginate(db.session, services.units_query(args.get("q")), args["page"], args["page_size"])
 
 
 @blp.route("/units", methods=["POST"])
 @blp.arguments(UnitIn)
 @blp.response(201, UnitOut)
+@documents_errors(blp, 401, 403, 409)
 @roles_required(Role.ADMIN)
 def create_unit(data):
+    """Create a unit (employer or department); names are unique."""
     unit = services.create_unit(**data, actor=current_user)
     db.session.commit()
     return unit
@@ -58,12 +76,24 @@ def create_unit(data):
 @blp.route("/units/<int:unit_id>/registrations", methods=["POST"])
 @blp.arguments(UnitRegistrationIn)
 @blp.response(201, UnitRegistrationOut)
+@documents_errors(blp, 401, 403, 404, 409)
 @roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF)
 def register_unit(data, unit_id):
-    """组织报到: the unit reports to a community with the resources it offers."""
-    unit = services.get_unit(unit_id)
-    require_manage_community(current_user, data["community_id"])
-    reg = services.register_unit(unit=unit, community_id=data["community_id"],
+    """组织报到: the unit reports to a community (in the caller's scope) with the resources it
+    offers; once per unit and community (409)."""
+    reg = services.register_unit(unit=services.get_unit(unit_id), community_id=data["community_id"],
                                  resources=data["resources"], actor=current_user)
     db.session.commit()
     return reg
+
+
+@blp.route("/units/<int:unit_id>/registrations", methods=["GET"])
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, UnitRegistrationPage)
+@documents_errors(blp, 401, 403, 404)
+@roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF, Role.UNIT_ADMIN)
+def unit_registrations(args, unit_id):
+    """The communities the unit reported to, with its resources: its own admin sees all,
+    staff and street admins those in their scope."""
+    stmt = services.unit_registrations(current_user, services.get_unit(unit_id))
+    return paginate(db.session, stmt, args["page"], args["page_size"])

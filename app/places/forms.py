@@ -1,30 +1,50 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.places.models import PlaceKind, UnitKind
 
-PLACE_KIND_LABELS = {"district": "区", "street": "街道", "community": "社区", "grid": "网格"}
-UNIT_KIND_LABELS = {"agency": "机关", "institution": "事业单位", "enterprise": "国有企业", "other": "其他"}
+PLACE_KIND_LABELS = {"district": _l("区"), "street": _l("街道"), "community": _l("社区"), "grid": _l("网格")}
+UNIT_KIND_LABELS = {"agency": _l("机关"), "institution": _l("事业单位"), "enterprise": _l("国有企业"),
+                    "other": _l("其他")}
+ACCOUNT_ROLES = [("staff", _l("社区工作人员")), ("unit_admin", _l("单位管理员")),
+                 ("street_admin", _l("街道/区管理员")), ("resident", _l("居民")), ("admin", _l("系统管理员"))]
 
 
 class PlaceForm(FlaskForm):
-    kind = SelectField("类型", choices=[(k.value, PLACE_KIND_LABELS[k]) for k in PlaceKind])
-    name = StringField("名称", validators=[DataRequired(), Length(max=100)])
-    parent_id = SelectField("上级", coerce=int, validators=[Optional()])
+    kind = SelectField(_l("类型"), choices=[(k.value, PLACE_KIND_LABELS[k]) for k in PlaceKind])
+    name = StringField(_l("名称"), validators=[DataRequired(), Length(max=100)])
+    parent_id = SelectField(_l("上级"), coerce=int, validators=[Optional()],
+                            description=_l("区不选上级；街道选区；社区选街道；网格选社区"))
 
 
 class UnitForm(FlaskForm):
-    name = StringField("单位名称", validators=[DataRequired(), Length(max=120)])
-    kind = SelectField("类型", choices=[(k.value, UNIT_KIND_LABELS[k]) for k in UnitKind])
+    name = StringField(_l("单位名称"), validators=[DataRequired(), Length(max=120)])
+    kind = SelectField(_l("类型"), choices=[(k.value, UNIT_KIND_LABELS[k]) for k in UnitKind])
 
 
 class AccountForm(FlaskForm):
-    username = StringField("用户名", validators=[DataRequired(), Length(min=3, max=64)])
-    password = PasswordField("初始密码", validators=[DataRequired(), Length(min=8, max=128)])
-    name = StringField("姓名", validators=[DataRequired(), Length(max=64)])
-    phone = StringField("手机号", validators=[Optional(), Length(max=20)])
-    role = SelectField("角色", choices=[("staff", "社区工作人员"), ("unit_admin", "单位管理员"),
-                                      ("street_admin", "街道/区管理员"), ("resident", "居民")])
-    place_id = SelectField("所属地区", coerce=int, validators=[Optional()])
-    unit_id = SelectField("所属单位", coerce=int, validators=[Optional()])
+    username = StringField(_l("用户名"), validators=[DataRequired(), Regexp(
+        r"^[A-Za-z0-9_.@-]{3,64}$", message=_l("3-64位字母、数字或 _.@-"))])
+    password = PasswordField(_l("初始密码（至少8位）"), validators=[DataRequired(), Length(min=8, max=128)])
+    name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=64)])
+    phone = StringField(_l("手机号"), validators=[Optional(), Length(max=20)])
+    role = SelectField(_l("角色"), choices=ACCOUNT_ROLES)
+    place_id = SelectField(_l("所属地区"), coerce=int, validators=[Optional()],
+                           description=_l("社区工作人员、居民选社区或网格；街道/区管理员选街道或区"))
+    unit_id = SelectField(_l("所属单位"), coerce=int, validators=[Optional()],
+                          description=_l("单位管理员必选"))
+
+
+class UnitRegistrationForm(FlaskForm):
+    """组织报到: a unit reports to a community with the resources it offers."""
+
+    unit_id = SelectField(_l("单位"), coerce=int, validators=[DataRequired()])
+    community_id = SelectField(_l("报到社区"), coerce=int, validators=[DataRequired()])
+    resources = TextAreaField(_l("可提供的资源（每行一项）"), validators=[DataRequired(), Length(max=5000)],
+                              description=_l("如：法律咨询、会议室、志愿服务队"))
+
+
+def split_lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").replace("；", "\n").splitlines() if line.strip()]

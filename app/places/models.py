@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
@@ -40,7 +40,7 @@ class Place(db.Model):
     path: Mapped[str] = mapped_column(sa.String(255), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    def is_within(self, other: "Place") -> bool:
+    def is_within(self, other: Place) -> bool:
         return self.path.startswith(other.path)
 
     def ancestor_ids(self) -> list[int]:
@@ -77,3 +77,6 @@ class UnitRegistration(db.Model):
     resources: Mapped[list] = mapped_column(sa.JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    unit = relationship("Unit", lazy="joined")
+    community = relationship("Place", lazy="joined")

@@ -1,13 +1,14 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from app.api_base import Id, PageArgs, page_schema
 from app.places.models import PlaceKind, UnitKind
 
 
 class PlaceIn(ma.Schema):
     kind = fields.String(required=True, validate=validate.OneOf(list(PlaceKind)))
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    parent_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    parent_id = Id(load_default=None, allow_none=True)
 
 
 class PlaceOut(ma.Schema):
@@ -29,14 +30,24 @@ class UnitOut(ma.Schema):
 
 
 class UnitRegistrationIn(ma.Schema):
-    community_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    resources = fields.List(fields.String(validate=validate.Length(max=200)),
-                            load_default=list, validate=validate.Length(max=50))
+    community_id = Id(required=True)
+    resources = fields.List(fields.String(validate=validate.Length(max=200)), required=True,
+                            validate=validate.Length(min=1, max=50))
+
+
+class UnitQuery(PageArgs):
+    q = fields.String(validate=validate.Length(max=50), metadata={"description": "part of the name"})
 
 
 class UnitRegistrationOut(ma.Schema):
     id = fields.Integer(required=True)
     unit_id = fields.Integer(required=True)
+    unit_name = fields.Function(lambda r: r.unit.name, required=True)
     community_id = fields.Integer(required=True)
-    resources = fields.List(fields.String())
-    created_at = fields.DateTime()
+    community_name = fields.Function(lambda r: r.community.name, required=True)
+    resources = fields.List(fields.String(), required=True)
+    created_at = fields.DateTime(required=True)
+
+
+UnitPage = page_schema(UnitOut, "UnitPage")
+UnitRegistrationPage = page_schema(UnitRegistrationOut, "UnitRegistrationPage")

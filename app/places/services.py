@@ -4,15 +4,18 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.audit.services import record
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.places.models import PARENT_KIND, Place, PlaceKind, Unit, UnitKind, UnitRegistration
+
+_KIND_NAMES = {PlaceKind.DISTRICT: "区", PlaceKind.STREET: "街道", PlaceKind.COMMUNITY: "社区",
+               PlaceKind.GRID: "网格"}
 
 
 def get_place(place_id: int, kind: str | None = None) -> Place:
     place = db.session.get(Place, place_id)
     if place is None or (kind is not None and place.kind != kind):
-        raise NotFound(f"{kind or 'place'} not found")
+        raise NotFound(f"地区不存在 / {kind or 'place'} not found")
     return place
 
 
@@ -27,16 +30,17 @@ def community_of(place: Place) -> Place | None:
 
 def create_place(*, kind: str, name: str, parent_id: int | None, actor=None) -> Place:
     if kind not in set(PlaceKind):
-        raise Invalid("kind", "unknown kind")
+        raise Invalid("kind", "未知类型 / unknown kind")
     expected_parent = PARENT_KIND[PlaceKind(kind)]
     parent = None
     if expected_parent is None:
         if parent_id is not None:
-            raise Invalid("parent_id", "a district has no parent")
+            raise Invalid("parent_id", "区没有上级 / a district has no parent")
     else:
         parent = db.session.get(Place, parent_id) if parent_id else None
         if parent is None or parent.kind != expected_parent:
-            raise Invalid("parent_id", f"parent must be a {expected_parent}")
+            raise Invalid("parent_id",
+                          f"上级应为{_KIND_NAMES[expected_parent]} / parent must be a {expected_parent}")
     place = Place(kind=kind, name=name.strip(), parent_id=parent_id)
     db.session.add(place)
     db.session.flush()
@@ -56,15 +60,16 @@ def children(place: Place) -> list[Place]:
 def get_unit(unit_id: int) -> Unit:
     unit = db.session.get(Unit, unit_id)
     if unit is None:
-        raise NotFound("unit not found")
+        raise NotFound("单位不存在 / unit not found")
     return unit
 
 
 def create_unit(*, name: str, kind: str, actor=None) -> Unit:
     if kind not in set(UnitKind):
-        raise Invalid("kind", "unknown kind")
+        raise Invalid("kind", "未知类型 / unknown kind")
     if db.session.scalar(sa.select(Unit.id).where(Unit.name == name.strip())):
-        raise Conflict("单位已存在 / unit exists", {"name": ["unit exists"]})
+        message = "单位已存在 / unit exists"
+        raise Conflict(message, {"name": [message]})
     unit = Unit(name=name.strip(), kind=kind)
     db.session.add(unit)
     db.session.flush()
@@ -74,20 +79,29 @@ def create_unit(*, name: str, kind: str, actor=None) -> Unit:
 
 
 def register_unit(*, unit: Unit, community_id: int, resources: list[str], actor) -> UnitRegistration:
-    """组织报到: at most once per unit and community."""
+    """组织报到, by an admin or by staff / street admins for a community in their scope; at most
+    once per unit and community (409)."""
+    from app.auth.permissions import can_manage_place
+
     community = db.session.get(Place, community_id)
     if community is None or community.kind != PlaceKind.COMMUNITY:
-        raise Invalid("community_id", "community not found")
+        raise Invalid("community_id", "社区不存在 / community not found")
+    if not can_manage_place(actor, community):
+        raise Forbidden("不在您的管辖范围 / outside your scope")
+    resources = [r.strip() for r in resources if r and r.strip()]
+    if not resources:
+        raise Invalid("resources", "列出至少一项可提供的资源 / list at least one resource")
     exists = db.session.scalar(
         sa.select(UnitRegistration.id).where(
             UnitRegistration.unit_id == unit.id, UnitRegistration.community_id == community_id
         )
     )
     if exists:
-        raise Conflict("该单位已向此社区报到 / unit already registered here")
+        message = "该单位已向此社区报到 / unit already registered here"
+        raise Conflict(message, {"community_id": [message]})
     reg = UnitRegistration(
         unit_id=unit.id, community_id=community_id,
-        resources=[r.strip() for r in resources if r.strip()], created_by_id=actor.id,
+        resources=resources, created_by_id=actor.id,
     )
     db.session.add(reg)
     db.session.flush()
@@ -103,4 +117,71 @@ def list_places(kind: str | None = None) -> list[Place]:
 
 
 def list_units() -> list[Unit]:
-    return list(db.session.scalars(sa.select(Unit).order_by(Unit.name)))
+    return list(db.session.scalars(units_query()))
+
+
+def units_query(name_part: str | None = None):
+    """Units by name; `name_part` filters (case-insensitive substring)."""
+    stmt = sa.select(Unit).order_by(Unit.name, Unit.id)
+    if name_part:
+        stmt = stmt.where(Unit.name.icontains(name_part.strip(), autoescape=True))
+    return stmt
+
+
+def unit_registrations(viewer, unit: Unit):
+    """A select of the unit's 组织报到 the viewer may see: all for admins and the unit's own
+    admin, those in their scope for staff and street admins; anyone else 403."""
+    from app.auth.models import Role
+    from app.auth.permissions import can_manage_unit, place_scope
+
+    stmt = (sa.select(UnitRegistration).where(UnitRegistration.unit_id == unit.id)
+            .order_by(UnitRegistration.created_at.desc(), UnitRegistration.id.desc()))
+    if can_manage_unit(viewer, unit.id):
+        return stmt
+    if viewer.role in (Role.STAFF, Role.STREET_ADMIN):
+        return stmt.where(place_scope(viewer, UnitRegistration.community_id))
+    raise Forbidden("无权查看 / not allowed")
+
+
+def community_unit_registrations(community_ids):
+    """组织报到 of the given communities (a list or a select of ids), newest first."""
+    return (sa.select(UnitRegistration).where(UnitRegistration.community_id.in_(community_ids))
+            .order_by(UnitRegistration.created_at.desc(), UnitRegistration.id.desc()))
+
+
+def communities_managed_by(user) -> list[Place]:
+    """The communities inside the user's scope (all of them for admins), by name."""
+    from app.auth.permissions import place_scope
+
+    return list(db.session.scalars(
+        sa.select(Place).where(Place.kind == PlaceKind.COMMUNITY, place_scope(user, Place.id))
+        .order_by(Place.path)))
+
+
+def place_choices(kinds: tuple[str, ...] | None = None, blank: str | None = None) -> list[tuple[int, str]]:
+    """(id, "社区 · 网格") pairs for a select, in hierarchy order; `blank` adds a (0, blank) first."""
+    places = list_places()
+    names = {p.id: p.name for p in places}
+    choices = [(0, blank)] if blank is not None else []
+    for place in places:
+        if kinds is None or place.kind in kinds:
+            parent = names.get(place.parent_id)
+            label = f"{parent} · {place.name}" if place.kind == PlaceKind.GRID and parent else place.name
+            choices.append((place.id, label))
+    return choices
+
+
+def places_query():
+    """Every place in hierarchy order (a district, then its streets, each with its communities
+    and grids)."""
+    return sa.select(Place).order_by(Place.path)
+
+
+def registration_counts(unit_ids: list[int]) -> dict[int, int]:
+    """{unit_id: communities it reported to}, one grouped query."""
+    if not unit_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(UnitRegistration.unit_id, sa.func.count()).where(UnitRegistration.unit_id.in_(unit_ids))
+        .group_by(UnitRegistration.unit_id))
+    return dict(rows.all())

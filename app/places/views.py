@@ -1,95 +1,202 @@
-"""The plain admin page (places, units, accounts) and simple homes for other roles."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+"""The admin pages (places, units, accounts, audit), 组织报到 for staff, and the plain homes
+of unit admins and residents."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import nav
-from app.audit.services import recent
+from app.api_base import paginate
+from app.audit.services import visible_entries
 from app.auth import services as auth_services
 from app.auth.models import Role
 from app.auth.permissions import roles_required
+from app.errors import DomainError, attach_to_form
 from app.extensions import db
 from app.places import services
-from app.places.forms import PLACE_KIND_LABELS, AccountForm, PlaceForm, UnitForm
+from app.places.forms import (
+    ACCOUNT_ROLES,
+    PLACE_KIND_LABELS,
+    UNIT_KIND_LABELS,
+    AccountForm,
+    PlaceForm,
+    UnitForm,
+    UnitRegistrationForm,
+    split_lines,
+)
+from app.places.models import PlaceKind
 
 bp = Blueprint("places", __name__)
-nav.add("地区与单位", "places.admin_home", (Role.ADMIN,), order=5)
+PAGE_SIZE = 30
+nav.add("地区", "places.admin_home", (Role.ADMIN,), order=5)
+nav.add("单位", "places.admin_units", (Role.ADMIN,), order=6)
+nav.add("账号", "places.admin_accounts", (Role.ADMIN,), order=7)
+nav.add("组织报到", "places.unit_registrations", (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN), order=60)
 nav.add("操作记录", "places.audit_log", (Role.ADMIN, Role.STREET_ADMIN), order=90)
 
 
-def _forms():
-    places = services.list_places()
-    units = services.list_units()
-    place_form, unit_form, account_form = PlaceForm(prefix="p"), UnitForm(prefix="u"), AccountForm(prefix="a")
-    place_choices = [(0, "—")] + [(p.id, f"{PLACE_KIND_LABELS[p.kind]} · {p.name}") for p in places]
-    place_form.parent_id.choices = place_choices
-    account_form.place_id.choices = place_choices
-    account_form.unit_id.choices = [(0, "—")] + [(u.id, u.name) for u in units]
-    return places, units, place_form, unit_form, account_form
+def _page() -> int:
+    return min(max(request.args.get("page", 1, type=int), 1), 100000)
+
+
+def _created(form, create, message: str, template, back: str):
+    """Runs `create()` for a valid form, commits and redirects to `back` (an endpoint); else
+    re-renders the page with the errors under the fields."""
+    if form.validate_on_submit():
+        try:
+            create()
+        except DomainError as err:
+            db.session.rollback()
+            attach_to_form(form, err)
+            return template(form), err.status_code
+        db.session.commit()
+        flash(message, "success")
+        return redirect(url_for(back))
+    return template(form), 422
+
+
+# ---- places ------------------------------------------------------------------------------
+
+def _place_form() -> PlaceForm:
+    form = PlaceForm(prefix="p")
+    form.parent_id.choices = services.place_choices(
+        (PlaceKind.DISTRICT, PlaceKind.STREET, PlaceKind.COMMUNITY), blank="—")
+    return form
+
+
+def _places_page(form: PlaceForm):
+    page = _page()
+    return render_template("places/admin_places.html", form=form, page=page, page_size=PAGE_SIZE,
+                           result=paginate(db.session, services.places_query(), page, PAGE_SIZE),
+                           labels=PLACE_KIND_LABELS)
 
 
 @bp.get("/admin")
 @roles_required(Role.ADMIN)
 def admin_home():
-    places, units, place_form, unit_form, account_form = _forms()
-    return render_template("places/admin.html", places=places, units=units, place_form=place_form,
-                           unit_form=unit_form, account_form=account_form, labels=PLACE_KIND_LABELS)
+    return _places_page(_place_form())
 
 
 @bp.post("/admin/places")
 @roles_required(Role.ADMIN)
 def create_place():
-    form = _forms()[2]
-    if form.validate_on_submit():
-        services.create_place(kind=form.kind.data, name=form.name.data,
-                              parent_id=form.parent_id.data or None, actor=current_user)
-        db.session.commit()
-        flash("已添加", "success")
-    else:
-        flash("请检查输入", "error")
-    return redirect(url_for("places.admin_home"))
+    form = _place_form()
+    return _created(form, lambda: services.create_place(
+        kind=form.kind.data, name=form.name.data, parent_id=form.parent_id.data or None, actor=current_user),
+        _("已添加"), _places_page, "places.admin_home")
+
+
+# ---- units -------------------------------------------------------------------------------
+
+def _units_page(form: UnitForm):
+    page = _page()
+    result = paginate(db.session, services.units_query(request.args.get("q")), page, PAGE_SIZE)
+    reported = services.registration_counts([u.id for u in result["items"]])
+    return render_template("places/admin_units.html", form=form, page=page, page_size=PAGE_SIZE,
+                           result=result, reported=reported, labels=UNIT_KIND_LABELS,
+                           q=request.args.get("q", ""))
+
+
+@bp.get("/admin/units")
+@roles_required(Role.ADMIN)
+def admin_units():
+    return _units_page(UnitForm(prefix="u"))
 
 
 @bp.post("/admin/units")
 @roles_required(Role.ADMIN)
 def create_unit():
-    form = _forms()[3]
-    if form.validate_on_submit():
-        services.create_unit(name=form.name.data, kind=form.kind.data, actor=current_user)
-        db.session.commit()
-        flash("已添加单位", "success")
-    else:
-        flash("请检查输入", "error")
-    return redirect(url_for("places.admin_home"))
+    form = UnitForm(prefix="u")
+    return _created(form, lambda: services.create_unit(name=form.name.data, kind=form.kind.data,
+                                                       actor=current_user),
+                    _("已添加单位"), _units_page, "places.admin_units")
+
+
+# ---- accounts ----------------------------------------------------------------------------
+
+def _account_form() -> AccountForm:
+    form = AccountForm(prefix="a")
+    form.place_id.choices = services.place_choices(blank="—")
+    form.unit_id.choices = [(0, "—")] + [(u.id, u.name) for u in services.list_units()]
+    return form
+
+
+def _accounts_page(form: AccountForm):
+    page = _page()
+    role = request.args.get("role") if request.args.get("role") in set(Role) else None
+    stmt = auth_services.accounts_query(role=role, name_part=request.args.get("q"))
+    return render_template("places/admin_accounts.html", form=form, page=page, page_size=PAGE_SIZE,
+                           result=paginate(db.session, stmt, page, PAGE_SIZE), role=role or "",
+                           q=request.args.get("q", ""), roles=[("member", _("在职党员"))] + ACCOUNT_ROLES)
+
+
+@bp.get("/admin/accounts")
+@roles_required(Role.ADMIN)
+def admin_accounts():
+    return _accounts_page(_account_form())
 
 
 @bp.post("/admin/accounts")
 @roles_required(Role.ADMIN)
 def create_account():
-    form = _forms()[4]
-    if form.validate_on_submit():
-        auth_services.create_user(
-            username=form.username.data, password=form.password.data, name=form.name.data,
-            phone=form.phone.data or None, role=form.role.data,
-            place_id=form.place_id.data or None, unit_id=form.unit_id.data or None,
-            created_by=current_user,
-        )
-        db.session.commit()
-        flash("已创建账号", "success")
-    else:
-        flash("请检查输入：" + "; ".join(f"{k}: {v[0]}" for k, v in form.errors.items()), "error")
-    return redirect(url_for("places.admin_home"))
+    form = _account_form()
+    return _created(form, lambda: auth_services.create_user(
+        username=form.username.data, password=form.password.data, name=form.name.data,
+        phone=form.phone.data or None, role=form.role.data, place_id=form.place_id.data or None,
+        unit_id=form.unit_id.data or None, created_by=current_user), _("已创建账号"), _accounts_page,
+        "places.admin_accounts")
 
+
+# ---- 组织报到 ------------------------------------------------------------------------------
+
+def _unit_registration_form() -> UnitRegistrationForm:
+    form = UnitRegistrationForm()
+    form.unit_id.choices = [(u.id, u.name) for u in services.list_units()]
+    form.community_id.choices = [(c.id, c.name) for c in services.communities_managed_by(current_user)]
+    return form
+
+
+def _unit_registrations_page(form: UnitRegistrationForm):
+    page = _page()
+    communities = services.communities_managed_by(current_user)
+    stmt = services.community_unit_registrations([c.id for c in communities])
+    return render_template("places/unit_registrations.html", form=form, page=page, page_size=PAGE_SIZE,
+                           result=paginate(db.session, stmt, page, PAGE_SIZE))
+
+
+@bp.get("/staff/unit-registrations")
+@roles_required(Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
+def unit_registrations():
+    """The units that reported to the communities in the caller's scope, with their resources."""
+    return _unit_registrations_page(_unit_registration_form())
+
+
+@bp.post("/staff/unit-registrations")
+@roles_required(Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
+def register_unit():
+    form = _unit_registration_form()
+    return _created(form, lambda: services.register_unit(
+        unit=services.get_unit(form.unit_id.data), community_id=form.community_id.data,
+        resources=split_lines(form.resources.data), actor=current_user), _("已登记组织报到"),
+        _unit_registrations_page, "places.unit_registrations")
+
+
+# ---- audit and homes ---------------------------------------------------------------------
 
 @bp.get("/admin/audit")
 @roles_required(Role.ADMIN, Role.STREET_ADMIN)
 def audit_log():
-    return render_template("places/audit.html", entries=recent(200))
+    page = _page()
+    return render_template("places/audit.html", page=page, page_size=50,
+                           result=paginate(db.session, visible_entries(current_user), page, 50))
 
 
 @bp.get("/unit")
 @roles_required(Role.UNIT_ADMIN)
 def unit_home():
-    return render_template("places/unit_home.html", unit=current_user.unit)
+    unit = current_user.unit
+    page = _page()
+    result = paginate(db.session, services.unit_registrations(current_user, unit), page, PAGE_SIZE)
+    return render_template("places/unit_home.html", unit=unit, result=result, page=page, page_size=PAGE_SIZE)
 
 
 @bp.get("/resident")

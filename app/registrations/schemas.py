@@ -1,13 +1,13 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api_base import PageArgs, page_schema
+from app.api_base import Id, PageArgs, page_schema
 from app.registrations.models import RegistrationStatus
 
 
 class RegistrationIn(ma.Schema):
-    community_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    grid_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    community_id = Id(required=True)
+    grid_id = Id(load_default=None, allow_none=True)
     address = fields.String(required=True, validate=validate.Length(min=1, max=200))
     skills = fields.List(fields.String(validate=validate.Length(max=40)), load_default=list,
                          validate=validate.Length(max=20))
@@ -15,8 +15,8 @@ class RegistrationIn(ma.Schema):
 
 
 class TransferIn(ma.Schema):
-    community_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    grid_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    community_id = Id(required=True)
+    grid_id = Id(load_default=None, allow_none=True)
     address = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
@@ -26,7 +26,7 @@ class RejectIn(ma.Schema):
 
 class RegistrationQuery(PageArgs):
     status = fields.String(validate=validate.OneOf(list(RegistrationStatus)))
-    community_id = fields.Integer(validate=validate.Range(min=1))
+    community_id = Id()
 
 
 class RegistrationOut(ma.Schema):

@@ -21,19 +21,19 @@ MAX_SKILLS = 20
 def _community_and_grid(community_id: int, grid_id: int | None) -> tuple[Place, Place | None]:
     community = db.session.get(Place, community_id)
     if community is None or community.kind != PlaceKind.COMMUNITY:
-        raise Invalid("community_id", "community not found")
+        raise Invalid("community_id", "社区不存在 / community not found")
     grid = None
     if grid_id is not None:
         grid = db.session.get(Place, grid_id)
         if grid is None or grid.kind != PlaceKind.GRID or grid.parent_id != community.id:
-            raise Invalid("grid_id", "grid not found in that community")
+            raise Invalid("grid_id", "该网格不属于所选社区 / grid not found in that community")
     return community, grid
 
 
 def _clean_skills(skills: list[str]) -> list[str]:
     cleaned = [s.strip() for s in skills if s and s.strip()]
     if len(cleaned) > MAX_SKILLS:
-        raise Invalid("skills", f"at most {MAX_SKILLS} skills")
+        raise Invalid("skills", f"特长最多{MAX_SKILLS}项 / at most {MAX_SKILLS} skills")
     return cleaned
 
 
@@ -74,7 +74,7 @@ def register(
         raise Forbidden("只有在职党员可以报到 / only members register")
     _community_and_grid(community_id, grid_id)
     if not address or not address.strip():
-        raise Invalid("address", "address is required")
+        raise Invalid("address", "请填写居住地址 / address is required")
     if open_registration(member.id) is not None:
         raise Conflict("已有待审核或有效的报到 / a pending or active registration exists")
     reg = Registration(
@@ -89,7 +89,7 @@ def register(
 def get_registration(reg_id: int) -> Registration:
     reg = db.session.get(Registration, reg_id)
     if reg is None:
-        raise NotFound("registration not found")
+        raise NotFound("报到不存在 / registration not found")
     return reg
 
 
@@ -98,9 +98,9 @@ def _decidable(staff: User, reg_id: int) -> Registration:
     try:
         require_manage_community(staff, reg.community_id)
     except Forbidden:
-        raise NotFound("registration not found") from None
+        raise NotFound("报到不存在 / registration not found") from None
     if reg.status != RegistrationStatus.PENDING:
-        raise Conflict(f"registration is {reg.status}, not pending")
+        raise Conflict(f"该报到已处理 / registration is {reg.status}, not pending")
     return reg
 
 
@@ -113,7 +113,7 @@ def _set_status(reg: Registration, expected: str, values: dict) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise Conflict("registration changed meanwhile")
+        raise Conflict("报到已被他人处理 / registration changed meanwhile")
     db.session.refresh(reg)
 
 
@@ -128,13 +128,14 @@ def approve(staff: User, reg_id: int, now: datetime | None = None) -> Registrati
     from app.points.services import sync_member_place
 
     sync_member_place(reg.member_id, now=now)  # leaderboards follow the member's new community
-    _notify_member(reg, "registration_approved", "报到审核通过", f"您在{reg.community.name}的报到已通过审核。")
+    _notify_member(reg, "registration_approved", "报到审核通过",
+                   f"您在{reg.community.name}的报到已通过审核。")
     return reg
 
 
 def reject(staff: User, reg_id: int, reason: str, now: datetime | None = None) -> Registration:
     if not reason or not reason.strip():
-        raise Invalid("reason", "reason is required")
+        raise Invalid("reason", "请填写驳回原因 / reason is required")
     now = now or utcnow()
     reg = _decidable(staff, reg_id)
     _set_status(reg, RegistrationStatus.PENDING, {
@@ -155,12 +156,12 @@ def transfer(
     now = now or utcnow()
     old = get_registration(reg_id)
     if old.member_id != member.id:
-        raise NotFound("registration not found")
+        raise NotFound("报到不存在 / registration not found")
     if old.status not in OPEN_STATUSES:
-        raise Conflict(f"registration is {old.status}")
+        raise Conflict(f"该报到已结束 / registration is {old.status}")
     _community_and_grid(community_id, grid_id)
     if not address or not address.strip():
-        raise Invalid("address", "address is required")
+        raise Invalid("address", "请填写居住地址 / address is required")
     _set_status(old, old.status, {"status": RegistrationStatus.TRANSFERRED, "ended_at": now})
     new = Registration(
         member_id=member.id, community_id=community_id, grid_id=grid_id,
@@ -173,11 +174,14 @@ def transfer(
 
 def list_registrations(viewer: User, *, status: str | None = None,
                        community_id: int | None = None):
-    """A select of the registrations the viewer may see (staff scope or his own)."""
+    """A select of the registrations the viewer may see (staff scope or his own); a
+    `community_id` outside a staff member's scope is 403, an unknown one 404."""
     stmt = sa.select(Registration).order_by(Registration.created_at.desc(), Registration.id.desc())
     if viewer.role == Role.MEMBER:
         stmt = stmt.where(Registration.member_id == viewer.id)
     elif viewer.role in (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN):
+        if community_id:
+            require_manage_community(viewer, community_id)
         stmt = stmt.where(place_scope(viewer, Registration.community_id))
     else:
         raise Forbidden("not allowed for your role")
@@ -206,10 +210,10 @@ def visible_registration(viewer: User, reg_id: int) -> Registration:
     reg = get_registration(reg_id)
     if viewer.role == Role.MEMBER:
         if reg.member_id != viewer.id:
-            raise NotFound("registration not found")
+            raise NotFound("报到不存在 / registration not found")
         return reg
     try:
         require_manage_community(viewer, reg.community_id)
     except Forbidden:
-        raise NotFound("registration not found") from None
+        raise NotFound("报到不存在 / registration not found") from None
     return reg

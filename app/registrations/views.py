@@ -1,76 +1,119 @@
-"""Member home, registration form and the staff approval queue."""
+"""Member home, registration and transfer forms, and the staff approval queue."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import nav
 from app.api_base import paginate
 from app.auth.models import Role
 from app.auth.permissions import roles_required
+from app.errors import DomainError, attach_to_form
 from app.extensions import db
 from app.places.models import PlaceKind
-from app.places.services import list_places
+from app.places.services import communities_managed_by, place_choices
 from app.registrations import services
-from app.registrations.forms import RegistrationForm, RejectForm, split_skills
+from app.registrations.forms import RegistrationForm, RejectForm, TransferForm, split_skills
+from app.registrations.models import RegistrationStatus
 
 bp = Blueprint("registrations", __name__)
 STAFF = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
+PAGE_SIZE = 20
 nav.add("我的主页", "registrations.member_home", (Role.MEMBER,), order=10)
 nav.add("报到审核", "registrations.queue", STAFF, order=10)
 
 
-def _fill_choices(form: RegistrationForm) -> None:
-    communities = list_places(PlaceKind.COMMUNITY)
-    form.community_id.choices = [(c.id, c.name) for c in communities]
-    grids = list_places(PlaceKind.GRID)
-    names = {c.id: c.name for c in communities}
-    form.grid_id.choices = [(0, "不确定")] + [
-        (g.id, f"{names.get(g.parent_id, '')} · {g.name}") for g in grids
-    ]
+def _fill_choices(form: TransferForm) -> None:
+    form.community_id.choices = place_choices((PlaceKind.COMMUNITY,))
+    form.grid_id.choices = place_choices((PlaceKind.GRID,), blank=_("不确定"))
+
+
+def _page() -> int:
+    return min(max(request.args.get("page", 1, type=int), 1), 100000)
 
 
 @bp.get("/me")
 @roles_required(Role.MEMBER)
 def member_home():
+    """The member's current registration and his whole registration history."""
     return render_template(
         "registrations/member_home.html",
         active=services.open_registration(current_user.id),
-        history=services.history(current_user.id),
+        history=list(reversed(services.history(current_user.id))),
     )
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @roles_required(Role.MEMBER)
 def register_page():
+    current = services.open_registration(current_user.id)
+    if current is not None and current.status == RegistrationStatus.APPROVED:
+        return redirect(url_for("registrations.transfer_page"))
     form = RegistrationForm()
     _fill_choices(form)
-    current = services.open_registration(current_user.id)
+    if current is not None:  # pending: one open registration at a time
+        code = 409 if request.method == "POST" else 200
+        return render_template("registrations/register.html", form=form, current=current), code
     if form.validate_on_submit():
-        values = dict(
-            community_id=form.community_id.data, grid_id=form.grid_id.data or None,
-            address=form.address.data, skills=split_skills(form.skills.data),
-            availability=form.availability.data or "",
-        )
-        if current is not None and current.status == "approved":
-            services.transfer(current_user, current.id, community_id=values["community_id"],
-                              grid_id=values["grid_id"], address=values["address"])
-            flash("已提交转移报到，等待新社区审核", "success")
-        else:
-            services.register(current_user, **values)
-            flash("报到已提交，等待社区审核", "success")
+        try:
+            services.register(current_user, community_id=form.community_id.data,
+                              grid_id=form.grid_id.data or None, address=form.address.data,
+                              skills=split_skills(form.skills.data),
+                              availability=form.availability.data or "")
+        except DomainError as err:
+            db.session.rollback()
+            attach_to_form(form, err)
+            return render_template("registrations/register.html", form=form, current=current), err.status_code
         db.session.commit()
+        flash(_("报到已提交，等待社区审核"), "success")
         return redirect(url_for("registrations.member_home"))
-    return render_template("registrations/register.html", form=form, current=current)
+    status = 422 if form.errors else 200
+    return render_template("registrations/register.html", form=form, current=current), status
+
+
+@bp.route("/me/transfer", methods=["GET", "POST"])
+@roles_required(Role.MEMBER)
+def transfer_page():
+    """Moving house: the open registration ends as transferred, a new pending one starts."""
+    current = services.open_registration(current_user.id)
+    if current is None:
+        return redirect(url_for("registrations.register_page"))
+    form = TransferForm()
+    _fill_choices(form)
+    if form.validate_on_submit():
+        try:
+            services.transfer(current_user, current.id, community_id=form.community_id.data,
+                              grid_id=form.grid_id.data or None, address=form.address.data)
+        except DomainError as err:
+            db.session.rollback()
+            attach_to_form(form, err)
+            return render_template("registrations/transfer.html", form=form, current=current), err.status_code
+        db.session.commit()
+        flash(_("已提交转移报到，等待新社区审核"), "success")
+        return redirect(url_for("registrations.member_home"))
+    status = 422 if form.errors else 200
+    return render_template("registrations/transfer.html", form=form, current=current), status
 
 
 @bp.get("/staff/registrations")
 @roles_required(*STAFF)
 def queue():
-    status = request.args.get("status", "pending")
-    page = max(request.args.get("page", 1, type=int), 1)
-    stmt = services.list_registrations(current_user, status=status or None)
-    result = paginate(db.session, stmt, page, 20)
-    return render_template("registrations/queue.html", result=result, status=status, page=page,
-                           reject_form=RejectForm())
+    """Registrations in the staff's scope by status (pending first), optionally one community."""
+    status = request.args.get("status", RegistrationStatus.PENDING)
+    if status not in set(RegistrationStatus):
+        status = RegistrationStatus.PENDING
+    community_id = request.args.get("community_id", 0, type=int) or None
+    page = _page()
+    stmt = services.list_registrations(current_user, status=status, community_id=community_id)
+    return render_template("registrations/queue.html", result=paginate(db.session, stmt, page, PAGE_SIZE),
+                           status=status, page=page, page_size=PAGE_SIZE, community_id=community_id or 0,
+                           communities=communities_managed_by(current_user), reject_form=RejectForm())
+
+
+def _back_to_queue():
+    target = request.form.get("next", "")
+    if target.startswith("/staff/registrations") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(url_for("registrations.queue"))
 
 
 @bp.post("/staff/registrations/<int:reg_id>/approve")
@@ -78,8 +121,8 @@ def queue():
 def approve(reg_id):
     reg = services.approve(current_user, reg_id)
     db.session.commit()
-    flash(f"已通过 {reg.member.name} 的报到", "success")
-    return redirect(url_for("registrations.queue"))
+    flash(_("已通过 %(name)s 的报到", name=reg.member.name), "success")
+    return _back_to_queue()
 
 
 @bp.post("/staff/registrations/<int:reg_id>/reject")
@@ -87,9 +130,9 @@ def approve(reg_id):
 def reject(reg_id):
     form = RejectForm()
     if not form.validate_on_submit():
-        flash("请填写驳回原因", "error")
-        return redirect(url_for("registrations.queue"))
+        flash(_("请填写驳回原因"), "error")
+        return _back_to_queue()
     reg = services.reject(current_user, reg_id, form.reason.data)
     db.session.commit()
-    flash(f"已驳回 {reg.member.name} 的报到", "success")
-    return redirect(url_for("registrations.queue"))
+    flash(_("已驳回 %(name)s 的报到", name=reg.member.name), "success")
+    return _back_to_queue()
