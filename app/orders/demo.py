@@ -1,9 +1,10 @@
 """Demo data for orders: `seed(ctx)` puts orders in every state (some overdue, one declined
 by a unit and sent again, one reopened) in every demo community that has staff and approved
 members, through the real services, so events, claims, points, the checklist and
-notifications are all consistent. It reports to the community a unit of its members (with an
-admin account) and adds residents where there are none. Idempotent: does nothing when orders
-exist. `ctx` is a dict (or object) with `now` (datetime) and `rng` (random.Random)."""
+notifications are all consistent. Where the demo district lacks them it adds a resident, a unit report
+and a unit admin. Idempotent: does nothing when orders
+exist. `ctx` is a dict (or object) with `now` (datetime), `rng` (random.Random) and
+`password` (for the accounts it may add)."""
 from __future__ import annotations
 
 import random
@@ -54,15 +55,16 @@ def seed(ctx=None) -> list[str]:
     communities = db.session.scalars(sa.select(Place).where(Place.kind == PlaceKind.COMMUNITY)
                                      .order_by(Place.id)).all()
     for community in communities:
-        cast = _cast(community, lines)
+        cast = _cast(community, lines, _get(ctx, "password") or DEMO_PASSWORD)
         if cast is not None:
             total += _orders(community, cast, rng, now)
     return [f"orders: {total} in every state across the communities"] + lines
 
 
-def _cast(community: Place, lines: list[str]) -> dict | None:
-    """Who acts in this community's orders, adding what is missing (residents, a reported unit
-    with an admin); None when there is no staff or too few approved members."""
+def _cast(community: Place, lines: list[str], password: str) -> dict | None:
+    """Who acts in this community's orders: its residents, staff, members, and the unit with
+    most members there among those reported to it. Adds only what is missing (a resident, the
+    unit's report, a unit admin); None when there is no staff or too few approved members."""
     staff = db.session.scalar(sa.select(User).where(User.role == Role.STAFF,
                                                     User.place_id == community.id).limit(1))
     members = db.session.scalars(
@@ -77,27 +79,28 @@ def _cast(community: Place, lines: list[str]) -> dict | None:
         .where(User.role == Role.RESIDENT, sa.or_(Place.id == community.id,
                                                   Place.parent_id == community.id))
         .order_by(User.id).limit(5)).all()
-    for n in range(len(residents), 3):
-        username = f"resident{community.id}_{n + 1}"
-        residents.append(create_user(username=username, password=DEMO_PASSWORD, role=Role.RESIDENT,
-                                     name=f"{community.name[:2]}居民{n + 1}", place_id=community.id,
-                                     phone=f"137{community.id:04d}{n + 1:04d}", created_by=staff))
-        lines.append(f"  resident {username} / {DEMO_PASSWORD} ({community.name})")
+    if not residents:
+        username = f"resident{community.id}_1"
+        residents = [create_user(username=username, password=password, role=Role.RESIDENT,
+                                 name=f"{community.name[:2]}居民", place_id=community.id,
+                                 phone=f"137{community.id:08d}", created_by=staff)]
+        lines.append(f"  resident {username} / {password} ({community.name})")
     by_unit: dict[int, list[User]] = {}
     for member in members:
         by_unit.setdefault(member.unit_id, []).append(member)
-    unit_id = max(by_unit, key=lambda u: (len(by_unit[u]), -u))
-    if db.session.scalar(sa.select(UnitRegistration.id).where(
-            UnitRegistration.unit_id == unit_id, UnitRegistration.community_id == community.id)) is None:
+    reported = set(db.session.scalars(sa.select(UnitRegistration.unit_id).where(
+        UnitRegistration.community_id == community.id)))
+    unit_id = max(by_unit, key=lambda u: (u in reported, len(by_unit[u]), -u))
+    if unit_id not in reported:
         register_unit(unit=by_unit[unit_id][0].unit, community_id=community.id,
                       resources=["志愿服务队", "专业技术人员"], actor=staff)
     admin = db.session.scalar(sa.select(User).where(User.role == Role.UNIT_ADMIN,
                                                     User.unit_id == unit_id).limit(1))
     if admin is None:
         username = f"unitadmin{unit_id}"
-        admin = create_user(username=username, password=DEMO_PASSWORD, role=Role.UNIT_ADMIN,
+        admin = create_user(username=username, password=password, role=Role.UNIT_ADMIN,
                             name=f"单位管理员{unit_id}", unit_id=unit_id, created_by=staff)
-        lines.append(f"  unit admin {username} / {DEMO_PASSWORD}")
+        lines.append(f"  unit admin {username} / {password}")
     pool = [m for m in members if m.unit_id != unit_id] or members
     return {"staff": staff, "residents": residents, "unit_id": unit_id, "admin": admin,
             "unit_members": by_unit[unit_id], "pool": pool}

@@ -46,7 +46,7 @@ def _listing(stmt, *loads):
 
 # ---- residents -------------------------------------------------------------------------------
 
-@bp.get("/my-orders")
+@bp.get("/resident/orders")
 @roles_required(Role.RESIDENT)
 def resident_home():
     result = _listing(list_orders(current_user).order_by(None).order_by(Order.id.desc()))

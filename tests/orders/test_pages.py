@@ -20,8 +20,8 @@ def html(res) -> str:
 
 def test_a_resident_lands_on_his_orders_and_files_one(world, page):
     resident = page(world.resident1)
-    assert resident.get("/").headers["Location"].endswith("/my-orders")
-    home = html(resident.get("/my-orders"))
+    assert resident.get("/").headers["Location"].endswith("/resident/orders")
+    home = html(resident.get("/resident/orders"))
     assert "我要点单" in home and "您还没有点单" in home
     form = html(resident.get("/orders/new"))
     assert 'class="card big"' in form and world.resident1.phone in form  # large text, his phone
@@ -35,7 +35,7 @@ def test_a_resident_lands_on_his_orders_and_files_one(world, page):
     assert res.headers["Location"].endswith(f"/orders/{order.id}")
     detail = html(resident.get(f"/orders/{order.id}"))
     assert "帮忙换灯泡" in detail and "待派单" in detail and "取消工单" in detail
-    assert "帮忙换灯泡" in html(resident.get("/my-orders"))
+    assert "帮忙换灯泡" in html(resident.get("/resident/orders"))
 
 
 def test_the_form_shows_errors_and_writes_nothing(world, page):
@@ -63,7 +63,7 @@ def test_staff_file_for_a_resident_of_their_community(world, page):
 
 
 @pytest.mark.parametrize("path,allowed", [
-    ("/my-orders", {"resident1"}), ("/orders/new", {"resident1", "staff1", "street_admin"}),
+    ("/resident/orders", {"resident1"}), ("/orders/new", {"resident1", "staff1", "street_admin"}),
     ("/staff/orders", {"staff1", "street_admin"}), ("/unit/orders", {"unit_admin1"}),
     ("/orders/open", {"member1"}),
 ])
@@ -74,7 +74,7 @@ def test_pages_by_role(world, page, path, allowed):
 
 
 def test_nav_entries_per_role(world, page):
-    assert "/my-orders" in html(page(world.resident1).get("/my-orders"))
+    assert "/resident/orders" in html(page(world.resident1).get("/resident/orders"))
     assert 'href="/staff/orders"' in html(page(world.staff1).get("/staff/orders"))
     assert 'href="/unit/orders"' in html(page(world.unit_admin1).get("/unit/orders"))
     assert 'href="/orders/open"' in html(page(world.member1).get("/orders/open"))
@@ -216,7 +216,7 @@ def _statements(client, path) -> int:
 @pytest.mark.parametrize("who,path", [
     ("staff1", "/staff/orders"), ("staff1", "/staff/orders?status=closed"),
     ("unit_admin1", "/unit/orders?status=claimed"), ("member1", "/orders/open"),
-    ("member1", "/orders/open?mine=1"), ("resident1", "/my-orders")])
+    ("member1", "/orders/open?mine=1"), ("resident1", "/resident/orders")])
 def test_list_pages_use_a_constant_number_of_queries(world, page, make_order, who, path):
     client = page(getattr(world, who))
     for setup in ("claimed_unit", "dispatched_pool", "closed"):

@@ -24,7 +24,7 @@ def overdue_alerts(user) -> list[Reminder]:
 
 def _orders(w):
     """A unit order and a pool order of comm1 past their deadline, one not yet due, one closed."""
-    register_unit(unit=w.unit1, community_id=w.comm1.id, resources=[], actor=w.admin)
+    register_unit(unit=w.unit1, community_id=w.comm1.id, resources=["维修"], actor=w.admin)
     long_ago = NOW - timedelta(days=5)  # normal urgency: due 3 days after, so 2 days late
     to_unit = services.create_order(w.resident1, **ORDER, now=long_ago)
     services.dispatch(w.staff1, to_unit.id, unit_id=w.unit1.id, now=long_ago)
