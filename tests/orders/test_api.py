@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from app.database import LOCAL_TZ
 from app.extensions import db
@@ -14,7 +13,7 @@ from app.orders.models import Order, OrderEvent
 from app.reminders.models import Notification
 from tests import factories as f
 from tests.conftest import count
-from tests.orders.conftest import ORDER
+from tests.orders.conftest import ORDER, statements
 
 
 def test_a_resident_places_an_order(world, api):
@@ -248,22 +247,6 @@ def test_openapi_documents_every_orders_endpoint(client):
         assert name in order
 
 
-def _statements(client, path) -> int:
-    db.session.commit()
-    db.session.expire_all()
-    seen = []
-
-    def before(*_args):
-        seen.append(1)
-
-    sa.event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", before)
-    return len(seen)
-
-
 @pytest.mark.parametrize("who,path", [("staff1", "/orders?status=open"), ("staff1", "/orders"),
                                       ("member1", "/orders?claimable=true"),
                                       ("unit_admin1", "/orders"), ("resident1", "/orders")])
@@ -271,8 +254,8 @@ def test_statements_per_list_do_not_grow_with_orders(world, api, make_order, who
     client = api(getattr(world, who))
     make_order("claimed_unit")
     make_order("dispatched_pool")
-    small = _statements(client, path)
+    small = statements(client, path)
     for setup in ("claimed_unit", "dispatched_pool", "closed", "submitted", "accepted_unit") * 2:
         make_order(setup)
     f.member_in(world.comm1)
-    assert _statements(client, path) == small
+    assert statements(client, path) == small

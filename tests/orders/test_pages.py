@@ -12,6 +12,7 @@ from app.extensions import db
 from app.orders.models import Order, OrderClaim, OrderInvitation
 from tests import factories as f
 from tests.conftest import count
+from tests.orders.conftest import statements
 
 
 def html(res) -> str:
@@ -197,22 +198,6 @@ def test_candidates_page_and_invite(world, page, make_order):
     assert page(world.staff3).get(f"/orders/{order.id}/candidates").status_code == 404
 
 
-def _statements(client, path) -> int:
-    db.session.commit()
-    db.session.expire_all()
-    seen = []
-
-    def before(*_args):
-        seen.append(1)
-
-    sa.event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", before)
-    return len(seen)
-
-
 @pytest.mark.parametrize("who,path", [
     ("staff1", "/staff/orders"), ("staff1", "/staff/orders?status=closed"),
     ("unit_admin1", "/unit/orders?status=claimed"), ("member1", "/orders/open"),
@@ -221,8 +206,8 @@ def test_list_pages_use_a_constant_number_of_queries(world, page, make_order, wh
     client = page(getattr(world, who))
     for setup in ("claimed_unit", "dispatched_pool", "closed"):
         make_order(setup)
-    small = _statements(client, path)
+    small = statements(client, path)
     for setup in ("claimed_unit", "dispatched_pool", "closed", "accepted_unit") * 3:
         make_order(setup, grid_id=world.grid1.id)
     f.member_in(world.comm1)
-    assert _statements(client, path) == small
+    assert statements(client, path) == small
