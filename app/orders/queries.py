@@ -66,6 +66,7 @@ def list_orders(user: User | Viewer, *, status: str | None = None, community_id:
 
 # The statuses a board counts: those that still need someone (finished ones pile up forever).
 COUNTED = (*OPEN_STATUSES, OrderStatus.COMPLETED)
+FINISHED = tuple(s for s in OrderStatus if s not in COUNTED)
 
 
 def status_counts(user: User | Viewer, *, community_id: int | None = None,
@@ -89,15 +90,19 @@ def status_counts(user: User | Viewer, *, community_id: int | None = None,
     return counts
 
 
-def page_of(stmt: sa.Select, page: int, page_size: int, *options) -> dict:
-    """{"items", "total"} like api_base.paginate, but counting with SELECT count(*) FROM
-    service_order WHERE ... (not over a subquery of every column), which an index alone
-    answers. `options` (loader options) apply to the items."""
-    total = db.session.scalar(stmt.with_only_columns(sa.func.count(), maintain_column_froms=True)
-                              .order_by(None))
-    items = db.session.scalars(stmt.options(*options).limit(page_size)
+def page_of(stmt: sa.Select, page: int, page_size: int, *options, count: bool = True) -> dict:
+    """{"items", "total", "has_next"} like api_base.paginate, but counting with SELECT count(*)
+    FROM service_order WHERE ... (not over a subquery of every column), which an index alone
+    answers. `count=False` (finished orders, which pile up for ever) counts nothing: total is
+    None and one row more tells whether there is a next page. `options` apply to the items."""
+    total = None
+    if count:
+        total = db.session.scalar(stmt.with_only_columns(sa.func.count(), maintain_column_froms=True)
+                                  .order_by(None)) or 0
+    items = db.session.scalars(stmt.options(*options).limit(page_size + (0 if count else 1))
                                .offset((page - 1) * page_size)).all()
-    return {"items": items, "total": total or 0}
+    has_next = page * page_size < total if count else len(items) > page_size
+    return {"items": items[:page_size], "total": total, "has_next": has_next}
 
 
 def near_member_first(user: User | Viewer, stmt: sa.Select) -> sa.Select:

@@ -19,7 +19,14 @@ from app.orders import candidates as matching
 from app.orders import forms, services
 from app.orders.access import can_see_contact, parties_of, viewer_for
 from app.orders.models import Order, OrderStatus
-from app.orders.queries import OPEN, list_orders, near_member_first, page_of, status_counts
+from app.orders.queries import (
+    FINISHED,
+    OPEN,
+    list_orders,
+    near_member_first,
+    page_of,
+    status_counts,
+)
 from app.orders.states import ACTION_LABELS, STATUS_LABELS, Action, allowed_actions
 from app.places.models import Place, PlaceKind, Unit, UnitRegistration
 
@@ -40,8 +47,8 @@ def _page() -> int:
     return min(max(request.args.get("page", 1, type=int) or 1, 1), 100000)
 
 
-def _listing(stmt, *loads):
-    return page_of(stmt, _page(), PAGE_SIZE, selectinload(Order.resident), *loads)
+def _listing(stmt, *loads, count: bool = True):
+    return page_of(stmt, _page(), PAGE_SIZE, selectinload(Order.resident), *loads, count=count)
 
 
 # ---- residents -------------------------------------------------------------------------------
@@ -110,9 +117,10 @@ def board():
                        overdue=True if overdue else None, now=now)
     communities = _communities() if current_user.role != Role.STAFF else []
     return render_template(
-        "orders/board.html", result=_listing(stmt), page=_page(), page_size=PAGE_SIZE, now=now,
-        status=status, overdue=overdue, community_id=community_id, communities=communities,
-        counts=status_counts(current_user, community_id=community_id, now=now), tabs=BOARD_TABS)
+        "orders/board.html", result=_listing(stmt, count=status not in FINISHED), page=_page(),
+        page_size=PAGE_SIZE, now=now, status=status, overdue=overdue, community_id=community_id,
+        communities=communities, tabs=BOARD_TABS,
+        counts=status_counts(current_user, community_id=community_id, now=now))
 
 
 UNIT_TABS = [OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, OrderStatus.CLAIMED,
@@ -128,7 +136,8 @@ def unit_inbox():
     now = utcnow()
     stmt = list_orders(current_user, status=status, now=now)
     return render_template(
-        "orders/unit_inbox.html", result=_listing(stmt, selectinload(Order.claims)), page=_page(),
+        "orders/unit_inbox.html",
+        result=_listing(stmt, selectinload(Order.claims), count=status not in FINISHED), page=_page(),
         page_size=PAGE_SIZE, now=now, status=status, tabs=UNIT_TABS,
         counts=status_counts(current_user, now=now), decline_form=forms.ReasonForm(),
         confirm_form=forms.ConfirmForm())

@@ -211,3 +211,19 @@ def test_list_pages_use_a_constant_number_of_queries(world, page, make_order, wh
         make_order(setup, grid_id=world.grid1.id)
     f.member_in(world.comm1)
     assert statements(client, path) == small
+
+
+def test_finished_orders_page_without_counting_them(world, page, make_order, monkeypatch):
+    from app.orders import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    ids = [make_order("closed").id for _ in range(3)]
+    staff = page(world.staff1)
+    first = html(staff.get("/staff/orders?status=closed"))
+    assert "下一页" in first and "上一页" not in first and " / " not in first
+    second = html(staff.get("/staff/orders?status=closed&page=2"))
+    assert "上一页" in second and "下一页" not in second
+    shown = [i for i in ids if f"order-{i}" in first + second]
+    assert sorted(shown) == sorted(ids)
+    open_tab = html(staff.get("/staff/orders"))  # counted tabs keep the numbered pager
+    assert "下一页" not in open_tab
