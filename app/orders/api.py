@@ -3,6 +3,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy.orm import selectinload
 
+from app.api_base import documents_errors
 from app.auth.models import Role
 from app.auth.permissions import STAFF_LIKE, roles_required, visible_phone
 from app.extensions import db
@@ -45,6 +46,7 @@ def _done(order: Order) -> Order:
 @blp.route("", methods=["POST"])
 @blp.arguments(OrderIn)
 @blp.response(201, OrderOut)
+@documents_errors(blp, 401, 403, 404)
 @roles_required(Role.RESIDENT, *STAFF_LIKE)
 def create_order(data):
     """点单: a resident places a need (in his community); staff may file one for a resident
@@ -56,6 +58,7 @@ def create_order(data):
 @blp.route("", methods=["GET"])
 @blp.arguments(OrderQuery, location="query")
 @blp.response(200, OrderPage)
+@documents_errors(blp, 401, 403)
 @roles_required(*ANYONE)
 def list_(args):
     """The orders you may see: residents their own, staff those of their places, unit admins
@@ -68,6 +71,7 @@ def list_(args):
 
 @blp.route("/<int:order_id>", methods=["GET"])
 @blp.response(200, OrderOut)
+@documents_errors(blp, 401, 403, 404)
 @roles_required(*ANYONE)
 def get(order_id):
     """One order with its deadline, overdue flag, timeline (events) and claims."""
@@ -77,6 +81,7 @@ def get(order_id):
 @blp.route("/<int:order_id>/dispatch", methods=["POST"])
 @blp.arguments(DispatchIn)
 @blp.response(200, OrderOut)
+@documents_errors(blp, 401, 403, 404, 409)
 @roles_required(*roles_for(Action.DISPATCH))
 def dispatch(data, order_id):
     """派单: staff of the community send it to a unit (`unit_id`, one that reported to the
@@ -87,6 +92,7 @@ def dispatch(data, order_id):
 @blp.route("/<int:order_id>/reject", methods=["POST"])
 @blp.arguments(ReasonIn)
 @blp.response(200, OrderOut)
+@documents_errors(blp, 401, 403, 404, 409)
 @roles_required(*roles_for(Action.REJECT))
 def reject(data, order_id):
     """Staff refuse a submitted order with a reason."""
@@ -96,6 +102,7 @@ def reject(data, order_id):
 @blp.route("/<int:order_id>/accept", methods=["POST"])
 @blp.arguments(NoteIn)
 @blp.response(200, OrderOut)
+@documents_errors(blp, 401, 403, 404, 409)
 @roles_required(*roles_for(Action.ACCEPT))
 def accept(data, order_id):
     """接单: the admin of the unit it was sent to accepts it for the unit's members."""
@@ -105,6 +112,7 @@ def accept(data, order_id):
 @blp.route("/<int:order_id>/decline", methods=["POST"])
 @blp.arguments(ReasonIn)
 @blp.response(200, OrderOut)
+@documents_errors(blp, 401, 403, 404, 409)
 @roles_required(*roles_for(Action.DECLINE))
 def decline(data, order_id):
     """The unit sends a dispatched order back to the community (submitted again)."""
@@ -113,6 +121,7 @@ def decline(data, order_id):
 
 @blp.route("/<int:order_id>/claim", methods=["POST"])
 @blp.response(200, OrderOut)
+@documents_errors(blp, 401, 403, 404, 409)
 @roles_required(*roles_for(Action.CLAIM))
 def claim(order_id):
     """领单: a member it is offered to takes a slot; `claimed` once all slots are taken; no slot
@@ -125,6 +134,7 @@ def claim(order_id):
 @blp.route("/<int:order_id>/release", methods=["POST"])
 @blp.arguments(ReleaseIn)
 @blp.response(200, OrderOut)
+@documents_errors(blp, 401, 403, 404, 409)
 @roles_required(*roles_for(Action.RELEASE))
 def release(data, order_id):
     """A claimer gives up his claim: the slot frees; it counts as abandoned (points deducted)."""
@@ -134,6 +144,7 @@ def release(data, order_id):
 @blp.route("/<int:order_id>/complete", methods=["POST"])
 @blp.arguments(CompleteIn)
 @blp.response(200, OrderOut)
+@documents_errors(blp, 401, 403, 404, 409)
 @roles_required(*roles_for(Action.COMPLETE))
 def complete(data, order_id):
     """A claiming member reports it done, with a note."""
@@ -143,6 +154,7 @@ def complete(data, order_id):
 @blp.route("/<int:order_id>/rate", methods=["POST"])
 @blp.arguments(RateIn)
 @blp.response(200, OrderOut)
+@documents_errors(blp, 401, 403, 404, 409)
 @roles_required(*roles_for(Action.RATE))
 def rate(data, order_id):
     """The resident who placed it (or staff) rates 1-5: `closed`; the claimers' points are
@@ -153,6 +165,7 @@ def rate(data, order_id):
 @blp.route("/<int:order_id>/reopen", methods=["POST"])
 @blp.arguments(ReasonIn)
 @blp.response(200, OrderOut)
+@documents_errors(blp, 401, 403, 404, 409)
 @roles_required(*roles_for(Action.REOPEN))
 def reopen(data, order_id):
     """The resident, within 7 days of completion: back to `claimed` with the same claimers."""
@@ -162,6 +175,7 @@ def reopen(data, order_id):
 @blp.route("/<int:order_id>/cancel", methods=["POST"])
 @blp.arguments(ReasonIn)
 @blp.response(200, OrderOut)
+@documents_errors(blp, 401, 403, 404, 409)
 @roles_required(*roles_for(Action.CANCEL))
 def cancel(data, order_id):
     """The resident before dispatch; staff any time before completion."""
@@ -171,6 +185,7 @@ def cancel(data, order_id):
 @blp.route("/<int:order_id>/candidates", methods=["GET"])
 @blp.arguments(CandidateQuery, location="query")
 @blp.response(200, CandidateList)
+@documents_errors(blp, 401, 403, 404)
 @roles_required(*roles_for(Action.INVITE))
 def candidates(args, order_id):
     """Staff: members who could claim it, ranked by skills (category and text), same grid,
@@ -183,6 +198,7 @@ def candidates(args, order_id):
 @blp.route("/<int:order_id>/invitations", methods=["POST"])
 @blp.arguments(InviteIn)
 @blp.response(201, InvitationOut)
+@documents_errors(blp, 401, 403, 404, 409)
 @roles_required(*roles_for(Action.INVITE))
 def invite(data, order_id):
     """Staff invite a candidate to claim it (he is notified; recorded on the timeline)."""
