@@ -6,11 +6,10 @@ from app.activities.schemas import Id, aware, text
 from app.api_base import PageArgs, page_schema
 from app.auth.permissions import mask_phone
 from app.database import utcnow
-from app.orders.access import can_see_contact, parties_of, viewer_for
+from app.orders.access import can_see_contact, viewer_for
 from app.orders.models import OrderStatus, Urgency
 from app.orders.queries import OPEN
-from app.orders.services import MAX_SLOTS
-from app.orders.states import allowed_actions
+from app.orders.services import MAX_SLOTS, actions_for
 
 
 class OrderIn(ma.Schema):
@@ -141,7 +140,7 @@ class OrderOut(ma.Schema):
     def get_actions(self, order) -> list[str]:
         if not current_user.is_authenticated:
             return []
-        return [str(a) for a in allowed_actions(parties_of(viewer_for(current_user), order), order)]
+        return [str(a) for a in actions_for(current_user, order)]
 
 
 class CandidateOut(ma.Schema):

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.orders import notices
 from app.orders.access import can_view, parties_of, viewer_for
 from app.orders.models import Order, OrderClaim, OrderStatus, Urgency
-from app.orders.states import Action, Party, add_event, authorize, transition
+from app.orders.states import Action, Party, add_event, allowed_actions, authorize, transition
 from app.places.models import Place, PlaceKind, Unit, UnitRegistration
 from app.points.services import award, record_evidence, require_id
 
@@ -141,6 +141,22 @@ def order_for_action(user: User, order_id: int, action: Action) -> tuple[Order, 
         raise NotFound("order not found")
     authorize(parties, order, action)
     return order, parties
+
+
+def reopen_until(order: Order) -> datetime | None:
+    """The last moment the resident may reopen the completed order."""
+    if order.completed_at is None:
+        return None
+    return order.completed_at + timedelta(days=current_app.config["ORDER_REOPEN_DAYS"])
+
+
+def actions_for(user: User, order: Order, now: datetime | None = None) -> list[Action]:
+    """What the user may do to the order now (the transition table, and the reopening window)."""
+    actions = allowed_actions(parties_of(viewer_for(user), order), order)
+    until = reopen_until(order)
+    if Action.REOPEN in actions and (until is None or (now or utcnow()) > until):
+        actions.remove(Action.REOPEN)
+    return actions
 
 
 def _audit(actor: User, action: Action, order: Order, now: datetime, **detail) -> None:
@@ -285,7 +301,7 @@ def rate(user: User, order_id: int, score: int, comment: str = "",
     keys (rule, order, member) would pay nothing twice anyway."""
     now = now or utcnow()
     order, _ = order_for_action(user, order_id, Action.RATE)
-    if not isinstance(score, int) or not 1 <= score <= 5:
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
         raise Invalid("score", "score must be an integer from 1 to 5")
     comment = _text(comment, "comment", False)
     event = transition(order, Action.RATE, user, now=now,
@@ -313,8 +329,9 @@ def reopen(resident: User, order_id: int, reason: str, now: datetime | None = No
     now = now or utcnow()
     order, _ = order_for_action(resident, order_id, Action.REOPEN)
     reason = _text(reason, "reason")
-    days = current_app.config["ORDER_REOPEN_DAYS"]
-    if order.completed_at is None or now > order.completed_at + timedelta(days=days):
+    until = reopen_until(order)
+    if until is None or now > until:
+        days = current_app.config["ORDER_REOPEN_DAYS"]
         raise Conflict(f"完成已超过 {days} 天，不能重新打开 / more than {days} days since completion")
     fresh = deadline_for(order.urgency, now)
     event = transition(order, Action.REOPEN, resident, now=now, note=reason,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -27,7 +27,7 @@ from app.orders.queries import (
     page_of,
     status_counts,
 )
-from app.orders.states import ACTION_LABELS, STATUS_LABELS, Action, allowed_actions
+from app.orders.states import ACTION_LABELS, STATUS_LABELS, Action
 from app.places.models import Place, PlaceKind, Unit, UnitRegistration
 
 bp = Blueprint("orders", __name__)
@@ -173,14 +173,14 @@ def detail(order_id):
     order = services.visible_order(current_user, order_id)
     viewer = viewer_for(current_user)
     parties = parties_of(viewer, order)
-    actions = allowed_actions(parties, order)
+    actions = services.actions_for(current_user, order)
     dispatch_form = forms.DispatchForm()
     if Action.DISPATCH in actions:
         dispatch_form.target.choices = _dispatch_targets(order)
     return render_template(
         "orders/detail.html", order=order, now=utcnow(), actions=actions, parties=parties,
         contact=order.contact_phone if can_see_contact(viewer, order) else mask_phone(order.contact_phone),
-        reopen_days=current_app.config["ORDER_REOPEN_DAYS"],
+        reopen_until=services.reopen_until(order),
         dispatch_form=dispatch_form, reason_form=forms.ReasonForm(), note_form=forms.NoteForm(),
         complete_form=forms.CompleteForm(), release_form=forms.ReleaseForm(),
         rate_form=forms.RateForm(), confirm_form=forms.ConfirmForm())

@@ -259,3 +259,15 @@ def test_statements_per_list_do_not_grow_with_orders(world, api, make_order, who
         make_order(setup)
     f.member_in(world.comm1)
     assert statements(client, path) == small
+
+
+def test_reopen_is_offered_only_within_the_window(world, api, page, make_order, now):
+    recent = make_order("completed", at=now - timedelta(days=6))
+    old = make_order("completed", at=now - timedelta(days=8))
+    resident = api(world.resident1)
+    assert resident.get(f"/orders/{recent.id}").json["actions"] == ["rate", "reopen"]
+    assert resident.get(f"/orders/{old.id}").json["actions"] == ["rate"]
+    assert resident.post(f"/orders/{old.id}/reopen", {"reason": "又坏了"}).status_code == 409
+    pages = page(world.resident1)
+    assert "重新打开" in pages.get(f"/orders/{recent.id}").get_data(as_text=True)
+    assert "重新打开" not in pages.get(f"/orders/{old.id}").get_data(as_text=True)
