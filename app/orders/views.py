@@ -7,6 +7,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -91,7 +93,7 @@ def new():
             slots=(form.slots.data or 1) if on_behalf else 1, address=form.address.data or "",
             contact_phone=form.contact_phone.data or None)
         db.session.commit()
-        flash("点单已提交，社区会尽快安排", "success")
+        flash(_("点单已提交，社区会尽快安排"), "success")
         return redirect(url_for("orders.detail", order_id=order.id))
     return render_template("orders/new.html", form=form, on_behalf=on_behalf)
 
@@ -164,7 +166,7 @@ def _dispatch_targets(order: Order) -> list[tuple[str, str]]:
     units = db.session.scalars(
         sa.select(Unit).join(UnitRegistration, UnitRegistration.unit_id == Unit.id)
         .where(UnitRegistration.community_id == order.community_id).order_by(Unit.name))
-    return [("pool", "党员领单池（本社区党员直接领单）")] + [(f"unit:{u.id}", u.name) for u in units]
+    return [("pool", _("党员领单池（本社区党员直接领单）"))] + [(f"unit:{u.id}", u.name) for u in units]
 
 
 @bp.get("/orders/<int:order_id>")
@@ -208,27 +210,27 @@ def _target(form) -> dict:
 PAGE_ACTIONS = {
     Action.DISPATCH: (forms.DispatchForm, lambda f, oid: services.dispatch(
         current_user, oid, **_target(f), deadline=_deadline(f.deadline.data), note=f.note.data or ""),
-        "已派单"),
+        _l("已派单")),
     Action.REJECT: (forms.ReasonForm, lambda f, oid: services.reject(current_user, oid, f.reason.data),
-                    "已退回"),
+                    _l("已退回")),
     Action.ACCEPT: (forms.NoteForm, lambda f, oid: services.accept(current_user, oid, f.note.data or ""),
-                    "已接单，请安排本单位党员领单"),
+                    _l("已接单，请安排本单位党员领单")),
     Action.DECLINE: (forms.ReasonForm, lambda f, oid: services.decline(current_user, oid, f.reason.data),
-                     "已退回社区"),
-    Action.CLAIM: (forms.ConfirmForm, lambda f, oid: services.claim(current_user, oid), "领单成功"),
+                     _l("已退回社区")),
+    Action.CLAIM: (forms.ConfirmForm, lambda f, oid: services.claim(current_user, oid), _l("领单成功")),
     Action.RELEASE: (forms.ReleaseForm, lambda f, oid: services.release(
-        current_user, oid, f.reason.data or ""), "已放弃领单"),
+        current_user, oid, f.reason.data or ""), _l("已放弃领单")),
     Action.COMPLETE: (forms.CompleteForm, lambda f, oid: services.complete(current_user, oid, f.note.data),
-                      "已标记完成，等待居民评价"),
+                      _l("已标记完成，等待居民评价")),
     Action.RATE: (forms.RateForm, lambda f, oid: services.rate(
-        current_user, oid, f.score.data, f.comment.data or ""), "感谢评价"),
+        current_user, oid, f.score.data, f.comment.data or ""), _l("感谢评价")),
     Action.REOPEN: (forms.ReasonForm, lambda f, oid: services.reopen(current_user, oid, f.reason.data),
-                    "已重新打开，党员会继续办理"),
+                    _l("已重新打开，党员会继续办理")),
     Action.CANCEL: (forms.ReasonForm, lambda f, oid: services.cancel(current_user, oid, f.reason.data),
-                    "已取消"),
+                    _l("已取消")),
     Action.INVITE: (forms.InviteForm, lambda f, oid: matching.invite(
         current_user, oid, int(f.member_id.data) if str(f.member_id.data).isdigit() else 0),
-        "已发送邀请"),
+        _l("已发送邀请")),
 }
 
 
@@ -243,12 +245,12 @@ def act(order_id, action):
     if form_class is forms.DispatchForm:
         form.target.choices = [(form.target.data, form.target.data)] if form.target.data else []
     if not form.validate_on_submit():
-        flash("请检查输入：" + "；".join(f"{form[k].label.text}：{v[0]}" for k, v in form.errors.items()),
-              "error")
+        flash(_("请检查输入：") + "；".join(f"{form[k].label.text}：{v[0]}"
+                                         for k, v in form.errors.items()), "error")
         return redirect(back)
     call(form, order_id)
     db.session.commit()
-    flash(message, "success")
+    flash(str(message), "success")
     if action == Action.DECLINE:
         return redirect(url_for("orders.unit_inbox"))
     return redirect(back)
