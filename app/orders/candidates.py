@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import Role, User
@@ -19,7 +18,7 @@ from app.extensions import db
 from app.orders import notices
 from app.orders.access import is_offered_to, viewer_for
 from app.orders.models import OPEN_STATUSES, Order, OrderClaim, OrderInvitation
-from app.orders.services import order_for_action
+from app.orders.services import insert_once, order_for_action
 from app.orders.states import Action, add_event, claimable_status
 from app.places.models import Place
 from app.registrations.models import Registration, RegistrationStatus
@@ -208,14 +207,9 @@ def invite(staff: User, order_id: int, member_id: int, now: datetime | None = No
         raise Invalid("member_id", "该党员不能领取此单 / this member cannot claim this order")
     if any(c.member_id == member.id for c in order.active_claims):
         raise Conflict("该党员已领取此单 / the member already claimed this order")
-    invitation = OrderInvitation(order_id=order.id, member_id=member.id, invited_by_id=staff.id,
-                                 created_at=now)
-    try:
-        with db.session.begin_nested():
-            db.session.add(invitation)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict("已邀请过该党员 / already invited") from None
+    invitation = insert_once(OrderInvitation(order_id=order.id, member_id=member.id,
+                                             invited_by_id=staff.id, created_at=now),
+                             "已邀请过该党员 / already invited")
     add_event(order, Action.INVITE, staff, from_status=order.status, to_status=order.status,
               note=f"邀请 {member.name} 领单", now=now)
     record(staff, "order.invite", order, {"member_id": member.id}, now=now)

@@ -118,6 +118,17 @@ def create_order(actor: User, *, title: str, category: str, description: str = "
     return order
 
 
+def insert_once(row, conflict: str):
+    """Adds the row in a savepoint; a unique index refusing it (a racing duplicate) is a 409."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(conflict) from None
+    return row
+
+
 def get_order(order_id: int) -> Order:
     order = db.session.get(Order, require_id(order_id, "order"))
     if order is None:
@@ -249,13 +260,8 @@ def claim(member: User, order_id: int, now: datetime | None = None) -> OrderClai
                 "claimed_at": sa.case((fills, sa.literal(now, UTCDateTime)),
                                       else_=Order.claimed_at)},
         conflict="名额已满或工单已变化 / no slot left")
-    row = OrderClaim(order_id=order.id, member_id=member.id, claimed_at=now)
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict("您已领取此单 / you already hold a claim on this order") from None
+    row = insert_once(OrderClaim(order_id=order.id, member_id=member.id, claimed_at=now),
+                      "您已领取此单 / you already hold a claim on this order")
     notices.announce(order, event, member, now=now)
     return row
 
