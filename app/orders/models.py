@@ -31,6 +31,11 @@ OPEN_STATUSES = (OrderStatus.SUBMITTED, OrderStatus.DISPATCHED, OrderStatus.ACCE
 CLAIMABLE_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED)
 
 
+# The same condition as SQL text, for the partial index on open orders. A query uses that
+# index only when it says exactly this (literal values, not bound parameters): open_clause().
+OPEN_WHERE = "status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
+
+
 class Urgency(StrEnum):
     URGENT = "urgent"
     HIGH = "high"
@@ -54,6 +59,9 @@ class Order(db.Model):
         sa.Index("ix_service_order_status_deadline", "status", "deadline"),
         sa.Index("ix_service_order_resident", "resident_id", "id"),
         sa.Index("ix_service_order_closed_at", "closed_at"),
+        # The board's default view and the overdue sweep: open orders by deadline.
+        sa.Index("ix_service_order_open_deadline", "community_id", "deadline", "id",
+                 sqlite_where=sa.text(OPEN_WHERE), postgresql_where=sa.text(OPEN_WHERE)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,11 +97,26 @@ class Order(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     community = relationship("Place", foreign_keys=[community_id], lazy="joined")
+    grid = relationship("Place", foreign_keys=[grid_id])
     unit = relationship("Unit", lazy="joined")
+    resident = relationship("User", foreign_keys=[resident_id])
+    # Read-only views of the children; they are written as rows of their own.
+    claims = relationship("OrderClaim", order_by="OrderClaim.id", viewonly=True)
+    events = relationship("OrderEvent", order_by="OrderEvent.id", viewonly=True)
 
     def is_overdue(self, now: datetime) -> bool:
         return (self.status in OPEN_STATUSES and self.deadline is not None
                 and self.deadline < now)
+
+    @classmethod
+    def open_clause(cls) -> sa.ColumnElement[bool]:
+        """status IN (the open statuses) as literals, so that the partial index
+        ix_service_order_open_deadline serves it (see OPEN_WHERE)."""
+        return cls.status.in_([sa.literal_column(f"'{s}'") for s in OPEN_STATUSES])
+
+    @property
+    def active_claims(self) -> list[OrderClaim]:
+        return [c for c in self.claims if c.released_at is None]
 
 
 class OrderClaim(db.Model):
@@ -136,3 +159,22 @@ class OrderEvent(db.Model):
     from_status: Mapped[str | None] = mapped_column(sa.String(16))
     to_status: Mapped[str] = mapped_column(sa.String(16))
     note: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    actor = relationship("User", lazy="joined")
+
+
+class OrderInvitation(db.Model):
+    """Staff asked a candidate member to claim the order (he was notified). Once per member
+    and order."""
+
+    __tablename__ = "order_invitation"
+    __table_args__ = (
+        sa.UniqueConstraint("order_id", "member_id"),
+        sa.Index("ix_order_invitation_member", "member_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("service_order.id"))
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,6 +17,9 @@ from app.activities.models import Activity, ActivitySignup, SignupStatus
 from app.auth.models import Role, User
 from app.database import LOCAL_TZ, UTCDateTime, local_today, utcnow
 from app.extensions import db
+from app.orders.models import OPEN_STATUSES as OPEN_ORDER_STATUSES
+from app.orders.models import Order
+from app.orders.states import STATUS_LABELS as ORDER_STATUS_LABELS
 from app.places.models import Place, PlaceKind
 from app.points.checklist import DEFAULT_SPECS, ItemSpec, configured_specs
 from app.points.models import SERVICE_SOURCE_TYPES, ChecklistEvidence, ChecklistItem, LedgerEntry
@@ -227,6 +230,40 @@ def remind_activity_tomorrow(today: date, now: datetime) -> int:
     return insert_ignoring_duplicates(Reminder, REMINDER_COLUMNS, rows)
 
 
+def _minute_utc(column) -> sa.ColumnElement:
+    """A timestamp as 'YYYYMMDDHHMI' in UTC (the same text on both databases)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.func.to_char(sa.func.timezone("UTC", column), "YYYYMMDDHH24MI")
+    return sa.func.strftime("%Y%m%d%H%M", column)
+
+
+def alert_overdue_orders(today: date, now: datetime) -> int:
+    """Open orders past their deadline -> the staff of the order's community and the admins of
+    the unit it was sent to. Once per order and deadline (the period is the deadline): an order
+    that stays overdue is not repeated every day (the dispatch board lists it first), but a new
+    deadline (dispatched again, reopened) alerts again once it passes. Two INSERT ... SELECT."""
+    status = sa.case({s.value: ORDER_STATUS_LABELS[s] for s in OPEN_ORDER_STATUSES},
+                     value=Order.status, else_=Order.status)
+    text = (sa.literal("工单「") + Order.title + sa.literal("」（#") + sa.cast(Order.id, sa.String)
+            + sa.literal("，") + status + sa.literal("）已超过办理期限，请尽快处理。"))
+    recipients = (
+        sa.and_(User.role == Role.STAFF, User.place_id == Order.community_id),
+        sa.and_(User.role == Role.UNIT_ADMIN, User.unit_id == Order.unit_id,
+                Order.to_pool.is_(False)),
+    )
+    added = 0
+    for recipient in recipients:
+        kind, _period, due_on, created, sent = _values(ReminderKind.ORDER_OVERDUE, "", today, now,
+                                                       User.id)
+        rows = (sa.select(User.id, kind, Order.id, _minute_utc(Order.deadline), due_on, text,
+                          created, sent)
+                .select_from(Order).join(User, recipient)
+                .where(Order.status.in_(OPEN_ORDER_STATUSES), Order.deadline < now,
+                       User.is_active.is_(True)))
+        added += insert_ignoring_duplicates(Reminder, REMINDER_COLUMNS, rows)
+    return added
+
+
 def compose_digests(today: date, now: datetime) -> int:
     """One notification per person combining his reminders marked sent by this pass (and any
     left unsent because he already had a digest that day), then its deliveries. A person who
@@ -265,6 +302,7 @@ def run_pass(today: date | None = None, now: datetime | None = None) -> dict[str
         ReminderKind.IDLE_ESCALATION: escalate_idle(today, now),
         ReminderKind.CHECKLIST_LAG: remind_checklist_lag(today, now),
         ReminderKind.ACTIVITY_TOMORROW: remind_activity_tomorrow(today, now),
+        ReminderKind.ORDER_OVERDUE: alert_overdue_orders(today, now),
     }
     refresh_statistics("reminder")
     summary["digests"] = compose_digests(today, now)

@@ -1,5 +1,5 @@
 """orders: service_order (the need and its lifecycle), order_claim (members on it),
-order_event (its timeline)
+order_event (its timeline), order_invitation (candidates staff asked to claim)
 
 Revision ID: 0003
 Revises: 0002
@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 import app.database
 
+OPEN_WHERE = "status IN ('submitted', 'dispatched', 'accepted', 'claimed')"
 
 revision = '0003'
 down_revision = '0002'
@@ -61,6 +62,7 @@ def upgrade():
     )
     with op.batch_alter_table('service_order', schema=None) as batch_op:
         batch_op.create_index('ix_service_order_closed_at', ['closed_at'], unique=False)
+        batch_op.create_index('ix_service_order_open_deadline', ['community_id', 'deadline', 'id'], unique=False, sqlite_where=sa.text(OPEN_WHERE), postgresql_where=sa.text(OPEN_WHERE))
         batch_op.create_index('ix_service_order_community_board', ['community_id', 'status', 'deadline', 'id'], unique=False)
         batch_op.create_index('ix_service_order_resident', ['resident_id', 'id'], unique=False)
         batch_op.create_index('ix_service_order_status_deadline', ['status', 'deadline'], unique=False)
@@ -99,8 +101,27 @@ def upgrade():
     with op.batch_alter_table('order_event', schema=None) as batch_op:
         batch_op.create_index('ix_order_event_order', ['order_id', 'id'], unique=False)
 
+    op.create_table('order_invitation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('invited_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', app.database.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['invited_by_id'], ['user.id'], name=op.f('fk_order_invitation_invited_by_id_user')),
+    sa.ForeignKeyConstraint(['member_id'], ['user.id'], name=op.f('fk_order_invitation_member_id_user')),
+    sa.ForeignKeyConstraint(['order_id'], ['service_order.id'], name=op.f('fk_order_invitation_order_id_service_order')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_order_invitation')),
+    sa.UniqueConstraint('order_id', 'member_id', name=op.f('uq_order_invitation_order_id_member_id'))
+    )
+    with op.batch_alter_table('order_invitation', schema=None) as batch_op:
+        batch_op.create_index('ix_order_invitation_member', ['member_id', 'created_at'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('order_invitation', schema=None) as batch_op:
+        batch_op.drop_index('ix_order_invitation_member')
+
+    op.drop_table('order_invitation')
     with op.batch_alter_table('order_event', schema=None) as batch_op:
         batch_op.drop_index('ix_order_event_order')
 
@@ -117,5 +138,6 @@ def downgrade():
         batch_op.drop_index('ix_service_order_resident')
         batch_op.drop_index('ix_service_order_community_board')
         batch_op.drop_index('ix_service_order_closed_at')
+        batch_op.drop_index('ix_service_order_open_deadline', sqlite_where=sa.text(OPEN_WHERE), postgresql_where=sa.text(OPEN_WHERE))
 
     op.drop_table('service_order')

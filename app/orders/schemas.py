@@ -1,0 +1,173 @@
+import marshmallow as ma
+from flask_login import current_user
+from marshmallow import fields, validate
+
+from app.activities.schemas import Id, aware, text
+from app.api_base import PageArgs, page_schema
+from app.auth.permissions import mask_phone
+from app.database import utcnow
+from app.orders.access import can_see_contact, viewer_for
+from app.orders.models import OrderStatus, Urgency
+from app.orders.queries import OPEN
+from app.orders.services import MAX_SLOTS, actions_for
+
+
+class OrderIn(ma.Schema):
+    community_id = fields.Integer(load_default=None, allow_none=True, **Id,
+                                  metadata={"description": "a resident's own by default"})
+    grid_id = fields.Integer(load_default=None, allow_none=True, **Id)
+    title = text(1, 100, required=True)
+    description = text(0, 2000, load_default="")
+    category = text(1, 40, required=True)
+    urgency = fields.String(load_default=Urgency.NORMAL.value, validate=validate.OneOf(list(Urgency)))
+    slots = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_SLOTS))
+    resident_id = fields.Integer(load_default=None, allow_none=True, **Id,
+                                 metadata={"description": "staff filing for a resident: required"})
+    contact_phone = text(0, 20, load_default=None, allow_none=True)
+    address = text(0, 200, load_default="")
+
+
+class DispatchIn(ma.Schema):
+    unit_id = fields.Integer(load_default=None, allow_none=True, **Id)
+    to_pool = fields.Boolean(load_default=False)
+    deadline = aware(load_default=None, allow_none=True)
+    note = text(0, 400, load_default="")
+
+
+class ReasonIn(ma.Schema):
+    reason = text(1, 500, required=True)
+
+
+class NoteIn(ma.Schema):
+    note = text(0, 500, load_default="")
+
+
+class CompleteIn(ma.Schema):
+    note = text(1, 500, required=True, metadata={"description": "what was done"})
+
+
+class ReleaseIn(ma.Schema):
+    reason = text(0, 500, load_default="")
+
+
+class RateIn(ma.Schema):
+    score = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
+    comment = text(0, 500, load_default="")
+
+
+class InviteIn(ma.Schema):
+    member_id = fields.Integer(required=True, **Id)
+
+
+class OrderQuery(PageArgs):
+    status = fields.String(validate=validate.OneOf([*OrderStatus, OPEN]))
+    community_id = fields.Integer(**Id)
+    unit_id = fields.Integer(**Id)
+    overdue = fields.Boolean()
+    claimable = fields.Boolean(metadata={"description": "members: only those I can claim now"})
+    mine = fields.Boolean(metadata={"description": "members: only those I claimed"})
+
+
+class CandidateQuery(ma.Schema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class EventOut(ma.Schema):
+    at = fields.DateTime(required=True)
+    actor_id = fields.Integer(allow_none=True)
+    actor_name = fields.Function(lambda e: e.actor.name if e.actor else None)
+    action = fields.String(required=True)
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String(required=True)
+    note = fields.String()
+
+
+class ClaimOut(ma.Schema):
+    id = fields.Integer(required=True)
+    member_id = fields.Integer(required=True)
+    member_name = fields.Function(lambda c: c.member.name)
+    claimed_at = fields.DateTime(required=True)
+    released_at = fields.DateTime(allow_none=True)
+    abandoned = fields.Boolean()
+    active = fields.Function(lambda c: c.released_at is None)
+
+
+class OrderOut(ma.Schema):
+    id = fields.Integer(required=True)
+    community_id = fields.Integer(required=True)
+    community_name = fields.Function(lambda o: o.community.name)
+    grid_id = fields.Integer(allow_none=True)
+    title = fields.String(required=True)
+    description = fields.String()
+    category = fields.String()
+    urgency = fields.String()
+    slots = fields.Integer(required=True)
+    claimed_count = fields.Integer(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(list(OrderStatus)))
+    resident_id = fields.Integer(allow_none=True)
+    resident_name = fields.Function(lambda o: o.resident.name if o.resident else None)
+    contact_phone = fields.Method("get_contact_phone", allow_none=True,
+                                  metadata={"description": "masked unless you are the resident, "
+                                                           "staff of the community or a claimer"})
+    address = fields.String()
+    unit_id = fields.Integer(allow_none=True)
+    unit_name = fields.Function(lambda o: o.unit.name if o.unit else None)
+    to_pool = fields.Boolean()
+    deadline = fields.DateTime(allow_none=True)
+    overdue = fields.Method("get_overdue", required=True)
+    reason = fields.String(allow_none=True)
+    score = fields.Integer(allow_none=True)
+    rating_comment = fields.String(allow_none=True)
+    reopen_count = fields.Integer()
+    created_at = fields.DateTime()
+    dispatched_at = fields.DateTime(allow_none=True)
+    accepted_at = fields.DateTime(allow_none=True)
+    claimed_at = fields.DateTime(allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+    events = fields.List(fields.Nested(EventOut), required=True)
+    claims = fields.List(fields.Nested(ClaimOut), required=True)
+    actions = fields.Method("get_actions", metadata={"description": "what you may do now"})
+
+    def get_overdue(self, order) -> bool:
+        return order.is_overdue(utcnow())
+
+    def get_contact_phone(self, order):
+        if current_user.is_authenticated and can_see_contact(viewer_for(current_user), order):
+            return order.contact_phone
+        return mask_phone(order.contact_phone)
+
+    def get_actions(self, order) -> list[str]:
+        if not current_user.is_authenticated:
+            return []
+        return [str(a) for a in actions_for(current_user, order)]
+
+
+class CandidateOut(ma.Schema):
+    member_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    phone = fields.String(allow_none=True)
+    grid_id = fields.Integer(allow_none=True)
+    grid_name = fields.String(allow_none=True)
+    skills = fields.List(fields.String())
+    availability = fields.String()
+    open_claims = fields.Integer(required=True)
+    recent_claims = fields.Integer(required=True)
+    score = fields.Integer(required=True)
+    reasons = fields.List(fields.String(), required=True)
+    invited = fields.Boolean()
+
+
+class CandidateList(ma.Schema):
+    order_id = fields.Integer(required=True)
+    items = fields.List(fields.Nested(CandidateOut), required=True)
+
+
+class InvitationOut(ma.Schema):
+    id = fields.Integer(required=True)
+    order_id = fields.Integer(required=True)
+    member_id = fields.Integer(required=True)
+    created_at = fields.DateTime()
+
+
+OrderPage = page_schema(OrderOut, "OrderPage")

@@ -1,0 +1,366 @@
+"""Orders: place, dispatch, reject, accept / decline, claim / release, complete, rate, reopen,
+cancel. Services flush; the request commits once. Each action is judged by states.authorize
+(404 unseen, 403 not yours, 409 wrong state), moves the row with states.transition (one
+conditional UPDATE and its event), and tells those concerned (notices)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from app.audit.services import record
+from app.auth.models import Role, User
+from app.auth.permissions import STAFF_LIKE, require_manage_community
+from app.database import UTCDateTime, utcnow
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.extensions import db
+from app.orders import notices
+from app.orders.access import can_view, parties_of, viewer_for
+from app.orders.models import Order, OrderClaim, OrderStatus, Urgency
+from app.orders.states import Action, Party, add_event, allowed_actions, authorize, transition
+from app.places.models import Place, PlaceKind, Unit, UnitRegistration
+from app.points.services import award, record_evidence, require_id
+
+MAX_SLOTS = 20
+GOOD_SCORE = 4  # a rating of 4 or 5 pays the order_good_rating bonus
+MAX_DEADLINE = timedelta(days=60)
+
+
+def deadline_for(urgency: str, start: datetime) -> datetime:
+    return start + timedelta(hours=current_app.config["ORDER_DEADLINE_HOURS"][urgency])
+
+
+def _text(value: str | None, field: str, required: bool = True, limit: int = 500) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise Invalid(field, f"{field} is required")
+    if len(value) > limit:
+        raise Invalid(field, f"{field} is too long (at most {limit} characters)")
+    return value
+
+
+def home_of(resident: User) -> tuple[int | None, int | None]:
+    """A resident's (community id, grid id), from his place (a community or one of its grids)."""
+    place = resident.place
+    if place is None:
+        return None, None
+    if place.kind == PlaceKind.GRID:
+        return place.parent_id, place.id
+    return (place.id, None) if place.kind == PlaceKind.COMMUNITY else (None, None)
+
+
+def _for_whom(actor: User, community_id: int | None, resident_id: int | None) -> tuple[User, int]:
+    """The resident the order is for and its community: a resident files for himself in his
+    own community; staff file for a resident of a community they manage."""
+    if actor.role == Role.RESIDENT:
+        if resident_id not in (None, actor.id):
+            raise Invalid("resident_id", "居民只能为自己点单 / residents file for themselves")
+        own = home_of(actor)[0]
+        if own is not None and community_id not in (None, own):
+            raise Invalid("community_id", "只能在您所在的社区点单 / only in your own community")
+        if (community_id or own) is None:
+            raise Invalid("community_id", "community_id is required")
+        return actor, community_id or own
+    if actor.role not in STAFF_LIKE:
+        raise Forbidden("只有居民或社区工作人员可以点单 / residents and staff only")
+    if community_id is None:
+        raise Invalid("community_id", "community_id is required")
+    require_manage_community(actor, community_id)
+    resident = db.session.get(User, resident_id) if resident_id and resident_id < 2**31 else None
+    if resident is None or resident.role != Role.RESIDENT:
+        raise Invalid("resident_id", "请选择代为点单的居民 / choose the resident the order is for")
+    if home_of(resident)[0] != community_id:
+        raise Invalid("resident_id", "该居民不在此社区 / the resident does not live in this community")
+    return resident, community_id
+
+
+def create_order(actor: User, *, title: str, category: str, description: str = "",
+                 urgency: str = Urgency.NORMAL, slots: int = 1, community_id: int | None = None,
+                 grid_id: int | None = None, resident_id: int | None = None,
+                 contact_phone: str | None = None, address: str = "",
+                 now: datetime | None = None) -> Order:
+    """点单: a resident's need (or staff filing it for him), submitted, with a deadline from
+    its urgency counted from now (dispatch may set another)."""
+    now = now or utcnow()
+    resident, community_id = _for_whom(actor, community_id, resident_id)
+    community = db.session.get(Place, community_id) if community_id < 2**31 else None
+    if community is None or community.kind != PlaceKind.COMMUNITY:
+        raise Invalid("community_id", "community not found")
+    if grid_id is None and home_of(resident)[0] == community_id:
+        grid_id = home_of(resident)[1]
+    if grid_id is not None:
+        grid = db.session.get(Place, grid_id) if grid_id < 2**31 else None
+        if grid is None or grid.kind != PlaceKind.GRID or grid.parent_id != community_id:
+            raise Invalid("grid_id", "grid not found in that community")
+    if urgency not in set(Urgency):
+        raise Invalid("urgency", "urgency must be urgent, high, normal or low")
+    if not 1 <= slots <= MAX_SLOTS:
+        raise Invalid("slots", f"slots must be between 1 and {MAX_SLOTS}")
+    order = Order(
+        community_id=community_id, grid_id=grid_id, title=_text(title, "title", limit=100),
+        description=_text(description, "description", False, 2000),
+        category=_text(category, "category", limit=40), urgency=urgency, slots=slots,
+        resident_id=resident.id, created_by_id=actor.id,
+        contact_phone=_text(contact_phone, "contact_phone", False, 20) or resident.phone,
+        address=_text(address, "address", False, 200), status=OrderStatus.SUBMITTED,
+        deadline=deadline_for(urgency, now), created_at=now, updated_at=now)
+    db.session.add(order)
+    db.session.flush()
+    on_behalf = actor.id != resident.id
+    event = add_event(order, Action.SUBMIT, actor, from_status=None, to_status=order.status,
+                      note=f"代{resident.name}点单" if on_behalf else "", now=now)
+    if on_behalf:
+        record(actor, "order.create", order, {"resident_id": resident.id, "title": order.title},
+               now=now)
+    notices.announce(order, event, actor, now=now)
+    return order
+
+
+def insert_once(row, conflict: str):
+    """Adds the row in a savepoint; a unique index refusing it (a racing duplicate) is a 409."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(conflict) from None
+    return row
+
+
+def get_order(order_id: int) -> Order:
+    order = db.session.get(Order, require_id(order_id, "order"))
+    if order is None:
+        raise NotFound("order not found")
+    return order
+
+
+def visible_order(user: User, order_id: int) -> Order:
+    """The order if the user may see it; 404 for unknown ids and for those he may not know."""
+    order = get_order(order_id)
+    if not can_view(viewer_for(user), order):
+        raise NotFound("order not found")
+    return order
+
+
+def order_for_action(user: User, order_id: int, action: Action) -> tuple[Order, set[Party]]:
+    viewer = viewer_for(user)
+    order = get_order(order_id)
+    parties = parties_of(viewer, order)
+    if not can_view(viewer, order, parties):
+        raise NotFound("order not found")
+    authorize(parties, order, action)
+    return order, parties
+
+
+def reopen_until(order: Order) -> datetime | None:
+    """The last moment the resident may reopen the completed order."""
+    if order.completed_at is None:
+        return None
+    return order.completed_at + timedelta(days=current_app.config["ORDER_REOPEN_DAYS"])
+
+
+def actions_for(user: User, order: Order, now: datetime | None = None) -> list[Action]:
+    """What the user may do to the order now (the transition table, and the reopening window)."""
+    actions = allowed_actions(parties_of(viewer_for(user), order), order)
+    until = reopen_until(order)
+    if Action.REOPEN in actions and (until is None or (now or utcnow()) > until):
+        actions.remove(Action.REOPEN)
+    return actions
+
+
+def _audit(actor: User, action: Action, order: Order, now: datetime, **detail) -> None:
+    """Staff and unit-admin actions are audited (a resident's or member's own are not)."""
+    if actor.role in (*STAFF_LIKE, Role.UNIT_ADMIN):
+        record(actor, f"order.{action}", order, detail, now=now)
+
+
+def dispatch(staff: User, order_id: int, *, unit_id: int | None = None, to_pool: bool = False,
+             deadline: datetime | None = None, note: str = "", now: datetime | None = None) -> Order:
+    """派单 to a unit that reported to the order's community, or to the community's member
+    pool. The deadline is the one given, else the one the order has (from its urgency)."""
+    now = now or utcnow()
+    order, _ = order_for_action(staff, order_id, Action.DISPATCH)
+    if bool(unit_id) == bool(to_pool):
+        raise Invalid("unit_id", "give unit_id (to a unit) or to_pool: true (to members), one of them")
+    unit = None
+    if unit_id:
+        unit = db.session.get(Unit, unit_id) if unit_id < 2**31 else None
+        if unit is None:
+            raise Invalid("unit_id", "unit not found")
+        reported = db.session.scalar(sa.select(UnitRegistration.id).where(
+            UnitRegistration.unit_id == unit.id, UnitRegistration.community_id == order.community_id))
+        if reported is None:
+            raise Invalid("unit_id", "该单位未到本社区报到 / the unit has not reported to this community")
+    if deadline is not None and not now < deadline <= now + MAX_DEADLINE:
+        raise Invalid("deadline", "deadline must be in the future, within 60 days")
+    note = _text(note, "note", False, 400)
+    target = unit.name if unit is not None else "党员领单池"
+    event = transition(order, Action.DISPATCH, staff, now=now,
+                       note=f"派往{target}" + (f"：{note}" if note else ""),
+                       values={"unit_id": unit.id if unit else None, "to_pool": bool(to_pool),
+                               "deadline": deadline or order.deadline or deadline_for(order.urgency, now),
+                               "dispatched_at": now, "accepted_at": None, "reason": None})
+    _audit(staff, Action.DISPATCH, order, now, unit_id=order.unit_id, to_pool=order.to_pool,
+           deadline=order.deadline.isoformat())
+    notices.announce(order, event, staff, now=now)
+    return order
+
+
+def reject(staff: User, order_id: int, reason: str, now: datetime | None = None) -> Order:
+    """Staff refuse a submitted need, with the reason the resident is told."""
+    now = now or utcnow()
+    order, _ = order_for_action(staff, order_id, Action.REJECT)
+    reason = _text(reason, "reason")
+    event = transition(order, Action.REJECT, staff, now=now, note=reason, values={"reason": reason})
+    _audit(staff, Action.REJECT, order, now, reason=reason)
+    notices.announce(order, event, staff, now=now)
+    return order
+
+
+def accept(unit_admin: User, order_id: int, note: str = "", now: datetime | None = None) -> Order:
+    """接单: the unit's admin takes the order for its members to claim."""
+    now = now or utcnow()
+    order, _ = order_for_action(unit_admin, order_id, Action.ACCEPT)
+    event = transition(order, Action.ACCEPT, unit_admin, now=now, note=_text(note, "note", False),
+                       values={"accepted_at": now})
+    _audit(unit_admin, Action.ACCEPT, order, now)
+    notices.announce(order, event, unit_admin, now=now)
+    return order
+
+
+def decline(unit_admin: User, order_id: int, reason: str, now: datetime | None = None) -> Order:
+    """The unit cannot take it: back to the community (submitted) to be dispatched again."""
+    now = now or utcnow()
+    order, _ = order_for_action(unit_admin, order_id, Action.DECLINE)
+    reason, unit_id = _text(reason, "reason"), order.unit_id
+    event = transition(order, Action.DECLINE, unit_admin, now=now, note=reason,
+                       values={"unit_id": None, "to_pool": False, "dispatched_at": None,
+                               "reason": reason})
+    _audit(unit_admin, Action.DECLINE, order, now, unit_id=unit_id, reason=reason)
+    notices.announce(order, event, unit_admin, now=now)
+    return order
+
+
+def claim(member: User, order_id: int, now: datetime | None = None) -> OrderClaim:
+    """领单: takes a free slot with a conditional UPDATE (claimed_count < slots on the expected
+    status), so racing members never take more slots than there are: the losers get 409. The
+    last slot moves the order to `claimed`. A member holds at most one active claim on an order
+    (checked, and enforced by a partial unique index against a racing retry)."""
+    now = now or utcnow()
+    order, parties = order_for_action(member, order_id, Action.CLAIM)
+    if Party.CLAIMER in parties:
+        raise Conflict("您已领取此单 / you already hold a claim on this order")
+    fills = Order.claimed_count + 1 >= Order.slots
+    event = transition(
+        order, Action.CLAIM, member, now=now, where=(Order.claimed_count < Order.slots,),
+        values={"claimed_count": Order.claimed_count + 1,
+                "status": sa.case((fills, OrderStatus.CLAIMED.value), else_=Order.status),
+                "claimed_at": sa.case((fills, sa.literal(now, UTCDateTime)),
+                                      else_=Order.claimed_at)},
+        conflict="名额已满或工单已变化 / no slot left")
+    row = insert_once(OrderClaim(order_id=order.id, member_id=member.id, claimed_at=now),
+                      "您已领取此单 / you already hold a claim on this order")
+    notices.announce(order, event, member, now=now)
+    return row
+
+
+def release(member: User, order_id: int, reason: str = "", now: datetime | None = None) -> Order:
+    """A claimer gives his slot back: the claim ends as abandoned, costs the claim_abandoned
+    points (once per claim) and counts in his rating; an order that was full is claimable again."""
+    now = now or utcnow()
+    order, _ = order_for_action(member, order_id, Action.RELEASE)
+    reason = _text(reason, "reason", False)
+    mine = next(c for c in order.active_claims if c.member_id == member.id)
+    ended = db.session.execute(
+        sa.update(OrderClaim).where(OrderClaim.id == mine.id, OrderClaim.released_at.is_(None))
+        .values(released_at=now, release_reason=reason or None, abandoned=True)
+        .execution_options(synchronize_session=False))
+    if ended.rowcount != 1:
+        raise Conflict("领单已结束 / the claim has already ended")
+    event = transition(order, Action.RELEASE, member, now=now, note=reason,
+                       where=(Order.claimed_count > 0,),
+                       values={"claimed_count": Order.claimed_count - 1, "claimed_at": None})
+    award(member.id, "claim_abandoned", source_type="order_claim", source_id=mine.id,
+          created_by_id=member.id, reason=f"放弃领单：{order.title}", now=now)
+    notices.announce(order, event, member, now=now)
+    return order
+
+
+def complete(member: User, order_id: int, note: str, now: datetime | None = None) -> Order:
+    """A claimer reports the need met, saying what was done; the resident then confirms and rates."""
+    now = now or utcnow()
+    order, _ = order_for_action(member, order_id, Action.COMPLETE)
+    note = _text(note, "note")
+    event = transition(order, Action.COMPLETE, member, now=now, note=note,
+                       values={"completed_at": now})
+    notices.announce(order, event, member, now=now)
+    return order
+
+
+def rate(user: User, order_id: int, score: int, comment: str = "",
+         now: datetime | None = None) -> Order:
+    """The resident (or staff for him) confirms and rates 1-5: the order closes and each
+    claimer who stayed earns order_completed, plus order_good_rating for a score of 4 or 5, and
+    ticks 帮助解决一个难题. Paid once: a second rating is a 409, and the awards' idempotency
+    keys (rule, order, member) would pay nothing twice anyway."""
+    now = now or utcnow()
+    order, _ = order_for_action(user, order_id, Action.RATE)
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        raise Invalid("score", "score must be an integer from 1 to 5")
+    comment = _text(comment, "comment", False)
+    event = transition(order, Action.RATE, user, now=now,
+                       note=f"评分 {score}" + (f"：{comment}" if comment else ""),
+                       values={"score": score, "rating_comment": comment or None,
+                               "rated_by_id": user.id, "closed_at": now})
+    for claim_row in order.active_claims:
+        member_id = claim_row.member_id
+        award(member_id, "order_completed", source_type="order", source_id=order.id,
+              created_by_id=user.id, reason=f"完成点单：{order.title}", now=now)
+        if score >= GOOD_SCORE:
+            award(member_id, "order_good_rating", source_type="order", source_id=order.id,
+                  created_by_id=user.id, reason=f"点单好评（{score} 分）：{order.title}", now=now)
+        record_evidence(member_id, "solve_problem", source_type="order", source_id=order.id,
+                        note=order.title, now=now)
+    _audit(user, Action.RATE, order, now, score=score)
+    notices.announce(order, event, user, now=now)
+    return order
+
+
+def reopen(resident: User, order_id: int, reason: str, now: datetime | None = None) -> Order:
+    """The resident's problem is not solved: within ORDER_REOPEN_DAYS of completion the order
+    goes back to `claimed` with the same claimers (their points wait until it closes) and at
+    least a fresh urgency-long deadline."""
+    now = now or utcnow()
+    order, _ = order_for_action(resident, order_id, Action.REOPEN)
+    reason = _text(reason, "reason")
+    until = reopen_until(order)
+    if until is None or now > until:
+        days = current_app.config["ORDER_REOPEN_DAYS"]
+        raise Conflict(f"完成已超过 {days} 天，不能重新打开 / more than {days} days since completion")
+    fresh = deadline_for(order.urgency, now)
+    event = transition(order, Action.REOPEN, resident, now=now, note=reason,
+                       values={"reason": reason, "completed_at": None,
+                               "reopen_count": Order.reopen_count + 1,
+                               "deadline": max(order.deadline or fresh, fresh)})
+    notices.announce(order, event, resident, now=now)
+    return order
+
+
+def cancel(user: User, order_id: int, reason: str, now: datetime | None = None) -> Order:
+    """Withdrawn with a reason: by the resident before dispatch, by staff any time before
+    completion. Active claims end without penalty (not abandoned); claimers are told."""
+    now = now or utcnow()
+    order, _ = order_for_action(user, order_id, Action.CANCEL)
+    reason = _text(reason, "reason")
+    claimer_ids = [c.member_id for c in order.active_claims]
+    event = transition(order, Action.CANCEL, user, now=now, note=reason,
+                       values={"reason": reason, "claimed_count": 0, "claimed_at": None})
+    db.session.execute(
+        sa.update(OrderClaim).where(OrderClaim.order_id == order.id, OrderClaim.released_at.is_(None))
+        .values(released_at=now, release_reason="工单已取消", abandoned=False)
+        .execution_options(synchronize_session=False))
+    _audit(user, Action.CANCEL, order, now, reason=reason)
+    notices.announce(order, event, user, now=now, claimer_ids=claimer_ids)
+    return order
