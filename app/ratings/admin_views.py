@@ -53,6 +53,8 @@ def thresholds_page():
                                         year=form.year.data))
         else:
             status = 422
+    if request.method == "POST" and place_id not in {p.id for p in places}:  # show his own place
+        place_id = places[0].id if places else None
     current = thresholds.thresholds_config(current_user, place_id, year) if place_id else None
     if current and request.method == "GET":
         form = ThresholdsForm(place_id=place_id, year=year, **{

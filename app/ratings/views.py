@@ -26,9 +26,9 @@ nav.add("我的评议", "ratings.my_rating", (Role.MEMBER,), order=13)
 nav.add("年度评议", "ratings.community_page", STAFF_LIKE, order=50)
 
 
-@bp.app_context_processor
-def ratings_globals():
-    return {"LEVEL_LABELS": LEVEL_LABELS, "LEVELS": LEVEL_ORDER}
+# Globals (not a context processor) so that imported template macros see them too.
+bp.record_once(lambda state: state.app.jinja_env.globals.update(LEVEL_LABELS=LEVEL_LABELS,
+                                                                 LEVELS=LEVEL_ORDER))
 
 
 def _year() -> int:
