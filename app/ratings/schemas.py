@@ -27,6 +27,7 @@ class RevisionOut(ma.Schema):
     id = fields.Integer(required=True)
     created_at = fields.DateTime(required=True)
     created_by_id = fields.Integer(allow_none=True)
+    created_by = fields.String(allow_none=True, metadata={"description": "the author's name"})
     old_level = fields.String(required=True)
     new_level = fields.String(required=True)
     old_comment = fields.String()

@@ -54,11 +54,15 @@ def member_rating(viewer: User, member_id: int, year: int) -> R.RatingRow:
     return member_row(member_id, year)
 
 
-def revisions(rating_id: int | None) -> list[RatingRevision]:
+def revisions(rating_id: int | None) -> list[dict]:
+    """The changes after publication, oldest first, each with its author's name."""
     if rating_id is None:
         return []
-    return list(db.session.scalars(sa.select(RatingRevision).where(
-        RatingRevision.rating_id == rating_id).order_by(RatingRevision.id)))
+    rows = db.session.execute(
+        sa.select(RatingRevision, User.name).outerjoin(User, User.id == RatingRevision.created_by_id)
+        .where(RatingRevision.rating_id == rating_id).order_by(RatingRevision.id))
+    return [{**{c.key: getattr(r, c.key) for c in RatingRevision.__table__.columns}, "created_by": name}
+            for r, name in rows]
 
 
 def _locked_rating(member_id: int, year: int) -> Rating | None:
