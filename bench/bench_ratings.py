@@ -10,6 +10,7 @@ GET /api/v1/me as the baseline of the same run.
 """
 from __future__ import annotations
 
+import os
 import random
 import sys
 from datetime import UTC, datetime, timedelta
@@ -27,8 +28,8 @@ def make_unit(conn, first: int, last: int, unit_id: int, size: int, *, every: in
     """Moves `size` members to `unit_id`: every `every`-th member from `first + offset`, so
     the unit spans the district's streets and communities."""
     conn.execute(sa.text('UPDATE "user" SET unit_id = :u WHERE role = \'member\' AND id >= :lo '
-                         "AND (id - :lo) % :k = :o AND id < :lo + :o + :k * :n"),
-                 {"u": unit_id, "lo": first, "k": every, "o": offset, "n": size})
+                         "AND (id - :lo) % :k = :o AND id < :hi"),
+                 {"u": unit_id, "lo": first, "k": every, "o": offset, "hi": first + offset + every * size})
 
 
 def add_evidence(conn, first: int, last: int, year: int, rng: random.Random) -> int:
@@ -187,6 +188,7 @@ def run(backend: str, members: int, unit_size: int, repeat: int) -> dict:
         for row in b.results[1:]:
             row["ratio_to_baseline"] = round(row["p50_ms"] / baseline, 1)
         b.note("statements per request equal for both units", all(a == c for a, c in queries.values()))
+        b.note("load average (1, 5, 15 min) at the end", [round(x, 2) for x in os.getloadavg()])
         return b.report()
 
 

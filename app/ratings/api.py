@@ -1,5 +1,5 @@
 """Ratings (双评议), the unit view and its export, publication, 双公示, thresholds, statistics."""
-from dataclasses import replace
+from dataclasses import asdict, replace
 from io import BytesIO
 
 from flask import send_file
@@ -44,7 +44,7 @@ def _year(args) -> int:
 
 
 def _member_out(row) -> dict:
-    return {**row.__dict__, "level_label": row.level_label, "is_override": row.is_override,
+    return {**asdict(row), "level_label": row.level_label, "is_override": row.is_override,
             "revisions": services.revisions(row.rating_id)}
 
 

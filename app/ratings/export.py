@@ -22,13 +22,14 @@ MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def row_values(row: RatingRow, phone: str | None) -> list:
+    """The row's cells; an empty value is None (no cell written: a fifth fewer cells to write)."""
     return [
-        row.member_id, row.name, phone or "", row.community_name or "", row.level_label or "",
-        row.computed_level_label or "", row.status_label,
-        row.published_at.astimezone(LOCAL_TZ).date().isoformat() if row.published_at else "",
+        row.member_id, row.name, phone or None, row.community_name or None, row.level_label,
+        row.computed_level_label, row.status_label,
+        row.published_at.astimezone(LOCAL_TZ).date().isoformat() if row.published_at else None,
         row.points, row.checklist_completed, row.checklist_total, round(row.hours, 1),
-        round(row.avg_satisfaction, 2) if row.avg_satisfaction is not None else "",
-        row.satisfaction_count, row.abandoned_claims, row.comment,
+        round(row.avg_satisfaction, 2) if row.avg_satisfaction is not None else None,
+        row.satisfaction_count, row.abandoned_claims, row.comment or None,
     ]
 
 

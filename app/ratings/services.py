@@ -150,7 +150,9 @@ def publish(staff: User, community_id: int, year: int, now: datetime | None = No
     check_year(year, now)
     now = now or utcnow()
     stmt = R.statement(year).where(R.home.community_id == community.id, Rating.published_at.is_(None))
-    pending = R.build(db.session.execute(stmt).all(), year)
+    registered = sa.select(Registration.member_id).where(
+        Registration.community_id == community.id, Registration.status == RegistrationStatus.APPROVED)
+    pending = R.build(db.session.execute(stmt).all(), year, registered)
     values = [{
         "member_id": row.member_id, "year": year, "community_id": community.id, "level": row.level,
         "comment": row.comment, "computed_level": row.computed_level, "points": row.points,
@@ -225,19 +227,29 @@ def unit_ratings(viewer: User, unit_id: int, year: int, *, community_id: int | N
                  page: int = 1, page_size: int | None = 50) -> tuple[Unit, list[R.RatingRow], int]:
     unit = require_unit_admin(viewer, unit_id)
     stmt = unit_statement(unit.id, year, community_id=community_id, q=q)
-    rows, total = R.listing(stmt, year, level=level, sort=sort, page=page, page_size=page_size)
+    rows, total = R.listing(stmt, year, level=level, sort=sort, page=page, page_size=page_size,
+                            id_select=unit_member_ids(unit.id))
     return unit, rows, total
+
+
+def unit_member_ids(unit_id: int) -> sa.Select:
+    return sa.select(User.id).where(User.unit_id == unit_id, User.role == Role.MEMBER,
+                                    User.is_active.is_(True))
 
 
 def community_statement(community_id: int, year: int, *, q: str | None = None) -> sa.Select:
     """Members registered with the community now, and those it published a rating of."""
-    candidates = sa.union(
+    stmt = R.statement(year).where(User.id.in_(community_member_ids(community_id, year)),
+                                   R.COMMUNITY == community_id)
+    return _filters(stmt, None, q)
+
+
+def community_member_ids(community_id: int, year: int) -> sa.Select:
+    return sa.union(
         sa.select(Registration.member_id).where(Registration.community_id == community_id,
                                                 Registration.status == RegistrationStatus.APPROVED),
         sa.select(Rating.member_id).where(Rating.community_id == community_id, Rating.year == year,
                                           Rating.published_at.is_not(None)))
-    stmt = R.statement(year).where(User.id.in_(candidates), R.COMMUNITY == community_id)
-    return _filters(stmt, None, q)
 
 
 def community_ratings(staff: User, community_id: int, year: int, *, level: str | None = None,
@@ -245,7 +257,8 @@ def community_ratings(staff: User, community_id: int, year: int, *, level: str |
                       page_size: int | None = 50) -> tuple[Place, list[R.RatingRow], int]:
     community = staff_community(staff, community_id)
     rows, total = R.listing(community_statement(community.id, year, q=q), year, level=level,
-                            sort=sort, page=page, page_size=page_size)
+                            sort=sort, page=page, page_size=page_size,
+                            id_select=sa.select(community_member_ids(community.id, year).subquery().c[0]))
     return community, rows, total
 
 

@@ -341,3 +341,29 @@ def test_demo_seed_publishes_and_is_idempotent(rated):
     published = count(Rating, Rating.published_at.is_not(None))
     assert published >= 2 and count(RatingRevision) >= 1 and is_public(rated.comm1.id)
     assert seed({}) == [] and count(Rating, Rating.published_at.is_not(None)) == published
+
+
+def test_many_members_are_computed_from_a_select_with_the_same_result(rated, monkeypatch):
+    """Above SELECT_ABOVE live rows the helpers get a SELECT of ids instead of an IN list."""
+    from app.ratings import rows as R
+
+    w = rated
+    services.set_rating(w.staff1, w.member2.id, YEAR, level="good", comment="好")
+
+    def everything():
+        return [services.community_ratings(w.staff1, w.comm1.id, YEAR, sort="level", page_size=None)[1]] + [
+            services.unit_ratings(w.admin, unit.id, YEAR, page_size=size, **kw)[1:]
+            for unit in (w.unit1, w.unit2) for size in (None, 2)
+            for kw in ({"sort": "-points"}, {"level": "good"}, {"sort": "satisfaction"},
+                       {"sort": "-checklist"}, {"sort": "hours", "level": "excellent"})]
+
+    by_list = everything()
+    monkeypatch.setattr(R, "SELECT_ABOVE", 0)
+    assert everything() == by_list
+    assert [r.member_id for r in by_list[0]] == [w.member1.id, w.member2.id]
+    assert [r.member_id for r in by_list[1][0]] == [w.member1.id, w.member3.id, w.newbie.id]  # -points
+    assert by_list[6][0] == by_list[1][0][:2] and by_list[6][1] == 3  # -points again, paged by 2
+    assert services.publish(w.staff1, w.comm1.id, YEAR)["published"] == 2
+    published = {r.member_id: (r.level, r.points, r.hours) for r in services.community_ratings(
+        w.staff1, w.comm1.id, YEAR, page_size=None)[1]}
+    assert published == {w.member1.id: ("excellent", 130, 12.5), w.member2.id: ("good", 45, 2.0)}
