@@ -310,3 +310,21 @@ def test_queries_do_not_grow_with_members(rated, api, path):
     small = count_queries(client, "/api/v1" + path)
     _grow(rated, 12)
     assert count_queries(client, "/api/v1" + path) == small
+
+
+@pytest.mark.parametrize("who,status", [("staff1", 403), ("member1", 403), ("unit_admin1", 403),
+                                        ("resident1", 403), ("street_admin", 200)])
+def test_reading_thresholds_is_for_street_and_district_admins(rated, api, who, status):
+    res = api(getattr(rated, who)).get(f"/rating-thresholds?place_id={rated.street1.id}&year={YEAR}")
+    assert res.status_code == status
+    assert api(rated.street_admin).get(f"/rating-thresholds?place_id={rated.street2.id}").status_code == 403
+    assert api(rated.street_admin).get("/rating-thresholds?place_id=999999").status_code == 404
+    assert api(rated.street_admin).get("/rating-thresholds").status_code == 422
+
+
+@pytest.mark.parametrize("who,status", [("member1", 403), ("resident1", 403), ("unit_admin1", 403),
+                                        ("staff3", 403), ("street_admin", 200), ("admin", 200)])
+def test_community_list_roles(rated, api, who, status):
+    assert api(getattr(rated, who)).get(f"/communities/{rated.comm1.id}/ratings").status_code == status
+    assert api(rated.admin).get("/communities/999999/ratings").status_code == 404
+    assert api(rated.admin).get(f"/communities/{rated.street1.id}/ratings").status_code == 404
