@@ -167,11 +167,13 @@ def run(backend: str, members: int, unit_size: int, repeat: int) -> dict:
         api, page = f"ratings?year={year}&page_size=50", f"ratings?year={year}"
         cases = [  # label, path under /units/{id}/, API (bearer) or page (cookie)
             ("unit ratings API, by name (page of 50)", f"/api/v1/units/{{}}/{api}", "api"),
-            ("unit ratings API, sorted by points (all computed)", f"/api/v1/units/{{}}/{api}&sort=-points",
-             "api"),
-            ("unit ratings API, level filter (all computed)", f"/api/v1/units/{{}}/{api}&level=good", "api"),
+            ("unit ratings API, sorted by points (every member ranked)",
+             f"/api/v1/units/{{}}/{api}&sort=-points", "api"),
+            ("unit ratings API, level filter (every level computed)",
+             f"/api/v1/units/{{}}/{api}&level=good", "api"),
             ("unit ratings page, by name", f"/units/{{}}/{page}", "page"),
-            ("unit ratings page, sorted by level (all computed)", f"/units/{{}}/{page}&sort=level", "page"),
+            ("unit ratings page, sorted by level (every level computed)",
+             f"/units/{{}}/{page}&sort=level", "page"),
             ("xlsx export (every member)", f"/api/v1/units/{{}}/ratings.xlsx?year={year}", "api"),
         ]
         queries = {}
