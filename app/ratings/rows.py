@@ -247,6 +247,12 @@ def _rank_records(records, year: int, key: str, descending: bool, level: str | N
     return [record for _, record in ranked]
 
 
+def _fetch(stmt: sa.Select) -> list:
+    """Plain rows through the session's connection: no ORM loading step (it costs more than
+    the query for thousands of rows; nothing here needs ORM objects)."""
+    return db.session.connection().execute(stmt).all()
+
+
 def listing(stmt: sa.Select, year: int, *, level: str | None = None, sort: str | None = None,
             page: int = 1, page_size: int | None = 50,
             id_select: sa.Select | None = None) -> tuple[list[RatingRow], int]:
@@ -259,7 +265,7 @@ def listing(stmt: sa.Select, year: int, *, level: str | None = None, sort: str |
     direction = column.desc() if descending and key in SQL_SORTS else column
     ordered = stmt.order_by(column.is_(None), direction, User.name, User.id)  # NULLs last
     if page_size is None:
-        rows = build(db.session.execute(ordered).all(), year, id_select)
+        rows = build(_fetch(ordered), year, id_select)
         if level is not None:
             rows = [row for row in rows if row.level == level]
         if key in PY_SORTS:
@@ -267,7 +273,7 @@ def listing(stmt: sa.Select, year: int, *, level: str | None = None, sort: str |
         return rows, len(rows)
     if level is None and key in SQL_SORTS:
         total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
-        records = db.session.execute(ordered.limit(page_size).offset((page - 1) * page_size)).all()
+        records = _fetch(ordered.limit(page_size).offset((page - 1) * page_size))
         return build(records, year), total or 0
-    ranked = _rank_records(db.session.execute(ordered).all(), year, key, descending, level, id_select)
+    ranked = _rank_records(_fetch(ordered), year, key, descending, level, id_select)
     return build(ranked[(page - 1) * page_size: page * page_size], year), len(ranked)
