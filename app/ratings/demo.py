@@ -18,17 +18,12 @@ COMMENTS = ("积极参加社区活动，服务群众热情周到。", "认领点
             "参加服务次数偏少，希望今后多参与社区志愿服务。")
 
 
-def _get(ctx, key, default=None):
-    if ctx is None:
-        return default
-    return ctx.get(key, default) if isinstance(ctx, dict) else getattr(ctx, key, default)
-
-
 def seed(ctx=None) -> list[str]:
     if db.session.scalar(sa.select(Rating.id).limit(1)) is not None:
         return []
-    now = _get(ctx, "now") or utcnow()
-    rng = _get(ctx, "rng")
+    ctx = ctx or {}
+    now = ctx.get("now") or utcnow()
+    rng = ctx.get("rng")
     year = local_today(now).year
     communities = db.session.scalars(sa.select(Place).where(Place.kind == PlaceKind.COMMUNITY)
                                      .order_by(Place.id)).all()

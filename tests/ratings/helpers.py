@@ -62,6 +62,18 @@ def rated_order(community, member, score: int, when: datetime = WHEN) -> Order:
                  closed_at=when + timedelta(hours=6), score=score, claimers=[member])
 
 
+def grow(world, n: int) -> None:
+    """n more members of unit1 (in comm1 and comm3) with figures of every kind."""
+    from tests import factories as f
+
+    for i in range(n):
+        m = f.member_in(world.comm1 if i % 2 else world.comm3, world.unit1)
+        points(m, 10 + i)
+        tick(m, i % 5)
+        hours(m, world.comm1, 1)
+        rated_order(world.comm1, m, 3 + i % 3)
+
+
 def count_queries(client, path) -> int:
     seen = []
     db.session.commit()

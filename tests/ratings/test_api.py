@@ -10,7 +10,7 @@ from app.audit.models import AuditEntry
 from app.ratings.models import Rating, RatingPublicity, RatingRevision, RatingThreshold
 from tests import factories as f
 from tests.conftest import count
-from tests.ratings.helpers import YEAR, count_queries, hours, points, rated_order, tick
+from tests.ratings.helpers import YEAR, count_queries, grow, points
 
 RATING = "/members/{id}/rating?year=" + str(YEAR)
 
@@ -288,15 +288,6 @@ def test_openapi_documents_the_rating_endpoints(client):
     assert set(paths["/api/v1/members/{member_id}/rating"]) >= {"get", "put"}
 
 
-def _grow(world, n):
-    for i in range(n):
-        m = f.member_in(world.comm1 if i % 2 else world.comm3, world.unit1)
-        points(m, 10 + i)
-        tick(m, i % 5)
-        hours(m, world.comm1, 1)
-        rated_order(world.comm1, m, 3 + i % 3)
-
-
 @pytest.mark.parametrize("path", ["/units/{unit}/ratings?year={year}",
                                   "/units/{unit}/ratings?year={year}&sort=-points",
                                   "/units/{unit}/ratings?year={year}&level=basic",
@@ -306,9 +297,9 @@ def test_queries_do_not_grow_with_members(rated, api, path):
     who = rated.staff1 if "communities" in path or "statistics" in path else rated.unit_admin1
     client = api(rated.admin if "statistics" in path else who)
     path = path.format(unit=rated.unit1.id, comm=rated.comm1.id, year=YEAR, member=rated.member1.id)
-    _grow(rated, 2)
+    grow(rated, 2)
     small = count_queries(client, "/api/v1" + path)
-    _grow(rated, 12)
+    grow(rated, 12)
     assert count_queries(client, "/api/v1" + path) == small
 
 

@@ -10,7 +10,7 @@ from app.ratings import publicity, services
 from app.ratings.models import Rating, RatingPublicity, RatingRevision, RatingThreshold
 from tests import factories as f
 from tests.conftest import count
-from tests.ratings.helpers import YEAR, count_queries, hours, points, rated_order, tick
+from tests.ratings.helpers import YEAR, count_queries, grow
 
 
 def html(res) -> str:
@@ -184,15 +184,6 @@ def test_chart_labels_are_escaped():
     assert "<script>" not in svg and "&lt;script&gt;" in svg
 
 
-def _grow(world, n):
-    for i in range(n):
-        m = f.member_in(world.comm1 if i % 2 else world.comm3, world.unit1)
-        points(m, 10 + i)
-        tick(m, i % 5)
-        hours(m, world.comm1, 1)
-        rated_order(world.comm1, m, 3 + i % 3)
-
-
 @pytest.mark.parametrize("who,path", [
     ("unit_admin1", "/unit/ratings?year={year}"), ("unit_admin1", "/unit/ratings?year={year}&sort=-level"),
     ("staff1", "/staff/ratings?year={year}"), ("street_admin", "/stats?year={year}"),
@@ -204,10 +195,10 @@ def test_list_pages_keep_a_constant_number_of_queries(rated, page, who, path):
     publicity.set_publicity(rated.staff1, rated.comm1.id, True)
     client = page(getattr(rated, who))
     path = path.format(year=YEAR, comm=rated.comm1.id, unit=rated.unit1.id)
-    _grow(rated, 2)
+    grow(rated, 2)
     services.publish(rated.staff1, rated.comm1.id, YEAR)
     small = count_queries(client, path)
-    _grow(rated, 12)
+    grow(rated, 12)
     services.publish(rated.staff1, rated.comm1.id, YEAR)
     assert count_queries(client, path) == small
 
