@@ -215,11 +215,15 @@ def _filters(stmt: sa.Select, community_id: int | None, q: str | None) -> sa.Sel
 
 
 def unit_communities(unit_id: int, year: int) -> list[tuple[int, str]]:
-    """The communities the unit's members are rated in (for the filter)."""
-    sub = R.statement(year).where(User.unit_id == unit_id).subquery()
+    """The communities the unit's members are registered with or rated in (for the filter)."""
+    members = unit_member_ids(unit_id)
+    used = sa.union(
+        sa.select(Registration.community_id).where(Registration.member_id.in_(members),
+                                                   Registration.status == RegistrationStatus.APPROVED),
+        sa.select(Rating.community_id).where(Rating.member_id.in_(members), Rating.year == year,
+                                             Rating.published_at.is_not(None)))
     return [tuple(r) for r in db.session.execute(
-        sa.select(sub.c.community_id, sub.c.community_name).where(sub.c.community_id.is_not(None))
-        .distinct().order_by(sub.c.community_name))]
+        sa.select(Place.id, Place.name).where(Place.id.in_(used)).order_by(Place.name, Place.id))]
 
 
 def unit_ratings(viewer: User, unit_id: int, year: int, *, community_id: int | None = None,

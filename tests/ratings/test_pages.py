@@ -26,6 +26,9 @@ def test_unit_admin_lands_on_his_units_ratings(rated, page):
     assert f'data-testid="row-{rated.member2.id}"' not in body  # another unit's member
     assert rated.member1.phone not in body and rated.member1.phone[:3] + "****" in body
     assert 'data-testid="total">3<' in body and "优秀" in body and "未报到" in body
+    # the community filter offers the communities of the unit's members only
+    assert f'<option value="{rated.comm1.id}"' in body and f'<option value="{rated.comm3.id}"' in body
+    assert f'<option value="{rated.comm2.id}"' not in body
 
 
 @pytest.mark.parametrize("who,status", [("unit_admin1", 403), ("member1", 403), ("staff1", 403),
