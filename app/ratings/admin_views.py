@@ -2,6 +2,7 @@
 from types import SimpleNamespace
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import nav
@@ -48,7 +49,7 @@ def thresholds_page():
                 status = err.status_code
             else:
                 db.session.commit()
-                flash("评议标准已保存", "success")
+                flash(_("评议标准已保存"), "success")
                 return redirect(url_for("ratings.thresholds_page", place_id=form.place_id.data,
                                         year=form.year.data))
         else:

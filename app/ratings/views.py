@@ -4,6 +4,7 @@ from dataclasses import replace
 from io import BytesIO
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import nav
@@ -141,7 +142,7 @@ def member_page(member_id):
             services.set_rating(current_user, member_id, _year(), comment=form.comment.data,
                                 level=form.level.data if form.level.data != KEEP else None)
             db.session.commit()
-            flash("评议已保存", "success")
+            flash(_("评议已保存"), "success")
             return redirect(url_for("ratings.member_page", member_id=member_id, year=_year()))
         return _member_page(member_id, form), 422
     return _member_page(member_id, form)
@@ -187,11 +188,11 @@ def community_page():
 def publish():
     form = PublishForm()
     if not form.validate_on_submit():
-        flash("请检查输入：" + "；".join(f"{k}: {v[0]}" for k, v in form.errors.items()), "error")
+        flash(_("请检查输入：") + "；".join(f"{k}: {v[0]}" for k, v in form.errors.items()), "error")
         return redirect(url_for("ratings.community_page"))
     result = services.publish(current_user, form.community_id.data, form.year.data)
     db.session.commit()
-    flash(f"已公布 {result['published']} 名党员的 {form.year.data} 年度评议", "success")
+    flash(_("已公布 %(n)s 名党员的 %(year)s 年度评议", n=result["published"], year=form.year.data), "success")
     return redirect(url_for("ratings.community_page", community_id=form.community_id.data,
                             year=form.year.data))
 
@@ -201,11 +202,11 @@ def publish():
 def set_publicity():
     form = PublicityForm()
     if not form.validate_on_submit():
-        flash("请检查输入", "error")
+        flash(_("请检查输入"), "error")
         return redirect(url_for("ratings.community_page"))
     row = publicity.set_publicity(current_user, form.community_id.data, form.is_public.data)
     db.session.commit()
-    flash("已公开本社区评议结果" if row.is_public else "已关闭本社区评议公示", "success")
+    flash(_("已公开本社区评议结果") if row.is_public else _("已关闭本社区评议公示"), "success")
     return redirect(url_for("ratings.community_page", community_id=row.community_id))
 
 
