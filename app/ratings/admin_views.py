@@ -65,24 +65,30 @@ def thresholds_page():
 
 
 def _charts(stats: dict) -> list:
+    """The statistics as SVG bar charts (the first 60 streets or communities; the table has all)."""
     totals, children = stats["totals"], stats["children"][:60]
-    orders = [(ORDER_LABELS[s], [n]) for s, n in totals["orders"].items()]
-    made = [charts.bar_chart("点单状态", orders, ("点单",))]
+    orders = [(_(ORDER_LABELS[s]), [n]) for s, n in totals["orders"].items()]
+    made = [charts.bar_chart(_("点单状态"), orders, (_("点单"),))]
     if not children:
-        made.insert(0, charts.bar_chart("报到与服务", [
-            ("已报到", [totals["registered"]]), ("本年已服务", [totals["served"]]),
-            ("本年未服务", [totals["idle"]])], ("人数",)))
+        made.insert(0, charts.bar_chart(_("报到与服务"), [
+            (_("已报到"), [totals["registered"]]), (_("本年已服务"), [totals["served"]]),
+            (_("本年未服务"), [totals["idle"]])], (_("人数"),)))
         return made
-    pct = lambda v: f"{v:.0f}%"  # noqa: E731
+
+    def pct(v):
+        return f"{v:.0f}%"
+
+    def column(key, scale=1):
+        return [(c["name"], [None if c[key] is None else scale * c[key]]) for c in children]
+
     return [
-        charts.bar_chart("报到与服务人数", [(c["name"], [c["registered"], c["served"]]) for c in children],
-                         ("已报到", "本年已服务")),
-        charts.bar_chart("未服务率", [(c["name"], [None if c["idle_rate"] is None else 100 * c["idle_rate"]])
-                                   for c in children], ("未服务率",), max_value=100, fmt=pct),
-        charts.bar_chart("群众满意度（1-5）", [(c["name"], [c["avg_satisfaction"]]) for c in children],
-                         ("满意度",), max_value=5, fmt=lambda v: f"{v:.2f}"),
-        charts.bar_chart("“五个一”平均完成度", [(c["name"], [c["checklist_avg_percent"]]) for c in children],
-                         ("完成度",), max_value=100, fmt=pct),
+        charts.bar_chart(_("报到与服务人数"), [(c["name"], [c["registered"], c["served"]]) for c in children],
+                         (_("已报到"), _("本年已服务"))),
+        charts.bar_chart(_("未服务率"), column("idle_rate", 100), (_("未服务率"),), max_value=100, fmt=pct),
+        charts.bar_chart(_("群众满意度（1-5）"), column("avg_satisfaction"), (_("满意度"),), max_value=5,
+                         fmt=lambda v: f"{v:.2f}"),
+        charts.bar_chart(_("“五个一”平均完成度"), column("checklist_avg_percent"), (_("完成度"),),
+                         max_value=100, fmt=pct),
         *made,
     ]
 
