@@ -1,0 +1,103 @@
+"""Pages for street/district admins and staff: the level thresholds and the statistics."""
+from types import SimpleNamespace
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app import nav
+from app.auth.models import Role
+from app.auth.permissions import STAFF_LIKE, place_scope, roles_required
+from app.database import local_today
+from app.errors import DomainError
+from app.extensions import db
+from app.places.models import Place, PlaceKind
+from app.ratings import charts, statistics, thresholds
+from app.ratings.forms import ThresholdsForm
+from app.ratings.models import GRADED_LEVELS
+from app.ratings.views import _year, _years, bp
+
+ADMINS = (Role.STREET_ADMIN, Role.ADMIN)
+nav.add("评议标准", "ratings.thresholds_page", ADMINS, order=62)
+nav.add("统计", "ratings.stats_page", STAFF_LIKE, order=70)
+ORDER_LABELS = {"submitted": "已点单", "dispatched": "已派单", "accepted": "已接单", "claimed": "已领单",
+                "completed": "已完成", "closed": "已评价", "rejected": "已驳回", "cancelled": "已取消"}
+
+
+def _threshold_places() -> list[Place]:
+    return list(db.session.scalars(db.select(Place).where(
+        Place.kind.in_([PlaceKind.STREET, PlaceKind.DISTRICT]), place_scope(current_user, Place.id))
+        .order_by(Place.path)))
+
+
+@bp.route("/admin/rating-thresholds", methods=["GET", "POST"])
+@roles_required(*ADMINS)
+def thresholds_page():
+    places = _threshold_places()
+    place_id = request.values.get("place_id", type=int) or (places[0].id if places else None)
+    year = request.values.get("year", type=int) or local_today().year
+    form = ThresholdsForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            levels = [{"level": level, **getattr(form, level).data} for level in GRADED_LEVELS]
+            try:
+                thresholds.set_thresholds(current_user, form.place_id.data, form.year.data, levels)
+            except DomainError as err:
+                db.session.rollback()
+                flash(err.message, "error")
+                status = err.status_code
+            else:
+                db.session.commit()
+                flash(_("评议标准已保存"), "success")
+                return redirect(url_for("ratings.thresholds_page", place_id=form.place_id.data,
+                                        year=form.year.data))
+        else:
+            status = 422
+    if request.method == "POST" and place_id not in {p.id for p in places}:  # show his own place
+        place_id = places[0].id if places else None
+    current = thresholds.thresholds_config(current_user, place_id, year) if place_id else None
+    if current and request.method == "GET":
+        form = ThresholdsForm(place_id=place_id, year=year, **{
+            item["level"]: SimpleNamespace(**item) for item in current["levels"]})
+    return render_template("ratings/thresholds.html", places=places, place_id=place_id, year=year,
+                           current=current, form=form, levels=GRADED_LEVELS), status
+
+
+def _charts(stats: dict) -> list:
+    """The statistics as SVG bar charts (the first 60 streets or communities; the table has all)."""
+    totals, children = stats["totals"], stats["children"][:60]
+    orders = [(_(ORDER_LABELS[s]), [n]) for s, n in totals["orders"].items()]
+    made = [charts.bar_chart(_("点单状态"), orders, (_("点单"),))]
+    if not children:
+        made.insert(0, charts.bar_chart(_("报到与服务"), [
+            (_("已报到"), [totals["registered"]]), (_("本年已服务"), [totals["served"]]),
+            (_("本年未服务"), [totals["idle"]])], (_("人数"),)))
+        return made
+
+    def pct(v):
+        return f"{v:.0f}%"
+
+    def column(key, scale=1):
+        return [(c["name"], [None if c[key] is None else scale * c[key]]) for c in children]
+
+    return [
+        charts.bar_chart(_("报到与服务人数"), [(c["name"], [c["registered"], c["served"]]) for c in children],
+                         (_("已报到"), _("本年已服务"))),
+        charts.bar_chart(_("未服务率"), column("idle_rate", 100), (_("未服务率"),), max_value=100, fmt=pct),
+        charts.bar_chart(_("群众满意度（1-5）"), column("avg_satisfaction"), (_("满意度"),), max_value=5,
+                         fmt=lambda v: f"{v:.2f}"),
+        charts.bar_chart(_("“五个一”平均完成度"), column("checklist_avg_percent"), (_("完成度"),),
+                         max_value=100, fmt=pct),
+        *made,
+    ]
+
+
+@bp.get("/stats")
+@roles_required(*STAFF_LIKE)
+def stats_page():
+    year = _year()
+    stats = statistics.statistics(current_user, request.args.get("place_id", type=int), year)
+    return render_template("ratings/stats.html", stats=stats, year=year, years=_years(),
+                           charts=_charts(stats), places=statistics.viewer_places(current_user),
+                           order_labels=ORDER_LABELS)

@@ -1,0 +1,223 @@
+"""Ratings (双评议), the unit view and its export, publication, 双公示, thresholds, statistics."""
+from dataclasses import asdict, replace
+from io import BytesIO
+
+from flask import send_file
+from flask_login import current_user
+from flask_smorest import Blueprint
+from flask_smorest.error_handler import ErrorSchema
+
+from app.auth.models import Role
+from app.auth.permissions import STAFF_LIKE, roles_required
+from app.database import local_today
+from app.extensions import db
+from app.ratings import export, publicity, services, statistics, thresholds
+from app.ratings.schemas import (
+    CommunityRatingsOut,
+    MemberRatingOut,
+    PublicityIn,
+    PublicityOut,
+    PublicQuery,
+    PublicRatingsOut,
+    PublishIn,
+    PublishOut,
+    RatingIn,
+    RatingListQuery,
+    RatingYearQuery,
+    StatsOut,
+    StatsQuery,
+    ThresholdQuery,
+    ThresholdsIn,
+    ThresholdsOut,
+    UnitListQuery,
+    UnitRatingsOut,
+)
+
+blp = Blueprint("ratings_api", __name__, url_prefix="/api/v1",
+                description="双评议: ratings, the unit view and export, 双公示, thresholds, statistics")
+ADMINS = (Role.STREET_ADMIN, Role.ADMIN)
+ERRORS = {401: "No token, or a bad, expired or revoked one", 403: "Outside the caller's role or scope",
+          404: "Unknown id, or one the caller may not know exists", 409: "State conflict"}
+
+
+def errors(*codes: int):
+    """Declares the error answers (the contract's error body) in the OpenAPI document."""
+
+    def decorator(view):
+        for code in codes:
+            view = blp.alt_response(code, schema=ErrorSchema, description=ERRORS[code])(view)
+        return view
+
+    return decorator
+
+
+XLSX_DOC = {"responses": {"200": {"description": "the workbook, a row per member", "content": {
+    export.MIME: {"schema": {"type": "string", "format": "binary"}}}}}}
+
+
+def _year(args) -> int:
+    return args.get("year") or local_today().year
+
+
+def _member_out(row) -> dict:
+    return {**asdict(row), "level_label": row.level_label, "is_override": row.is_override,
+            "revisions": services.revisions(row.rating_id)}
+
+
+@blp.route("/members/<int:member_id>/rating", methods=["GET"])
+@blp.arguments(RatingYearQuery, location="query")
+@blp.response(200, MemberRatingOut)
+@errors(401, 404)
+@roles_required()
+def get_rating(args, member_id):
+    """The member, his community's staff and his unit's admin (others: 404). Before
+    publication the level is the draft (computed from the thresholds, or staff's choice)."""
+    return _member_out(services.member_rating(current_user, member_id, _year(args)))
+
+
+@blp.route("/members/<int:member_id>/rating", methods=["PUT"])
+@blp.arguments(RatingIn)
+@blp.arguments(RatingYearQuery, location="query")
+@blp.response(200, MemberRatingOut)
+@errors(401, 403, 404, 409)
+@roles_required(*STAFF_LIKE)
+def put_rating(data, args, member_id):
+    """Staff over the member's community set the level (optional) with a required comment;
+    after publication this appends a revision (the published values stay)."""
+    row = services.set_rating(current_user, member_id, _year(args), level=data["level"],
+                              comment=data["comment"])
+    out = _member_out(row)
+    db.session.commit()
+    return out
+
+
+def _unit_rows(args, page_size):
+    return services.unit_ratings(current_user, args["unit_id"], _year(args),
+                                 community_id=args.get("community_id"), level=args.get("level"),
+                                 q=args.get("q"), sort=args.get("sort"), page=args.get("page", 1),
+                                 page_size=page_size)
+
+
+@blp.route("/units/<int:unit_id>/ratings", methods=["GET"])
+@blp.arguments(UnitListQuery, location="query")
+@blp.response(200, UnitRatingsOut)
+@errors(401, 403, 404)
+@roles_required(Role.UNIT_ADMIN, Role.ADMIN)
+def unit_ratings(args, unit_id):
+    """Every member of the unit (in any community) with rating, points, 五个一, hours,
+    satisfaction and comment; filters community_id, level, q; sort; paged. Unit admins only
+    see their own unit (another: 403)."""
+    unit, rows, total = _unit_rows({**args, "unit_id": unit_id}, args["page_size"])
+    shown = services.phone_shown(current_user)
+    return {"unit_id": unit.id, "unit_name": unit.name, "year": _year(args), "total": total,
+            "items": [replace(row, phone=shown(row)) for row in rows]}
+
+
+@blp.route("/units/<int:unit_id>/ratings.xlsx", methods=["GET"])
+@blp.arguments(UnitListQuery, location="query")
+@blp.doc(**XLSX_DOC)
+@errors(401, 403, 404)
+@roles_required(Role.UNIT_ADMIN, Role.ADMIN)
+def unit_ratings_xlsx(args, unit_id):
+    """The same columns as an .xlsx workbook, a row per member (filters apply; no paging)."""
+    unit, rows, _ = _unit_rows({**args, "unit_id": unit_id}, None)
+    year = _year(args)
+    data = export.workbook(f"{year}年度评议", rows, services.phone_shown(current_user))
+    return send_file(BytesIO(data), mimetype=export.MIME, as_attachment=True,
+                     download_name=f"{unit.name}-{year}年度评议.xlsx")
+
+
+@blp.route("/communities/<int:community_id>/ratings", methods=["GET"])
+@blp.arguments(RatingListQuery, location="query")
+@blp.response(200, CommunityRatingsOut)
+@errors(401, 403, 404)
+@roles_required(*STAFF_LIKE)
+def community_ratings(args, community_id):
+    """Staff: the community's members (and those it published) with their ratings."""
+    community, rows, total = services.community_ratings(
+        current_user, community_id, _year(args), level=args.get("level"), q=args.get("q"),
+        sort=args.get("sort"), page=args["page"], page_size=args["page_size"])
+    return {"community_id": community.id, "community_name": community.name, "year": _year(args),
+            "is_public": publicity.is_public(community.id), "items": rows, "total": total}
+
+
+@blp.route("/communities/<int:community_id>/ratings/publish", methods=["POST"])
+@blp.arguments(PublishIn)
+@blp.response(200, PublishOut)
+@errors(401, 403, 404, 409)
+@roles_required(*STAFF_LIKE)
+def publish(data, community_id):
+    """Publishes (freezes) the year's ratings of the community's members not yet published."""
+    result = services.publish(current_user, community_id, data["year"])
+    db.session.commit()
+    return result
+
+
+@blp.route("/communities/<int:community_id>/ratings/publicity", methods=["GET"])
+@blp.response(200, PublicityOut)
+@errors(401, 403, 404)
+@roles_required(*STAFF_LIKE)
+def get_publicity(community_id):
+    return publicity.publicity(current_user, community_id)
+
+
+@blp.route("/communities/<int:community_id>/ratings/publicity", methods=["PUT"])
+@blp.arguments(PublicityIn)
+@blp.response(200, PublicityOut)
+@errors(401, 403, 404)
+@roles_required(*STAFF_LIKE)
+def put_publicity(data, community_id):
+    """双公示 on or off for the community's published ratings page (audited)."""
+    row = publicity.set_publicity(current_user, community_id, data["is_public"])
+    db.session.commit()
+    return row
+
+
+@blp.route("/communities/<int:community_id>/public-ratings", methods=["GET"])
+@blp.arguments(PublicQuery, location="query")
+@blp.response(200, PublicRatingsOut)
+@errors(401, 404)
+@roles_required()
+def public_ratings(args, community_id):
+    """双公示: the community's published ratings (name, unit, level), when switched on, for
+    its residents, its registered members and the staff over it; otherwise 404."""
+    community = publicity.public_community(current_user, community_id)
+    items, total = publicity.public_page(community.id, _year(args), args["page"], args["page_size"])
+    return {"community_id": community.id, "community_name": community.name, "year": _year(args),
+            "total": total, "items": items}
+
+
+@blp.route("/rating-thresholds", methods=["GET"])
+@blp.arguments(ThresholdQuery, location="query")
+@blp.response(200, ThresholdsOut)
+@errors(401, 403, 404)
+@roles_required(*ADMINS)
+def get_thresholds(args):
+    """The thresholds in force for a street or district and year (own, inherited or default)."""
+    return thresholds.thresholds_config(current_user, args["place_id"], _year(args))
+
+
+@blp.route("/rating-thresholds", methods=["PUT"])
+@blp.arguments(ThresholdsIn)
+@blp.response(200, ThresholdsOut)
+@errors(401, 403, 404)
+@roles_required(*ADMINS)
+def put_thresholds(data):
+    """Street/district admins replace their place's thresholds for a year (audited); a better
+    level may never ask less than a worse one."""
+    thresholds.set_thresholds(current_user, data["place_id"], data["year"], data["levels"])
+    result = thresholds.thresholds_config(current_user, data["place_id"], data["year"])
+    db.session.commit()
+    return result
+
+
+@blp.route("/statistics", methods=["GET"])
+@blp.arguments(StatsQuery, location="query")
+@blp.response(200, StatsOut)
+@errors(401, 403, 404)
+@roles_required(*STAFF_LIKE)
+def get_statistics(args):
+    """A community, street or district (in the caller's scope) and each street/community
+    below it: registered vs served, idle rate, orders by status, median hours to complete,
+    satisfaction, 五个一 completion."""
+    return statistics.statistics(current_user, args.get("place_id"), _year(args))

@@ -1,0 +1,45 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, FloatField, FormField, IntegerField, SelectField, TextAreaField
+from wtforms import Form as SubForm
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.ratings.models import LEVEL_LABELS, LEVEL_ORDER
+
+KEEP = ""
+
+
+class RatingForm(FlaskForm):
+    level = SelectField(_l("评议等次"), choices=[(KEEP, _l("保持当前等次"))] + [
+        (str(level), _l(LEVEL_LABELS[level])) for level in LEVEL_ORDER])
+    comment = TextAreaField(_l("评语（必填）"),
+                            validators=[DataRequired(message=_l("请填写评语")), Length(max=1000)])
+
+
+class PublishForm(FlaskForm):
+    community_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)])
+    year = IntegerField(_l("年度"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+
+
+class PublicityForm(FlaskForm):
+    community_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)])
+    is_public = BooleanField(_l("公开本社区评议结果（双公示）"))
+
+
+class LevelForm(SubForm):
+    min_points = IntegerField(_l("积分不少于"), validators=[InputRequired(), NumberRange(min=0, max=100000)])
+    min_checklist_percent = IntegerField(_l("五个一完成不低于（%）"),
+                                         validators=[InputRequired(), NumberRange(min=0, max=100)])
+    min_satisfaction = FloatField(_l("满意度不低于（1-5，可空）"),
+                                  validators=[Optional(), NumberRange(min=1, max=5)])
+    max_abandoned = IntegerField(_l("放弃领单不超过（可空）"),
+                                 validators=[Optional(), NumberRange(min=0, max=1000)])
+
+
+class ThresholdsForm(FlaskForm):
+    place_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)])
+    year = IntegerField(_l("年度"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+    excellent = FormField(LevelForm, label=_l(LEVEL_LABELS["excellent"]))
+    good = FormField(LevelForm, label=_l(LEVEL_LABELS["good"]))
+    qualified = FormField(LevelForm, label=_l(LEVEL_LABELS["qualified"]))
+    basic = FormField(LevelForm, label=_l(LEVEL_LABELS["basic"]))

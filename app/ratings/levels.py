@@ -1,0 +1,105 @@
+"""Levels from thresholds: which thresholds apply to a member (his street's for the year, else
+his district's, else the defaults) and the level his figures reach."""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.ratings.models import GRADED_LEVELS, RatingLevel, RatingThreshold
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """What one level needs. Satisfaction counts only for a member with rated orders (nobody
+    is marked down for never having been rated); None means no requirement."""
+
+    level: str
+    min_points: int
+    min_checklist_percent: int
+    min_satisfaction: float | None = None
+    max_abandoned: int | None = None
+
+
+DEFAULT_THRESHOLDS: tuple[Threshold, ...] = (
+    Threshold(RatingLevel.EXCELLENT, 120, 100, 4.5, 0),
+    Threshold(RatingLevel.GOOD, 80, 80, 4.0, 1),
+    Threshold(RatingLevel.QUALIFIED, 40, 60, 3.5, 2),
+    Threshold(RatingLevel.BASIC, 10, 20, None, 3),
+)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A member's year in numbers, as the rating reads them."""
+
+    points: int = 0
+    checklist_completed: int = 0
+    checklist_total: int = 5
+    hours: float = 0.0
+    avg_satisfaction: float | None = None
+    satisfaction_count: int = 0
+    abandoned_claims: int = 0
+
+    @property
+    def checklist_percent(self) -> float:
+        if not self.checklist_total:
+            return 100.0
+        return 100.0 * self.checklist_completed / self.checklist_total
+
+
+def meets(figures: Figures, threshold: Threshold) -> bool:
+    if figures.points < threshold.min_points:
+        return False
+    # completed/total >= percent/100, in integers (no float rounding at the boundary)
+    if figures.checklist_completed * 100 < threshold.min_checklist_percent * figures.checklist_total:
+        return False
+    if (threshold.min_satisfaction is not None and figures.satisfaction_count
+            and figures.avg_satisfaction is not None
+            and figures.avg_satisfaction < threshold.min_satisfaction - 1e-9):
+        return False
+    return threshold.max_abandoned is None or figures.abandoned_claims <= threshold.max_abandoned
+
+
+def level_for(figures: Figures, thresholds: Iterable[Threshold] = DEFAULT_THRESHOLDS) -> str:
+    """The best level whose every condition the figures meet; else 不合格."""
+    for threshold in thresholds:
+        if meets(figures, threshold):
+            return threshold.level
+    return RatingLevel.UNQUALIFIED
+
+
+def configured(place_ids: Iterable[int], year: int) -> dict[int, tuple[Threshold, ...]]:
+    """Configured sets by place id (streets or districts) for `year`: one query."""
+    place_ids = sorted(set(place_ids))
+    if not place_ids:
+        return {}
+    rows = db.session.scalars(sa.select(RatingThreshold).where(
+        RatingThreshold.year == year, RatingThreshold.place_id.in_(place_ids)))
+    by_place: dict[int, dict[str, Threshold]] = defaultdict(dict)
+    for row in rows:
+        by_place[row.place_id][row.level] = Threshold(
+            row.level, row.min_points, row.min_checklist_percent, row.min_satisfaction,
+            row.max_abandoned)
+    return {place_id: tuple(levels[level] for level in GRADED_LEVELS)
+            for place_id, levels in by_place.items() if set(levels) >= set(GRADED_LEVELS)}
+
+
+def ancestors(path: str | None) -> list[int]:
+    return [int(p) for p in (path or "").strip("/").split("/") if p]
+
+
+def thresholds_for_paths(paths: Iterable[str | None], year: int) -> dict[str | None, tuple[Threshold, ...]]:
+    """{community path: thresholds} for many communities at once (the nearest configured
+    ancestor wins), one query whatever the number of members."""
+    paths = set(paths)
+    found = configured({a for path in paths for a in ancestors(path)}, year)
+    return {path: next((found[p] for p in reversed(ancestors(path)) if p in found), DEFAULT_THRESHOLDS)
+            for path in paths}
+
+
+def own_thresholds(place_id: int, year: int) -> tuple[Threshold, ...] | None:
+    return configured([place_id], year).get(place_id)

@@ -1,0 +1,120 @@
+"""Ratings (双评议): thresholds per street/district and year, the yearly rating of a member,
+its revisions after publication, and each community's 双公示 switch."""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.database import UTCDateTime, utcnow
+from app.extensions import db
+
+
+class RatingLevel(StrEnum):
+    EXCELLENT = "excellent"      # 优秀
+    GOOD = "good"                # 良好
+    QUALIFIED = "qualified"      # 合格
+    BASIC = "basic"              # 基本合格
+    UNQUALIFIED = "unqualified"  # 不合格
+
+
+# Best first. Every level but the last has thresholds; the last is what is left.
+LEVEL_ORDER = tuple(RatingLevel)
+GRADED_LEVELS = LEVEL_ORDER[:-1]
+LEVEL_LABELS = {
+    RatingLevel.EXCELLENT: "优秀", RatingLevel.GOOD: "良好", RatingLevel.QUALIFIED: "合格",
+    RatingLevel.BASIC: "基本合格", RatingLevel.UNQUALIFIED: "不合格",
+}
+LEVEL_RANK = {level: n for n, level in enumerate(LEVEL_ORDER)}
+
+
+class RatingThreshold(db.Model):
+    """What a member needs for one level in one year, configured for a street or a district.
+    A member's thresholds are his street's, else his district's, else the defaults; a place's
+    set always holds every graded level (written together)."""
+
+    __tablename__ = "rating_threshold"
+    __table_args__ = (sa.UniqueConstraint("place_id", "year", "level"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place_id: Mapped[int] = mapped_column(sa.ForeignKey("place.id"))
+    year: Mapped[int] = mapped_column()
+    level: Mapped[str] = mapped_column(sa.String(16))
+    min_points: Mapped[int] = mapped_column()
+    min_checklist_percent: Mapped[int] = mapped_column()  # share of the year's 五个一 list done
+    min_satisfaction: Mapped[float | None] = mapped_column(sa.Float)  # None: not required
+    max_abandoned: Mapped[int | None] = mapped_column()  # None: no limit
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Rating(db.Model):
+    """A member's rating for a year by the community he served.
+
+    Before publication it is a draft: it exists only when staff chose a level or wrote a
+    comment (`level` None = follow the computed level), and the figures are read live.
+    Publication fills the snapshot (figures, computed level, `published_level`,
+    `published_comment`) and freezes it: the published columns never change again; a later
+    change appends a RatingRevision and moves only `level`/`comment` (the current state)."""
+
+    __tablename__ = "rating"
+    __table_args__ = (
+        sa.UniqueConstraint("member_id", "year"),
+        sa.Index("ix_rating_community_year", "community_id", "year", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    year: Mapped[int] = mapped_column()
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("place.id"))
+    level: Mapped[str | None] = mapped_column(sa.String(16))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    computed_level: Mapped[str | None] = mapped_column(sa.String(16))
+    points: Mapped[int | None] = mapped_column()
+    checklist_completed: Mapped[int | None] = mapped_column()
+    checklist_total: Mapped[int | None] = mapped_column()
+    hours: Mapped[float | None] = mapped_column(sa.Float)
+    avg_satisfaction: Mapped[float | None] = mapped_column(sa.Float)
+    satisfaction_count: Mapped[int | None] = mapped_column()
+    abandoned_claims: Mapped[int | None] = mapped_column()
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    published_level: Mapped[str | None] = mapped_column(sa.String(16))
+    published_comment: Mapped[str | None] = mapped_column(sa.Text)
+    revision_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class RatingRevision(db.Model):
+    """A change to a published rating: who, when, the level and comment before and after."""
+
+    __tablename__ = "rating_revision"
+    __table_args__ = (sa.Index("ix_rating_revision_rating", "rating_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rating_id: Mapped[int] = mapped_column(sa.ForeignKey("rating.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    old_level: Mapped[str] = mapped_column(sa.String(16))
+    new_level: Mapped[str] = mapped_column(sa.String(16))
+    old_comment: Mapped[str] = mapped_column(sa.Text, default="")
+    new_comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class RatingPublicity(db.Model):
+    """双公示: whether a community's published ratings page is shown (off unless switched on)."""
+
+    __tablename__ = "rating_publicity"
+
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("place.id"), primary_key=True)
+    is_public: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))

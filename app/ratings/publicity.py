@@ -1,0 +1,87 @@
+"""双公示: each community's published ratings page, switched on or off by its staff, and who
+may read it: the people of that community (its residents, the members registered there) and
+the staff and admins over it. Anyone else gets 404, as when it is switched off."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app.audit.services import record
+from app.auth.models import Role, User
+from app.auth.permissions import can_manage_place
+from app.database import utcnow
+from app.errors import NotFound
+from app.extensions import db
+from app.places.models import Place, PlaceKind, Unit
+from app.ratings.models import LEVEL_LABELS, LEVEL_ORDER, Rating, RatingPublicity
+from app.ratings.services import require_id, staff_community
+from app.registrations.models import Registration, RegistrationStatus
+
+
+def is_public(community_id: int) -> bool:
+    return bool(db.session.scalar(sa.select(RatingPublicity.is_public).where(
+        RatingPublicity.community_id == community_id)))
+
+
+def set_publicity(staff: User, community_id: int, public: bool,
+                  now: datetime | None = None) -> RatingPublicity:
+    community = staff_community(staff, community_id)
+    now = now or utcnow()
+    row = db.session.get(RatingPublicity, community.id)
+    if row is None:
+        row = RatingPublicity(community_id=community.id, is_public=False)
+        db.session.add(row)
+    before = row.is_public
+    row.is_public, row.updated_at, row.updated_by_id = public, now, staff.id
+    db.session.flush()
+    record(staff, "rating.publicity", community, {"before": before, "is_public": public}, now=now)
+    return row
+
+
+def can_see_public_page(viewer: User, community: Place) -> bool:
+    """Who sees a community's 双公示 page: the people of that community — its residents, the
+    members registered there — and the staff and admins over it. Nobody else."""
+    if not getattr(viewer, "is_authenticated", False):
+        return False
+    if viewer.role in (Role.ADMIN, Role.STAFF, Role.STREET_ADMIN):
+        return can_manage_place(viewer, community)
+    if viewer.role == Role.RESIDENT:
+        place = db.session.get(Place, viewer.place_id) if viewer.place_id else None
+        return place is not None and place.is_within(community)
+    if viewer.role == Role.MEMBER:
+        return db.session.scalar(sa.select(Registration.id).where(
+            Registration.member_id == viewer.id, Registration.community_id == community.id,
+            Registration.status == RegistrationStatus.APPROVED)) is not None
+    return False
+
+
+def public_community(viewer: User, community_id: int) -> Place:
+    """The community whose 双公示 page the viewer may open: 404 when it is switched off or the
+    viewer is not one of its people (the page's existence is not disclosed)."""
+    community = db.session.get(Place, require_id(community_id, "community"))
+    if community is None or community.kind != PlaceKind.COMMUNITY:
+        raise NotFound("community not found")
+    if not is_public(community.id) or not can_see_public_page(viewer, community):
+        raise NotFound("页面未公开 / not published")
+    return community
+
+
+def publicity(staff: User, community_id: int) -> dict:
+    community = staff_community(staff, community_id)
+    return {"community_id": community.id, "is_public": is_public(community.id)}
+
+
+def public_page(community_id: int, year: int, page: int = 1, page_size: int = 50) -> tuple[list[dict], int]:
+    """The community's published ratings of the year, best level first, then by name (name,
+    unit and level only: comments and figures are for the member and his unit)."""
+    where = (Rating.community_id == community_id, Rating.year == year, Rating.published_at.is_not(None))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Rating).where(*where)) or 0
+    rank = sa.case({level: n for n, level in enumerate(LEVEL_ORDER)}, value=Rating.level, else_=99)
+    rows = db.session.execute(
+        sa.select(Rating.member_id, User.name, Unit.name.label("unit_name"), Rating.level,
+                  Rating.published_at, Rating.revision_count)
+        .join(User, User.id == Rating.member_id).outerjoin(Unit, Unit.id == User.unit_id)
+        .where(*where).order_by(rank, User.name, Rating.member_id)
+        .limit(page_size).offset((page - 1) * page_size))
+    return [{**row._mapping, "level_label": LEVEL_LABELS[row.level]} for row in rows], total

@@ -1,0 +1,211 @@
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from app.activities.schemas import text
+from app.api_base import PageArgs
+from app.ratings.models import GRADED_LEVELS, LEVEL_ORDER
+from app.ratings.rows import SORTS
+
+Id = {"validate": validate.Range(min=1, max=2**31 - 1)}
+YEAR = {"validate": validate.Range(min=2000, max=2100)}
+LEVEL_DOC = "excellent 优秀 | good 良好 | qualified 合格 | basic 基本合格 | unqualified 不合格"
+SORT_DOC = ("name, community, level (best first), points, checklist, hours, satisfaction; "
+            "'-' before it: descending")
+
+
+class RatingYearQuery(ma.Schema):
+    year = fields.Integer(metadata={"description": "default: this year"}, **YEAR)
+
+
+class RatingIn(ma.Schema):
+    level = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(LEVEL_ORDER),
+                          metadata={"description": LEVEL_DOC + "; omitted: keep the level"})
+    comment = text(1, 1000, required=True, metadata={"description": "written comment (required)"})
+
+
+class RevisionOut(ma.Schema):
+    id = fields.Integer(required=True)
+    created_at = fields.DateTime(required=True)
+    created_by_id = fields.Integer(allow_none=True)
+    created_by = fields.String(allow_none=True, metadata={"description": "the author's name"})
+    old_level = fields.String(required=True)
+    new_level = fields.String(required=True)
+    old_comment = fields.String()
+    new_comment = fields.String()
+
+
+class RatingOut(ma.Schema):
+    member_id = fields.Integer(required=True)
+    name = fields.String()
+    year = fields.Integer(required=True)
+    level = fields.String(allow_none=True, required=True, metadata={"description": LEVEL_DOC})
+    level_label = fields.String(allow_none=True)
+    computed_level = fields.String(allow_none=True)
+    is_override = fields.Boolean()
+    status = fields.String(required=True, metadata={"description": "published | draft | unregistered"})
+    points = fields.Integer(required=True)
+    checklist_completed = fields.Integer(required=True)
+    checklist_total = fields.Integer()
+    hours = fields.Float()
+    avg_satisfaction = fields.Float(allow_none=True, required=True)
+    satisfaction_count = fields.Integer()
+    abandoned_claims = fields.Integer()
+    comment = fields.String(required=True)
+    community_id = fields.Integer(allow_none=True)
+    community_name = fields.String(allow_none=True)
+    published_at = fields.DateTime(allow_none=True)
+    revision_count = fields.Integer()
+
+
+class MemberRatingOut(RatingOut):
+    revisions = fields.List(fields.Nested(RevisionOut))
+
+
+class UnitRatingOut(RatingOut):
+    phone = fields.String(allow_none=True, metadata={"description": "masked for unit admins"})
+
+
+class RatingListQuery(PageArgs):
+    year = fields.Integer(**YEAR)
+    level = fields.String(validate=validate.OneOf(LEVEL_ORDER))
+    q = text(0, 64, metadata={"description": "part of the name"})
+    sort = fields.String(load_default="name", validate=validate.OneOf(
+        [*SORTS, *(f"-{s}" for s in SORTS)]), metadata={"description": SORT_DOC})
+
+
+class UnitListQuery(RatingListQuery):
+    community_id = fields.Integer(**Id)
+
+
+class UnitRatingsOut(ma.Schema):
+    unit_id = fields.Integer(required=True)
+    unit_name = fields.String()
+    year = fields.Integer(required=True)
+    items = fields.List(fields.Nested(UnitRatingOut), required=True)
+    total = fields.Integer(required=True)
+
+
+class CommunityRatingsOut(ma.Schema):
+    community_id = fields.Integer(required=True)
+    community_name = fields.String()
+    year = fields.Integer(required=True)
+    is_public = fields.Boolean()
+    items = fields.List(fields.Nested(RatingOut), required=True)
+    total = fields.Integer(required=True)
+
+
+class PublishIn(ma.Schema):
+    year = fields.Integer(required=True, **YEAR)
+
+
+class PublishOut(ma.Schema):
+    community_id = fields.Integer(required=True)
+    year = fields.Integer(required=True)
+    published = fields.Integer(required=True, metadata={"description": "ratings published now"})
+    published_total = fields.Integer(required=True)
+    published_at = fields.DateTime(required=True)
+
+
+class PublicityIn(ma.Schema):
+    is_public = fields.Boolean(required=True)
+
+
+class PublicityOut(ma.Schema):
+    community_id = fields.Integer(required=True)
+    is_public = fields.Boolean(required=True)
+
+
+class PublicRatingOut(ma.Schema):
+    member_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    unit_name = fields.String(allow_none=True)
+    level = fields.String(required=True)
+    level_label = fields.String()
+    published_at = fields.DateTime()
+    revision_count = fields.Integer()
+
+
+class PublicRatingsOut(ma.Schema):
+    community_id = fields.Integer(required=True)
+    community_name = fields.String()
+    year = fields.Integer(required=True)
+    items = fields.List(fields.Nested(PublicRatingOut), required=True)
+    total = fields.Integer(required=True)
+
+
+class PublicQuery(PageArgs):
+    year = fields.Integer(**YEAR)
+
+
+class ThresholdQuery(ma.Schema):
+    place_id = fields.Integer(required=True, **Id)
+    year = fields.Integer(**YEAR)
+
+
+class ThresholdItem(ma.Schema):
+    level = fields.String(required=True, validate=validate.OneOf(GRADED_LEVELS))
+    label = fields.String(dump_only=True)
+    min_points = fields.Integer(required=True, validate=validate.Range(min=0, max=100000))
+    min_checklist_percent = fields.Integer(required=True, validate=validate.Range(min=0, max=100))
+    min_satisfaction = fields.Float(load_default=None, allow_none=True,
+                                    validate=validate.Range(min=1, max=5))
+    max_abandoned = fields.Integer(load_default=None, allow_none=True,
+                                   validate=validate.Range(min=0, max=1000))
+
+
+class ThresholdsIn(ma.Schema):
+    place_id = fields.Integer(required=True, **Id)
+    year = fields.Integer(required=True, **YEAR)
+    levels = fields.List(fields.Nested(ThresholdItem), required=True,
+                         validate=validate.Length(equal=len(GRADED_LEVELS)))
+
+
+class ThresholdsOut(ma.Schema):
+    place_id = fields.Integer(required=True)
+    place_name = fields.String()
+    year = fields.Integer(required=True)
+    is_own = fields.Boolean(metadata={"description": "false: inherited from the district or defaults"})
+    levels = fields.List(fields.Nested(ThresholdItem), required=True)
+
+
+class StatsQuery(ma.Schema):
+    place_id = fields.Integer(metadata={"description": "community, street or district; default: yours"},
+                              **Id)
+    year = fields.Integer(**YEAR)
+
+
+class StatsFigures(ma.Schema):
+    registered = fields.Integer(required=True)
+    served = fields.Integer(required=True)
+    idle = fields.Integer(required=True)
+    idle_rate = fields.Float(allow_none=True)
+    idle_now = fields.Integer(allow_none=True, metadata={
+        "description": "idle today by the reminder pass's rule (this year only)"})
+    orders = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    orders_total = fields.Integer(required=True)
+    median_hours_to_complete = fields.Float(allow_none=True)
+    avg_satisfaction = fields.Float(allow_none=True)
+    satisfaction_count = fields.Integer()
+    checklist_full = fields.Integer()
+    checklist_full_rate = fields.Float(allow_none=True)
+    checklist_avg_percent = fields.Float(allow_none=True)
+
+
+class StatsChildFigures(StatsFigures):
+    place_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+
+
+class StatsPlaceOut(ma.Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+
+
+class StatsOut(ma.Schema):
+    place = fields.Nested(StatsPlaceOut, required=True)
+    year = fields.Integer(required=True)
+    communities = fields.Integer()
+    totals = fields.Nested(StatsFigures, required=True)
+    children = fields.List(fields.Nested(StatsChildFigures), required=True)

@@ -1,0 +1,280 @@
+"""双评议 rules: who sees which ratings, staff drafts and revisions, publication and the unit
+view. Services flush; the request commits."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app.audit.services import record
+from app.auth.models import Role, User
+from app.auth.permissions import (
+    STAFF_LIKE,
+    can_manage_place,
+    require_manage_community,
+    require_view_member,
+)
+from app.database import local_today, utcnow
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.extensions import db
+from app.places.models import Place, Unit
+from app.ratings import rows as R
+from app.ratings.models import LEVEL_ORDER, Rating, RatingRevision
+from app.registrations.models import Registration, RegistrationStatus
+
+MAX_ID = 2**31 - 1
+
+
+def require_id(value: int | None, what: str) -> int:
+    if value is None or not 0 < value <= MAX_ID:
+        raise NotFound(f"{what} not found")
+    return value
+
+
+def check_year(year: int, now: datetime | None = None) -> int:
+    if year > local_today(now).year:
+        raise Invalid("year", "不能评议未来的年度 / a year that has not begun cannot be rated")
+    return year
+
+
+# ---- one member ------------------------------------------------------------------------------
+
+def member_row(member_id: int, year: int) -> R.RatingRow:
+    records = db.session.execute(R.statement(year).where(User.id == member_id)).all()
+    if not records:
+        raise NotFound("member not found")
+    return R.build(records, year)[0]
+
+
+def member_rating(viewer: User, member_id: int, year: int) -> R.RatingRow:
+    """The member himself, his community's staff (and above) and his unit's admin; anyone
+    else (another member too) gets 404, as for an unknown id."""
+    require_view_member(viewer, require_id(member_id, "member"))
+    return member_row(member_id, year)
+
+
+def revisions(rating_id: int | None) -> list[dict]:
+    """The changes after publication, oldest first, each with its author's name."""
+    if rating_id is None:
+        return []
+    rows = db.session.execute(
+        sa.select(RatingRevision, User.name).outerjoin(User, User.id == RatingRevision.created_by_id)
+        .where(RatingRevision.rating_id == rating_id).order_by(RatingRevision.id))
+    return [{**{c.key: getattr(r, c.key) for c in RatingRevision.__table__.columns}, "created_by": name}
+            for r, name in rows]
+
+
+def _locked_rating(member_id: int, year: int) -> Rating | None:
+    return db.session.scalar(sa.select(Rating).where(
+        Rating.member_id == member_id, Rating.year == year).with_for_update())
+
+
+def set_rating(staff: User, member_id: int, year: int, *, comment: str, level: str | None = None,
+               now: datetime | None = None) -> R.RatingRow:
+    """Staff over the member's community choose his level (or keep it) with a written comment.
+    Before publication this is the draft (audited); after it, a RatingRevision is appended
+    and the published columns stay as they were. Same level and comment again: no change."""
+    if staff.role not in STAFF_LIKE:
+        raise Forbidden("只有社区工作人员可以评议 / only community staff rate members")
+    member = require_view_member(staff, require_id(member_id, "member"))
+    comment = (comment or "").strip()
+    if not comment:
+        raise Invalid("comment", "请填写评语 / a written comment is required")
+    if level is not None and level not in LEVEL_ORDER:
+        raise Invalid("level", "level must be one of " + ", ".join(LEVEL_ORDER))
+    check_year(year, now)
+    now = now or utcnow()
+    rating = _locked_rating(member.id, year)
+    if rating is not None and rating.is_published:
+        _revise(staff, rating, level or rating.level, comment, now)
+    else:
+        _draft(staff, member, rating, year, level, comment, now)
+    db.session.flush()
+    return member_row(member.id, year)
+
+
+def _revise(staff: User, rating: Rating, level: str, comment: str, now: datetime) -> None:
+    if not can_manage_place(staff, db.session.get(Place, rating.community_id)):
+        raise Forbidden("评议由公布它的社区修改 / only the community that published it may change it")
+    if level == rating.level and comment == rating.comment:
+        return
+    db.session.add(RatingRevision(rating_id=rating.id, created_at=now, created_by_id=staff.id,
+                                  old_level=rating.level, new_level=level,
+                                  old_comment=rating.comment, new_comment=comment))
+    record(staff, "rating.revise", rating, {"member_id": rating.member_id, "year": rating.year,
+                                            "old_level": rating.level, "new_level": level,
+                                            "comment": comment}, now=now)
+    rating.level, rating.comment = level, comment
+    rating.revision_count += 1
+    rating.updated_at, rating.updated_by_id = now, staff.id
+
+
+def _draft(staff: User, member: User, rating: Rating | None, year: int, level: str | None,
+           comment: str, now: datetime) -> None:
+    home = db.session.scalar(sa.select(Registration).where(
+        Registration.member_id == member.id, Registration.status == RegistrationStatus.APPROVED))
+    if home is None:
+        raise Conflict("该党员未在社区报到，无法评议 / the member is not registered with a community")
+    if not can_manage_place(staff, db.session.get(Place, home.community_id)):
+        raise Forbidden("不在您的管辖范围 / outside your scope")
+    if rating is None:
+        rating = Rating(member_id=member.id, year=year, community_id=home.community_id,
+                        comment="", created_at=now)
+        db.session.add(rating)
+    elif rating.community_id != home.community_id:  # a draft of his former community
+        rating.community_id, rating.level = home.community_id, None
+    old = {"level": rating.level, "comment": rating.comment}
+    if level is not None:
+        rating.level = level
+    rating.comment = comment
+    rating.updated_at, rating.updated_by_id = now, staff.id
+    db.session.flush()
+    record(staff, "rating.override", rating, {"member_id": member.id, "year": year, "before": old,
+                                              "level": rating.level, "comment": comment}, now=now)
+
+
+# ---- publication -------------------------------------------------------------------------
+
+def staff_community(staff: User, community_id: int) -> Place:
+    if staff.role not in STAFF_LIKE:
+        raise Forbidden("只有社区工作人员可以操作 / staff only")
+    return require_manage_community(staff, require_id(community_id, "community"))
+
+
+def publish(staff: User, community_id: int, year: int, now: datetime | None = None) -> dict:
+    """Publishes the year's ratings of every member registered with the community that has
+    none published yet: a snapshot of his figures, his computed level and the level in
+    force (a staff draft's, else the computed one). Published ones stay as they are."""
+    community = staff_community(staff, community_id)
+    check_year(year, now)
+    now = now or utcnow()
+    stmt = R.statement(year).where(R.home.community_id == community.id, Rating.published_at.is_(None))
+    registered = sa.select(Registration.member_id).where(
+        Registration.community_id == community.id, Registration.status == RegistrationStatus.APPROVED)
+    pending = R.build(db.session.execute(stmt).all(), year, registered)
+    values = [{
+        "member_id": row.member_id, "year": year, "community_id": community.id, "level": row.level,
+        "comment": row.comment, "computed_level": row.computed_level, "points": row.points,
+        "checklist_completed": row.checklist_completed, "checklist_total": row.checklist_total,
+        "hours": row.hours, "avg_satisfaction": row.avg_satisfaction,
+        "satisfaction_count": row.satisfaction_count, "abandoned_claims": row.abandoned_claims,
+        "published_at": now, "published_by_id": staff.id, "published_level": row.level,
+        "published_comment": row.comment, "updated_at": now, "updated_by_id": staff.id,
+    } for row in pending]
+    settable = [k for k in (values[0] if values else ()) if k not in ("member_id", "year")]
+    drafts = [{"rid": row.rating_id, **{f"v_{k}": v[k] for k in settable}}
+              for v, row in zip(values, pending, strict=True) if row.rating_id]
+    new = [dict(v, created_at=now, revision_count=0)
+           for v, row in zip(values, pending, strict=True) if not row.rating_id]
+    table = Rating.__table__
+    try:
+        with db.session.begin_nested():
+            if new:
+                db.session.execute(table.insert(), new)
+            if drafts:  # a draft published meanwhile by someone else is left alone
+                db.session.execute(
+                    table.update().where(table.c.id == sa.bindparam("rid"), table.c.published_at.is_(None))
+                    .values({k: sa.bindparam(f"v_{k}") for k in settable}), drafts)
+    except IntegrityError:
+        raise Conflict("评议正在被他人公布，请刷新后重试 / published concurrently, retry") from None
+    for obj in list(db.session.identity_map.values()):  # drafts loaded earlier are stale now
+        if isinstance(obj, Rating):
+            db.session.expire(obj)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Rating).where(
+        Rating.community_id == community.id, Rating.year == year, Rating.published_at.is_not(None)))
+    record(staff, "rating.publish", community, {"year": year, "published": len(values)}, now=now)
+    return {"community_id": community.id, "year": year, "published": len(values),
+            "published_total": total or 0, "published_at": now}
+
+
+# ---- lists -------------------------------------------------------------------------------
+
+def require_unit_admin(viewer: User, unit_id: int) -> Unit:
+    """The unit's own admin (and system admins); unknown unit 404, another unit 403."""
+    unit = db.session.get(Unit, require_id(unit_id, "unit"))
+    if unit is None:
+        raise NotFound("unit not found")
+    if viewer.role == Role.ADMIN or (viewer.role == Role.UNIT_ADMIN and viewer.unit_id == unit.id):
+        return unit
+    raise Forbidden("只能查看本单位党员 / only your own unit")
+
+
+def unit_statement(unit_id: int, year: int, *, community_id: int | None = None,
+                   q: str | None = None) -> sa.Select:
+    stmt = R.statement(year).where(User.unit_id == unit_id)
+    return _filters(stmt, community_id, q)
+
+
+def _filters(stmt: sa.Select, community_id: int | None, q: str | None) -> sa.Select:
+    if community_id:
+        stmt = stmt.where(R.COMMUNITY == community_id)
+    if q and q.strip():
+        stmt = stmt.where(User.name.contains(q.strip()[:64], autoescape=True))
+    return stmt
+
+
+def unit_communities(unit_id: int, year: int) -> list[tuple[int, str]]:
+    """The communities the unit's members are registered with or rated in (for the filter)."""
+    members = unit_member_ids(unit_id)
+    used = sa.union(
+        sa.select(Registration.community_id).where(Registration.member_id.in_(members),
+                                                   Registration.status == RegistrationStatus.APPROVED),
+        sa.select(Rating.community_id).where(Rating.member_id.in_(members), Rating.year == year,
+                                             Rating.published_at.is_not(None)))
+    return [tuple(r) for r in db.session.execute(
+        sa.select(Place.id, Place.name).where(Place.id.in_(used)).order_by(Place.name, Place.id))]
+
+
+def unit_ratings(viewer: User, unit_id: int, year: int, *, community_id: int | None = None,
+                 level: str | None = None, q: str | None = None, sort: str | None = None,
+                 page: int = 1, page_size: int | None = 50) -> tuple[Unit, list[R.RatingRow], int]:
+    unit = require_unit_admin(viewer, unit_id)
+    stmt = unit_statement(unit.id, year, community_id=community_id, q=q)
+    rows, total = R.listing(stmt, year, level=level, sort=sort, page=page, page_size=page_size,
+                            id_select=unit_member_ids(unit.id))
+    return unit, rows, total
+
+
+def unit_member_ids(unit_id: int) -> sa.Select:
+    return sa.select(User.id).where(User.unit_id == unit_id, User.role == Role.MEMBER,
+                                    User.is_active.is_(True))
+
+
+def community_statement(community_id: int, year: int, *, q: str | None = None) -> sa.Select:
+    """Members registered with the community now, and those it published a rating of."""
+    stmt = R.statement(year).where(User.id.in_(community_member_ids(community_id, year)),
+                                   R.COMMUNITY == community_id)
+    return _filters(stmt, None, q)
+
+
+def community_member_ids(community_id: int, year: int) -> sa.Select:
+    return sa.union(
+        sa.select(Registration.member_id).where(Registration.community_id == community_id,
+                                                Registration.status == RegistrationStatus.APPROVED),
+        sa.select(Rating.member_id).where(Rating.community_id == community_id, Rating.year == year,
+                                          Rating.published_at.is_not(None)))
+
+
+def community_ratings(staff: User, community_id: int, year: int, *, level: str | None = None,
+                      q: str | None = None, sort: str | None = None, page: int = 1,
+                      page_size: int | None = 50) -> tuple[Place, list[R.RatingRow], int]:
+    community = staff_community(staff, community_id)
+    rows, total = R.listing(community_statement(community.id, year, q=q), year, level=level,
+                            sort=sort, page=page, page_size=page_size,
+                            id_select=sa.select(community_member_ids(community.id, year).subquery().c[0]))
+    return community, rows, total
+
+
+def phone_shown(viewer: User):
+    """A row's phone as `viewer` may see it (app.auth.permissions.visible_phone): for the unit
+    view's readers (unit admins: masked; system admins: in full) this costs no query."""
+    from types import SimpleNamespace
+
+    from app.auth.permissions import visible_phone
+
+    def shown(row: R.RatingRow) -> str | None:
+        return visible_phone(SimpleNamespace(id=row.member_id, phone=row.phone, role=Role.MEMBER,
+                                             place_id=None), viewer)
+
+    return shown

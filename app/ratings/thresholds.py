@@ -1,0 +1,96 @@
+"""Street and district admins set the year's level thresholds for their place (audited)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app.audit.services import record
+from app.auth.models import Role, User
+from app.auth.permissions import can_manage_place
+from app.database import utcnow
+from app.errors import Forbidden, Invalid, NotFound
+from app.extensions import db
+from app.places.models import Place, PlaceKind
+from app.ratings.levels import Threshold, configured, thresholds_for_paths
+from app.ratings.models import GRADED_LEVELS, LEVEL_LABELS, RatingThreshold
+
+FIELDS = ("min_points", "min_checklist_percent", "min_satisfaction", "max_abandoned")
+
+
+def threshold_place(admin: User, place_id: int) -> Place:
+    """A street or district inside the admin's scope: unknown 404, outside 403."""
+    place = db.session.get(Place, place_id) if 0 < place_id < 2**31 else None
+    if place is None or place.kind not in (PlaceKind.STREET, PlaceKind.DISTRICT):
+        raise NotFound("street or district not found")
+    if admin.role not in (Role.STREET_ADMIN, Role.ADMIN) or not can_manage_place(admin, place):
+        raise Forbidden("不在您的管辖范围 / outside your scope")
+    return place
+
+
+def as_dict(t: Threshold) -> dict:
+    return {"level": str(t.level), "label": LEVEL_LABELS[t.level], "min_points": t.min_points,
+            "min_checklist_percent": t.min_checklist_percent,
+            "min_satisfaction": t.min_satisfaction, "max_abandoned": t.max_abandoned}
+
+
+def thresholds_config(admin: User, place_id: int, year: int) -> dict:
+    """The set in force for the place (its own, else inherited, else the defaults)."""
+    place = threshold_place(admin, place_id)
+    own = configured([place.id], year).get(place.id)
+    in_force = own or thresholds_for_paths([place.path], year)[place.path]
+    return {"place_id": place.id, "place_name": place.name, "year": year, "is_own": own is not None,
+            "levels": [as_dict(t) for t in in_force]}
+
+
+def _check(levels: list[dict]) -> list[Threshold]:
+    """Every graded level once; a better level never asks less than a worse one."""
+    by_level = {}
+    for item in levels:
+        if item["level"] not in GRADED_LEVELS:
+            raise Invalid("levels", f"unknown level {item['level']}")
+        if item["level"] in by_level:
+            raise Invalid("levels", f"level {item['level']} given twice")
+        by_level[item["level"]] = item
+    for item in by_level.values():
+        for key in ("min_points", "min_checklist_percent"):
+            if item.get(key) is None:
+                raise Invalid("levels", f"{key} of {item['level']} is required")
+    missing = [level for level in GRADED_LEVELS if level not in by_level]
+    if missing:
+        raise Invalid("levels", "every level needs thresholds: missing " + ", ".join(missing))
+    ordered = [Threshold(level, **{k: by_level[level].get(k) for k in FIELDS}) for level in GRADED_LEVELS]
+    for better, worse in zip(ordered, ordered[1:], strict=False):
+        name = f"{better.level} / {worse.level}"
+        if better.min_points < worse.min_points:
+            raise Invalid("levels", f"min_points of {name}: a better level needs at least as many")
+        if better.min_checklist_percent < worse.min_checklist_percent:
+            raise Invalid("levels", f"min_checklist_percent of {name}: a better level needs at least as much")
+        if worse.min_satisfaction is not None and (
+                better.min_satisfaction is None or better.min_satisfaction < worse.min_satisfaction):
+            raise Invalid("levels", f"min_satisfaction of {name}: a better level needs at least as much")
+        if worse.max_abandoned is not None and (
+                better.max_abandoned is None or better.max_abandoned > worse.max_abandoned):
+            raise Invalid("levels", f"max_abandoned of {name}: a better level allows no more")
+    return ordered
+
+
+def set_thresholds(admin: User, place_id: int, year: int, levels: list[dict],
+                   now: datetime | None = None) -> list[RatingThreshold]:
+    """Replaces the place's set for the year; ratings already published keep their level."""
+    place = threshold_place(admin, place_id)
+    ordered = _check(levels)
+    now = now or utcnow()
+    before = configured([place.id], year).get(place.id)
+    db.session.execute(sa.delete(RatingThreshold).where(
+        RatingThreshold.place_id == place.id, RatingThreshold.year == year))
+    rows = [RatingThreshold(place_id=place.id, year=year, level=t.level, min_points=t.min_points,
+                            min_checklist_percent=t.min_checklist_percent,
+                            min_satisfaction=t.min_satisfaction, max_abandoned=t.max_abandoned,
+                            updated_by_id=admin.id, updated_at=now) for t in ordered]
+    db.session.add_all(rows)
+    db.session.flush()
+    record(admin, "rating.thresholds", place, {
+        "year": year, "before": [as_dict(t) for t in before] if before else None,
+        "after": [as_dict(t) for t in ordered]}, now=now)
+    return rows

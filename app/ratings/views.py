@@ -1,0 +1,224 @@
+"""Pages: the unit view (unit admins), a member's rating, letters (一信一函), the community's
+ratings for staff (publish, 双公示 switch), the 双公示 page, thresholds and statistics."""
+from dataclasses import replace
+from io import BytesIO
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app import nav
+from app.auth.models import Role
+from app.auth.permissions import STAFF_LIKE, roles_required
+from app.database import local_today
+from app.errors import Forbidden, NotFound
+from app.extensions import db
+from app.places.models import Place
+from app.ratings import export, letters, publicity, services
+from app.ratings.forms import KEEP, PublicityForm, PublishForm, RatingForm
+from app.ratings.models import LEVEL_LABELS, LEVEL_ORDER
+from app.ratings.rows import SORTS
+
+bp = Blueprint("ratings", __name__)
+PAGE_SIZE = 50
+LETTERS_PER_PAGE = 50
+nav.add("单位党员评议", "ratings.unit_home", (Role.UNIT_ADMIN,), order=10)
+nav.add("我的评议", "ratings.my_rating", (Role.MEMBER,), order=13)
+nav.add("年度评议", "ratings.community_page", STAFF_LIKE, order=50)
+
+
+# Globals (not a context processor) so that imported template macros see them too.
+bp.record_once(lambda state: state.app.jinja_env.globals.update(LEVEL_LABELS=LEVEL_LABELS,
+                                                                 LEVELS=LEVEL_ORDER))
+
+
+def _year() -> int:
+    year = request.args.get("year", type=int)
+    return year if year and 2000 <= year <= local_today().year else local_today().year
+
+
+def _page() -> int:
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), 100000)
+
+
+def _filters() -> dict:
+    level = request.args.get("level")
+    sort = request.args.get("sort") or "name"
+    return {"level": level if level in LEVEL_ORDER else None,
+            "q": (request.args.get("q") or "").strip()[:64] or None,
+            "sort": sort if sort.lstrip("-") in SORTS else "name"}
+
+
+def _years() -> list[int]:
+    this = local_today().year
+    return list(range(this, this - 5, -1))
+
+
+# ---- the unit view ---------------------------------------------------------------------------
+
+@bp.get("/unit/ratings")
+@roles_required(Role.UNIT_ADMIN)
+def unit_home():
+    if not current_user.unit_id:
+        raise NotFound("您的账号未关联单位 / your account has no unit")
+    return _unit_page(current_user.unit_id)
+
+
+@bp.get("/units/<int:unit_id>/ratings")
+@roles_required(Role.UNIT_ADMIN, Role.ADMIN)
+def unit_ratings(unit_id):
+    return _unit_page(unit_id)
+
+
+def _unit_page(unit_id: int):
+    year, page, filters = _year(), _page(), _filters()
+    community_id = request.args.get("community_id", type=int) or None
+    unit, rows, total = services.unit_ratings(current_user, unit_id, year, community_id=community_id,
+                                              page=page, page_size=PAGE_SIZE, **filters)
+    shown = services.phone_shown(current_user)
+    rows = [replace(row, phone=shown(row)) for row in rows]
+    args = {k: v for k, v in {"year": year, "community_id": community_id, **filters}.items() if v}
+    return render_template("ratings/unit.html", unit=unit, rows=rows, total=total, page=page,
+                           page_size=PAGE_SIZE, year=year, years=_years(), args=args,
+                           community_id=community_id, filters=filters,
+                           communities=services.unit_communities(unit.id, year))
+
+
+@bp.get("/units/<int:unit_id>/ratings.xlsx")
+@roles_required(Role.UNIT_ADMIN, Role.ADMIN)
+def unit_export(unit_id):
+    year = _year()
+    unit, rows, _ = services.unit_ratings(
+        current_user, unit_id, year, community_id=request.args.get("community_id", type=int) or None,
+        page_size=None, **_filters())
+    data = export.workbook(f"{year}年度评议", rows, services.phone_shown(current_user))
+    return send_file(BytesIO(data), mimetype=export.MIME, as_attachment=True,
+                     download_name=f"{unit.name}-{year}年度评议.xlsx")
+
+
+# ---- letters (一信一函) ------------------------------------------------------------------------
+
+@bp.get("/units/<int:unit_id>/cover-letter")
+@roles_required(Role.UNIT_ADMIN, Role.ADMIN)
+def cover_letter(unit_id):
+    letter = letters.cover_letter(current_user, unit_id, _year())
+    return render_template("ratings/cover_letter.html", letter=letter, today=local_today())
+
+
+@bp.get("/units/<int:unit_id>/letters")
+@roles_required(Role.UNIT_ADMIN, Role.ADMIN)
+def unit_letters(unit_id):
+    year, page = _year(), _page()
+    community_id = request.args.get("community_id", type=int) or None
+    unit, rows, total = letters.unit_letters(current_user, unit_id, year, community_id=community_id,
+                                             page=page, page_size=LETTERS_PER_PAGE)
+    return render_template("ratings/letters.html", unit=unit, rows=rows, total=total, page=page,
+                           page_size=LETTERS_PER_PAGE, year=year, community_id=community_id)
+
+
+@bp.get("/members/<int:member_id>/letter")
+@roles_required()
+def member_letter(member_id):
+    row, member = letters.member_letter(current_user, member_id, _year())
+    return render_template("ratings/letter.html", row=row, member=member, unit=member.unit)
+
+
+# ---- a member's rating ---------------------------------------------------------------------
+
+@bp.get("/me/rating")
+@roles_required(Role.MEMBER)
+def my_rating():
+    return _member_page(current_user.id, RatingForm())
+
+
+@bp.route("/members/<int:member_id>/rating", methods=["GET", "POST"])
+@roles_required()
+def member_page(member_id):
+    form = RatingForm()
+    if request.method == "POST":
+        if current_user.role not in STAFF_LIKE:
+            raise Forbidden("只有社区工作人员可以评议 / only community staff rate members")
+        if form.validate_on_submit():
+            services.set_rating(current_user, member_id, _year(), comment=form.comment.data,
+                                level=form.level.data if form.level.data != KEEP else None)
+            db.session.commit()
+            flash(_("评议已保存"), "success")
+            return redirect(url_for("ratings.member_page", member_id=member_id, year=_year()))
+        return _member_page(member_id, form), 422
+    return _member_page(member_id, form)
+
+
+def _member_page(member_id: int, form: RatingForm):
+    year = _year()
+    row = services.member_rating(current_user, member_id, year)
+    can_rate = current_user.role in STAFF_LIKE and current_user.id != member_id
+    return render_template("ratings/member.html", row=row, year=year, years=_years(), form=form,
+                           revisions=services.revisions(row.rating_id), can_rate=can_rate)
+
+
+# ---- the community's ratings (staff) ---------------------------------------------------------
+
+def _staff_communities() -> list[Place]:
+    from app.reminders.idle import communities_in_scope
+
+    return communities_in_scope(current_user)
+
+
+@bp.get("/staff/ratings")
+@roles_required(*STAFF_LIKE)
+def community_page():
+    communities = _staff_communities()
+    community_id = request.args.get("community_id", type=int) or (communities[0].id if communities else None)
+    if community_id is None:
+        return render_template("ratings/community.html", community=None, communities=communities)
+    year, page, filters = _year(), _page(), _filters()
+    community, rows, total = services.community_ratings(current_user, community_id, year, page=page,
+                                                        page_size=PAGE_SIZE, **filters)
+    args = {k: v for k, v in {"year": year, "community_id": community.id, **filters}.items() if v}
+    return render_template(
+        "ratings/community.html", community=community, communities=communities, rows=rows,
+        total=total, page=page, page_size=PAGE_SIZE, year=year, years=_years(), args=args,
+        filters=filters, is_public=publicity.is_public(community.id),
+        publish_form=PublishForm(community_id=community.id, year=year),
+        publicity_form=PublicityForm(community_id=community.id))
+
+
+@bp.post("/staff/ratings/publish")
+@roles_required(*STAFF_LIKE)
+def publish():
+    form = PublishForm()
+    if not form.validate_on_submit():
+        flash(_("请检查输入：") + "；".join(f"{k}: {v[0]}" for k, v in form.errors.items()), "error")
+        return redirect(url_for("ratings.community_page"))
+    result = services.publish(current_user, form.community_id.data, form.year.data)
+    db.session.commit()
+    flash(_("已公布 %(n)s 名党员的 %(year)s 年度评议", n=result["published"], year=form.year.data), "success")
+    return redirect(url_for("ratings.community_page", community_id=form.community_id.data,
+                            year=form.year.data))
+
+
+@bp.post("/staff/ratings/publicity")
+@roles_required(*STAFF_LIKE)
+def set_publicity():
+    form = PublicityForm()
+    if not form.validate_on_submit():
+        flash(_("请检查输入"), "error")
+        return redirect(url_for("ratings.community_page"))
+    row = publicity.set_publicity(current_user, form.community_id.data, form.is_public.data)
+    db.session.commit()
+    flash(_("已公开本社区评议结果") if row.is_public else _("已关闭本社区评议公示"), "success")
+    return redirect(url_for("ratings.community_page", community_id=row.community_id))
+
+
+@bp.get("/communities/<int:community_id>/ratings")
+@roles_required()
+def public_page(community_id):
+    """双公示: the community's published ratings, when switched on, for its people."""
+    community = publicity.public_community(current_user, community_id)
+    year, page = _year(), _page()
+    items, total = publicity.public_page(community.id, year, page, PAGE_SIZE)
+    return render_template("ratings/public.html", community=community, items=items, total=total,
+                           page=page, page_size=PAGE_SIZE, year=year, years=_years())
+
+
+from app.ratings import admin_views  # noqa: E402,F401  (thresholds and statistics pages on bp)
