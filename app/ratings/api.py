@@ -5,8 +5,8 @@ from io import BytesIO
 from flask import send_file
 from flask_login import current_user
 from flask_smorest import Blueprint
-from flask_smorest.error_handler import ErrorSchema
 
+from app.api_base import documents_errors
 from app.auth.models import Role
 from app.auth.permissions import STAFF_LIKE, roles_required
 from app.database import local_today
@@ -36,21 +36,6 @@ from app.ratings.schemas import (
 blp = Blueprint("ratings_api", __name__, url_prefix="/api/v1",
                 description="双评议: ratings, the unit view and export, 双公示, thresholds, statistics")
 ADMINS = (Role.STREET_ADMIN, Role.ADMIN)
-ERRORS = {401: "No token, or a bad, expired or revoked one", 403: "Outside the caller's role or scope",
-          404: "Unknown id, or one the caller may not know exists", 409: "State conflict"}
-
-
-def errors(*codes: int):
-    """Declares the error answers (the contract's error body) in the OpenAPI document."""
-
-    def decorator(view):
-        for code in codes:
-            view = blp.alt_response(code, schema=ErrorSchema, description=ERRORS[code])(view)
-        return view
-
-    return decorator
-
-
 XLSX_DOC = {"responses": {"200": {"description": "the workbook, a row per member", "content": {
     export.MIME: {"schema": {"type": "string", "format": "binary"}}}}}}
 
@@ -67,7 +52,7 @@ def _member_out(row) -> dict:
 @blp.route("/members/<int:member_id>/rating", methods=["GET"])
 @blp.arguments(RatingYearQuery, location="query")
 @blp.response(200, MemberRatingOut)
-@errors(401, 404)
+@documents_errors(blp, 401, 404)
 @roles_required()
 def get_rating(args, member_id):
     """The member, his community's staff and his unit's admin (others: 404). Before
@@ -79,7 +64,7 @@ def get_rating(args, member_id):
 @blp.arguments(RatingIn)
 @blp.arguments(RatingYearQuery, location="query")
 @blp.response(200, MemberRatingOut)
-@errors(401, 403, 404, 409)
+@documents_errors(blp, 401, 403, 404, 409)
 @roles_required(*STAFF_LIKE)
 def put_rating(data, args, member_id):
     """Staff over the member's community set the level (optional) with a required comment;
@@ -101,7 +86,7 @@ def _unit_rows(args, page_size):
 @blp.route("/units/<int:unit_id>/ratings", methods=["GET"])
 @blp.arguments(UnitListQuery, location="query")
 @blp.response(200, UnitRatingsOut)
-@errors(401, 403, 404)
+@documents_errors(blp, 401, 403, 404)
 @roles_required(Role.UNIT_ADMIN, Role.ADMIN)
 def unit_ratings(args, unit_id):
     """Every member of the unit (in any community) with rating, points, 五个一, hours,
@@ -116,7 +101,7 @@ def unit_ratings(args, unit_id):
 @blp.route("/units/<int:unit_id>/ratings.xlsx", methods=["GET"])
 @blp.arguments(UnitListQuery, location="query")
 @blp.doc(**XLSX_DOC)
-@errors(401, 403, 404)
+@documents_errors(blp, 401, 403, 404)
 @roles_required(Role.UNIT_ADMIN, Role.ADMIN)
 def unit_ratings_xlsx(args, unit_id):
     """The same columns as an .xlsx workbook, a row per member (filters apply; no paging)."""
@@ -130,7 +115,7 @@ def unit_ratings_xlsx(args, unit_id):
 @blp.route("/communities/<int:community_id>/ratings", methods=["GET"])
 @blp.arguments(RatingListQuery, location="query")
 @blp.response(200, CommunityRatingsOut)
-@errors(401, 403, 404)
+@documents_errors(blp, 401, 403, 404)
 @roles_required(*STAFF_LIKE)
 def community_ratings(args, community_id):
     """Staff: the community's members (and those it published) with their ratings."""
@@ -144,7 +129,7 @@ def community_ratings(args, community_id):
 @blp.route("/communities/<int:community_id>/ratings/publish", methods=["POST"])
 @blp.arguments(PublishIn)
 @blp.response(200, PublishOut)
-@errors(401, 403, 404, 409)
+@documents_errors(blp, 401, 403, 404, 409)
 @roles_required(*STAFF_LIKE)
 def publish(data, community_id):
     """Publishes (freezes) the year's ratings of the community's members not yet published."""
@@ -155,7 +140,7 @@ def publish(data, community_id):
 
 @blp.route("/communities/<int:community_id>/ratings/publicity", methods=["GET"])
 @blp.response(200, PublicityOut)
-@errors(401, 403, 404)
+@documents_errors(blp, 401, 403, 404)
 @roles_required(*STAFF_LIKE)
 def get_publicity(community_id):
     return publicity.publicity(current_user, community_id)
@@ -164,7 +149,7 @@ def get_publicity(community_id):
 @blp.route("/communities/<int:community_id>/ratings/publicity", methods=["PUT"])
 @blp.arguments(PublicityIn)
 @blp.response(200, PublicityOut)
-@errors(401, 403, 404)
+@documents_errors(blp, 401, 403, 404)
 @roles_required(*STAFF_LIKE)
 def put_publicity(data, community_id):
     """双公示 on or off for the community's published ratings page (audited)."""
@@ -176,7 +161,7 @@ def put_publicity(data, community_id):
 @blp.route("/communities/<int:community_id>/public-ratings", methods=["GET"])
 @blp.arguments(PublicQuery, location="query")
 @blp.response(200, PublicRatingsOut)
-@errors(401, 404)
+@documents_errors(blp, 401, 404)
 @roles_required()
 def public_ratings(args, community_id):
     """双公示: the community's published ratings (name, unit, level), when switched on, for
@@ -190,7 +175,7 @@ def public_ratings(args, community_id):
 @blp.route("/rating-thresholds", methods=["GET"])
 @blp.arguments(ThresholdQuery, location="query")
 @blp.response(200, ThresholdsOut)
-@errors(401, 403, 404)
+@documents_errors(blp, 401, 403, 404)
 @roles_required(*ADMINS)
 def get_thresholds(args):
     """The thresholds in force for a street or district and year (own, inherited or default)."""
@@ -200,7 +185,7 @@ def get_thresholds(args):
 @blp.route("/rating-thresholds", methods=["PUT"])
 @blp.arguments(ThresholdsIn)
 @blp.response(200, ThresholdsOut)
-@errors(401, 403, 404)
+@documents_errors(blp, 401, 403, 404)
 @roles_required(*ADMINS)
 def put_thresholds(data):
     """Street/district admins replace their place's thresholds for a year (audited); a better
@@ -214,7 +199,7 @@ def put_thresholds(data):
 @blp.route("/statistics", methods=["GET"])
 @blp.arguments(StatsQuery, location="query")
 @blp.response(200, StatsOut)
-@errors(401, 403, 404)
+@documents_errors(blp, 401, 403, 404)
 @roles_required(*STAFF_LIKE)
 def get_statistics(args):
     """A community, street or district (in the caller's scope) and each street/community

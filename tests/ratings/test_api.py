@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.audit.models import AuditEntry
+from app.extensions import db
 from app.ratings.models import Rating, RatingPublicity, RatingRevision, RatingThreshold
 from tests import factories as f
 from tests.conftest import count
@@ -158,6 +159,18 @@ def test_xlsx_opens_with_a_row_per_member_and_the_right_values(rated, api):
         130, 5, 12.5, 4.5, 2)
     assert "****" in m1["手机"]
     assert by_id[rated.newbie.id]["状态"] == "未报到"
+
+
+def test_xlsx_survives_control_characters_in_names(rated, api):
+    """A workbook's XML cannot carry control characters (the fuzz test found a 500): they are
+    dropped from the cell, the rest of the name stays."""
+    rated.member1.name = "王\x0b伟\x01"
+    rated.unit1.name = "区税务局\x1f"
+    db.session.flush()
+    res = api(rated.unit_admin1).get(f"/units/{rated.unit1.id}/ratings.xlsx?year={YEAR}")
+    assert res.status_code == 200
+    names = [r[1] for r in load_workbook(BytesIO(res.data)).active.iter_rows(min_row=2, values_only=True)]
+    assert "王伟" in names
 
 
 def test_community_list_for_its_staff(rated, api):
