@@ -2,6 +2,7 @@
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from app.api_base import documents_errors
 from app.auth.models import Role
 from app.auth.permissions import STAFF_LIKE, require_view_member, roles_required
 from app.database import local_today
@@ -48,10 +49,13 @@ def member_points(args, member_id):
 @blp.route("/points/adjustments", methods=["POST"])
 @blp.arguments(AdjustmentIn)
 @blp.response(201, EntryOut)
+@documents_errors(blp, 401, 403, 404, 409)
 @roles_required(*STAFF_LIKE)
 def create_adjustment(data):
-    """A correction is a new ledger entry with a reason and an author; never an edit."""
-    entry = services.adjust(current_user, data["member_id"], data["points"], data["reason"])
+    """A correction is a new ledger entry with a reason and an author; never an edit. With a
+    `request_key`, a retry returns the same entry (pays once)."""
+    entry = services.adjust(current_user, data["member_id"], data["points"], data["reason"],
+                            request_key=data["request_key"])
     db.session.commit()
     return {"id": entry.id, "points": entry.points, "rule": entry.rule_key,
             "rule_title": "人工调整", "reason": entry.reason, "source_type": entry.source_type,

@@ -1,5 +1,7 @@
+from uuid import uuid4
+
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.points.periods import CAP_PERIODS
@@ -12,6 +14,8 @@ class AdjustmentForm(FlaskForm):
     points = IntegerField("调整分值（可为负数）",
                           validators=[InputRequired(), NumberRange(min=-1000, max=1000)])
     reason = StringField("调整原因", validators=[DataRequired(), Length(max=300)])
+    # One per form shown: a double submit (or a resent POST) of the same form pays once.
+    request_key = HiddenField(default=lambda: uuid4().hex, validators=[Optional(), Length(max=64)])
 
 
 class RuleForm(FlaskForm):

@@ -46,6 +46,9 @@ class AdjustmentIn(ma.Schema):
     points = fields.Integer(required=True, validate=[validate.Range(min=-1000, max=1000),
                                                      validate.NoneOf([0])])
     reason = text(1, 300, required=True)
+    request_key = text(1, 64, load_default=None, metadata={
+        "description": "optional, one per intended correction (e.g. a UUID): sending the same "
+                       "key again returns the entry already written instead of adding another"})
 
 
 class LeaderboardQuery(ma.Schema):

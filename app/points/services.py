@@ -3,6 +3,7 @@ cached total in the caller's transaction."""
 from __future__ import annotations
 
 import functools
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.database import utcnow, year_of
-from app.errors import Forbidden, Invalid, NotFound
+from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.points.models import ChecklistEvidence, LedgerEntry, PointsTotal, ScoringRule
 from app.points.periods import period_bounds
@@ -152,10 +153,14 @@ def award(member_id: int, rule_key: str, *, source_type: str, source_id: int,
 
 
 def adjust(staff, member_id: int, points: int, reason: str, *, request_key: str | None = None,
-           now: datetime | None = None) -> LedgerEntry | None:
+           now: datetime | None = None) -> LedgerEntry:
     """A manual correction by staff over the member's community: a new entry with a reason and
     an author (audited). Members, unit admins and residents never adjust (403); a member the
-    staff may not see is 404."""
+    staff may not see is 404.
+
+    `request_key` (chosen by the client, one per intended correction) makes a retry safe: the
+    same staff sending the same key again gets the entry already written, not a second one;
+    the key reused for a different correction is a 409. Without a key every call is a new entry."""
     from app.auth.permissions import STAFF_LIKE, can_manage_member, require_view_member
 
     if staff.role not in STAFF_LIKE:
@@ -167,15 +172,24 @@ def adjust(staff, member_id: int, points: int, reason: str, *, request_key: str 
         raise Invalid("reason", "reason is required")
     if points == 0:
         raise Invalid("points", "points must not be zero")
+    reason = reason.strip()
     now = now or utcnow()
-    key = f"adjust:{request_key}" if request_key else f"adjust:{staff.id}:{member_id}:{now.isoformat()}"
+    if request_key:
+        key = f"adjust:{staff.id}:{request_key}"
+    else:
+        key = f"adjust:{staff.id}:{member_id}:{now.isoformat()}:{secrets.token_hex(8)}"
     entry = append_entry(
         member_id=member_id, points=points, rule_key="adjustment", source_type="adjustment",
-        source_id=None, idempotency_key=key, reason=reason.strip(), created_by_id=staff.id, now=now,
+        source_id=None, idempotency_key=key, reason=reason, created_by_id=staff.id, now=now,
     )
-    if entry is not None:
-        record(staff, "points.adjust", entry, {"member_id": member_id, "points": points,
-                                               "reason": reason.strip()}, now=now)
+    if entry is None:  # this staff member already sent this request_key
+        entry = db.session.scalar(sa.select(LedgerEntry).where(LedgerEntry.idempotency_key == key))
+        if (entry.member_id, entry.points, entry.reason) != (member_id, points, reason):
+            raise Conflict("request_key 已用于另一次调整 / request_key was used for another adjustment",
+                           {"request_key": ["already used for another adjustment"]})
+        return entry
+    record(staff, "points.adjust", entry, {"member_id": member_id, "points": points,
+                                           "reason": reason}, now=now)
     return entry
 
 

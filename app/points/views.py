@@ -134,7 +134,8 @@ def adjust_page():
         if form.points.data == 0:
             flash("调整分值不能为 0", "error")
         else:
-            entry = services.adjust(current_user, form.member_id.data, form.points.data, form.reason.data)
+            entry = services.adjust(current_user, form.member_id.data, form.points.data, form.reason.data,
+                                    request_key=form.request_key.data or None)
             db.session.commit()
             flash(f"已为党员 #{entry.member_id} 调整 {entry.points:+d} 分", "success")
             return redirect(url_for("points.adjust_page"))
