@@ -118,10 +118,15 @@ def cancel_activity(staff: User, activity_id: int, reason: str,
     activity = managed_activity(staff, activity_id)
     if not reason or not reason.strip():
         raise Invalid("reason", "reason is required")
+    over = Conflict("活动已结束或已取消 / the activity is over or cancelled")
     if activity.is_cancelled or activity.ends_at <= now:
-        raise Conflict("活动已结束或已取消 / the activity is over or cancelled")
-    activity.is_cancelled = True
-    db.session.flush()
+        raise over
+    called_off = db.session.execute(  # conditional: a second call at the same moment is a 409
+        sa.update(Activity).where(Activity.id == activity.id, Activity.is_cancelled.is_(False))
+        .values(is_cancelled=True).execution_options(synchronize_session=False))
+    if called_off.rowcount != 1:
+        raise over
+    db.session.refresh(activity)
     record(staff, "activity.cancel", activity, {"reason": reason.strip()}, now=now)
     from app.reminders.services import notify
 
@@ -169,7 +174,6 @@ def sign_up(member: User, activity_id: int, now: datetime | None = None) -> Acti
     signup = signup_of(activity.id, member.id)
     if signup is not None and signup.status != SignupStatus.CANCELLED:
         raise Conflict("已经报名 / already signed up")
-    _take_slot(activity)
     if signup is None:
         signup = ActivitySignup(activity_id=activity.id, member_id=member.id, created_at=now)
         try:
@@ -178,11 +182,22 @@ def sign_up(member: User, activity_id: int, now: datetime | None = None) -> Acti
                 db.session.flush()
         except sa.exc.IntegrityError:
             raise Conflict("已经报名 / already signed up") from None
-    else:
-        signup.status, signup.cancelled_at, signup.created_at = SignupStatus.SIGNED_UP, None, now
-        signup.counts_for_capacity = True
-        db.session.flush()
+    else:  # signing up again: only one of two racing requests finds it still cancelled
+        _move_signup(signup, SignupStatus.CANCELLED, Conflict("已经报名 / already signed up"),
+                     status=SignupStatus.SIGNED_UP, cancelled_at=None, created_at=now,
+                     counts_for_capacity=True)
+    _take_slot(activity)
     return signup
+
+
+def _move_signup(signup: ActivitySignup, expected: str, conflict: Conflict, **values) -> None:
+    """UPDATE ... WHERE status = :expected; a racing request that moved it first: `conflict`."""
+    moved = db.session.execute(
+        sa.update(ActivitySignup).where(ActivitySignup.id == signup.id, ActivitySignup.status == expected)
+        .values(**values).execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        raise conflict
+    db.session.refresh(signup)
 
 
 def cancel_signup(member: User, activity_id: int, now: datetime | None = None) -> ActivitySignup:
@@ -191,12 +206,13 @@ def cancel_signup(member: User, activity_id: int, now: datetime | None = None) -
     signup = signup_of(activity.id, member.id)
     if signup is None:
         raise NotFound("signup not found")
+    refused = Conflict("无法取消：活动已开始或未报名 / cannot cancel now")
     if signup.status != SignupStatus.SIGNED_UP or activity.starts_at <= now:
-        raise Conflict("无法取消：活动已开始或未报名 / cannot cancel now")
-    signup.status, signup.cancelled_at = SignupStatus.CANCELLED, now
+        raise refused
+    _move_signup(signup, SignupStatus.SIGNED_UP, refused,  # a second cancel at once: 409
+                 status=SignupStatus.CANCELLED, cancelled_at=now)
     if signup.counts_for_capacity:
         _release_slot(activity)
-    db.session.flush()
     return signup
 
 
@@ -206,14 +222,10 @@ def _attend(activity: Activity, member_id: int, *, method: str, recorded_by: Use
         raise Conflict("活动已取消 / the activity is cancelled")
     if now < activity.starts_at - CHECKIN_WINDOW or now > activity.ends_at + late:
         raise Conflict("不在活动签到时间内 / outside the activity's check-in time")
-    signup = signup_of(activity.id, member_id)
-    if signup is not None and signup.status == SignupStatus.ATTENDED:
+    signup = signup_of(activity.id, member_id) or _walk_in(activity, member_id, now)
+    if signup.status == SignupStatus.ATTENDED:
         return signup
-    if signup is None:  # a walk-in: attended without a slot
-        signup = ActivitySignup(activity_id=activity.id, member_id=member_id, created_at=now,
-                                counts_for_capacity=False)
-        db.session.add(signup)
-    elif signup.status == SignupStatus.CANCELLED:
+    if signup.status == SignupStatus.CANCELLED:
         signup.counts_for_capacity = False
     signup.status, signup.attended_at = SignupStatus.ATTENDED, now
     signup.checkin_method, signup.recorded_by_id = method, recorded_by.id
@@ -225,6 +237,20 @@ def _attend(activity: Activity, member_id: int, *, method: str, recorded_by: Use
         record_evidence(member_id, activity.checklist_item, source_type=SourceType.ATTENDANCE,
                         source_id=activity.id, note=activity.title, now=now)
     return signup
+
+
+def _walk_in(activity: Activity, member_id: int, now: datetime) -> ActivitySignup:
+    """The row of a member who attends without having signed up (no slot); when another
+    request (staff and his own QR check-in at once) created it meanwhile, that row."""
+    row = ActivitySignup(activity_id=activity.id, member_id=member_id, created_at=now,
+                         counts_for_capacity=False)
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        return signup_of(activity.id, member_id)
+    return row
 
 
 def record_attendance(staff: User, activity_id: int, member_id: int,
