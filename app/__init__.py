@@ -6,8 +6,9 @@ import logging
 
 from flask import Flask, g, request
 from flask_login import AnonymousUserMixin
+from sqlalchemy.exc import IntegrityError
 
-from app.errors import DomainError, handle_domain_error, handle_unexpected
+from app.errors import DomainError, handle_domain_error, handle_integrity_error, handle_unexpected
 from app.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 from config import Config, ProductionConfig, config_from_env
 
@@ -145,6 +146,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
     if not app.config.get("TESTING_RAISE_ERRORS"):
         app.register_error_handler(Exception, handle_unexpected)
 

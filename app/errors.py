@@ -130,6 +130,29 @@ def handle_http_exception(err: HTTPException):
     return render_template("error.html", code=code, message=err.description), code
 
 
+RACE_MESSAGE = "数据已被他人同时修改，请刷新后重试 / changed by someone else at the same moment, retry"
+
+
+def is_unique_violation(err: Exception) -> bool:
+    """A unique index refused a row (PostgreSQL SQLSTATE 23505, SQLite's UNIQUE failure)."""
+    orig = getattr(err, "orig", None)
+    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
+
+
+def handle_integrity_error(err: Exception):
+    """A unique index refusing a row that a service checked for just before is a duplicate
+    sent at the same moment by another request (on PostgreSQL the check cannot see it): the
+    answer is the 409 of a duplicate, not a 500. Other integrity errors are bugs: 500."""
+    from flask import current_app
+
+    if is_unique_violation(err):
+        log.warning("concurrent duplicate answered 409: %s", getattr(err, "orig", err))
+        return handle_domain_error(Conflict(RACE_MESSAGE))
+    if current_app.config.get("TESTING_RAISE_ERRORS"):
+        raise err
+    return handle_unexpected(err)
+
+
 def handle_unexpected(err: Exception):
     from app.extensions import db
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import ApiToken, Role, User
@@ -137,8 +138,13 @@ def create_user(
         user.password_hash = password_hash
     else:
         user.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
-    db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # the same username sent twice at once: 409, not 500
+            db.session.add(user)
+            db.session.flush()
+    except IntegrityError:
+        message = "用户名已存在 / username taken"
+        raise Conflict(message, {"username": [message]}) from None
     if created_by is not None:
         record(created_by, "user.create", user, {"role": role, "username": username})
     return user
