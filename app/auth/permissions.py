@@ -130,10 +130,16 @@ def can_view_member(viewer: User, member: User) -> bool:
 
 
 def can_manage_member(viewer: User, member: User) -> bool:
-    """Staff actions on a member (adjust points, rate): staff over his active community."""
-    if viewer.role not in STAFF_LIKE:
+    """Staff actions on a member (adjust points): staff over his active (approved) community.
+    A pending registration lets its community's staff see him, not change his points."""
+    from app.registrations.services import active_registration
+
+    if viewer.role == Role.ADMIN:
+        return True
+    if viewer.role not in (Role.STAFF, Role.STREET_ADMIN):
         return False
-    return can_view_member(viewer, member) and viewer.role != Role.UNIT_ADMIN
+    active = active_registration(member.id)
+    return active is not None and can_manage_place(viewer, db.session.get(Place, active.community_id))
 
 
 def require_view_member(viewer: User, member_id: int) -> User:

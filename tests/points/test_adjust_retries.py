@@ -5,6 +5,7 @@ import pytest
 
 from app.audit.models import AuditEntry
 from app.errors import Conflict
+from app.extensions import db
 from app.points.models import LedgerEntry
 from app.points.services import adjust, total_for
 from tests.conftest import count
@@ -67,3 +68,16 @@ def test_page_double_submit_of_one_form_pays_once(world, page):
     assert count(LedgerEntry, LedgerEntry.member_id == world.member1.id) == 1
     fresh = client.get("/staff/points/adjust").get_data(as_text=True)
     assert key not in fresh  # the next form is another correction
+
+
+def test_staff_of_a_community_he_only_applied_to_cannot_adjust(world, api):
+    """newbie's registration with comm1 is pending: staff1 may see him (to decide), not pay him."""
+    from app.registrations.services import register
+
+    register(world.newbie, community_id=world.comm1.id, address="仓边路1号")
+    db.session.commit()
+    assert api(world.staff1).get(f"/members/{world.newbie.id}/points").status_code == 200
+    res = api(world.staff1).post("/points/adjustments", {"member_id": world.newbie.id, "points": 50,
+                                                        "reason": "提前奖励"})
+    assert res.status_code == 403
+    assert count(LedgerEntry, LedgerEntry.member_id == world.newbie.id) == 0
