@@ -149,9 +149,14 @@ def publish(staff: User, community_id: int, year: int, now: datetime | None = No
     community = staff_community(staff, community_id)
     check_year(year, now)
     now = now or utcnow()
-    stmt = R.statement(year).where(R.home.community_id == community.id, Rating.published_at.is_(None))
     registered = sa.select(Registration.member_id).where(
         Registration.community_id == community.id, Registration.status == RegistrationStatus.APPROVED)
+    # Lock the drafts before reading them: a staff change in flight commits first and is what
+    # gets published (read before it, the snapshot would overwrite the change when it lands).
+    db.session.execute(sa.select(Rating.id).where(
+        Rating.year == year, Rating.published_at.is_(None), Rating.member_id.in_(registered))
+        .with_for_update())
+    stmt = R.statement(year).where(R.home.community_id == community.id, Rating.published_at.is_(None))
     pending = R.build(db.session.execute(stmt).all(), year, registered)
     values = [{
         "member_id": row.member_id, "year": year, "community_id": community.id, "level": row.level,
