@@ -270,15 +270,20 @@ def release(member: User, order_id: int, reason: str = "", now: datetime | None 
     """A claimer gives his slot back: the claim ends as abandoned, costs the claim_abandoned
     points (once per claim) and counts in his rating; an order that was full is claimable again."""
     now = now or utcnow()
+    ended = Conflict("领单已结束 / the claim has already ended")
+    order = visible_order(member, order_id)
+    held = [c for c in order.claims if c.member_id == member.id]
+    if held and all(c.released_at is not None for c in held):  # a second release: his claim ended
+        raise ended
     order, _ = order_for_action(member, order_id, Action.RELEASE)
     reason = _text(reason, "reason", False)
     mine = next(c for c in order.active_claims if c.member_id == member.id)
-    ended = db.session.execute(
+    released = db.session.execute(
         sa.update(OrderClaim).where(OrderClaim.id == mine.id, OrderClaim.released_at.is_(None))
         .values(released_at=now, release_reason=reason or None, abandoned=True)
         .execution_options(synchronize_session=False))
-    if ended.rowcount != 1:
-        raise Conflict("领单已结束 / the claim has already ended")
+    if released.rowcount != 1:
+        raise ended
     event = transition(order, Action.RELEASE, member, now=now, note=reason,
                        where=(Order.claimed_count > 0,),
                        values={"claimed_count": Order.claimed_count - 1, "claimed_at": None})

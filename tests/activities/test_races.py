@@ -3,7 +3,6 @@ own app context, session and connection), on SQLite and on PostgreSQL: a double 
 moves a slot twice, never pays twice and never answers 500."""
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,43 +10,13 @@ import pytest
 from app.activities import services
 from app.activities.models import Activity, ActivitySignup
 from app.auth.models import User
-from app.errors import Conflict
 from app.extensions import db
 from app.points.models import LedgerEntry
 from tests import factories as f
 from tests.conftest import count
+from tests.races import race
 
 pytestmark = pytest.mark.commits
-
-
-def _race(app, calls) -> list[str]:
-    """Runs each call(session user lookup) in its own thread, all released at once; returns
-    "ok" / "conflict" per thread. Any other exception fails the test."""
-    barrier, outcomes, errors = threading.Barrier(len(calls)), [], []
-
-    def worker(call):
-        with app.app_context():
-            try:
-                barrier.wait()
-                call()
-                db.session.commit()
-                outcomes.append("ok")
-            except Conflict:
-                db.session.rollback()
-                outcomes.append("conflict")
-            except Exception as exc:  # pragma: no cover - reported below
-                db.session.rollback()
-                errors.append(repr(exc))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    return outcomes
 
 
 def _activity(members: int, *, starts_in=timedelta(days=1)):
@@ -78,7 +47,7 @@ def test_a_cancellation_sent_twice_frees_one_slot(app):
         services.sign_up(_user(member_id), activity_id)
         db.session.commit()
         db.session.remove()
-    outcomes = _race(app, [lambda: services.cancel_signup(_user(member_id), activity_id)] * 6)
+    outcomes = race(app, [lambda: services.cancel_signup(_user(member_id), activity_id)] * 6)
     assert sorted(outcomes) == ["conflict"] * 5 + ["ok"]
     assert db.session.get(Activity, activity_id).signup_count == 1  # the other member's slot
 
@@ -90,7 +59,7 @@ def test_signing_up_again_twice_at_once_takes_one_slot(app):
         services.cancel_signup(_user(member_id), activity_id)
         db.session.commit()
         db.session.remove()
-    outcomes = _race(app, [lambda: services.sign_up(_user(member_id), activity_id)] * 6)
+    outcomes = race(app, [lambda: services.sign_up(_user(member_id), activity_id)] * 6)
     assert sorted(outcomes) == ["conflict"] * 5 + ["ok"]
     assert db.session.get(Activity, activity_id).signup_count == 1
     assert count(ActivitySignup, ActivitySignup.activity_id == activity_id) == 1
@@ -104,7 +73,7 @@ def test_a_walk_in_recorded_by_staff_and_by_qr_at_once_is_present_once(app):
         db.session.remove()
     calls = [lambda: services.record_attendance(_user(staff_id), activity_id, member_id),
              lambda: services.check_in(_user(member_id), activity_id, code)] * 3
-    outcomes = _race(app, calls)
+    outcomes = race(app, calls)
     assert "ok" in outcomes and set(outcomes) <= {"ok", "conflict"}
     assert count(ActivitySignup, ActivitySignup.activity_id == activity_id) == 1
     assert count(LedgerEntry, LedgerEntry.member_id == member_id) == 1
@@ -119,7 +88,7 @@ def test_calling_an_activity_off_twice_at_once_tells_members_once(app):
         services.sign_up(_user(member_id), activity_id)
         db.session.commit()
         db.session.remove()
-    outcomes = _race(app, [lambda: services.cancel_activity(_user(staff_id), activity_id, "暴雨")] * 4)
+    outcomes = race(app, [lambda: services.cancel_activity(_user(staff_id), activity_id, "暴雨")] * 4)
     assert sorted(outcomes) == ["conflict"] * 3 + ["ok"]
     assert count(Notification, Notification.kind == "activity_cancelled") == 1
     assert count(AuditEntry, AuditEntry.action == "activity.cancel") == 1
