@@ -16,14 +16,27 @@ class Sender(Protocol):
     def send(self, address: str, subject: str, body: str) -> None: ...
 
 
+def masked_address(address: str) -> str:
+    """A phone number or email address as a log may show it (whoever reads the log need not
+    see it): 138****5678, zh***@example.com."""
+    from app.auth.permissions import mask_phone
+
+    local, at, domain = (address or "").partition("@")
+    if at:
+        return f"{local[:2]}***@{domain}"
+    return mask_phone(address) or ""
+
+
 class LoggingSender:
-    """Writes the message to the log: the default SMS channel, and email without SMTP_HOST."""
+    """Writes the message to the log (the address masked): the default SMS channel, and email
+    without SMTP_HOST."""
 
     def __init__(self, channel: str):
         self.channel = channel
 
     def send(self, address: str, subject: str, body: str) -> None:
-        log.info("%s to %s: %s | %s", self.channel, address, subject, body.replace("\n", " / "))
+        log.info("%s to %s: %s | %s", self.channel, masked_address(address), subject,
+                 body.replace("\n", " / "))
 
 
 class SmtpSender:
