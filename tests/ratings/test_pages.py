@@ -179,6 +179,8 @@ def test_statistics_page_draws_svg_charts_without_scripts(rated, page):
     assert "<svg" in community and 'data-testid="satisfaction">4.50<' in community
     assert page(rated.staff1).get(f"/stats?place_id={rated.comm3.id}").status_code == 403
     assert page(rated.unit_admin1).get("/stats").status_code == 403
+    # An order's status in the same words as on the dispatch board.
+    assert "待派单" in body and "已办结" in body and "已点单" not in body and "已驳回" not in body
 
 
 def test_chart_labels_are_escaped():
