@@ -88,12 +88,13 @@ def _unit_page(unit_id: int):
 @roles_required(Role.UNIT_ADMIN, Role.ADMIN)
 def unit_export(unit_id):
     year = _year()
-    unit, rows, _ = services.unit_ratings(
+    unit, rows, _total = services.unit_ratings(
         current_user, unit_id, year, community_id=request.args.get("community_id", type=int) or None,
         page_size=None, **_filters())
-    data = export.workbook(f"{year}年度评议", rows, services.phone_shown(current_user))
+    title = _("%(year)s年度评议", year=year)
+    data = export.workbook(title, rows, services.phone_shown(current_user))
     return send_file(BytesIO(data), mimetype=export.MIME, as_attachment=True,
-                     download_name=f"{unit.name}-{year}年度评议.xlsx")
+                     download_name=f"{unit.name}-{title}.xlsx")
 
 
 # ---- letters (一信一函) ------------------------------------------------------------------------
