@@ -8,11 +8,12 @@ from playwright.sync_api import expect
 
 from app.activities.services import create_activity
 from app.auth.models import User
-from app.database import utcnow
+from app.database import local_today, utcnow
 from app.orders.services import create_order, dispatch
 from app.places.models import Unit
 from app.places.services import register_unit
 from app.points.services import adjust
+from app.ratings.services import publish
 from app.service.services import create_household, create_record, create_suggestion
 from tests.browser.helpers import assert_fits_phone
 
@@ -42,6 +43,7 @@ def lived_in(world, committed):
         create_suggestion(member, community_id=world.comm1.id, title="增设楼道照明", body="三楼到五楼没有灯")
         create_household(staff, community_id=world.comm1.id, name="李大爷", address="仓边路1号")
         adjust(staff, member.id, 3, "补录积分")
+        publish(staff, world.comm1.id, local_today().year)  # letters for the unit
     world.order_id, world.activity_id = order.id, activity.id
     return world
 
@@ -96,6 +98,17 @@ def test_pages_behind_the_menus_fit_a_phone(lived_in, page, new_page, sign_in):
     visit(admin, "/admin/audit")
     expect(admin.locator("main table")).to_contain_text("积分调整")
     expect(admin.locator("main table")).not_to_contain_text("\\u")
+
+    unit = new_page()
+    sign_in(unit, w.unit_admin1.username)
+    year = local_today().year
+    for path in (f"/members/{w.member1.id}/rating", f"/units/{w.unit1.id}/cover-letter",
+                 f"/units/{w.unit1.id}/letters", f"/members/{w.member1.id}/letter"):
+        path += f"?year={year}"
+        visit(unit, path)
+    unit.emulate_media(media="print")  # printed: the letter alone, no menus
+    expect(unit.locator("header.topbar")).to_be_hidden()
+    expect(unit.locator("article.letter")).to_be_visible()
 
     resident = new_page()
     sign_in(resident, w.resident1.username)
