@@ -211,6 +211,12 @@ def set_publicity():
     return redirect(url_for("ratings.community_page", community_id=row.community_id))
 
 
+@bp.app_template_global()
+def own_public_ratings():
+    """The viewer's community whose 双公示 page is on (the homes of residents and members link to it)."""
+    return publicity.own_public_community(current_user)
+
+
 @bp.get("/communities/<int:community_id>/ratings")
 @roles_required()
 def public_page(community_id):

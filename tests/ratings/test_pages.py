@@ -130,6 +130,16 @@ def test_public_page_only_when_switched_on_and_only_published(rated, page):
     assert page(rated.member1).get(path).status_code == 404
 
 
+def test_the_people_of_a_community_find_its_public_page_from_their_homes(rated, page):
+    link = f'href="/communities/{rated.comm3.id}/ratings"'
+    assert link not in html(page(rated.resident2).get("/resident/orders"))  # switched off
+    publicity.set_publicity(rated.staff3, rated.comm3.id, True)
+    assert link in html(page(rated.resident2).get("/resident/orders"))
+    assert link in html(page(rated.member3).get("/me"))
+    assert 'data-testid="public-ratings-link"' not in html(page(rated.resident1).get("/resident/orders"))
+    assert 'data-testid="public-ratings-link"' not in html(page(rated.member1).get("/me"))
+
+
 def test_letters_only_after_publication(rated, page):
     client = page(rated.unit_admin1)
     assert client.get(f"/members/{rated.member1.id}/letter?year={YEAR}").status_code == 409
