@@ -17,3 +17,9 @@ def test_every_template_compiles(app):
 @pytest.mark.parametrize("path", ["/", "/login", "/signup", "/healthz"])
 def test_public_pages_render(client, path):
     assert client.get(path).status_code == 200
+
+
+def test_error_pages_say_what_happened_in_chinese(app, client):
+    res = client.get("/no-such-page")
+    body = res.get_data(as_text=True)
+    assert res.status_code == 404 and "页面不存在" in body and "返回首页" in body

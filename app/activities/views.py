@@ -1,5 +1,6 @@
 """Activity pages: list, post, detail with sign-up, attendance with a QR code, member check-in."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import nav
@@ -12,6 +13,7 @@ from app.auth.permissions import STAFF_LIKE, place_scope, roles_required
 from app.database import LOCAL_TZ, utcnow
 from app.extensions import db
 from app.places.models import Place, PlaceKind
+from app.registrations.services import members_by_community
 
 bp = Blueprint("activities", __name__)
 MEMBER_OR_STAFF = (Role.MEMBER, *STAFF_LIKE)
@@ -52,7 +54,7 @@ def new():
             points=form.points.data, location=form.location.data or "",
             description=form.description.data or "")
         db.session.commit()
-        flash("活动已发布", "success")
+        flash(_("活动已发布"), "success")
         return redirect(url_for("activities.detail", activity_id=activity.id))
     return render_template("activities/new.html", form=form)
 
@@ -69,6 +71,7 @@ def detail(activity_id):
         rows = services.signups(activity)
         context["rows"] = [(s, services.is_no_show(s, activity, now)) for s in rows]
         context["attendance_form"] = AttendanceForm()
+        context["members"] = members_by_community([activity.community_id])[activity.community_id]
     return render_template("activities/detail.html", **context)
 
 
@@ -77,7 +80,7 @@ def detail(activity_id):
 def sign_up(activity_id):
     services.sign_up(current_user, activity_id)
     db.session.commit()
-    flash("报名成功", "success")
+    flash(_("报名成功"), "success")
     return redirect(url_for("activities.detail", activity_id=activity_id))
 
 
@@ -86,7 +89,7 @@ def sign_up(activity_id):
 def cancel(activity_id):
     services.cancel_signup(current_user, activity_id)
     db.session.commit()
-    flash("已取消报名", "success")
+    flash(_("已取消报名"), "success")
     return redirect(url_for("activities.detail", activity_id=activity_id))
 
 
@@ -96,7 +99,7 @@ def call_off(activity_id):
     reason = (request.form.get("reason") or "").strip()[:300]
     services.cancel_activity(current_user, activity_id, reason)
     db.session.commit()
-    flash("活动已取消，已通知报名党员", "success")
+    flash(_("活动已取消，已通知报名党员"), "success")
     return redirect(url_for("activities.detail", activity_id=activity_id))
 
 
@@ -105,11 +108,11 @@ def call_off(activity_id):
 def attend(activity_id):
     form = AttendanceForm()
     if not form.validate_on_submit():
-        flash("请填写党员编号", "error")
+        flash(_("请从列表中选择党员"), "error")
         return redirect(url_for("activities.detail", activity_id=activity_id))
     signup = services.record_attendance(current_user, activity_id, form.member_id.data)
     db.session.commit()
-    flash(f"已记录 {signup.member.name} 参加", "success")
+    flash(_("已记录 %(name)s 参加", name=signup.member.name), "success")
     return redirect(url_for("activities.detail", activity_id=activity_id))
 
 
@@ -135,6 +138,6 @@ def checkin_page(activity_id):
     if form.validate_on_submit():
         services.check_in(current_user, activity_id, form.code.data)
         db.session.commit()
-        flash("签到成功，积分已计入", "success")
+        flash(_("签到成功，积分已计入"), "success")
         return redirect(url_for("activities.detail", activity_id=activity_id))
     return render_template("activities/checkin.html", activity=activity, form=form)

@@ -15,4 +15,4 @@ class SignupForm(FlaskForm):
     password = PasswordField(_l("密码（至少8位）"), validators=[DataRequired(), Length(min=8, max=128)])
     name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=64)])
     phone = StringField(_l("手机号"), validators=[DataRequired(), Length(min=11, max=20)])
-    unit_id = SelectField(_l("工作单位"), coerce=int, validators=[DataRequired()])
+    unit_id = SelectField(_l("工作单位"), coerce=int, validators=[DataRequired(message=_l("请选择工作单位"))])

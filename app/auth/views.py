@@ -47,7 +47,7 @@ def logout():
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
     form = SignupForm()
-    form.unit_id.choices = [(u.id, u.name) for u in list_units()]
+    form.unit_id.choices = [(0, _("请选择工作单位"))] + [(u.id, u.name) for u in list_units()]
     if form.validate_on_submit():
         try:
             user = services.signup_member(

@@ -23,7 +23,8 @@ URGENCY_LABELS = {"urgent": "紧急", "high": "较急", "normal": "一般", "low
 class OrderForm(FlaskForm):
     """点单. `resident_id` and `slots` are shown to staff filing for a resident only."""
 
-    resident_id = SelectField(_l("为哪位居民点单"), coerce=int, validators=[Optional()])
+    resident_id = SelectField(_l("为哪位居民点单"), coerce=int,
+                              validators=[DataRequired(message=_l("请选择代为点单的居民"))])
     title = StringField(_l("需要什么帮助"), validators=[DataRequired(), Length(max=100)],
                         description=_l("一句话说清楚，例如：帮忙修理漏水的水龙头"))
     category = SelectField(_l("类别"), choices=[(c, c) for c in CATEGORIES])

@@ -77,8 +77,8 @@ def new():
     form = forms.OrderForm()
     on_behalf = current_user.role != Role.RESIDENT
     if on_behalf:
-        form.resident_id.choices = [(r.id, f"{r.name}（{r.place.name if r.place else ''}）")
-                                    for r in _residents_for(current_user)]
+        form.resident_id.choices = [(0, _("请选择居民"))] + [
+            (r.id, f"{r.name}（{r.place.name if r.place else ''}）") for r in _residents_for(current_user)]
     else:  # a resident files for himself: one member is asked for
         del form.resident_id, form.slots
         if request.method == "GET":

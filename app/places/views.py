@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from app import nav
 from app.api_base import paginate
+from app.audit import labels as audit_labels
 from app.audit.services import visible_entries
 from app.auth import services as auth_services
 from app.auth.models import Role
@@ -32,6 +33,7 @@ nav.add("单位", "places.admin_units", (Role.ADMIN,), order=6)
 nav.add("账号", "places.admin_accounts", (Role.ADMIN,), order=7)
 nav.add("组织报到", "places.unit_registrations", (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN), order=60)
 nav.add("操作记录", "places.audit_log", (Role.ADMIN, Role.STREET_ADMIN), order=90)
+nav.add("组织报到", "places.unit_home", (Role.UNIT_ADMIN,), order=60)  # the unit's own reports
 
 
 def _page() -> int:
@@ -186,7 +188,7 @@ def register_unit():
 @roles_required(Role.ADMIN, Role.STREET_ADMIN)
 def audit_log():
     page = _page()
-    return render_template("places/audit.html", page=page, page_size=50,
+    return render_template("places/audit.html", page=page, page_size=50, labels=audit_labels,
                            result=paginate(db.session, visible_entries(current_user), page, 50))
 
 

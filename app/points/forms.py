@@ -1,28 +1,29 @@
 from uuid import uuid4
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.points.periods import CAP_PERIODS
 
-PERIOD_LABELS = {"day": "每天", "month": "每月", "year": "每年"}
+PERIOD_LABELS = {"day": _l("每天"), "month": _l("每月"), "year": _l("每年")}
 
 
 class AdjustmentForm(FlaskForm):
-    member_id = IntegerField("党员编号", validators=[DataRequired(), NumberRange(min=1)])
-    points = IntegerField("调整分值（可为负数）",
+    member_id = IntegerField(_l("党员编号"), validators=[DataRequired(), NumberRange(min=1)])
+    points = IntegerField(_l("调整分值（可为负数）"),
                           validators=[InputRequired(), NumberRange(min=-1000, max=1000)])
-    reason = StringField("调整原因", validators=[DataRequired(), Length(max=300)])
+    reason = StringField(_l("调整原因"), validators=[DataRequired(), Length(max=300)])
     # One per form shown: a double submit (or a resent POST) of the same form pays once.
     request_key = HiddenField(default=lambda: uuid4().hex, validators=[Optional(), Length(max=64)])
 
 
 class RuleForm(FlaskForm):
-    title = StringField("名称", validators=[DataRequired(), Length(max=100)])
-    points = IntegerField("分值", validators=[InputRequired(), NumberRange(min=-1000, max=1000)])
-    per_hour = BooleanField("按小时计")
-    cap_period = SelectField("上限周期",
-                             choices=[("", "不设上限")] + [(p, PERIOD_LABELS[p]) for p in CAP_PERIODS])
-    cap_points = IntegerField("周期上限分值", validators=[Optional(), NumberRange(min=1, max=100000)])
-    is_active = BooleanField("启用")
+    title = StringField(_l("名称"), validators=[DataRequired(), Length(max=100)])
+    points = IntegerField(_l("分值"), validators=[InputRequired(), NumberRange(min=-1000, max=1000)])
+    per_hour = BooleanField(_l("按小时计"))
+    cap_period = SelectField(_l("上限周期"),
+                             choices=[("", _l("不设上限"))] + [(p, PERIOD_LABELS[p]) for p in CAP_PERIODS])
+    cap_points = IntegerField(_l("周期上限分值"), validators=[Optional(), NumberRange(min=1, max=100000)])
+    is_active = BooleanField(_l("启用"))

@@ -1,10 +1,11 @@
 """Pages: my points and checklist, leaderboards, 服务标兵, staff adjustments, scoring rules and
 the year's checklist for street/district admins."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import nav
-from app.auth.models import Role
+from app.auth.models import Role, User
 from app.auth.permissions import STAFF_LIKE, require_view_member, roles_required
 from app.database import local_today
 from app.errors import DomainError
@@ -14,6 +15,7 @@ from app.points import config, services
 from app.points.checklist import DEFAULT_ITEMS, checklist_for, completion_for
 from app.points.forms import AdjustmentForm, RuleForm
 from app.points.leaderboard import SCOPES, default_scope_id, leaderboard, rank_of
+from app.registrations.services import members_by_community
 
 bp = Blueprint("points", __name__)
 ADMINS = (Role.STREET_ADMIN, Role.ADMIN)
@@ -68,6 +70,10 @@ def member_points(member_id):
 
 DEFAULT_SCOPE = {Role.MEMBER: "community", Role.STAFF: "community", Role.UNIT_ADMIN: "unit",
                  Role.STREET_ADMIN: "street", Role.ADMIN: "street"}
+# The boards each role may open (the tabs of the page; leaderboard.resolve_scope decides):
+# staff see their community only, unit admins their unit, admins have no unit of their own.
+BOARD_SCOPES = {Role.MEMBER: SCOPES, Role.STAFF: ("community",), Role.UNIT_ADMIN: ("unit",),
+                Role.STREET_ADMIN: ("community", "street"), Role.ADMIN: ("community", "street")}
 
 
 def _scope_id_for(scope: str) -> int | None:
@@ -97,8 +103,9 @@ def _boards(scope: str) -> list:
 @bp.get("/leaderboard")
 @roles_required(*BOARD_ROLES)
 def board():
+    scopes = BOARD_SCOPES.get(current_user.role, SCOPES)
     scope = request.args.get("scope") or DEFAULT_SCOPE.get(current_user.role, "community")
-    scope = scope if scope in SCOPES else "community"
+    scope = scope if scope in SCOPES else scopes[0]  # a board outside his tabs: the service answers
     year = _year()
     scope_id = _scope_id_for(scope)
     page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
@@ -108,7 +115,7 @@ def board():
     has_next = bool(result) and len(result["items"]) > BOARD_PAGE
     if result:
         result["items"] = result["items"][:BOARD_PAGE]
-    return render_template("points/leaderboard.html", board=result, scopes=SCOPES, scope=scope,
+    return render_template("points/leaderboard.html", board=result, scopes=scopes, scope=scope,
                            labels=SCOPE_LABELS, year=year, boards=_boards(scope), page=page,
                            has_next=has_next)
 
@@ -129,17 +136,24 @@ def exemplars():
 @bp.route("/staff/points/adjust", methods=["GET", "POST"])
 @roles_required(*STAFF_LIKE)
 def adjust_page():
-    form = AdjustmentForm(member_id=request.args.get("member_id", type=int))
+    """A correction for one member: reached from his points page (his name shown), or picked by
+    name among the members of the staff's community."""
+    asked = request.args.get("member_id", type=int)
+    member = require_view_member(current_user, services.require_id(asked, "member")) if asked else None
+    form = AdjustmentForm(member_id=asked)
     if form.validate_on_submit():
         if form.points.data == 0:
-            flash("调整分值不能为 0", "error")
+            flash(_("调整分值不能为 0"), "error")
         else:
             entry = services.adjust(current_user, form.member_id.data, form.points.data, form.reason.data,
                                     request_key=form.request_key.data or None)
             db.session.commit()
-            flash(f"已为党员 #{entry.member_id} 调整 {entry.points:+d} 分", "success")
-            return redirect(url_for("points.adjust_page"))
-    return render_template("points/adjust.html", form=form)
+            name = db.session.get(User, entry.member_id).name
+            flash(_("已为 %(name)s 调整 %(points)s 分", name=name, points=f"{entry.points:+d}"), "success")
+            return redirect(url_for("points.member_points", member_id=entry.member_id))
+    community_id = default_scope_id(current_user, "community") if member is None else None
+    members = members_by_community([community_id])[community_id] if community_id else []
+    return render_template("points/adjust.html", form=form, member=member, members=members)
 
 
 @bp.get("/admin/scoring-rules")
@@ -156,14 +170,15 @@ def rules():
 def update_rule(key):
     form = RuleForm(prefix=key)
     if not form.validate_on_submit():
-        flash("请检查输入：" + "；".join(f"{k}: {v[0]}" for k, v in form.errors.items()), "error")
+        flash(_("请检查输入：%(errors)s", errors="；".join(
+            f"{form[k].label.text}: {v[0]}" for k, v in form.errors.items())), "error")
         return redirect(url_for("points.rules"))
     config.update_rule(current_user, key[:40], {
         "title": form.title.data, "points": form.points.data, "per_hour": form.per_hour.data,
         "cap_period": form.cap_period.data or None, "cap_points": form.cap_points.data,
         "is_active": form.is_active.data})
     db.session.commit()
-    flash("积分规则已更新", "success")
+    flash(_("积分规则已更新"), "success")
     return redirect(url_for("points.rules"))
 
 
@@ -192,7 +207,7 @@ def checklist_config():
             flash(err.message, "error")
         else:
             db.session.commit()
-            flash("本年度“五个一”清单已保存", "success")
+            flash(_("本年度“五个一”清单已保存"), "success")
         return redirect(url_for("points.checklist_config", place_id=place_id, year=year))
     current = config.checklist_config(current_user, place_id, year) if place_id else None
     return render_template("points/checklist_config.html", places=places, place_id=place_id,

@@ -11,6 +11,7 @@ from app.auth.permissions import STAFF_LIKE, place_scope, roles_required
 from app.database import local_today
 from app.errors import DomainError
 from app.extensions import db
+from app.orders.states import STATUS_LABELS as ORDER_STATUS_LABELS
 from app.places.models import Place, PlaceKind
 from app.ratings import charts, statistics, thresholds
 from app.ratings.forms import ThresholdsForm
@@ -20,8 +21,8 @@ from app.ratings.views import _year, _years, bp
 ADMINS = (Role.STREET_ADMIN, Role.ADMIN)
 nav.add("评议标准", "ratings.thresholds_page", ADMINS, order=62)
 nav.add("统计", "ratings.stats_page", STAFF_LIKE, order=70)
-ORDER_LABELS = {"submitted": "已点单", "dispatched": "已派单", "accepted": "已接单", "claimed": "已领单",
-                "completed": "已完成", "closed": "已评价", "rejected": "已驳回", "cancelled": "已取消"}
+# The same words for an order's status as on the dispatch board and the order pages.
+ORDER_LABELS = {status.value: label for status, label in ORDER_STATUS_LABELS.items()}
 
 
 def _threshold_places() -> list[Place]:

@@ -1,5 +1,6 @@
 """Charts as inline SVG drawn on the server: no JavaScript, no CDN, readable on a phone
-(the viewBox scales to the page width) and printable. Labels are escaped."""
+(the viewBox is about a phone's width, so the text keeps its size there; the CSS caps the
+width on a desktop) and printable. Labels are escaped."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -7,10 +8,10 @@ from collections.abc import Callable, Sequence
 from markupsafe import Markup, escape
 
 COLORS = ("#c8102e", "#e8a33d", "#4a7fb5")
-WIDTH, LABEL_W, VALUE_W, ROW_H, BAR_H, TOP = 520, 150, 60, 32, 10, 36
+WIDTH, LABEL_W, VALUE_W, ROW_H, BAR_H, TOP = 360, 112, 44, 32, 10, 36
 
 
-def _short(label: str, limit: int = 9) -> str:
+def _short(label: str, limit: int = 7) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 

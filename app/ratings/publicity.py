@@ -85,3 +85,19 @@ def public_page(community_id: int, year: int, page: int = 1, page_size: int = 50
         .where(*where).order_by(rank, User.name, Rating.member_id)
         .limit(page_size).offset((page - 1) * page_size))
     return [{**row._mapping, "level_label": LEVEL_LABELS[row.level]} for row in rows], total
+
+
+def own_public_community(viewer: User) -> Place | None:
+    """The viewer's own community (a resident's, an approved member's) while its 双公示 page is
+    switched on: where the home page links to it. None otherwise."""
+    community = None
+    if viewer.role == Role.RESIDENT and viewer.place_id:
+        place = db.session.get(Place, viewer.place_id)
+        while place is not None and place.kind == PlaceKind.GRID:
+            place = db.session.get(Place, place.parent_id) if place.parent_id else None
+        community = place if place is not None and place.kind == PlaceKind.COMMUNITY else None
+    elif viewer.role == Role.MEMBER:
+        community = db.session.scalar(sa.select(Place).join(
+            Registration, Registration.community_id == Place.id).where(
+            Registration.member_id == viewer.id, Registration.status == RegistrationStatus.APPROVED))
+    return community if community is not None and is_public(community.id) else None

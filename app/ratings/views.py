@@ -88,12 +88,13 @@ def _unit_page(unit_id: int):
 @roles_required(Role.UNIT_ADMIN, Role.ADMIN)
 def unit_export(unit_id):
     year = _year()
-    unit, rows, _ = services.unit_ratings(
+    unit, rows, _total = services.unit_ratings(
         current_user, unit_id, year, community_id=request.args.get("community_id", type=int) or None,
         page_size=None, **_filters())
-    data = export.workbook(f"{year}年度评议", rows, services.phone_shown(current_user))
+    title = _("%(year)s年度评议", year=year)
+    data = export.workbook(title, rows, services.phone_shown(current_user))
     return send_file(BytesIO(data), mimetype=export.MIME, as_attachment=True,
-                     download_name=f"{unit.name}-{year}年度评议.xlsx")
+                     download_name=f"{unit.name}-{title}.xlsx")
 
 
 # ---- letters (一信一函) ------------------------------------------------------------------------
@@ -208,6 +209,12 @@ def set_publicity():
     db.session.commit()
     flash(_("已公开本社区评议结果") if row.is_public else _("已关闭本社区评议公示"), "success")
     return redirect(url_for("ratings.community_page", community_id=row.community_id))
+
+
+@bp.app_template_global()
+def own_public_ratings():
+    """The viewer's community whose 双公示 page is on (the homes of residents and members link to it)."""
+    return publicity.own_public_community(current_user)
 
 
 @bp.get("/communities/<int:community_id>/ratings")

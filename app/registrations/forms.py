@@ -7,7 +7,8 @@ from wtforms.validators import DataRequired, Length, Optional
 class TransferForm(FlaskForm):
     """Where the member lives now: community, grid if known, address."""
 
-    community_id = SelectField(_l("居住地社区"), coerce=int, validators=[DataRequired()])
+    community_id = SelectField(_l("居住地社区"), coerce=int,
+                               validators=[DataRequired(message=_l("请选择社区"))])
     grid_id = SelectField(_l("网格（可选）"), coerce=int, validators=[Optional()])
     address = StringField(_l("居住地址"), validators=[DataRequired(), Length(max=200)])
 

@@ -23,7 +23,7 @@ nav.add("报到审核", "registrations.queue", STAFF, order=10)
 
 
 def _fill_choices(form: TransferForm) -> None:
-    form.community_id.choices = place_choices((PlaceKind.COMMUNITY,))
+    form.community_id.choices = place_choices((PlaceKind.COMMUNITY,), blank=_("请选择社区"))
     form.grid_id.choices = place_choices((PlaceKind.GRID,), blank=_("不确定"))
 
 

@@ -1,5 +1,6 @@
 """Pages: the inbox (everyone) and the idle members of a community (staff)."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import nav
@@ -45,7 +46,7 @@ def mark_read(notification_id):
 def mark_all_read():
     count = services.mark_all_read(current_user.id)
     db.session.commit()
-    flash(f"已将 {count} 条消息标为已读", "success")
+    flash(_("已将 %(n)s 条消息标为已读", n=count), "success")
     return redirect(url_for("reminders.inbox"))
 
 

@@ -1,5 +1,6 @@
 """Pages: members log service and suggestions; staff verify them and keep needy households."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import nav
@@ -9,6 +10,8 @@ from app.auth.permissions import STAFF_LIKE, place_scope, roles_required
 from app.database import LOCAL_TZ
 from app.extensions import db
 from app.places.models import Place, PlaceKind
+from app.points.checklist import ITEM_TITLES
+from app.registrations.services import members_by_community
 from app.service import services
 from app.service.forms import DecisionForm, HouseholdForm, PairingForm, RecordForm, SuggestionForm
 
@@ -34,11 +37,11 @@ def _home_community_id() -> int | None:
 def new_record():
     community_id = _home_community_id()
     if community_id is None:
-        flash("请先向居住地社区报到并通过审核", "error")
+        flash(_("请先向居住地社区报到并通过审核"), "error")
         return redirect(url_for("registrations.member_home"))
     form = RecordForm()
     paired = db.session.scalars(services.list_households(current_user)).all()
-    form.household_id.choices = [(0, "无")] + [(h.id, f"{h.name}（{h.address}）") for h in paired]
+    form.household_id.choices = [(0, _("无"))] + [(h.id, f"{h.name}（{h.address}）") for h in paired]
     if form.validate_on_submit():
         services.create_record(
             current_user, community_id=community_id, category=form.category.data,
@@ -46,7 +49,7 @@ def new_record():
             started_at=form.started_at.data.replace(tzinfo=LOCAL_TZ), hours=float(form.hours.data),
             description=form.description.data)
         db.session.commit()
-        flash("服务记录已提交，等待社区审核", "success")
+        flash(_("服务记录已提交，等待社区审核"), "success")
         return redirect(url_for("service.mine"))
     return render_template("service/record_form.html", form=form)
 
@@ -56,14 +59,14 @@ def new_record():
 def new_suggestion():
     community_id = _home_community_id()
     if community_id is None:
-        flash("请先向居住地社区报到并通过审核", "error")
+        flash(_("请先向居住地社区报到并通过审核"), "error")
         return redirect(url_for("registrations.member_home"))
     form = SuggestionForm()
     if form.validate_on_submit():
         services.create_suggestion(current_user, community_id=community_id, title=form.title.data,
                                    body=form.body.data)
         db.session.commit()
-        flash("建议已提交", "success")
+        flash(_("建议已提交"), "success")
         return redirect(url_for("service.mine"))
     return render_template("service/suggestion_form.html", form=form)
 
@@ -83,7 +86,7 @@ def mine():
 def queue():
     page, spage = _page(), _page("spage")
     return render_template(
-        "service/queue.html", page=page, spage=spage, form=DecisionForm(),
+        "service/queue.html", page=page, spage=spage, form=DecisionForm(), checklist_titles=ITEM_TITLES,
         records=paginate(db.session, services.list_records(current_user, status="pending"), page, 20),
         suggestions=paginate(db.session, services.list_suggestions(current_user, status="pending"),
                              spage, 20))
@@ -97,7 +100,8 @@ def verify(record_id):
     if form.validate_on_submit():
         rec = services.verify_record(current_user, record_id, approved, form.reason.data)
         db.session.commit()
-        flash(f"已{'通过' if approved else '驳回'} {rec.member.name} 的服务记录", "success")
+        flash(_("已通过 %(name)s 的服务记录", name=rec.member.name) if approved
+              else _("已驳回 %(name)s 的服务记录", name=rec.member.name), "success")
     return redirect(url_for("service.queue"))
 
 
@@ -109,7 +113,8 @@ def decide(suggestion_id):
     if form.validate_on_submit():
         sug = services.decide_suggestion(current_user, suggestion_id, adopt, form.reason.data)
         db.session.commit()
-        flash(f"已{'采纳' if adopt else '不采纳'}建议“{sug.title}”", "success")
+        flash(_("已采纳建议“%(title)s”", title=sug.title) if adopt
+              else _("已不采纳建议“%(title)s”", title=sug.title), "success")
     return redirect(url_for("service.queue"))
 
 
@@ -127,13 +132,14 @@ def households():
         services.create_household(current_user, community_id=form.community_id.data, name=form.name.data,
                                   address=form.address.data, needs=form.needs.data or "")
         db.session.commit()
-        flash("已添加困难群众", "success")
+        flash(_("已添加困难群众"), "success")
         return redirect(url_for("service.households"))
     page = _page()
     result = paginate(db.session, services.list_households(current_user), page, 20)
     pairings = services.pairings_of([h.id for h in result["items"]])
+    pickers = members_by_community(sorted({h.community_id for h in result["items"]}))
     return render_template("service/households.html", form=form, result=result, page=page,
-                           pairings=pairings, pair_form=PairingForm())
+                           pairings=pairings, pickers=pickers, pair_form=PairingForm())
 
 
 @bp.post("/staff/pairings")
@@ -143,7 +149,8 @@ def pair():
     if form.validate_on_submit():
         p = services.pair(current_user, form.household_id.data, form.member_id.data)
         db.session.commit()
-        flash(f"{p.member.name} 已与 {p.household.name} 结对", "success")
+        flash(_("%(member)s 已与 %(household)s 结对", member=p.member.name, household=p.household.name),
+              "success")
     else:
-        flash("请填写党员编号", "error")
+        flash(_("请从列表中选择结对党员"), "error")
     return redirect(url_for("service.households"))

@@ -61,3 +61,11 @@ def test_staff_calls_off_on_the_page(world, page, make_activity):
     from app.extensions import db
     db.session.expire_all()
     assert db.session.get(type(a), a.id).is_cancelled
+
+
+def test_staff_record_attendance_by_picking_a_name(world, page, make_activity):
+    a = make_activity()
+    html = page(world.staff1).get(f"/activities/{a.id}").get_data(as_text=True)
+    assert 'list="activity-members"' in html and 'placeholder="党员编号"' not in html
+    assert f'<option value="{world.member1.id}">{world.member1.name}</option>' in html
+    assert world.member3.name not in html  # another community's member

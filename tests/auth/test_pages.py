@@ -58,6 +58,7 @@ def test_signup_page_lists_units_and_creates_a_signed_in_member(world, page):
     client = page()
     html = client.get("/signup").get_data(as_text=True)
     assert "区税务局" in html and "市第一医院" in html
+    assert 'required><option value="0">请选择工作单位</option>' in html  # nobody's unit by default
     res = client.post("/signup", data={"username": "liming", "password": "s3cret-pass", "name": "李明",
                                        "phone": "139 1111 2222", "unit_id": world.unit2.id})
     assert res.status_code == 302 and res.headers["Location"] == "/register"
@@ -70,6 +71,7 @@ def test_signup_page_lists_units_and_creates_a_signed_in_member(world, page):
     ({"phone": "1391111222x"}, "phone", "11位"), ({"password": "short"}, "password", ""),
     ({"username": "有 空格"}, "username", "3-64"), ({"name": ""}, "name", ""),
     ({"unit_id": 999999}, "unit_id", ""), ({"username": "member1_w"}, "username", "用户名已存在"),
+    ({"unit_id": 0}, "unit_id", "请选择工作单位"),  # the "choose" line: no unit picked by default
 ])
 def test_signup_page_shows_the_error_under_the_field_and_writes_nothing(world, page, over, field, message):
     before = count(User)

@@ -61,6 +61,9 @@ def test_staff_file_for_a_resident_of_their_community(world, page):
     res = staff.post("/orders/new", data={"resident_id": world.resident2.id, "title": "x",
                                           "category": "其他", "urgency": "normal"})
     assert res.status_code == 200 and count(Order) == 1  # not a valid choice
+    res = staff.post("/orders/new", data={"resident_id": 0, "title": "x", "category": "其他",
+                                          "urgency": "normal"})  # nobody chosen: the first line
+    assert res.status_code == 200 and "请选择代为点单的居民" in html(res) and count(Order) == 1
 
 
 @pytest.mark.parametrize("path,allowed", [

@@ -144,6 +144,7 @@ def test_unit_admin_sees_his_units_registrations(world, page):
     settle()
     html = page(world.unit_admin1).get("/unit").get_data(as_text=True)
     assert "仓边社区" in html and "税务咨询" in html and "义诊" not in html
+    assert 'href="/unit"' in page(world.unit_admin1).get("/unit/orders").get_data(as_text=True)  # in his menu
     assert page(world.member1).get("/staff/unit-registrations").status_code == 403
     assert page(world.unit_admin1).get("/staff/unit-registrations").status_code == 403
 
@@ -160,3 +161,12 @@ def test_audit_log_is_scoped(world, page, api):
     street = page(world.street_admin).get("/admin/audit").get_data(as_text=True)
     assert world.staff1.name in street and world.staff3.name not in street
     assert page(world.staff1).get("/admin/audit").status_code == 403
+
+
+def test_audit_log_is_in_words(world, page, api):
+    api(world.staff1).post(f"/units/{world.unit1.id}/registrations",
+                           {"community_id": world.comm1.id, "resources": ["会议室"]})
+    html = page(world.admin).get("/admin/audit").get_data(as_text=True)
+    assert "单位报到" in html and 'title="unit.register"' in html
+    assert f"单位: {world.unit1.id}" in html and f"社区: {world.comm1.id}" in html
+    assert "\\u" not in html and "{&#34;" not in html  # not a JSON dump

@@ -104,3 +104,37 @@ def test_member_points_page_for_his_staff(world, page, now, who, status):
     assert res.status_code == status
     if status == 200 and who != "member1":
         assert world.member1.name in res.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("who,tabs", [
+    ("member1", {"community", "street", "unit"}), ("staff1", set()), ("unit_admin1", set()),
+    ("street_admin", {"community", "street"}), ("admin", {"community", "street"}),
+])
+def test_leaderboard_tabs_are_only_the_boards_the_role_may_open(world, page, who, tabs):
+    client = page(getattr(world, who))
+    html = client.get("/leaderboard").get_data(as_text=True)
+    shown = {s for s in ("community", "street", "unit") if f"/leaderboard?scope={s}&" in html}
+    assert shown == tabs
+    for scope in shown:
+        assert client.get(f"/leaderboard?scope={scope}").status_code == 200
+
+
+def test_adjust_page_names_the_member_and_returns_to_his_points(world, page):
+    client = page(world.staff1)
+    html = client.get(f"/staff/points/adjust?member_id={world.member1.id}").get_data(as_text=True)
+    assert 'data-testid="adjust-member"' in html and world.member1.name in html
+    assert client.get(f"/staff/points/adjust?member_id={world.member3.id}").status_code == 404  # not his
+    res = client.post("/staff/points/adjust", data={"member_id": world.member1.id, "points": 2,
+                                                    "reason": "补录"})
+    assert res.status_code == 302 and res.headers["Location"].endswith(f"/members/{world.member1.id}/points")
+    after = client.get(res.headers["Location"]).get_data(as_text=True)
+    assert f"已为 {world.member1.name} 调整 +2 分" in after
+    # Without a member: the community's members to pick by name, none of another community.
+    bare = client.get("/staff/points/adjust").get_data(as_text=True)
+    assert 'datalist id="adjust-members"' in bare and world.member2.name in bare
+    assert world.member3.name not in bare
+
+
+def test_rules_page_shows_no_rule_keys(world, page):
+    html = page(world.admin).get("/admin/scoring-rules").get_data(as_text=True)
+    assert 'class="check"' in html and '<small class="muted">attendance</small>' not in html

@@ -130,6 +130,16 @@ def test_public_page_only_when_switched_on_and_only_published(rated, page):
     assert page(rated.member1).get(path).status_code == 404
 
 
+def test_the_people_of_a_community_find_its_public_page_from_their_homes(rated, page):
+    link = f'href="/communities/{rated.comm3.id}/ratings"'
+    assert link not in html(page(rated.resident2).get("/resident/orders"))  # switched off
+    publicity.set_publicity(rated.staff3, rated.comm3.id, True)
+    assert link in html(page(rated.resident2).get("/resident/orders"))
+    assert link in html(page(rated.member3).get("/me"))
+    assert 'data-testid="public-ratings-link"' not in html(page(rated.resident1).get("/resident/orders"))
+    assert 'data-testid="public-ratings-link"' not in html(page(rated.member1).get("/me"))
+
+
 def test_letters_only_after_publication(rated, page):
     client = page(rated.unit_admin1)
     assert client.get(f"/members/{rated.member1.id}/letter?year={YEAR}").status_code == 409
@@ -137,7 +147,8 @@ def test_letters_only_after_publication(rated, page):
     services.set_rating(rated.staff1, rated.member1.id, YEAR, comment="服务热情，群众满意")
     body = html(client.get(f"/members/{rated.member1.id}/letter?year={YEAR}"))
     assert "反馈函" in body and rated.member1.name in body and rated.unit1.name in body
-    assert "优秀" in body and "服务热情，群众满意" in body and "@media print" in body and "回执" in body
+    assert "优秀" in body and "服务热情，群众满意" in body and "回执" in body
+    assert "@media print" in client.get("/static/site.css").get_data(as_text=True)  # the print view
     other = page(rated.unit_admin2)
     assert other.get(f"/members/{rated.member1.id}/letter?year={YEAR}").status_code == 404
     batch = html(client.get(f"/units/{rated.unit1.id}/letters?year={YEAR}"))
@@ -178,6 +189,8 @@ def test_statistics_page_draws_svg_charts_without_scripts(rated, page):
     assert "<svg" in community and 'data-testid="satisfaction">4.50<' in community
     assert page(rated.staff1).get(f"/stats?place_id={rated.comm3.id}").status_code == 403
     assert page(rated.unit_admin1).get("/stats").status_code == 403
+    # An order's status in the same words as on the dispatch board.
+    assert "待派单" in body and "已办结" in body and "已点单" not in body and "已驳回" not in body
 
 
 def test_chart_labels_are_escaped():

@@ -37,6 +37,7 @@ def test_member_registers_on_the_page(world, page):
     ({"address": ""}, "address", 422), ({"community_id": 999999}, "community_id", 422),
     ({"grid_id": "grid3"}, "grid_id", 422),  # a grid of another community: the service refuses it
     ({"address": "x" * 201}, "address", 422),
+    ({"community_id": 0}, "community_id", 422),  # the "请选择社区" line: nobody's community by default
 ])
 def test_bad_registration_form_shows_the_error_and_writes_nothing(world, page, over, field, status):
     if over.get("grid_id") == "grid3":
@@ -46,6 +47,8 @@ def test_bad_registration_form_shows_the_error_and_writes_nothing(world, page, o
     assert res.status_code == status
     assert f'id="{field}"' in html and "has-error" in html
     assert count(Registration, Registration.member_id == world.newbie.id) == 0
+    if over.get("community_id") == 0:
+        assert "请选择社区" in html
 
 
 def test_a_pending_member_cannot_register_again_on_the_page(world, page):

@@ -98,3 +98,26 @@ def test_list_pages_use_a_constant_number_of_queries(world, page, now):
     assert after == before
     member = page(world.member1)
     assert _queries(member, "/activities") == _queries(member, "/activities?all=1")
+
+
+def test_households_page_picks_members_by_name_from_the_households_community(world, page):
+    from app.service.services import create_household
+
+    create_household(world.staff1, community_id=world.comm1.id, name="钱奶奶", address="仓边路3号")
+    html = page(world.staff1).get("/staff/households").get_data(as_text=True)
+    picker = html[html.index(f'<datalist id="members-{world.comm1.id}">'):]
+    picker = picker[:picker.index("</datalist>")]
+    assert f'<option value="{world.member1.id}">{world.member1.name}</option>' in picker
+    assert world.member2.name in picker
+    assert world.member3.name not in picker  # another community's member
+    assert f'list="members-{world.comm1.id}"' in html and 'placeholder="党员编号"' not in html
+
+
+def test_verify_queue_names_the_checklist_item_and_labels_the_reason(world, page, now):
+    from app.service.services import create_record
+
+    create_record(world.member1, community_id=world.comm1.id, category="守护平安", hours=1,
+                  started_at=now - timedelta(days=1), description="巡逻", checklist_item="grid_volunteer")
+    html = page(world.staff1).get("/staff/verify").get_data(as_text=True)
+    assert "“当一次网格志愿者”" in html and "grid_volunteer" not in html
+    assert 'aria-label="驳回原因"' in html
