@@ -17,9 +17,17 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from bench.common import Bench, backends, base_parser, timer
-from bench.datagen import PASSWORD_HASH, bulk_insert, create_district, create_members, next_id
+from bench.datagen import (
+    PASSWORD_HASH,
+    bulk_insert,
+    create_district,
+    create_members,
+    create_staff,
+    next_id,
+)
 
 SERVED_SHARE, ESCALATING_SHARE, CHECKLIST_SHARE, SIGNUP_SHARE = 0.4, 0.2, 0.33, 0.01
+ORDER_SHARE = 0.01  # orders per member; half of them overdue
 
 
 def load(conn, b: Bench, members: int, today, now) -> dict:
@@ -68,14 +76,27 @@ def load(conn, b: Bench, members: int, today, now) -> dict:
     bulk_insert(conn, "activity_signup", ["activity_id", "member_id", "status", "created_at",
                                           "counts_for_capacity"],
                 ((aid + i % 20, m, "signed_up", now, True) for i, m in enumerate(signups)))
+    create_staff(conn, district)
+    orders = int(members * ORDER_SHARE)
+    oid = next_id(conn, "service_order")
+    bulk_insert(conn, "service_order", [
+        "id", "community_id", "title", "description", "category", "urgency", "slots",
+        "claimed_count", "status", "address", "unit_id", "to_pool", "deadline", "reopen_count",
+        "created_at", "dispatched_at", "updated_at"],
+        ((oid + i, district.community_ids[i % len(district.community_ids)], f"居民需求{i}", "",
+          "关爱老人", "normal", 1, 0, "dispatched" if i % 4 else "accepted", "",
+          district.unit_ids[i % len(district.unit_ids)] if i % 4 < 2 else None, i % 4 >= 2,
+          now - timedelta(hours=1 + i % 48) if i % 2 else now + timedelta(days=2), 0,
+          now - timedelta(days=3), now - timedelta(days=3), now) for i in range(orders)))
     if conn.dialect.name == "postgresql":
         for table in ("activity", "ledger_entry", "reminder", "checklist_evidence",
-                      "activity_signup"):
+                      "activity_signup", "service_order"):
             conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                                  f"COALESCE((SELECT MAX(id) FROM \"{table}\"), 0) + 1, false)")
     return {"members": members, "with recent service": len(served),
             "with 3 earlier reminders": len(escalating), "checklist evidence rows": len(evidence),
-            "sign-ups tomorrow": len(signups)}
+            "sign-ups tomorrow": len(signups), "orders": orders,
+            "overdue orders": orders // 2}
 
 
 def run_size(backend: str, members: int) -> dict:
