@@ -7,7 +7,7 @@ export FLASK_APP := wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: install translations system-deps migrate demo run test test-sqlite test-postgres bench lint clean
+.PHONY: install translations translations-update system-deps migrate demo run test test-sqlite test-postgres bench lint clean
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -17,11 +17,27 @@ $(VENV)/.installed: requirements.txt
 
 install: $(VENV)/.installed translations
 
-# Compiles the message catalogs when there are any (the UI is Chinese first: no catalog needed).
+# The UI is written in Chinese (the msgids); app/translations/<lang>/LC_MESSAGES/messages.po holds
+# the other languages (English). `translations` compiles them into the .mo files Flask-Babel
+# reads (not committed); `translations-update` extracts every marked string from app/ into
+# messages.pot and merges it into each .po: translate the new (empty) entries, then
+# `make translations`. tests/test_i18n.py fails while a marked string has no translation.
+# Keywords: _ and gettext (default), _l / lazy_gettext (lazy, in forms and module-level
+# dicts), N_ (a no-op marker, app/i18n.py, for labels translated where they are shown) and
+# NP_ (the same with a context: menu entries).
+BABEL_EXTRACT := -F babel.cfg -k _l -k lazy_gettext -k N_ -k NP_:1c,2 --add-location=file --no-wrap \
+	--project=shuangbaodao --copyright-holder=shuangbaodao --msgid-bugs-address=none
+BABEL_UPDATE := --no-wrap --ignore-obsolete
+
 translations: $(VENV)/.installed
 	@if ls app/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-	  $(VENV)/bin/pybabel compile -q -d app/translations; \
+	  $(VENV)/bin/pybabel -q compile -d app/translations; \
 	fi
+
+translations-update: $(VENV)/.installed
+	$(VENV)/bin/pybabel -q extract $(BABEL_EXTRACT) -o app/translations/messages.pot .
+	$(VENV)/bin/pybabel -q update $(BABEL_UPDATE) -i app/translations/messages.pot -d app/translations
+	$(VENV)/bin/pybabel -q compile -d app/translations
 
 # Debian packages the tests need: a PostgreSQL 15 server and chromium for browser tests.
 system-deps:

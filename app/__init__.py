@@ -5,11 +5,13 @@ import importlib
 import logging
 
 from flask import Flask, g, request
+from flask_babel import gettext
 from flask_login import AnonymousUserMixin
 from sqlalchemy.exc import IntegrityError
 
 from app.errors import DomainError, handle_domain_error, handle_integrity_error, handle_unexpected
 from app.extensions import api, babel, csrf, db, limiter, login_manager, migrate
+from app.i18n import N_
 from config import Config, ProductionConfig, config_from_env
 
 # Every domain package; each may have api.py (`blp`), views.py (`bp`), cli.py (`commands`)
@@ -71,7 +73,8 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "请先登录"
+    login_manager.login_message = N_("请先登录")
+    login_manager.localize_callback = gettext  # flashed in the reader's language
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -160,4 +161,4 @@ def handle_unexpected(err: Exception):
     db.session.rollback()
     if is_api_request():
         return jsonify(error_body(500, "Internal Server Error", "Internal server error")), 500
-    return render_template("error.html", code=500, message="服务器内部错误"), 500
+    return render_template("error.html", code=500, message=gettext("服务器内部错误")), 500

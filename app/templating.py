@@ -9,14 +9,15 @@ from flask_login import current_user
 
 from app.auth.permissions import visible_phone
 from app.database import LOCAL_TZ
+from app.i18n import N_
 from app.nav import items_for
 
 ROLE_LABELS = {
-    "member": "在职党员", "resident": "居民", "staff": "社区工作人员",
-    "unit_admin": "单位管理员", "street_admin": "街道/区管理员", "admin": "系统管理员",
+    "member": N_("在职党员"), "resident": N_("居民"), "staff": N_("社区工作人员"),
+    "unit_admin": N_("单位管理员"), "street_admin": N_("街道/区管理员"), "admin": N_("系统管理员"),
 }
 STATUS_LABELS = {
-    "pending": "待审核", "approved": "已通过", "rejected": "未通过", "transferred": "已转移",
+    "pending": N_("待审核"), "approved": N_("已通过"), "rejected": N_("未通过"), "transferred": N_("已转移"),
 }
 
 

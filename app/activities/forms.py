@@ -3,17 +3,19 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.i18n import N_
 from app.points.checklist import DEFAULT_ITEMS
 
-CATEGORIES = ["扶贫助困", "洁净家园", "守护平安", "文明出行", "和睦邻里", "关爱老人", "课业辅导",
-              "法律咨询", "医疗健康", "理财咨询", "其他"]
+CATEGORIES = [N_("扶贫助困"), N_("洁净家园"), N_("守护平安"), N_("文明出行"), N_("和睦邻里"),
+              N_("关爱老人"), N_("课业辅导"), N_("法律咨询"), N_("医疗健康"), N_("理财咨询"), N_("其他")]
 
 
 class ActivityForm(FlaskForm):
     community_id = SelectField(_l("社区"), coerce=int, validators=[DataRequired()])
     title = StringField(_l("活动名称"), validators=[DataRequired(), Length(max=120)])
-    category = SelectField(_l("服务类别"), choices=[(c, c) for c in CATEGORIES])
-    checklist_item = SelectField(_l("计入“五个一”事项"), choices=[("", _l("不计入"))] + list(DEFAULT_ITEMS),
+    category = SelectField(_l("服务类别"), choices=[(c, _l(c)) for c in CATEGORIES])
+    checklist_item = SelectField(_l("计入“五个一”事项"), choices=[("", _l("不计入"))] + [
+        (key, _l(title)) for key, title in DEFAULT_ITEMS],
                                  default="community_activity")
     starts_at = DateTimeLocalField(_l("开始时间"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     ends_at = DateTimeLocalField(_l("结束时间"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])

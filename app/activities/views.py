@@ -12,12 +12,13 @@ from app.auth.models import Role
 from app.auth.permissions import STAFF_LIKE, place_scope, roles_required
 from app.database import LOCAL_TZ, utcnow
 from app.extensions import db
+from app.i18n import N_
 from app.places.models import Place, PlaceKind
 from app.registrations.services import members_by_community
 
 bp = Blueprint("activities", __name__)
 MEMBER_OR_STAFF = (Role.MEMBER, *STAFF_LIKE)
-nav.add("社区活动", "activities.index", MEMBER_OR_STAFF, order=20)
+nav.add(N_("社区活动"), "activities.index", MEMBER_OR_STAFF, order=20)
 
 
 @bp.get("/activities")

@@ -58,7 +58,7 @@ def _value(key: str, value) -> str:
     if key in LEVEL_KEYS and isinstance(value, str):
         return _(LEVEL_LABELS.get(value, value))
     if isinstance(value, dict) and key in ("before", "after"):  # a change: its fields in words
-        return "{" + "，".join(f"{KEY_LABELS.get(k, k)}: {_value(k, v)}" for k, v in value.items()) + "}"
+        return "{" + _("，").join(f"{KEY_LABELS.get(k, k)}: {_value(k, v)}" for k, v in value.items()) + "}"
     if value is None:
         return "—"
     if isinstance(value, bool):

@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth.models import Role, User
 from app.database import LOCAL_TZ, utcnow
 from app.errors import Conflict, Invalid
 from app.extensions import db
+from app.i18n import N_
 from app.orders import notices
 from app.orders.access import is_offered_to, viewer_for
 from app.orders.models import OPEN_STATUSES, Order, OrderClaim, OrderInvitation
@@ -50,7 +52,7 @@ AVAILABILITY_WORDS = {
     "晚上": {EVENING, WEEKEND}, "晚间": {EVENING, WEEKEND}, "夜间": {EVENING, WEEKEND},
     "下班": {EVENING},
 }
-TIME_LABELS = {DAY: "工作日白天", EVENING: "工作日晚上", WEEKEND: "周末"}
+TIME_LABELS = {DAY: N_("工作日白天"), EVENING: N_("工作日晚上"), WEEKEND: N_("周末")}
 
 
 @dataclass
@@ -106,32 +108,34 @@ def score(candidate: Candidate, order: Order, needed: set[str]) -> Candidate:
     by_category = [s for s in candidate.skills if skill_matches(s, order.category)]
     if by_category:
         total += WEIGHTS["category"]
-        reasons.append(f"特长「{'、'.join(by_category)}」对口「{order.category}」")
+        reasons.append(_("特长「%(skills)s」对口「%(category)s」", skills=_("、").join(by_category),
+                         category=_(order.category)))
     by_text = [s for s in candidate.skills if s not in by_category and len(s) >= 2 and s in text]
     if by_text:
         total += WEIGHTS["text"]
-        reasons.append(f"特长「{'、'.join(by_text)}」与需求描述相符")
+        reasons.append(_("特长「%(skills)s」与需求描述相符", skills=_("、").join(by_text)))
     if order.grid_id is not None and candidate.grid_id == order.grid_id:
         total += WEIGHTS["grid"]
-        reasons.append(f"同一网格（{candidate.grid_name}）")
+        reasons.append(_("同一网格（%(grid)s）", grid=candidate.grid_name))
     elif not order.to_pool and candidate.community_id == order.community_id:
         total += WEIGHTS["community"]
-        reasons.append("住在本社区")
+        reasons.append(_("住在本社区"))
     fits = times_stated(candidate.availability) & needed
     if fits:
         total += WEIGHTS["availability"]
-        reasons.append("空闲时间（" + "、".join(TIME_LABELS[t] for t in sorted(fits)) + "）在期限内")
+        reasons.append(_("空闲时间（%(times)s）在期限内",
+                         times=_("、").join(_(TIME_LABELS[t]) for t in sorted(fits))))
     if candidate.open_claims:
         total += WEIGHTS["open_claim"] * candidate.open_claims
-        reasons.append(f"手头有 {candidate.open_claims} 单未完成")
+        reasons.append(_("手头有 %(n)s 单未完成", n=candidate.open_claims))
     if candidate.recent_claims:
         total += WEIGHTS["recent_claim"] * candidate.recent_claims
-        reasons.append(f"近{LOAD_DAYS}天已领 {candidate.recent_claims} 单")
+        reasons.append(_("近%(days)s天已领 %(n)s 单", days=LOAD_DAYS, n=candidate.recent_claims))
     elif not candidate.open_claims:
         total += WEIGHTS["rested"]
-        reasons.append(f"近{LOAD_DAYS}天未领单，可多分担")
+        reasons.append(_("近%(days)s天未领单，可多分担", days=LOAD_DAYS))
     if candidate.invited:
-        reasons.append("已邀请")
+        reasons.append(_("已邀请"))
     candidate.score, candidate.reasons = total, reasons
     return candidate
 

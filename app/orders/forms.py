@@ -11,13 +11,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.i18n import N_
 from app.orders.services import MAX_SLOTS
 
-CATEGORIES = ["关爱老人", "维修服务", "扶贫助困", "洁净家园", "守护平安", "文明出行", "和睦邻里",
-              "课业辅导", "法律咨询", "医疗健康", "理财咨询", "微心愿", "其他"]
+CATEGORIES = [N_("关爱老人"), N_("维修服务"), N_("扶贫助困"), N_("洁净家园"), N_("守护平安"),
+              N_("文明出行"), N_("和睦邻里"), N_("课业辅导"), N_("法律咨询"), N_("医疗健康"), N_("理财咨询"),
+              N_("微心愿"), N_("其他")]
 URGENCY_CHOICES = [("normal", _l("一般（3天内）")), ("high", _l("较急（1天内）")),
                    ("urgent", _l("紧急（2小时内）")), ("low", _l("不急（14天内）"))]
-URGENCY_LABELS = {"urgent": "紧急", "high": "较急", "normal": "一般", "low": "不急"}
+URGENCY_LABELS = {"urgent": N_("紧急"), "high": N_("较急"), "normal": N_("一般"), "low": N_("不急")}
 
 
 class OrderForm(FlaskForm):
@@ -27,7 +29,7 @@ class OrderForm(FlaskForm):
                               validators=[DataRequired(message=_l("请选择代为点单的居民"))])
     title = StringField(_l("需要什么帮助"), validators=[DataRequired(), Length(max=100)],
                         description=_l("一句话说清楚，例如：帮忙修理漏水的水龙头"))
-    category = SelectField(_l("类别"), choices=[(c, c) for c in CATEGORIES])
+    category = SelectField(_l("类别"), choices=[(c, _l(c)) for c in CATEGORIES])
     description = TextAreaField(_l("详细说明"), validators=[Optional(), Length(max=2000)])
     urgency = RadioField(_l("多急"), choices=URGENCY_CHOICES, default="normal",
                          validators=[DataRequired()])

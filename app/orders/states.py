@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from app.errors import Conflict, Forbidden
 from app.extensions import db
+from app.i18n import N_
 from app.orders.models import Order, OrderEvent, OrderStatus
 
 S = OrderStatus
@@ -100,14 +101,15 @@ for (_state, _action), _transition in TRANSITIONS.items():
     ACTION_PARTIES[_action] = ACTION_PARTIES.get(_action, frozenset()) | _transition.parties
 
 ACTION_LABELS = {
-    Action.SUBMIT: "点单", Action.DISPATCH: "派单", Action.REJECT: "退回", Action.ACCEPT: "接单",
-    Action.DECLINE: "单位退单", Action.CLAIM: "领单", Action.RELEASE: "放弃领单",
-    Action.COMPLETE: "完成", Action.RATE: "评价", Action.REOPEN: "重新打开", Action.CANCEL: "取消",
-    Action.INVITE: "邀请党员",
+    Action.SUBMIT: N_("点单"), Action.DISPATCH: N_("派单"), Action.REJECT: N_("退回"),
+    Action.ACCEPT: N_("接单"), Action.DECLINE: N_("单位退单"), Action.CLAIM: N_("领单"),
+    Action.RELEASE: N_("放弃领单"), Action.COMPLETE: N_("完成"), Action.RATE: N_("评价"),
+    Action.REOPEN: N_("重新打开"), Action.CANCEL: N_("取消"), Action.INVITE: N_("邀请党员"),
 }
 STATUS_LABELS = {
-    S.SUBMITTED: "待派单", S.DISPATCHED: "已派单", S.ACCEPTED: "单位已接单", S.CLAIMED: "已领单",
-    S.COMPLETED: "待评价", S.CLOSED: "已办结", S.REJECTED: "已退回", S.CANCELLED: "已取消",
+    S.SUBMITTED: N_("待派单"), S.DISPATCHED: N_("已派单"), S.ACCEPTED: N_("单位已接单"),
+    S.CLAIMED: N_("已领单"), S.COMPLETED: N_("待评价"), S.CLOSED: N_("已办结"),
+    S.REJECTED: N_("已退回"), S.CANCELLED: N_("已取消"),
 }
 
 

@@ -17,6 +17,7 @@ from app.auth.models import Role, User
 from app.auth.permissions import STAFF_LIKE, login_required, mask_phone, place_scope, roles_required
 from app.database import LOCAL_TZ, utcnow
 from app.extensions import db
+from app.i18n import N_
 from app.orders import candidates as matching
 from app.orders import forms, services
 from app.orders.access import can_see_contact, parties_of, viewer_for
@@ -34,10 +35,10 @@ from app.places.models import Place, PlaceKind, Unit, UnitRegistration
 
 bp = Blueprint("orders", __name__)
 PAGE_SIZE = 20
-nav.add("我的点单", "orders.resident_home", (Role.RESIDENT,), order=10)
-nav.add("群众点单", "orders.member_orders", (Role.MEMBER,), order=16)
-nav.add("派单台", "orders.board", STAFF_LIKE, order=12)
-nav.add("单位接单", "orders.unit_inbox", (Role.UNIT_ADMIN,), order=12)
+nav.add(N_("我的点单"), "orders.resident_home", (Role.RESIDENT,), order=10)
+nav.add(N_("群众点单"), "orders.member_orders", (Role.MEMBER,), order=16)
+nav.add(N_("派单台"), "orders.board", STAFF_LIKE, order=12)
+nav.add(N_("单位接单"), "orders.unit_inbox", (Role.UNIT_ADMIN,), order=12)
 BOARD_TABS = [OPEN, *OrderStatus]
 
 
@@ -78,7 +79,8 @@ def new():
     on_behalf = current_user.role != Role.RESIDENT
     if on_behalf:
         form.resident_id.choices = [(0, _("请选择居民"))] + [
-            (r.id, f"{r.name}（{r.place.name if r.place else ''}）") for r in _residents_for(current_user)]
+            (r.id, _("%(name)s（%(place)s）", name=r.name, place=r.place.name if r.place else ""))
+            for r in _residents_for(current_user)]
     else:  # a resident files for himself: one member is asked for
         del form.resident_id, form.slots
         if request.method == "GET":
@@ -245,8 +247,9 @@ def act(order_id, action):
     if form_class is forms.DispatchForm:
         form.target.choices = [(form.target.data, form.target.data)] if form.target.data else []
     if not form.validate_on_submit():
-        flash(_("请检查输入：") + "；".join(f"{form[k].label.text}：{v[0]}"
-                                         for k, v in form.errors.items()), "error")
+        flash(_("请检查输入：") + _("；").join(
+            _("%(field)s：%(error)s", field=form[k].label.text, error=v[0]) for k, v in form.errors.items()),
+            "error")
         return redirect(back)
     call(form, order_id)
     db.session.commit()

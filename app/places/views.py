@@ -13,6 +13,7 @@ from app.auth.models import Role
 from app.auth.permissions import roles_required
 from app.errors import DomainError, attach_to_form
 from app.extensions import db
+from app.i18n import N_, NP_
 from app.places import services
 from app.places.forms import (
     ACCOUNT_ROLES,
@@ -28,12 +29,12 @@ from app.places.models import PlaceKind
 
 bp = Blueprint("places", __name__)
 PAGE_SIZE = 30
-nav.add("地区", "places.admin_home", (Role.ADMIN,), order=5)
-nav.add("单位", "places.admin_units", (Role.ADMIN,), order=6)
-nav.add("账号", "places.admin_accounts", (Role.ADMIN,), order=7)
-nav.add("组织报到", "places.unit_registrations", (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN), order=60)
-nav.add("操作记录", "places.audit_log", (Role.ADMIN, Role.STREET_ADMIN), order=90)
-nav.add("组织报到", "places.unit_home", (Role.UNIT_ADMIN,), order=60)  # the unit's own reports
+nav.add(NP_("menu", "地区"), "places.admin_home", (Role.ADMIN,), order=5)
+nav.add(NP_("menu", "单位"), "places.admin_units", (Role.ADMIN,), order=6)
+nav.add(NP_("menu", "账号"), "places.admin_accounts", (Role.ADMIN,), order=7)
+nav.add(N_("组织报到"), "places.unit_registrations", (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN), order=60)
+nav.add(N_("操作记录"), "places.audit_log", (Role.ADMIN, Role.STREET_ADMIN), order=90)
+nav.add(N_("组织报到"), "places.unit_home", (Role.UNIT_ADMIN,), order=60)  # the unit's own reports
 
 
 def _page() -> int:

@@ -11,15 +11,16 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.i18n import N_
 from app.places.models import Place
 from app.points.models import ChecklistEvidence, ChecklistItem
 
 DEFAULT_ITEMS: tuple[tuple[str, str], ...] = (
-    ("grid_volunteer", "当一次网格志愿者"),
-    ("community_activity", "参加一次社区活动"),
-    ("suggestion", "提出一条合理建议"),
-    ("solve_problem", "帮助解决一个难题"),
-    ("help_household", "帮助一户困难群众"),
+    ("grid_volunteer", N_("当一次网格志愿者")),
+    ("community_activity", N_("参加一次社区活动")),
+    ("suggestion", N_("提出一条合理建议")),
+    ("solve_problem", N_("帮助解决一个难题")),
+    ("help_household", N_("帮助一户困难群众")),
 )
 ITEM_KEYS = tuple(key for key, _ in DEFAULT_ITEMS)
 ITEM_TITLES = dict(DEFAULT_ITEMS)

@@ -14,6 +14,7 @@ from app.audit.services import record
 from app.database import utcnow, year_of
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
+from app.i18n import N_
 from app.points.models import ChecklistEvidence, LedgerEntry, PointsTotal, ScoringRule
 from app.points.periods import period_bounds
 
@@ -248,7 +249,7 @@ def entries_page(member_id: int, year: int, page: int = 1, page_size: int = 20) 
         "offset": (page - 1) * page_size}).all()
     entries = [{
         "id": e.id, "points": e.points, "rule": e.rule_key,
-        "rule_title": title or ("人工调整" if e.rule_key == "adjustment" else e.rule_key),
+        "rule_title": title or (N_("人工调整") if e.rule_key == "adjustment" else e.rule_key),
         "reason": e.reason, "source_type": e.source_type, "source_id": e.source_id,
         "created_at": e.created_at, "created_by": author_name, "created_by_id": e.created_by_id,
     } for e, title, author_name in rows]

@@ -10,6 +10,7 @@ from app.auth.permissions import STAFF_LIKE, require_view_member, roles_required
 from app.database import local_today
 from app.errors import DomainError
 from app.extensions import db
+from app.i18n import N_
 from app.places.models import Place, PlaceKind
 from app.points import config, services
 from app.points.checklist import DEFAULT_ITEMS, checklist_for, completion_for
@@ -20,14 +21,14 @@ from app.registrations.services import members_by_community
 bp = Blueprint("points", __name__)
 ADMINS = (Role.STREET_ADMIN, Role.ADMIN)
 BOARD_ROLES = (Role.MEMBER, Role.UNIT_ADMIN, *STAFF_LIKE)
-nav.add("我的积分", "points.my_points", (Role.MEMBER,), order=12)
-nav.add("积分排行", "points.board", BOARD_ROLES, order=40)
-nav.add("服务标兵", "points.exemplars", BOARD_ROLES, order=41)
-nav.add("积分调整", "points.adjust_page", STAFF_LIKE, order=45)
-nav.add("积分规则", "points.rules", ADMINS, order=60)
-nav.add("五个一清单", "points.checklist_config", ADMINS, order=61)
+nav.add(N_("我的积分"), "points.my_points", (Role.MEMBER,), order=12)
+nav.add(N_("积分排行"), "points.board", BOARD_ROLES, order=40)
+nav.add(N_("服务标兵"), "points.exemplars", BOARD_ROLES, order=41)
+nav.add(N_("积分调整"), "points.adjust_page", STAFF_LIKE, order=45)
+nav.add(N_("积分规则"), "points.rules", ADMINS, order=60)
+nav.add(N_("五个一清单"), "points.checklist_config", ADMINS, order=61)
 BOARD_PAGE = 50
-SCOPE_LABELS = {"community": "社区", "street": "街道", "unit": "单位"}
+SCOPE_LABELS = {"community": N_("社区"), "street": N_("街道"), "unit": N_("单位")}
 
 
 @bp.app_template_global()
@@ -170,7 +171,7 @@ def rules():
 def update_rule(key):
     form = RuleForm(prefix=key)
     if not form.validate_on_submit():
-        flash(_("请检查输入：%(errors)s", errors="；".join(
+        flash(_("请检查输入：%(errors)s", errors=_("；").join(
             f"{form[k].label.text}: {v[0]}" for k, v in form.errors.items())), "error")
         return redirect(url_for("points.rules"))
     config.update_rule(current_user, key[:40], {

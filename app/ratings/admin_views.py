@@ -11,6 +11,7 @@ from app.auth.permissions import STAFF_LIKE, place_scope, roles_required
 from app.database import local_today
 from app.errors import DomainError
 from app.extensions import db
+from app.i18n import N_
 from app.orders.states import STATUS_LABELS as ORDER_STATUS_LABELS
 from app.places.models import Place, PlaceKind
 from app.ratings import charts, statistics, thresholds
@@ -19,8 +20,8 @@ from app.ratings.models import GRADED_LEVELS
 from app.ratings.views import _year, _years, bp
 
 ADMINS = (Role.STREET_ADMIN, Role.ADMIN)
-nav.add("评议标准", "ratings.thresholds_page", ADMINS, order=62)
-nav.add("统计", "ratings.stats_page", STAFF_LIKE, order=70)
+nav.add(N_("评议标准"), "ratings.thresholds_page", ADMINS, order=62)
+nav.add(N_("统计"), "ratings.stats_page", STAFF_LIKE, order=70)
 # The same words for an order's status as on the dispatch board and the order pages.
 ORDER_LABELS = {status.value: label for status, label in ORDER_STATUS_LABELS.items()}
 

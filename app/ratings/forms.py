@@ -4,7 +4,7 @@ from wtforms import BooleanField, FloatField, FormField, IntegerField, SelectFie
 from wtforms import Form as SubForm
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.ratings.models import LEVEL_LABELS, LEVEL_ORDER
+from app.ratings.models import LEVEL_LABELS, LEVEL_ORDER, RatingLevel
 
 KEEP = ""
 
@@ -39,7 +39,8 @@ class LevelForm(SubForm):
 class ThresholdsForm(FlaskForm):
     place_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)])
     year = IntegerField(_l("年度"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
-    excellent = FormField(LevelForm, label=_l(LEVEL_LABELS["excellent"]))
-    good = FormField(LevelForm, label=_l(LEVEL_LABELS["good"]))
-    qualified = FormField(LevelForm, label=_l(LEVEL_LABELS["qualified"]))
-    basic = FormField(LevelForm, label=_l(LEVEL_LABELS["basic"]))
+    # Labels from LEVEL_LABELS (marked there); no literal inside _l, or extraction would take it.
+    excellent = FormField(LevelForm, label=_l(LEVEL_LABELS[RatingLevel.EXCELLENT]))
+    good = FormField(LevelForm, label=_l(LEVEL_LABELS[RatingLevel.GOOD]))
+    qualified = FormField(LevelForm, label=_l(LEVEL_LABELS[RatingLevel.QUALIFIED]))
+    basic = FormField(LevelForm, label=_l(LEVEL_LABELS[RatingLevel.BASIC]))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
+from app.i18n import N_
 
 
 class RatingLevel(StrEnum):
@@ -24,8 +25,8 @@ class RatingLevel(StrEnum):
 LEVEL_ORDER = tuple(RatingLevel)
 GRADED_LEVELS = LEVEL_ORDER[:-1]
 LEVEL_LABELS = {
-    RatingLevel.EXCELLENT: "优秀", RatingLevel.GOOD: "良好", RatingLevel.QUALIFIED: "合格",
-    RatingLevel.BASIC: "基本合格", RatingLevel.UNQUALIFIED: "不合格",
+    RatingLevel.EXCELLENT: N_("优秀"), RatingLevel.GOOD: N_("良好"), RatingLevel.QUALIFIED: N_("合格"),
+    RatingLevel.BASIC: N_("基本合格"), RatingLevel.UNQUALIFIED: N_("不合格"),
 }
 LEVEL_RANK = {level: n for n, level in enumerate(LEVEL_ORDER)}
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from app.auth.models import Role, User
 from app.extensions import db
+from app.i18n import N_
 from app.orders.metrics import abandoned_claims_for, satisfaction_for
 from app.places.models import Place
 from app.points.checklist import DEFAULT_SPECS, completion_for
@@ -23,7 +24,7 @@ from app.service.services import hours_for
 
 PUBLISHED, DRAFT, UNREGISTERED = "published", "draft", "unregistered"
 DEFAULT_TOTAL = len(DEFAULT_SPECS)
-STATUS_LABELS = {PUBLISHED: "已公布", DRAFT: "未公布", UNREGISTERED: "未报到"}
+STATUS_LABELS = {PUBLISHED: N_("已公布"), DRAFT: N_("未公布"), UNREGISTERED: N_("未报到")}
 
 
 @dataclass(slots=True)

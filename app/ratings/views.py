@@ -13,6 +13,7 @@ from app.auth.permissions import STAFF_LIKE, roles_required
 from app.database import local_today
 from app.errors import Forbidden, NotFound
 from app.extensions import db
+from app.i18n import N_
 from app.places.models import Place
 from app.ratings import export, letters, publicity, services
 from app.ratings.forms import KEEP, PublicityForm, PublishForm, RatingForm
@@ -22,9 +23,9 @@ from app.ratings.rows import SORTS
 bp = Blueprint("ratings", __name__)
 PAGE_SIZE = 50
 LETTERS_PER_PAGE = 50
-nav.add("单位党员评议", "ratings.unit_home", (Role.UNIT_ADMIN,), order=10)
-nav.add("我的评议", "ratings.my_rating", (Role.MEMBER,), order=13)
-nav.add("年度评议", "ratings.community_page", STAFF_LIKE, order=50)
+nav.add(N_("单位党员评议"), "ratings.unit_home", (Role.UNIT_ADMIN,), order=10)
+nav.add(N_("我的评议"), "ratings.my_rating", (Role.MEMBER,), order=13)
+nav.add(N_("年度评议"), "ratings.community_page", STAFF_LIKE, order=50)
 
 
 # Globals (not a context processor) so that imported template macros see them too.
@@ -189,7 +190,7 @@ def community_page():
 def publish():
     form = PublishForm()
     if not form.validate_on_submit():
-        flash(_("请检查输入：") + "；".join(f"{k}: {v[0]}" for k, v in form.errors.items()), "error")
+        flash(_("请检查输入：") + _("；").join(f"{k}: {v[0]}" for k, v in form.errors.items()), "error")
         return redirect(url_for("ratings.community_page"))
     result = services.publish(current_user, form.community_id.data, form.year.data)
     db.session.commit()

@@ -12,6 +12,7 @@ from app.auth.permissions import place_scope, require_manage_community
 from app.database import utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
+from app.i18n import N_
 from app.places.models import Place, PlaceKind
 from app.registrations.models import OPEN_STATUSES, Registration, RegistrationStatus
 
@@ -128,7 +129,7 @@ def approve(staff: User, reg_id: int, now: datetime | None = None) -> Registrati
     from app.points.services import sync_member_place
 
     sync_member_place(reg.member_id, now=now)  # leaderboards follow the member's new community
-    _notify_member(reg, "registration_approved", "报到审核通过",
+    _notify_member(reg, "registration_approved", N_("报到审核通过"),
                    f"您在{reg.community.name}的报到已通过审核。")
     return reg
 
@@ -143,7 +144,7 @@ def reject(staff: User, reg_id: int, reason: str, now: datetime | None = None) -
         "reason": reason.strip(), "ended_at": now,
     })
     record(staff, "registration.reject", reg, {"member_id": reg.member_id, "reason": reason}, now=now)
-    _notify_member(reg, "registration_rejected", "报到未通过", f"原因：{reason.strip()}")
+    _notify_member(reg, "registration_rejected", N_("报到未通过"), f"原因：{reason.strip()}")
     return reg
 
 

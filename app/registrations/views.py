@@ -9,6 +9,7 @@ from app.auth.models import Role
 from app.auth.permissions import roles_required
 from app.errors import DomainError, attach_to_form
 from app.extensions import db
+from app.i18n import N_
 from app.places.models import PlaceKind
 from app.places.services import communities_managed_by, place_choices
 from app.registrations import services
@@ -18,8 +19,8 @@ from app.registrations.models import RegistrationStatus
 bp = Blueprint("registrations", __name__)
 STAFF = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
 PAGE_SIZE = 20
-nav.add("我的主页", "registrations.member_home", (Role.MEMBER,), order=10)
-nav.add("报到审核", "registrations.queue", STAFF, order=10)
+nav.add(N_("我的主页"), "registrations.member_home", (Role.MEMBER,), order=10)
+nav.add(N_("报到审核"), "registrations.queue", STAFF, order=10)
 
 
 def _fill_choices(form: TransferForm) -> None:

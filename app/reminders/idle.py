@@ -11,17 +11,18 @@ from app.auth.models import User
 from app.auth.permissions import place_scope, require_manage_community
 from app.database import local_today
 from app.extensions import db
+from app.i18n import N_
 from app.places.models import Place, PlaceKind
 from app.registrations.models import Registration
 from app.reminders.daily_pass import approved_members, idle_conditions
 from app.reminders.models import Reminder, ReminderKind
 
 KIND_LABELS = {
-    ReminderKind.IDLE: "未服务提醒",
-    ReminderKind.IDLE_ESCALATION: "已通知单位",
-    ReminderKind.CHECKLIST_LAG: "五个一进度提醒",
-    ReminderKind.ORDER_OVERDUE: "工单超期",
-    ReminderKind.ACTIVITY_TOMORROW: "活动提醒",
+    ReminderKind.IDLE: N_("未服务提醒"),
+    ReminderKind.IDLE_ESCALATION: N_("已通知单位"),
+    ReminderKind.CHECKLIST_LAG: N_("五个一进度提醒"),
+    ReminderKind.ORDER_OVERDUE: N_("工单超期"),
+    ReminderKind.ACTIVITY_TOMORROW: N_("活动提醒"),
 }
 
 

@@ -8,6 +8,7 @@ from app.api_base import paginate
 from app.auth.models import Role
 from app.auth.permissions import login_required, roles_required
 from app.extensions import db
+from app.i18n import N_
 from app.reminders import idle, services
 from app.reminders.scheduling import install_embedded
 
@@ -15,8 +16,8 @@ bp = Blueprint("reminders", __name__)
 bp.record_once(lambda state: install_embedded(state.app))
 STAFF = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
 PAGE_SIZE = 20
-nav.add("消息", "reminders.inbox", (), order=80)
-nav.add("未服务党员", "reminders.idle_members", STAFF, order=60)
+nav.add(N_("消息"), "reminders.inbox", (), order=80)
+nav.add(N_("未服务党员"), "reminders.idle_members", STAFF, order=60)
 
 
 def _page() -> int:

@@ -7,7 +7,7 @@ from app.activities.forms import CATEGORIES
 
 
 class RecordForm(FlaskForm):
-    category = SelectField(_l("服务类别"), choices=[(c, c) for c in CATEGORIES])
+    category = SelectField(_l("服务类别"), choices=[(c, _l(c)) for c in CATEGORIES])
     checklist_item = SelectField(_l("计入“五个一”"), choices=[
         ("", _l("不计入")), ("grid_volunteer", _l("当一次网格志愿者")),
         ("help_household", _l("帮助一户困难群众"))])

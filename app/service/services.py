@@ -12,6 +12,7 @@ from app.auth.permissions import STAFF_LIKE, place_scope, require_manage_communi
 from app.database import utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
+from app.i18n import N_
 from app.points.models import SourceType
 from app.points.periods import year_bounds
 from app.points.services import award, record_evidence, require_id
@@ -248,7 +249,7 @@ def verify_record(staff: User, record_id: int, approved: bool, reason: str | Non
     if approved:
         _pay_verified(staff, rec, now)
     notify([rec.member_id], kind="service_record_" + status,
-           title="服务记录已审核通过" if approved else "服务记录未通过",
+           title=N_("服务记录已审核通过") if approved else N_("服务记录未通过"),
            body=rec.description[:100] if approved else f"原因：{reason}", link="/me/points", now=now)
     return rec
 
@@ -308,6 +309,6 @@ def decide_suggestion(staff: User, suggestion_id: int, adopt: bool, reason: str 
         record_evidence(sug.member_id, "suggestion", source_type=SourceType.SUGGESTION,
                         source_id=sug.id, note=sug.title, now=now)
     notify([sug.member_id], kind="suggestion_" + status,
-           title="您的建议已被采纳" if adopt else "您的建议未被采纳",
+           title=N_("您的建议已被采纳") if adopt else N_("您的建议未被采纳"),
            body=sug.title if adopt else f"原因：{reason}", link="/me/points", now=now)
     return sug

@@ -9,6 +9,7 @@ from app.auth.models import Role
 from app.auth.permissions import STAFF_LIKE, place_scope, roles_required
 from app.database import LOCAL_TZ
 from app.extensions import db
+from app.i18n import N_
 from app.places.models import Place, PlaceKind
 from app.points.checklist import ITEM_TITLES
 from app.registrations.services import members_by_community
@@ -16,9 +17,9 @@ from app.service import services
 from app.service.forms import DecisionForm, HouseholdForm, PairingForm, RecordForm, SuggestionForm
 
 bp = Blueprint("service", __name__)
-nav.add("登记服务", "service.new_record", (Role.MEMBER,), order=14)
-nav.add("服务审核", "service.queue", STAFF_LIKE, order=15)
-nav.add("困难群众", "service.households", STAFF_LIKE, order=30)
+nav.add(N_("登记服务"), "service.new_record", (Role.MEMBER,), order=14)
+nav.add(N_("服务审核"), "service.queue", STAFF_LIKE, order=15)
+nav.add(N_("困难群众"), "service.households", STAFF_LIKE, order=30)
 
 
 def _page(name: str = "page") -> int:
@@ -41,7 +42,8 @@ def new_record():
         return redirect(url_for("registrations.member_home"))
     form = RecordForm()
     paired = db.session.scalars(services.list_households(current_user)).all()
-    form.household_id.choices = [(0, _("无"))] + [(h.id, f"{h.name}（{h.address}）") for h in paired]
+    form.household_id.choices = [(0, _("无"))] + [
+        (h.id, _("%(name)s（%(place)s）", name=h.name, place=h.address)) for h in paired]
     if form.validate_on_submit():
         services.create_record(
             current_user, community_id=community_id, category=form.category.data,

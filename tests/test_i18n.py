@@ -1,0 +1,351 @@
+"""Languages: the UI is Chinese (zh_CN, the msgids) with English from app/translations/en.
+
+- the English catalog is complete (every msgid translated, placeholders intact, nothing fuzzy)
+  and current (re-extracting the sources with the Makefile's keywords finds nothing it lacks),
+  and the compiled .mo the app reads is the .po's;
+- with the `lang=en` cookie the key pages of every role are English: no Chinese left outside
+  the data (names, places, units, titles people typed, stored messages);
+- without a cookie the pages stay Chinese; `?lang=en` and the /lang/<code> link switch, and
+  <html lang> follows.
+"""
+from __future__ import annotations
+
+import io
+import re
+import shlex
+from datetime import timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from babel.messages.frontend import CommandLineInterface
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from app.activities.services import create_activity
+from app.database import local_today, utcnow
+from app.extensions import db
+from app.orders.services import claim, create_order, dispatch
+from app.points.services import adjust
+from app.ratings.services import publish
+from app.reminders.services import notify
+from tests.conftest import settle
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "app" / "translations"
+PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
+MO = PO.with_suffix(".mo")
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+# What a translation must keep: %(name)s placeholders, %% (a literal % in a template) and a lone %.
+FORMAT_TOKEN = re.compile(r"%\(\w+\)[sdfr]|%%|%")
+UPDATE_HINT = "run `make translations-update`, then translate the new entries in " + str(
+    PO.relative_to(ROOT))
+
+
+def _catalog():
+    with PO.open("rb") as fh:
+        return read_po(fh, locale="en")
+
+
+def _messages(catalog):
+    return [m for m in catalog if m.id]
+
+
+def _strings(message) -> list[tuple[str, str]]:
+    """(msgid, msgstr) pairs of a message; a plural message gives one pair per form."""
+    if isinstance(message.id, tuple):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        return [(message.id[min(i, 1)], s) for i, s in enumerate(strings)]
+    return [(message.id, message.string)]
+
+
+# ---- the catalog ---------------------------------------------------------------------------------
+
+def test_every_msgid_has_an_english_translation_with_its_placeholders():
+    catalog = _catalog()
+    messages = _messages(catalog)
+    assert len(messages) > 600
+    assert not catalog.fuzzy, "the .po header is marked fuzzy: pybabel compile would skip the catalog"
+    problems = []
+    for message in messages:
+        where = f"{message.context + ' | ' if message.context else ''}{message.id!r}"
+        if message.fuzzy:
+            problems.append(f"{where}: marked fuzzy (check the translation, then remove the flag)")
+        for msgid, msgstr in _strings(message):
+            if not msgstr.strip():
+                problems.append(f"{where}: no translation")
+                continue
+            if sorted(FORMAT_TOKEN.findall(msgid)) != sorted(FORMAT_TOKEN.findall(msgstr)):
+                problems.append(f"{where}: placeholders differ in {msgstr!r}")
+            if CJK.search(msgstr):
+                problems.append(f"{where}: Chinese left in {msgstr!r}")
+    assert not problems, f"{len(problems)} problems in {PO.name}:\n" + "\n".join(problems)
+
+
+def _extract_args() -> list[str]:
+    """The extraction options of the Makefile (BABEL_EXTRACT), so the test and
+    `make translations-update` cannot disagree on the keywords."""
+    text = (ROOT / "Makefile").read_text().replace("\\\n", " ")
+    match = re.search(r"^BABEL_EXTRACT\s*:=\s*(.+)$", text, flags=re.M)
+    assert match, "Makefile defines no BABEL_EXTRACT"
+    return shlex.split(match.group(1))
+
+
+def test_catalog_is_current_with_the_sources(tmp_path, monkeypatch):
+    """A string marked in the code or a template but missing from the .po fails here (it would
+    show in Chinese on an English page)."""
+    monkeypatch.chdir(ROOT)
+    pot = tmp_path / "messages.pot"
+    CommandLineInterface().run(["pybabel", "-q", "extract", *_extract_args(), "-o", str(pot), "."])
+    with pot.open("rb") as fh:
+        extracted = {(m.context, m.id) for m in read_po(fh) if m.id}
+    assert len(extracted) > 600
+    translated = {(m.context, m.id) for m in _messages(_catalog())}
+    missing = sorted(extracted - translated, key=str)
+    assert not missing, (f"{len(missing)} marked strings are not in the catalog ({UPDATE_HINT}):\n"
+                         + "\n".join(f"{ctx + ' | ' if ctx else ''}{mid!r}" for ctx, mid in missing))
+
+
+def test_compiled_catalog_is_the_po():
+    """The app reads the .mo; a missing or stale one shows the previous English."""
+    assert MO.exists(), "no compiled catalog: run `make translations`"
+    expected = io.BytesIO()
+    write_mo(expected, _catalog())
+    assert MO.read_bytes() == expected.getvalue(), (
+        f"{MO.name} is not {PO.name} compiled (stale): run `make translations`")
+
+
+def test_confirm_texts_are_not_pasted_into_javascript():
+    """A translation with an apostrophe must not break an onclick: the text is a data attribute."""
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "app" / "templates").rglob("*.html")
+                 if re.search(r"confirm\(\s*['\"]?\s*\{\{", p.read_text())]
+    assert not offenders, offenders
+
+
+# ---- the pages -------------------------------------------------------------------------------------
+
+class _Page(HTMLParser):
+    """The text a person sees (text nodes and the attributes shown as text), split into the
+    menu, the headings and the rest; the language switcher (`.lang`, the words 中文 | EN) is left
+    out on purpose: each language is offered in its own words."""
+
+    SHOWN = ("title", "placeholder", "aria-label", "data-confirm", "alt")
+
+    def __init__(self):
+        super().__init__()
+        self.menu, self.headings, self.texts = [], [], []
+        self.html_lang = None
+        self._open: list[tuple[str, str]] = []  # (tag, role) of open elements that matter
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.html_lang = a.get("lang")
+        role = ""
+        if tag == "nav" and "menu" in (a.get("class") or "").split():
+            role = "menu"
+        elif tag in ("h1", "h2", "h3", "title", "summary"):
+            role = "heading"
+        elif tag in ("script", "style") or "lang" in (a.get("class") or "").split():
+            role = "skip"
+        if role:
+            self._open.append((tag, role))
+            self._skip += role == "skip"
+        if not self._skip:
+            self.texts += [a[k] for k in self.SHOWN if a.get(k)]
+
+    def handle_endtag(self, tag):
+        for i in range(len(self._open) - 1, -1, -1):
+            if self._open[i][0] == tag:
+                self._skip -= self._open[i][1] == "skip"
+                del self._open[i]
+                break
+
+    def handle_data(self, data):
+        text = data.strip()
+        if not text or self._skip:
+            return
+        roles = {role for _, role in self._open}
+        self.texts.append(text)
+        if "menu" in roles:
+            self.menu.append(text)
+        if "heading" in roles:
+            self.headings.append(text)
+
+
+def _data_strings() -> list[str]:
+    """Every Chinese string stored in the database (names, places, units, titles, stored
+    messages), longest first: what may stay Chinese on an English page."""
+    found: set[str] = set()
+
+    def walk(value):
+        if isinstance(value, str):
+            if CJK.search(value):
+                found.add(value)
+                found.update(line.strip() for line in value.splitlines() if line.strip())
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+
+    for table in db.metadata.sorted_tables:
+        for row in db.session.execute(sa.select(table)):
+            walk(list(row))
+    return sorted(found, key=len, reverse=True)
+
+
+def _chinese_outside_data(texts: list[str], data: list[str]) -> list[str]:
+    left = []
+    for text in texts:
+        rest = text
+        for value in data:
+            rest = rest.replace(value, "")
+        if CJK.search(rest):
+            left.append(text)
+    return left
+
+
+@pytest.fixture
+def lived_in(world):
+    """The small world with something on the key pages: an order dispatched to the members'
+    pool and claimed (its detail shows the give-up prompt), an activity, points, the
+    community's published ratings (the unit view), notifications (the resident's inbox)."""
+    now = utcnow()
+    order = create_order(world.resident1, title="楼道灯坏了", category="守护平安",
+                         description="三楼楼道的灯一直不亮", now=now - timedelta(days=2))
+    dispatch(world.staff1, order.id, to_pool=True, now=now - timedelta(days=2))
+    claim(world.member1, order.id, now=now - timedelta(days=1))
+    create_activity(world.staff1, community_id=world.comm1.id, title="夜间平安巡逻",
+                    category="守护平安", starts_at=now + timedelta(days=1),
+                    ends_at=now + timedelta(days=1, hours=2), capacity=20)
+    adjust(world.staff1, world.member1.id, 3, "补录积分")
+    publish(world.staff1, world.comm1.id, local_today().year)
+    notify([world.member1.id], kind="service_record_verified", title="服务记录已审核通过",
+           body="网格巡查", link="/me/points")
+    settle()
+    world.order_id = order.id
+    return world
+
+
+# (who signs in, path, words the English page shows); {order} is the lived-in order's id.
+KEY_PAGES = [
+    (None, "/login", ["Sign in", "Username", "Password", "No account? Sign up as a member"]),
+    ("member1", "/me", ["My home", "My points", "Registration history", "Approved", "Sign out"]),
+    ("staff1", "/staff/orders", ["Dispatch board", "Request for a resident", "Claimed", "Safety watch"]),
+    ("member1", "/orders/{order}", ["Deadline", "Claiming members", "History", "Give up claim"]),
+    ("unit_admin1", "/unit/ratings", ["Members' ratings", "Export to Excel", "Grade", "Published"]),
+    ("member1", "/leaderboard", ["Leaderboard", "Rank", "My rank"]),
+    ("member1", "/notifications", ["Messages", "Service record approved", "Mark all as read"]),
+    ("resident1", "/notifications", ["Messages", "My requests"]),
+    ("admin", "/admin", ["Administration · Places", "Places", "Units", "Accounts", "Add a place"]),
+    ("admin", "/admin/audit", ["Audit log", "Publish annual ratings"]),
+    ("street_admin", "/stats", ["Statistics", "Registered members", "Requests by status"]),
+    ("member1", "/activities", ["Community activities", "Safety watch"]),
+]
+
+
+def _get(page, lived_in, who, path, **kw):
+    client = page(getattr(lived_in, who) if who else None)
+    return client, client.get(path.format(order=lived_in.order_id), **kw)
+
+
+@pytest.mark.parametrize(("who", "path", "words"), KEY_PAGES, ids=lambda v: v if isinstance(v, str) else None)
+def test_key_pages_are_english_with_the_cookie(lived_in, page, who, path, words):
+    client = page(getattr(lived_in, who) if who else None)
+    client.set_cookie("lang", "en")
+    res = client.get(path.format(order=lived_in.order_id))
+    assert res.status_code == 200, path
+    html = res.get_data(as_text=True)
+    seen = _Page()
+    seen.feed(html)
+    assert seen.html_lang == "en"
+    for word in words:
+        assert word in html.replace("&#39;", "'"), f"{path}: no {word!r}"
+    data = _data_strings()
+    assert seen.headings and not _chinese_outside_data(seen.headings, data), seen.headings
+    if who:
+        assert seen.menu and not _chinese_outside_data(seen.menu, data), seen.menu
+    left = _chinese_outside_data(seen.texts, data)
+    assert not left, f"{path} ({who}) shows Chinese that is no data: {left}"
+
+
+def test_prompts_are_english_and_kept_out_of_the_script(lived_in, page):
+    client = page(lived_in.member1)
+    client.set_cookie("lang", "en")
+    html = client.get(f"/orders/{lived_in.order_id}").get_data(as_text=True)
+    assert 'data-confirm="Giving up a claim costs points. Are you sure?"' in html
+    assert 'onclick="return confirm(this.dataset.confirm)"' in html
+
+
+@pytest.mark.parametrize(("who", "path", "words"), [
+    (None, "/login", ["登录", "用户名", "密码"]),
+    ("member1", "/me", ["我的主页", "报到记录", "退出"]),
+    ("staff1", "/staff/orders", ["派单台", "代居民点单", "守护平安"]),
+    ("member1", "/orders/{order}", ["办理期限：", "领单党员", "放弃领单会扣减积分，确定吗？"]),
+    ("admin", "/admin", ["系统管理 · 地区", "添加地区"]),
+])
+def test_without_a_cookie_the_pages_stay_chinese(lived_in, page, who, path, words):
+    _, res = _get(page, lived_in, who, path)
+    html = res.get_data(as_text=True)
+    assert res.status_code == 200 and '<html lang="zh-CN">' in html
+    for word in words:
+        assert word in html, f"{path}: no {word!r}"
+    assert "Sign out" not in html and "Dispatch board" not in html
+
+
+def test_lang_query_parameter_switches_one_request(client):
+    html = client.get("/login?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in html and "Sign in" in html and "登录</h1>" not in html
+    assert '<html lang="zh-CN">' in client.get("/login").get_data(as_text=True)  # no cookie left
+
+
+def test_language_link_sets_the_cookie_and_comes_back(client):
+    res = client.get("/lang/en", headers={"Referer": "http://localhost/login"})
+    assert res.status_code == 302 and res.headers["Location"].endswith("/login")
+    assert "lang=en" in res.headers["Set-Cookie"]
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="en">' in html and "<h1>Sign in</h1>" in html
+    client.get("/lang/zh_CN")
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in html and "<h1>登录</h1>" in html
+
+
+def test_unknown_language_changes_nothing(client):
+    res = client.get("/lang/fr")
+    assert res.status_code == 302 and "Set-Cookie" not in res.headers
+    client.set_cookie("lang", "fr")
+    assert '<html lang="zh-CN">' in client.get("/login").get_data(as_text=True)
+
+
+def test_flash_and_error_pages_follow_the_language(client, lived_in):
+    client.set_cookie("lang", "en")
+    res = client.post("/login", data={"username": lived_in.member1.username, "password": "wrong-one"},
+                      follow_redirects=True)
+    assert "Wrong username or password" in res.get_data(as_text=True)
+    html = client.get("/no-such-page").get_data(as_text=True)
+    assert "Page not found" in html and "页面不存在" not in html
+
+
+def test_unit_export_headers_follow_the_language(lived_in, page):
+    from openpyxl import load_workbook
+
+    client = page(lived_in.unit_admin1)
+    client.set_cookie("lang", "en")
+    res = client.get(f"/units/{lived_in.unit1.id}/ratings.xlsx")
+    assert res.status_code == 200
+    sheet = load_workbook(io.BytesIO(res.data)).active
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    assert header[:5] == ["Member number", "Name", "Mobile", "Community", "Grade"]
+    assert not any(CJK.search(str(v)) for v in header)
+
+
+@pytest.mark.parametrize(("lang", "required"), [
+    ("en", "This field is required."), ("zh_CN", "该字段是必填字段。")])
+def test_form_errors_follow_the_language(client, lang, required):
+    client.set_cookie("lang", lang)
+    html = client.post("/signup", data={"username": "", "password": "x"}).get_data(as_text=True)
+    assert required in html
