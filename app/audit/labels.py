@@ -24,7 +24,7 @@ ACTION_LABELS = {
     "order.cancel": _l("取消点单"), "order.invite": _l("邀请党员领单"),
     "rating.revise": _l("修改已公布评议"), "rating.override": _l("调整评议"),
     "rating.publish": _l("公布年度评议"), "rating.publicity": _l("双公示开关"),
-    "rating.thresholds": _l("设置评议标准"),
+    "rating.thresholds": _l("设置评议标准"), "rating.export": _l("导出评议名册"),
 }
 TARGET_LABELS = {
     "place": _l("地区"), "unit": _l("单位"), "unit_registration": _l("单位报到"), "user": _l("账号"),

@@ -105,9 +105,11 @@ def unit_ratings(args, unit_id):
 @roles_required(Role.UNIT_ADMIN, Role.ADMIN)
 def unit_ratings_xlsx(args, unit_id):
     """The same columns as an .xlsx workbook, a row per member (filters apply; no paging)."""
-    unit, rows, _ = _unit_rows({**args, "unit_id": unit_id}, None)
     year = _year(args)
-    data = export.workbook(f"{year}年度评议", rows, services.phone_shown(current_user))
+    unit, data = services.export_unit_ratings(
+        current_user, unit_id, year, f"{year}年度评议", community_id=args.get("community_id"),
+        level=args.get("level"), q=args.get("q"), sort=args.get("sort"))
+    db.session.commit()
     return send_file(BytesIO(data), mimetype=export.MIME, as_attachment=True,
                      download_name=f"{unit.name}-{year}年度评议.xlsx")
 

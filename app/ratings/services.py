@@ -241,6 +241,21 @@ def unit_ratings(viewer: User, unit_id: int, year: int, *, community_id: int | N
     return unit, rows, total
 
 
+def export_unit_ratings(viewer: User, unit_id: int, year: int, title: str, *,
+                        community_id: int | None = None, level: str | None = None,
+                        q: str | None = None, sort: str | None = None) -> tuple[Unit, bytes]:
+    """The unit's ratings as an .xlsx workbook (every row the filters keep), with an audit
+    record: an export carries the members' personal data out of the system."""
+    from app.ratings import export
+
+    unit, rows, total = unit_ratings(viewer, unit_id, year, community_id=community_id, level=level,
+                                     q=q, sort=sort, page_size=None)
+    data = export.workbook(title, rows, phone_shown(viewer))
+    filters = {k: v for k, v in {"community_id": community_id, "level": level, "q": q}.items() if v}
+    record(viewer, "rating.export", unit, {"year": year, "rows": total, **filters})
+    return unit, data
+
+
 def unit_member_ids(unit_id: int) -> sa.Select:
     return sa.select(User.id).where(User.unit_id == unit_id, User.role == Role.MEMBER,
                                     User.is_active.is_(True))

@@ -89,11 +89,11 @@ def _unit_page(unit_id: int):
 @roles_required(Role.UNIT_ADMIN, Role.ADMIN)
 def unit_export(unit_id):
     year = _year()
-    unit, rows, _total = services.unit_ratings(
-        current_user, unit_id, year, community_id=request.args.get("community_id", type=int) or None,
-        page_size=None, **_filters())
     title = _("%(year)s年度评议", year=year)
-    data = export.workbook(title, rows, services.phone_shown(current_user))
+    unit, data = services.export_unit_ratings(
+        current_user, unit_id, year, title,
+        community_id=request.args.get("community_id", type=int) or None, **_filters())
+    db.session.commit()
     return send_file(BytesIO(data), mimetype=export.MIME, as_attachment=True,
                      download_name=f"{unit.name}-{title}.xlsx")
 

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from io import BytesIO
 
 import pytest
+import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.audit.models import AuditEntry
@@ -159,6 +160,18 @@ def test_xlsx_opens_with_a_row_per_member_and_the_right_values(rated, api):
         130, 5, 12.5, 4.5, 2)
     assert "****" in m1["手机"]
     assert by_id[rated.newbie.id]["状态"] == "未报到"
+
+
+def test_an_export_is_audited_and_a_refused_one_is_not(rated, api):
+    """An export carries members' personal data out of the system: who, when, which unit."""
+    path = f"/units/{rated.unit1.id}/ratings.xlsx?year={YEAR}&level=excellent"
+    assert api(rated.unit_admin2).get(path).status_code == 403
+    assert count(AuditEntry, AuditEntry.action == "rating.export") == 0
+    assert api(rated.unit_admin1).get(path).status_code == 200
+    entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "rating.export")).one()
+    assert (entry.actor_id, entry.target_type, entry.target_id) == (
+        rated.unit_admin1.id, "unit", rated.unit1.id)
+    assert entry.detail == {"year": YEAR, "rows": 1, "level": "excellent"}
 
 
 def test_xlsx_survives_control_characters_in_names(rated, api):

@@ -3,9 +3,11 @@
 from io import BytesIO
 
 import pytest
+import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.audit.models import AuditEntry
+from app.extensions import db
 from app.ratings import publicity, services
 from app.ratings.models import Rating, RatingPublicity, RatingRevision, RatingThreshold
 from tests import factories as f
@@ -61,6 +63,8 @@ def test_unit_page_export_opens(rated, page):
     rows = list(load_workbook(BytesIO(res.data)).active.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][0] == rated.member1.id and rows[1][4] == "优秀"
     assert page(rated.unit_admin2).get(f"/units/{rated.unit1.id}/ratings.xlsx").status_code == 403
+    exports = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "rating.export")).all()
+    assert [(e.actor_id, e.target_id) for e in exports] == [(rated.unit_admin1.id, rated.unit1.id)]
 
 
 def test_member_sees_his_rating_page(rated, page):
