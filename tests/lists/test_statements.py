@@ -15,23 +15,7 @@ from app.registrations.services import register
 from app.service import services as service
 from tests import factories as f
 from tests.orders.conftest import ORDER
-
-
-def statements(client, path: str) -> int:
-    """SQL statements one GET of `path` sends, starting cold like a real request."""
-    db.session.commit()
-    db.session.expire_all()
-    seen = []
-
-    def before(*_args):
-        seen.append(1)
-
-    sa.event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", before)
-    return len(seen)
+from tests.sql import statements
 
 
 def grow(w, at, n: int) -> None:

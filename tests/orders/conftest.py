@@ -9,7 +9,6 @@ comm3."""
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 from app.extensions import db
 from app.orders import services
@@ -79,19 +78,3 @@ def make_order(world, now):  # noqa: F811
 
     return make
 
-
-def statements(client, path: str) -> int:
-    """SQL statements one GET of `path` sends, starting cold like a real request."""
-    db.session.commit()
-    db.session.expire_all()
-    seen = []
-
-    def before(*_args):
-        seen.append(1)
-
-    sa.event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", before)
-    return len(seen)

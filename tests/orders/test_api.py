@@ -13,7 +13,8 @@ from app.orders.models import Order, OrderEvent
 from app.reminders.models import Notification
 from tests import factories as f
 from tests.conftest import count
-from tests.orders.conftest import ORDER, statements
+from tests.orders.conftest import ORDER
+from tests.sql import statements
 
 
 def test_a_resident_places_an_order(world, api):

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.orders.models import Order, OrderClaim, OrderInvitation
 from tests import factories as f
 from tests.conftest import count
-from tests.orders.conftest import statements
+from tests.sql import statements
 
 
 def html(res) -> str:

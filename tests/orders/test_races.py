@@ -2,17 +2,15 @@
 connection), on SQLite and on PostgreSQL: however many members claim at once, the slots hold."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 
-from app.errors import Conflict
 from app.extensions import db
 from app.orders import services
 from app.orders.models import Order, OrderClaim, OrderEvent
 from tests import factories as f
 from tests.conftest import count
 from tests.orders.conftest import ORDER
+from tests.races import race
 
 
 def _race(app, order_id: int, member_ids: list[int]) -> list[str]:
@@ -20,33 +18,10 @@ def _race(app, order_id: int, member_ids: list[int]) -> list[str]:
     released at once; returns "ok" / "conflict" per thread."""
     from app.auth.models import User
 
-    barrier, outcomes, errors = threading.Barrier(len(member_ids)), [], []
+    def claim_as(member_id):
+        return lambda: services.claim(db.session.get(User, member_id), order_id)
 
-    def worker(member_id):
-        with app.app_context():
-            try:
-                member = db.session.get(User, member_id)
-                db.session.commit()  # no open transaction while waiting at the barrier
-                barrier.wait()
-                services.claim(member, order_id)
-                db.session.commit()
-                outcomes.append("ok")
-            except Conflict:
-                db.session.rollback()
-                outcomes.append("conflict")
-            except Exception as exc:  # pragma: no cover - reported below
-                db.session.rollback()
-                errors.append(repr(exc))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(m,)) for m in member_ids]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    return outcomes
+    return race(app, [claim_as(m) for m in member_ids])
 
 
 def _pool_order(slots: int, members: int):

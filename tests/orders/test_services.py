@@ -22,6 +22,7 @@ from app.reminders.models import Notification
 from tests import factories as f
 from tests.conftest import count
 from tests.orders.conftest import ORDER
+from tests.sql import counting_statements
 
 
 def points(member) -> dict[str, int]:
@@ -328,13 +329,8 @@ def test_candidates_cost_a_fixed_number_of_queries(world, make_order, now):
     order = make_order("dispatched_pool")
 
     def statements():
-        seen = []
-        listener = lambda *a: seen.append(1)  # noqa: E731
-        sa.event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with counting_statements() as seen:
             matching.candidates(world.staff1, order.id, now=now)
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", listener)
         return len(seen)
 
     db.session.commit()

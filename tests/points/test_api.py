@@ -10,6 +10,7 @@ from app.points.services import award
 from tests import factories as f
 from tests.conftest import count
 from tests.points.fixtures import settle
+from tests.sql import statements
 
 YEAR = datetime.now(UTC).year
 
@@ -60,24 +61,6 @@ def test_unknown_member_is_404(world, api):
     assert api(world.admin).get("/members/999999/points").status_code == 404
 
 
-def queries_for(client, path) -> int:
-    from sqlalchemy import event
-
-    seen = []
-    db.session.commit()
-    db.session.expire_all()  # as in a real request: nothing cached from the test or a previous one
-
-    def before(*args):
-        seen.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-    return len(seen)
-
-
 @pytest.mark.parametrize("path", ["/members/{id}/points", "/members/{id}/checklist",
                                   "/leaderboard?scope=street", "/leaderboard?scope=community"])
 def test_queries_do_not_grow_with_entries_or_members(world, api, path):
@@ -86,12 +69,12 @@ def test_queries_do_not_grow_with_entries_or_members(world, api, path):
     client = api(world.member1)
     path = path.format(id=world.member1.id)
     give(world.member1, 1, 1)
-    small = queries_for(client, path)
+    small = statements(client, path)
     for i in range(30):
         give(world.member1, 1, 10 + i)
         give(f.member_in(world.comm1), i + 1, 100 + i)
         record_evidence(world.member1.id, "suggestion", source_type="suggestion", source_id=i)
-    assert queries_for(client, path) == small
+    assert statements(client, path) == small
 
 
 @pytest.mark.parametrize("who,status", [("member1", 403), ("member2", 403), ("unit_admin1", 403),

@@ -6,12 +6,12 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from app.extensions import db
 from app.orders.models import Order, OrderClaim
 from app.points.services import append_entry, record_evidence
 from app.service.models import RecordStatus, ServiceRecord
+from tests.sql import statements
 
 # Last year, mid-June: a whole year in the past whatever day the tests run.
 YEAR = datetime.now(UTC).year - 1
@@ -74,23 +74,6 @@ def grow(world, n: int) -> None:
         rated_order(world.comm1, m, 3 + i % 3)
 
 
-def count_queries(client, path) -> int:
-    seen = []
-    db.session.commit()
-    db.session.expire_all()
-
-    def before(*args):
-        seen.append(1)
-
-    sa.event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        res = client.get(path)
-        assert res.status_code == 200, res.get_data(as_text=True)[:500]
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", before)
-    return len(seen)
-
-
 @pytest.fixture
 def rated(world):
     """world plus last year's figures:
@@ -113,3 +96,5 @@ def rated(world):
     db.session.commit()
     return w
 
+
+count_queries = statements  # the ratings tests' name for it
