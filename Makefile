@@ -39,11 +39,15 @@ translations-update: $(VENV)/.installed
 	$(VENV)/bin/pybabel -q update $(BABEL_UPDATE) -i app/translations/messages.pot -d app/translations
 	$(VENV)/bin/pybabel -q compile -d app/translations
 
-# Debian packages the tests need: a PostgreSQL 15 server and chromium for browser tests.
+# Debian packages the tests need: a PostgreSQL 15 server, a Redis server (the shared limiter
+# store), chromium for browser tests, wrk for the HTTP bench and the CJK fonts for screenshots.
+SYSTEM_PACKAGES := chromium postgresql-15 redis-server wrk fonts-noto-cjk
 system-deps:
-	@if ! command -v chromium >/dev/null || [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then \
+	@if ! command -v chromium >/dev/null || [ ! -x /usr/lib/postgresql/15/bin/initdb ] \
+	    || ! command -v redis-server >/dev/null || ! command -v wrk >/dev/null \
+	    || [ ! -d /usr/share/fonts/opentype/noto ]; then \
 	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql-15 >/dev/null; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	fi
 
 migrate: install
