@@ -4,10 +4,19 @@
 `_l`/`lazy_gettext`, `ngettext`, `N_` and `NP_`, see the Makefile's BABEL_EXTRACT). Labels kept in
 dicts and lists (statuses, roles, menu entries, checklist titles) must stay Chinese where the
 code uses them (stored text, error messages, exports), so they are marked with `N_`, which
-changes nothing at run time, and translated where they are shown: `{{ _(label) }}` in a
-template, `gettext(label)` in Python.
+changes nothing at run time, and translated where they are shown, through `label()`:
+`{{ key|label(TABLE) }}` in a template (escaped), `label(key, TABLE)` in Python.
+
+Only constants are ever translated: gettext output is trusted markup in a template, so stored
+text (a title a resident typed, a category sent to the API) must never reach `_()`. `label()`
+looks a stored key up in a table of N_-marked constants and translates what it finds; an
+unknown key is shown as it is (escaped in a template), never translated.
 """
 from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+from flask_babel import gettext, pgettext
 
 
 def N_(message: str) -> str:
@@ -20,3 +29,23 @@ def NP_(context: str, message: str) -> str:
     the same Chinese word elsewhere (地区: "Places" in the menu, "Place" in a column).
     base.html shows `pgettext("menu", label)`, falling back to `_(label)`."""
     return message
+
+
+def label(key, labels: Mapping | Collection[str], context: str | None = None) -> str:
+    """The reader's-language label of the stored `key`: `labels` maps keys to N_-marked labels
+    (statuses, roles) or is a collection of N_-marked words stored as they are (categories,
+    default titles). `context` (e.g. "menu") is tried first, as NP_ marks it. A key the table
+    does not know is returned unchanged and untranslated ("" for None)."""
+    if key is None:
+        return ""
+    if isinstance(labels, Mapping):
+        text = labels.get(key)
+    else:
+        text = key if key in labels else None
+    if text is None:
+        return str(key)
+    if context:
+        word = pgettext(context, text)
+        if word != text:
+            return word
+    return gettext(text)

@@ -20,6 +20,11 @@ def add(label: str, endpoint: str, roles: tuple[str, ...] = (), order: int = 50)
         _ITEMS.append(NavItem(label, endpoint, roles, order))
 
 
+def labels() -> frozenset[str]:
+    """Every menu entry's label (N_/NP_ constants): the table base.html looks labels up in."""
+    return frozenset(item.label for item in _ITEMS)
+
+
 def items_for(user, app) -> list[NavItem]:
     if not getattr(user, "is_authenticated", False):
         return []

@@ -6,11 +6,13 @@ from datetime import datetime
 from flask import Flask
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from app.auth.permissions import visible_phone
 from app.database import LOCAL_TZ
-from app.i18n import N_
+from app.i18n import N_, label
 from app.nav import items_for
+from app.nav import labels as menu_labels
 
 ROLE_LABELS = {
     "member": N_("在职党员"), "resident": N_("居民"), "staff": N_("社区工作人员"),
@@ -27,7 +29,14 @@ def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.astimezone(LOCAL_TZ).strftime(fmt)
 
 
+def label_filter(key, labels, context: str | None = None) -> Markup:
+    """`{{ key|label(TABLE) }}`: the one way a template shows a stored key (app.i18n.label),
+    always escaped."""
+    return escape(label(key, labels, context))
+
+
 def register(app: Flask) -> None:
+    app.jinja_env.filters["label"] = label_filter
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["phone"] = lambda user: visible_phone(user) or ""
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
@@ -44,6 +53,7 @@ def register(app: Flask) -> None:
 
         return {
             "nav_items": items_for(current_user, app),
+            "MENU_LABELS": menu_labels(),
             "current_locale": str(get_locale()),
             "unread_count": unread,
         }

@@ -23,3 +23,42 @@ def test_error_pages_say_what_happened_in_chinese(app, client):
     res = client.get("/no-such-page")
     body = res.get_data(as_text=True)
     assert res.status_code == 404 and "页面不存在" in body and "返回首页" in body
+
+
+GETTEXT_NAMES = {"_", "gettext", "pgettext", "ngettext", "npgettext"}
+
+
+def _non_constant_translations(env, name: str) -> list[str]:
+    """Calls of `_()`/`gettext()`/... in template `name` whose message argument is not a
+    string constant: gettext output is trusted markup, so stored data must never reach it
+    (a stored key is shown through the `label` filter, which escapes)."""
+    from jinja2 import nodes
+
+    source = env.loader.get_source(env, name)[0]
+    found = []
+    for call in env.parse(source).find_all(nodes.Call):
+        if isinstance(call.node, nodes.Name) and call.node.name in GETTEXT_NAMES:
+            messages = call.args
+            if not messages or not all(isinstance(a, nodes.Const) and isinstance(a.value, str)
+                                       for a in messages):
+                found.append(f"{name}:{call.lineno}: {call.node.name}() of a non-constant")
+    return found
+
+
+def test_no_template_translates_a_non_constant(app):
+    names = app.jinja_env.list_templates(extensions=["html"])
+    found = [hit for name in names for hit in _non_constant_translations(app.jinja_env, name)]
+    assert not found, "\n".join(found)
+
+
+def test_the_translation_check_catches_data(app):
+    """The check above can fail: a template that translates a variable is reported."""
+    from jinja2 import DictLoader, Environment
+
+    env = Environment(loader=DictLoader({
+        "bad.html": "{{ _('常量') }}{{ _(note.title) }}{{ pgettext('menu', label) }}"
+                    "{{ _('计入“%(item)s”', item=_(titles[key])) }}",
+        "good.html": "{{ _('常量') }}{{ _('%(n)s 条', n=count) }}{{ note.title|label(TITLES) }}",
+    }), extensions=["jinja2.ext.i18n"])
+    assert len(_non_constant_translations(env, "bad.html")) == 3
+    assert _non_constant_translations(env, "good.html") == []

@@ -3,11 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.i18n import N_
+from app.activities.models import CATEGORIES
 from app.points.checklist import DEFAULT_ITEMS
-
-CATEGORIES = [N_("扶贫助困"), N_("洁净家园"), N_("守护平安"), N_("文明出行"), N_("和睦邻里"),
-              N_("关爱老人"), N_("课业辅导"), N_("法律咨询"), N_("医疗健康"), N_("理财咨询"), N_("其他")]
 
 
 class ActivityForm(FlaskForm):

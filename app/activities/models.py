@@ -9,6 +9,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
+from app.i18n import N_
+
+# The categories of an activity: the form's choices, the API's enum, the pages' labels.
+CATEGORIES = [N_("扶贫助困"), N_("洁净家园"), N_("守护平安"), N_("文明出行"), N_("和睦邻里"),
+              N_("关爱老人"), N_("课业辅导"), N_("法律咨询"), N_("医疗健康"), N_("理财咨询"), N_("其他")]
 
 
 class SignupStatus(StrEnum):

@@ -1,7 +1,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.activities.models import SignupStatus
+from app.activities.models import CATEGORIES, SignupStatus
 from app.api_base import PageArgs, page_schema
 from app.database import LOCAL_TZ
 from app.points.checklist import ITEM_KEYS
@@ -24,6 +24,11 @@ def text(min: int = 0, max: int = 200, **kw):
     return fields.String(validate=[validate.Length(min=min, max=max), _no_nul], **kw)
 
 
+def one_of(choices, **kw):
+    """A string that must be one of `choices` (a configured list: categories); 422 otherwise."""
+    return fields.String(validate=validate.OneOf(list(choices)), **kw)
+
+
 def aware(**kw):
     """ISO 8601; a time without an offset is Asia/Shanghai; years 2000-2100."""
     return fields.AwareDateTime(default_timezone=LOCAL_TZ, validate=_sane_year, **kw)
@@ -32,7 +37,7 @@ def aware(**kw):
 class ActivityIn(ma.Schema):
     community_id = fields.Integer(required=True, **Id)
     title = text(1, 120, required=True)
-    category = text(1, 40, required=True)
+    category = one_of(CATEGORIES, required=True)
     checklist_item = fields.String(load_default="community_activity", allow_none=True,
                                    validate=validate.OneOf(ITEM_KEYS))
     starts_at = aware(required=True)

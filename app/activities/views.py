@@ -6,6 +6,7 @@ from flask_login import current_user
 from app import nav
 from app.activities import services
 from app.activities.forms import ActivityForm, AttendanceForm, CheckinForm
+from app.activities.models import CATEGORIES
 from app.activities.qr import qr_svg
 from app.api_base import paginate
 from app.auth.models import Role
@@ -17,6 +18,7 @@ from app.places.models import Place, PlaceKind
 from app.registrations.services import members_by_community
 
 bp = Blueprint("activities", __name__)
+bp.record_once(lambda state: state.app.jinja_env.globals.update(ACTIVITY_CATEGORIES=CATEGORIES))
 MEMBER_OR_STAFF = (Role.MEMBER, *STAFF_LIKE)
 nav.add(N_("社区活动"), "activities.index", MEMBER_OR_STAFF, order=20)
 

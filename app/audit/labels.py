@@ -6,6 +6,7 @@ import json
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.i18n import label
 from app.ratings.models import LEVEL_LABELS
 
 ACTION_LABELS = {
@@ -56,7 +57,7 @@ def target_label(target_type: str) -> str:
 
 def _value(key: str, value) -> str:
     if key in LEVEL_KEYS and isinstance(value, str):
-        return _(LEVEL_LABELS.get(value, value))
+        return label(value, LEVEL_LABELS)
     if isinstance(value, dict) and key in ("before", "after"):  # a change: its fields in words
         return "{" + _("，").join(f"{KEY_LABELS.get(k, k)}: {_value(k, v)}" for k, v in value.items()) + "}"
     if value is None:

@@ -16,10 +16,10 @@ from app.auth.models import Role, User
 from app.database import LOCAL_TZ, utcnow
 from app.errors import Conflict, Invalid
 from app.extensions import db
-from app.i18n import N_
+from app.i18n import N_, label
 from app.orders import notices
 from app.orders.access import is_offered_to, viewer_for
-from app.orders.models import OPEN_STATUSES, Order, OrderClaim, OrderInvitation
+from app.orders.models import CATEGORIES, OPEN_STATUSES, Order, OrderClaim, OrderInvitation
 from app.orders.services import insert_once, order_for_action
 from app.orders.states import Action, add_event, claimable_status
 from app.places.models import Place
@@ -109,7 +109,7 @@ def score(candidate: Candidate, order: Order, needed: set[str]) -> Candidate:
     if by_category:
         total += WEIGHTS["category"]
         reasons.append(_("特长「%(skills)s」对口「%(category)s」", skills=_("、").join(by_category),
-                         category=_(order.category)))
+                         category=label(order.category, CATEGORIES)))
     by_text = [s for s in candidate.skills if s not in by_category and len(s) >= 2 and s in text]
     if by_text:
         total += WEIGHTS["text"]

@@ -12,11 +12,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.i18n import N_
+from app.orders.models import CATEGORIES
 from app.orders.services import MAX_SLOTS
 
-CATEGORIES = [N_("关爱老人"), N_("维修服务"), N_("扶贫助困"), N_("洁净家园"), N_("守护平安"),
-              N_("文明出行"), N_("和睦邻里"), N_("课业辅导"), N_("法律咨询"), N_("医疗健康"), N_("理财咨询"),
-              N_("微心愿"), N_("其他")]
 URGENCY_CHOICES = [("normal", _l("一般（3天内）")), ("high", _l("较急（1天内）")),
                    ("urgent", _l("紧急（2小时内）")), ("low", _l("不急（14天内）"))]
 URGENCY_LABELS = {"urgent": N_("紧急"), "high": N_("较急"), "normal": N_("一般"), "low": N_("不急")}

@@ -2,12 +2,12 @@ import marshmallow as ma
 from flask_login import current_user
 from marshmallow import fields, validate
 
-from app.activities.schemas import Id, aware, text
+from app.activities.schemas import Id, aware, one_of, text
 from app.api_base import PageArgs, page_schema
 from app.auth.permissions import mask_phone
 from app.database import utcnow
 from app.orders.access import can_see_contact, viewer_for
-from app.orders.models import OrderStatus, Urgency
+from app.orders.models import CATEGORIES, OrderStatus, Urgency
 from app.orders.queries import OPEN
 from app.orders.services import MAX_SLOTS, actions_for
 
@@ -18,7 +18,7 @@ class OrderIn(ma.Schema):
     grid_id = fields.Integer(load_default=None, allow_none=True, **Id)
     title = text(1, 100, required=True)
     description = text(0, 2000, load_default="")
-    category = text(1, 40, required=True)
+    category = one_of(CATEGORIES, required=True)
     urgency = fields.String(load_default=Urgency.NORMAL.value, validate=validate.OneOf(list(Urgency)))
     slots = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_SLOTS))
     resident_id = fields.Integer(load_default=None, allow_none=True, **Id,

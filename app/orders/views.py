@@ -21,7 +21,7 @@ from app.i18n import N_
 from app.orders import candidates as matching
 from app.orders import forms, services
 from app.orders.access import can_see_contact, parties_of, viewer_for
-from app.orders.models import Order, OrderStatus
+from app.orders.models import CATEGORIES, Order, OrderStatus
 from app.orders.queries import (
     FINISHED,
     OPEN,
@@ -43,7 +43,8 @@ BOARD_TABS = [OPEN, *OrderStatus]
 
 
 bp.record_once(lambda state: state.app.jinja_env.globals.update(  # also seen by imported macros
-    ORDER_STATUS=STATUS_LABELS, ORDER_ACTIONS=ACTION_LABELS, URGENCY_LABELS=forms.URGENCY_LABELS))
+    ORDER_STATUS=STATUS_LABELS, ORDER_ACTIONS=ACTION_LABELS, URGENCY_LABELS=forms.URGENCY_LABELS,
+    ORDER_CATEGORIES=CATEGORIES))
 
 
 def _page() -> int:

@@ -21,6 +21,8 @@ from app.points.periods import period_bounds
 CHECKLIST_ITEMS = ("grid_volunteer", "community_activity", "suggestion", "solve_problem",
                    "help_household")
 
+ADJUSTMENT_TITLE = N_("人工调整")  # the ledger's title of an entry without a rule
+
 
 MAX_ID = 2**31 - 1
 
@@ -249,7 +251,7 @@ def entries_page(member_id: int, year: int, page: int = 1, page_size: int = 20) 
         "offset": (page - 1) * page_size}).all()
     entries = [{
         "id": e.id, "points": e.points, "rule": e.rule_key,
-        "rule_title": title or (N_("人工调整") if e.rule_key == "adjustment" else e.rule_key),
+        "rule_title": title or (ADJUSTMENT_TITLE if e.rule_key == "adjustment" else e.rule_key),
         "reason": e.reason, "source_type": e.source_type, "source_id": e.source_id,
         "created_at": e.created_at, "created_by": author_name, "created_by_id": e.created_by_id,
     } for e, title, author_name in rows]

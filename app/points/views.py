@@ -13,7 +13,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.places.models import Place, PlaceKind
 from app.points import config, services
-from app.points.checklist import DEFAULT_ITEMS, checklist_for, completion_for
+from app.points.checklist import DEFAULT_ITEMS, ITEM_TITLES, checklist_for, completion_for
 from app.points.forms import AdjustmentForm, RuleForm
 from app.points.leaderboard import SCOPES, default_scope_id, leaderboard, rank_of
 from app.registrations.services import members_by_community
@@ -29,6 +29,9 @@ nav.add(N_("积分规则"), "points.rules", ADMINS, order=60)
 nav.add(N_("五个一清单"), "points.checklist_config", ADMINS, order=61)
 BOARD_PAGE = 50
 SCOPE_LABELS = {"community": N_("社区"), "street": N_("街道"), "unit": N_("单位")}
+bp.record_once(lambda state: state.app.jinja_env.globals.update(  # also seen by included templates
+    SCOPE_LABELS=SCOPE_LABELS, RULE_TITLES=config.RULE_TITLES, CHECKLIST_TITLES=ITEM_TITLES,
+    CHECKLIST_DEFAULT_TITLES=frozenset(ITEM_TITLES.values())))
 
 
 @bp.app_template_global()
@@ -131,7 +134,7 @@ def exemplars():
     scope_id = _scope_id_for(scope)
     board = leaderboard(current_user, scope, scope_id, year, 10) if scope_id else None
     return render_template("points/exemplars.html", board=board, year=year,
-                           label=SCOPE_LABELS[scope])
+                           scope=scope)
 
 
 @bp.route("/staff/points/adjust", methods=["GET", "POST"])

@@ -11,7 +11,7 @@ from app.auth.permissions import STAFF_LIKE, place_scope, roles_required
 from app.database import local_today
 from app.errors import DomainError
 from app.extensions import db
-from app.i18n import N_
+from app.i18n import N_, label
 from app.orders.states import STATUS_LABELS as ORDER_STATUS_LABELS
 from app.places.models import Place, PlaceKind
 from app.ratings import charts, statistics, thresholds
@@ -69,7 +69,7 @@ def thresholds_page():
 def _charts(stats: dict) -> list:
     """The statistics as SVG bar charts (the first 60 streets or communities; the table has all)."""
     totals, children = stats["totals"], stats["children"][:60]
-    orders = [(_(ORDER_LABELS[s]), [n]) for s, n in totals["orders"].items()]
+    orders = [(label(s, ORDER_LABELS), [n]) for s, n in totals["orders"].items()]
     made = [charts.bar_chart(_("点单状态"), orders, (_("点单"),))]
     if not children:
         made.insert(0, charts.bar_chart(_("报到与服务"), [

@@ -19,6 +19,7 @@ from app.ratings import export, letters, publicity, services
 from app.ratings.forms import KEEP, PublicityForm, PublishForm, RatingForm
 from app.ratings.models import LEVEL_LABELS, LEVEL_ORDER
 from app.ratings.rows import SORTS
+from app.ratings.rows import STATUS_LABELS as ROW_STATUS_LABELS
 
 bp = Blueprint("ratings", __name__)
 PAGE_SIZE = 50
@@ -29,7 +30,8 @@ nav.add(N_("年度评议"), "ratings.community_page", STAFF_LIKE, order=50)
 
 
 # Globals (not a context processor) so that imported template macros see them too.
-bp.record_once(lambda state: state.app.jinja_env.globals.update(LEVEL_LABELS=LEVEL_LABELS,
+bp.record_once(lambda state: state.app.jinja_env.globals.update(RATING_STATUS=ROW_STATUS_LABELS,
+                                                                 LEVEL_LABELS=LEVEL_LABELS,
                                                                  LEVELS=LEVEL_ORDER))
 
 

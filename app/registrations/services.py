@@ -18,6 +18,10 @@ from app.registrations.models import OPEN_STATUSES, Registration, RegistrationSt
 
 MAX_SKILLS = 20
 
+# Notification titles without stored data: the inbox shows them in the reader's language.
+REGISTRATION_APPROVED, REGISTRATION_REJECTED = N_("报到审核通过"), N_("报到未通过")
+NOTICE_TITLES = (REGISTRATION_APPROVED, REGISTRATION_REJECTED)
+
 
 def _community_and_grid(community_id: int, grid_id: int | None) -> tuple[Place, Place | None]:
     community = db.session.get(Place, community_id)
@@ -129,7 +133,7 @@ def approve(staff: User, reg_id: int, now: datetime | None = None) -> Registrati
     from app.points.services import sync_member_place
 
     sync_member_place(reg.member_id, now=now)  # leaderboards follow the member's new community
-    _notify_member(reg, "registration_approved", N_("报到审核通过"),
+    _notify_member(reg, "registration_approved", REGISTRATION_APPROVED,
                    f"您在{reg.community.name}的报到已通过审核。")
     return reg
 
@@ -144,7 +148,7 @@ def reject(staff: User, reg_id: int, reason: str, now: datetime | None = None) -
         "reason": reason.strip(), "ended_at": now,
     })
     record(staff, "registration.reject", reg, {"member_id": reg.member_id, "reason": reason}, now=now)
-    _notify_member(reg, "registration_rejected", N_("报到未通过"), f"原因：{reason.strip()}")
+    _notify_member(reg, "registration_rejected", REGISTRATION_REJECTED, f"原因：{reason.strip()}")
     return reg
 
 

@@ -9,11 +9,16 @@ from app.auth.models import Role
 from app.auth.permissions import login_required, roles_required
 from app.extensions import db
 from app.i18n import N_
+from app.registrations.services import NOTICE_TITLES as REGISTRATION_NOTICES
 from app.reminders import idle, services
 from app.reminders.scheduling import install_embedded
+from app.service.services import NOTICE_TITLES as SERVICE_NOTICES
 
 bp = Blueprint("reminders", __name__)
 bp.record_once(lambda state: install_embedded(state.app))
+# The notification titles that are constants; every other title holds stored text, shown as is.
+NOTICE_TITLES = frozenset((*REGISTRATION_NOTICES, *SERVICE_NOTICES))
+bp.record_once(lambda state: state.app.jinja_env.globals.update(NOTICE_TITLES=NOTICE_TITLES))
 STAFF = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
 PAGE_SIZE = 20
 nav.add(N_("消息"), "reminders.inbox", (), order=80)

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.activities.forms import CATEGORIES
+from app.service.models import CATEGORIES
 
 
 class RecordForm(FlaskForm):

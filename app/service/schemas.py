@@ -1,15 +1,15 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.activities.schemas import Id, aware, text
+from app.activities.schemas import Id, aware, one_of, text
 from app.api_base import PageArgs, page_schema
-from app.service.models import RecordStatus, SuggestionStatus
+from app.service.models import CATEGORIES, RecordStatus, SuggestionStatus
 from app.service.services import MAX_HOURS, RECORD_ITEMS
 
 
 class RecordIn(ma.Schema):
     community_id = fields.Integer(required=True, **Id)
-    category = text(1, 40, required=True)
+    category = one_of(CATEGORIES, required=True)
     checklist_item = fields.String(load_default=None, allow_none=True,
                                    validate=validate.OneOf(RECORD_ITEMS))
     household_id = fields.Integer(load_default=None, allow_none=True, **Id)

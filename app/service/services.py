@@ -22,6 +22,11 @@ from app.service.models import Household, Pairing, RecordStatus, ServiceRecord, 
 RECORD_ITEMS = ("grid_volunteer", "help_household")
 MAX_HOURS = 24.0
 
+# Notification titles without stored data: the inbox shows them in the reader's language.
+RECORD_APPROVED, RECORD_REJECTED = N_("服务记录已审核通过"), N_("服务记录未通过")
+SUGGESTION_ADOPTED, SUGGESTION_DECLINED = N_("您的建议已被采纳"), N_("您的建议未被采纳")
+NOTICE_TITLES = (RECORD_APPROVED, RECORD_REJECTED, SUGGESTION_ADOPTED, SUGGESTION_DECLINED)
+
 
 def hours_for(member_ids, year: int) -> dict[int, float]:
     """Verified service hours per member in `year` (by the service's start, local time).
@@ -249,7 +254,7 @@ def verify_record(staff: User, record_id: int, approved: bool, reason: str | Non
     if approved:
         _pay_verified(staff, rec, now)
     notify([rec.member_id], kind="service_record_" + status,
-           title=N_("服务记录已审核通过") if approved else N_("服务记录未通过"),
+           title=RECORD_APPROVED if approved else RECORD_REJECTED,
            body=rec.description[:100] if approved else f"原因：{reason}", link="/me/points", now=now)
     return rec
 
@@ -309,6 +314,6 @@ def decide_suggestion(staff: User, suggestion_id: int, adopt: bool, reason: str 
         record_evidence(sug.member_id, "suggestion", source_type=SourceType.SUGGESTION,
                         source_id=sug.id, note=sug.title, now=now)
     notify([sug.member_id], kind="suggestion_" + status,
-           title=N_("您的建议已被采纳") if adopt else N_("您的建议未被采纳"),
+           title=SUGGESTION_ADOPTED if adopt else SUGGESTION_DECLINED,
            body=sug.title if adopt else f"原因：{reason}", link="/me/points", now=now)
     return sug

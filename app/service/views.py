@@ -15,8 +15,10 @@ from app.points.checklist import ITEM_TITLES
 from app.registrations.services import members_by_community
 from app.service import services
 from app.service.forms import DecisionForm, HouseholdForm, PairingForm, RecordForm, SuggestionForm
+from app.service.models import CATEGORIES
 
 bp = Blueprint("service", __name__)
+bp.record_once(lambda state: state.app.jinja_env.globals.update(SERVICE_CATEGORIES=CATEGORIES))
 nav.add(N_("登记服务"), "service.new_record", (Role.MEMBER,), order=14)
 nav.add(N_("服务审核"), "service.queue", STAFF_LIKE, order=15)
 nav.add(N_("困难群众"), "service.households", STAFF_LIKE, order=30)
