@@ -7,6 +7,7 @@ import logging
 from flask import Flask, g, request
 from flask_babel import gettext
 from flask_login import AnonymousUserMixin
+from flask_talisman import Talisman
 from sqlalchemy.exc import IntegrityError
 
 from app.errors import DomainError, handle_domain_error, handle_integrity_error, handle_unexpected
@@ -79,6 +80,15 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     api.init_app(app)
+    # Security headers. One Talisman per app: it keeps its settings on itself, not per app.
+    app.extensions["talisman"] = Talisman(  # the cookie flags stay config.py's
+        app, content_security_policy=app.config["CONTENT_SECURITY_POLICY"], frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin", force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=app.config["FORCE_HTTPS"],
+        strict_transport_security_include_subdomains=False,
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        session_cookie_http_only=app.config["SESSION_COOKIE_HTTPONLY"],
+        session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"])
 
     from app.auth.models import User
 
