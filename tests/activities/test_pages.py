@@ -30,7 +30,7 @@ def test_qr_page_and_member_checkin(world, page, make_activity, now):
     a = make_activity(starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(hours=1))
     html = page(world.staff1).get(f"/activities/{a.id}/qr").get_data(as_text=True)
     assert "<svg" in html and "<path" in html
-    url = html.split('word-break:break-all;font-size:.75rem">')[1].split("<")[0].replace("&amp;", "&")
+    url = html.split('class="muted url-text">')[1].split("<")[0].replace("&amp;", "&")
     member = page(world.member1)
     path = url.split("localhost", 1)[1]
     assert "确认签到" in member.get(path).get_data(as_text=True)
