@@ -62,3 +62,27 @@ def test_the_translation_check_catches_data(app):
     }), extensions=["jinja2.ext.i18n"])
     assert len(_non_constant_translations(env, "bad.html")) == 3
     assert _non_constant_translations(env, "good.html") == []
+
+
+def test_label_translates_known_keys_and_shows_stored_text_escaped(app):
+    """app.i18n.label / the `label` filter: a key of the table in the reader's language; stored
+    text the table does not know as it is, escaped, never through gettext."""
+    from flask import render_template_string
+    from flask_babel import refresh
+
+    from app.i18n import label
+    from app.orders.models import CATEGORIES
+    from app.orders.states import STATUS_LABELS
+
+    hostile = '<img src=x onerror=alert(1)>'
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        refresh()
+        assert label("claimed", STATUS_LABELS) == "Claimed"
+        assert label("守护平安", CATEGORIES) == "Safety watch"
+        assert label("不在表里", CATEGORIES) == "不在表里" and label(None, CATEGORIES) == ""
+        html = render_template_string("{{ a|label(T) }}|{{ b|label(T) }}|{{ c|label(S) }}",
+                                      a="守护平安", b=hostile, c="claimed", T=CATEGORIES, S=STATUS_LABELS)
+        assert html == "Safety watch|&lt;img src=x onerror=alert(1)&gt;|Claimed"
+    with app.test_request_context():
+        refresh()  # the tests share one app context, where Flask-Babel keeps the locale
+        assert label("守护平安", CATEGORIES) == "守护平安"  # Chinese by default

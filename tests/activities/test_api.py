@@ -224,3 +224,10 @@ def test_staff_cancel_an_activity_and_signed_up_members_hear_of_it(world, api, m
                  Notification.user_id == world.member1.id) == 1
     assert api(world.member2).post(f"/activities/{a.id}/signups").status_code == 409
     assert api(world.staff1).post(f"/activities/{a.id}/cancel", {"reason": "x"}).status_code == 409
+
+
+@pytest.mark.parametrize("category", ["<img src=x onerror=alert(1)>", "敬老", "", " 关爱老人"])
+def test_a_category_outside_the_list_is_a_422_naming_it(world, api, now, category):
+    res = api(world.staff1).post("/activities", body(world, now, category=category))
+    assert res.status_code == 422 and "category" in res.json["errors"], res.json
+    assert count(Activity) == 0

@@ -272,3 +272,10 @@ def test_reopen_is_offered_only_within_the_window(world, api, page, make_order, 
     pages = page(world.resident1)
     assert "重新打开" in pages.get(f"/orders/{recent.id}").get_data(as_text=True)
     assert "重新打开" not in pages.get(f"/orders/{old.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("category", ["<img src=x onerror=alert(1)>", "修水管", "", "x" * 41])
+def test_an_order_category_outside_the_list_is_a_422_naming_it(world, api, category):
+    res = api(world.resident1).post("/orders", {**ORDER, "category": category})
+    assert res.status_code == 422 and "category" in res.json["errors"], res.json
+    assert count(Order) == 0 and count(Notification) == 0

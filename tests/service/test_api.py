@@ -206,3 +206,10 @@ def test_evidence_counts_in_the_year_the_service_was_done(world, now):
     assert completion_for([world.member1.id], 2025)[world.member1.id] == (1, 5)
     assert completion_for([world.member1.id], 2026)[world.member1.id] == (0, 5)
     assert LedgerEntry.query.filter_by(member_id=world.member1.id).one().year == 2026
+
+
+@pytest.mark.parametrize("category", ['"><script>alert(1)</script>', "维修服务", ""])
+def test_a_record_category_outside_the_list_is_a_422_naming_it(world, api, now, category):
+    res = api(world.member1).post("/service-records", record_body(world, now, category=category))
+    assert res.status_code == 422 and "category" in res.json["errors"], res.json
+    assert count(ServiceRecord) == 0
