@@ -27,7 +27,7 @@ def N_(message: str) -> str:
 def NP_(context: str, message: str) -> str:
     """Like N_, with a message context: for a menu entry whose word differs in English from
     the same Chinese word elsewhere (地区: "Places" in the menu, "Place" in a column).
-    base.html shows `pgettext("menu", label)`, falling back to `_(label)`."""
+    base.html shows `label|label(MENU_LABELS, "menu")`: the "menu" context first, then the plain one."""
     return message
 
 

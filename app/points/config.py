@@ -20,7 +20,8 @@ from app.points.services import ADJUSTMENT_TITLE, get_rule
 
 RULE_FIELDS = ("title", "points", "per_hour", "cap_period", "cap_points", "is_active")
 # The titles migration 0002 gives the rules (admins may rename them): in the catalog so that
-# pages show them in the reader's language (`_(rule.title)`) while they keep these words.
+# pages show them in the reader's language (`rule.title|label(RULE_TITLES)`) while they keep
+# these words; a title an admin typed is shown as typed.
 DEFAULT_RULE_TITLES = (N_("参加社区活动"), N_("志愿服务（每小时）"), N_("合理建议被采纳"), N_("完成群众点单"),
                        N_("群众好评奖励"), N_("帮扶结对困难群众"), N_("领单后放弃（扣分）"))
 # What a ledger entry's title may be, among constants; a title an admin typed is shown as typed.
