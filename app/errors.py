@@ -135,7 +135,8 @@ def handle_body_too_large(err: HTTPException):
     """413 (the body limit, `MAX_CONTENT_LENGTH`): the contract's JSON on /api, a Chinese page
     elsewhere, both naming the limit instead of werkzeug's English text."""
     limit = request.max_content_length or 0
-    size = f"{limit / (1024 * 1024):g} MB"
+    unit, name = next((u, n) for u, n in ((1 << 20, "MB"), (1 << 10, "KB"), (1, "B")) if limit >= u or u == 1)
+    size = f"{round(limit / unit, 1):g} {name}"
     if is_api_request():
         message = f"请求体过大（上限 {size}） / request body too large (limit {size})"
     else:

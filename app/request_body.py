@@ -2,9 +2,9 @@
 ahead of CSRF, the limiter's keys and the input checks).
 
 - Size: `MAX_CONTENT_LENGTH` (a setting). A declared Content-Length above it is a 413 at once,
-  with the body unread; a chunked body (no Content-Length) is cut off by werkzeug's stream at
-  the limit, a 413 as soon as anything reads past it. So no request holds more than the limit
-  in memory.
+  with the body unread. A chunked body (no Content-Length) is read here, at most to the limit
+  (werkzeug's stream stops there quietly, which would leave a truncated body): one byte more
+  from the server's stream makes it a 413. So no request holds more than the limit in memory.
 - Depth: a JSON body nested deeper than `MAX_JSON_DEPTH` is a 400 naming the body. Python's
   decoder gives up with a RecursionError near 1,000 levels (a 500 otherwise), and anything that
   walks a parsed body recursively would too; here the body is parsed once (the parse is cached
@@ -37,10 +37,19 @@ def too_deep(limit: int) -> DomainError:
     return DomainError(message, {"body": [message]})
 
 
+def _chunked_body_too_large(limit: int) -> bool:
+    body = request.get_data(cache=True)  # werkzeug reads at most `limit`; the parsers reuse it
+    return len(body) >= limit and bool(request.environ["wsgi.input"].read(1))
+
+
 def check_request_body() -> None:
     length, limit = request.content_length, request.max_content_length
-    if length is not None and limit is not None and length > limit:
-        raise RequestEntityTooLarge()
+    if limit is not None:
+        if length is not None and length > limit:
+            raise RequestEntityTooLarge()
+        chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+        if length is None and chunked and _chunked_body_too_large(limit):
+            raise RequestEntityTooLarge()
     if not request.is_json:
         return
     depth = current_app.config["MAX_JSON_DEPTH"]
