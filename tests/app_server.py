@@ -2,7 +2,7 @@
 loopback port, for the tests that need a real server: a worker's memory, several processes
 sharing one limiter store.
 
-    server = AppServer({"DATABASE_URL": url}).start()
+    server = AppServer({"DATABASE_URL": url}).start()   # or .launch() several, then .wait_ready()
     requests.get(server.url + "/healthz"); server.rss_kb(); server.stop()
 """
 from __future__ import annotations
@@ -38,11 +38,18 @@ class AppServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30) -> AppServer:
+        return self.launch().wait_ready(timeout)
+
+    def launch(self) -> AppServer:
+        """Starts gunicorn without waiting (several servers boot at once, then `wait_ready`)."""
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{self.port}",
                  "--graceful-timeout", "2", "wsgi:app"],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        return self
+
+    def wait_ready(self, timeout: float = 30) -> AppServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
