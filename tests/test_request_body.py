@@ -70,6 +70,9 @@ def test_a_declared_body_over_the_limit_is_a_chinese_page_elsewhere(client, limi
     assert res.status_code == 413 and res.mimetype == "text/html"
     assert "内容太大" in html and f"提交的内容超过上限（{limit // MB} MB）" in html
     assert stream.read_bytes == 0
+    res = client.post("/login?lang=en", input_stream=CountingStream(20 * MB),
+                      content_type="application/x-www-form-urlencoded")
+    assert res.status_code == 413 and f"over the limit ({limit // MB} MB)" in res.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("path,content_type", [("/api/v1/auth/token", "application/json"),
