@@ -44,10 +44,10 @@ def _failed(response) -> bool:
     return response.status_code == 401
 
 
-sign_in_throttled_per_account = limiter.shared_limit(
+_per_account = limiter.shared_limit(
     lambda: current_app.config["LOGIN_FAILURE_LIMIT"], scope="sign-in:account",
     key_func=_address_and_username, methods=["POST"], deduct_when=_failed)
-sign_in_throttled_per_address = limiter.shared_limit(
+_per_address = limiter.shared_limit(
     lambda: current_app.config["LOGIN_ADDRESS_FAILURE_LIMIT"], scope="sign-in:address",
     key_func=client_address, methods=["POST"], deduct_when=_failed)
 sign_up_throttled = limiter.shared_limit(
@@ -57,4 +57,4 @@ sign_up_throttled = limiter.shared_limit(
 
 def sign_in_throttled(view):
     """For a sign-in view (page or API) that answers 401 to wrong credentials."""
-    return sign_in_throttled_per_account(sign_in_throttled_per_address(view))
+    return _per_account(_per_address(view))

@@ -71,7 +71,10 @@ def test_successes_and_bad_input_are_not_counted(app, world, client):
 
 def test_unknown_and_known_usernames_take_the_same_time(app, world, client):
     """The production hash (scrypt): a wrong password for an existing account and any password
-    for an unknown username do the same work (median of several tries, within 20 %)."""
+    for an unknown username do the same work (median of several tries, within 20 %). Measured
+    as the CPU time the request takes (this thread's), since the wall clock of a machine shared
+    with other work mostly measures the others; without the dummy hash an unknown username
+    costs a few ms against scrypt's tens."""
     saved = app.config["PASSWORD_HASH_METHOD"]
     app.config["PASSWORD_HASH_METHOD"] = "scrypt"
     try:
@@ -79,12 +82,13 @@ def test_unknown_and_known_usernames_take_the_same_time(app, world, client):
         settle()
         sign_in(client, "api", "warm-up", "x", {"REMOTE_ADDR": "203.0.113.250"})  # the dummy hash
         known, unknown = [], []
-        for n in range(7):  # interleaved, from new addresses, so the throttle stays out of it
-            for name, samples in ((world.staff1.username, known), (f"nobody{n}", unknown)):
-                started = time.perf_counter()
+        for n in range(9):  # interleaved, from new addresses, so the throttle stays out of it
+            tries = [(world.staff1.username, known), (f"nobody{n}", unknown)]
+            for name, samples in tries if n % 2 else reversed(tries):
+                started = time.thread_time()
                 status = sign_in(client, "api", name, "wrong-password",
                                  {"REMOTE_ADDR": f"203.0.113.{len(known) + len(unknown)}"})
-                samples.append(time.perf_counter() - started)
+                samples.append(time.thread_time() - started)
                 assert status == 401
     finally:
         app.config["PASSWORD_HASH_METHOD"] = saved
