@@ -48,8 +48,15 @@ class Config:
     # so throttling sees the client's address and cookies know the request was HTTPS.
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
     RATELIMIT_HEADERS_ENABLED = True
+    # Failed sign-ins (the page and the API count together): per address and username, and per
+    # address whatever the username (rotating usernames from one address is limited too).
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")
-    SIGNUP_LIMIT = os.environ.get("SIGNUP_LIMIT", "20 per hour")  # per client address
+    LOGIN_ADDRESS_FAILURE_LIMIT = os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20 per 5 minutes")
+    SIGNUP_LIMIT = os.environ.get("SIGNUP_LIMIT", "20 per hour")  # per client address, page and API
+    # Request bodies: larger ones are refused (413) before anything reads them; JSON nested
+    # deeper than MAX_JSON_DEPTH is refused (400) before anything walks it.
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 4 * 1024 * 1024)
+    MAX_JSON_DEPTH = _env_int("MAX_JSON_DEPTH", 64)
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default
 
     API_TITLE = "社区在职党员双报到服务平台 API"
@@ -107,6 +114,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = True
     LOGIN_FAILURE_LIMIT = "5 per 5 minutes"
+    LOGIN_ADDRESS_FAILURE_LIMIT = "20 per 5 minutes"
+    SIGNUP_LIMIT = "20 per hour"
     SERVER_NAME = None
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast; the tests hash many passwords
 

@@ -9,8 +9,15 @@ from flask_babel import gettext
 from flask_login import AnonymousUserMixin
 from flask_talisman import Talisman
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.errors import DomainError, handle_domain_error, handle_integrity_error, handle_unexpected
+from app.errors import (
+    DomainError,
+    handle_body_too_large,
+    handle_domain_error,
+    handle_integrity_error,
+    handle_unexpected,
+)
 from app.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 from app.i18n import N_
 from config import Config, ProductionConfig, config_from_env
@@ -69,7 +76,9 @@ def select_locale():
 
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table known before migrations/create_all)
+    from app.request_body import check_request_body
 
+    app.before_request(check_request_body)  # first: before CSRF, the limiter and input checks
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     login_manager.init_app(app)
@@ -160,6 +169,7 @@ def register_blueprints(app: Flask) -> None:
 def register_errorhandlers(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(RequestEntityTooLarge, handle_body_too_large)
     if not app.config.get("TESTING_RAISE_ERRORS"):
         app.register_error_handler(Exception, handle_unexpected)
 

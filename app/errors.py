@@ -131,6 +131,19 @@ def handle_http_exception(err: HTTPException):
     return render_template("error.html", code=code, message=err.description), code
 
 
+def handle_body_too_large(err: HTTPException):
+    """413 (the body limit, `MAX_CONTENT_LENGTH`): the contract's JSON on /api, a Chinese page
+    elsewhere, both naming the limit instead of werkzeug's English text."""
+    limit = request.max_content_length or 0
+    unit, name = next((u, n) for u, n in ((1 << 20, "MB"), (1 << 10, "KB"), (1, "B")) if limit >= u or u == 1)
+    size = f"{round(limit / unit, 1):g} {name}"
+    if is_api_request():
+        message = f"请求体过大（上限 {size}） / request body too large (limit {size})"
+    else:
+        message = gettext("提交的内容超过上限（%(size)s）", size=size)
+    return handle_http_exception(type(err)(description=message))
+
+
 RACE_MESSAGE = "数据已被他人同时修改，请刷新后重试 / changed by someone else at the same moment, retry"
 
 

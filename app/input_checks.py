@@ -20,22 +20,31 @@ def storable(text: str) -> bool:
     return True
 
 
+class _Key(str):
+    """A dict key waiting to be checked: unstorable, it names the field that holds it."""
+
+
 def _first_bad(value, name: str) -> str | None:
-    """The name of the first field holding unstorable text (keys included), else None."""
-    if isinstance(value, str):
-        return None if storable(value) else name
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(key, str) and not storable(key):
-                return name or "body"
-            bad = _first_bad(item, key if not name else name)
-            if bad:
-                return bad
-    if isinstance(value, list):
-        for item in value:
-            bad = _first_bad(item, name)
-            if bad:
-                return bad
+    """The name of the first field holding unstorable text (keys included), else None. Walks
+    with a list, not recursion, so no nesting exhausts the stack (request_body bounds it too)."""
+    pending = [(value, name)]
+    while pending:
+        item, field = pending.pop()
+        if isinstance(item, _Key):
+            if not storable(item):
+                return field or "body"
+        elif isinstance(item, str):
+            if not storable(item):
+                return field
+        elif isinstance(item, dict):
+            children = []
+            for key, child in item.items():
+                if isinstance(key, str):
+                    children.append((_Key(key), field))
+                children.append((child, field or key))
+            pending.extend(reversed(children))
+        elif isinstance(item, list):
+            pending.extend((child, field) for child in reversed(item))
     return None
 
 

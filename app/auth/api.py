@@ -1,5 +1,5 @@
 """Tokens, /me, accounts and member sign-up."""
-from flask import current_app, g, request
+from flask import g, request
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -8,28 +8,15 @@ from app.auth import services
 from app.auth.models import Role
 from app.auth.permissions import can_create_account, roles_required
 from app.auth.schemas import MeOut, SignupIn, TokenIn, TokenOut, UserCreateIn, UserOut
+from app.auth.throttling import sign_in_throttled, sign_up_throttled
 from app.errors import Forbidden, Unauthorized
-from app.extensions import db, limiter
+from app.extensions import db
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/v1", description="Sign-in and accounts")
 
 
-def login_key() -> str:
-    body = request.get_json(silent=True)
-    username = body.get("username", "") if isinstance(body, dict) else ""
-    return f"{request.remote_addr}:{username}"
-
-
-def login_limit() -> str:
-    return current_app.config["LOGIN_FAILURE_LIMIT"]
-
-
-def signup_limit() -> str:
-    return current_app.config["SIGNUP_LIMIT"]
-
-
 @blp.route("/auth/token", methods=["POST"])
-@limiter.limit(login_limit, key_func=login_key, deduct_when=lambda r: r.status_code == 401)
+@sign_in_throttled
 @blp.arguments(TokenIn)
 @blp.response(201, TokenOut)
 @documents_errors(blp, 401, 429)
@@ -80,7 +67,7 @@ def create_user(data):
 
 
 @blp.route("/members/signup", methods=["POST"])
-@limiter.limit(signup_limit, key_func=lambda: request.remote_addr or "local")
+@sign_up_throttled
 @blp.arguments(SignupIn)
 @blp.response(201, UserOut)
 @documents_errors(blp, 409, 429)

@@ -1,6 +1,7 @@
 """Accounts and tokens. Services flush; the caller commits."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -9,6 +10,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit.services import record
 from app.auth.models import ApiToken, Role, User
@@ -35,9 +37,20 @@ def normalize_phone(phone: str | None) -> str | None:
     return digits
 
 
+@functools.cache
+def _dummy_password_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
 def authenticate(username: str, password: str) -> User | None:
+    """The user if the password is his and the account active, else None. Every failure costs
+    the same hash work (an unknown username is checked against a dummy hash of the configured
+    scheme and cost), so the answer's timing does not tell which usernames exist."""
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    if user is None or not user.is_active or not user.check_password(password):
+    if user is None:
+        check_password_hash(_dummy_password_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        return None
+    if not user.check_password(password) or not user.is_active:
         return None
     return user
 

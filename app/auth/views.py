@@ -1,12 +1,13 @@
 """Sign-in, sign-out and member sign-up pages."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
 from app.auth import services
 from app.auth.forms import LoginForm, SignupForm
+from app.auth.throttling import sign_in_throttled, sign_up_throttled
 from app.errors import DomainError, attach_to_form
-from app.extensions import db, limiter
+from app.extensions import db
 from app.places.services import list_units
 
 bp = Blueprint("auth", __name__)
@@ -19,13 +20,8 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
-def _login_key() -> str:
-    return f"{request.remote_addr}:{request.form.get('username', '')}"
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_FAILURE_LIMIT"], key_func=_login_key,
-               methods=["POST"], deduct_when=lambda r: r.status_code == 401)
+@sign_in_throttled
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -45,6 +41,7 @@ def logout():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@sign_up_throttled
 def signup():
     form = SignupForm()
     form.unit_id.choices = [(0, _("请选择工作单位"))] + [(u.id, u.name) for u in list_units()]
