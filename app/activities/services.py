@@ -128,7 +128,7 @@ def cancel_activity(staff: User, activity_id: int, reason: str,
         raise over
     db.session.refresh(activity)
     record(staff, "activity.cancel", activity, {"reason": reason.strip()}, now=now)
-    from app.reminders.services import notify
+    from app.notifications.services import notify
 
     notify([s.member_id for s in signups(activity) if s.status == SignupStatus.SIGNED_UP],
            kind="activity_cancelled", title=f"活动取消：{activity.title}", body=reason.strip(),

@@ -15,9 +15,9 @@ from app.i18n import N_
 from app.orders.states import STATUS_LABELS as ORDER_STATUS_LABELS
 from app.places.models import Place, PlaceKind
 from app.ratings import charts, statistics, thresholds
+from app.ratings.blueprint import _year, _years, bp
 from app.ratings.forms import ThresholdsForm
 from app.ratings.models import GRADED_LEVELS
-from app.ratings.views import _year, _years, bp
 
 ADMINS = (Role.STREET_ADMIN, Role.ADMIN)
 nav.add(N_("评议标准"), "ratings.thresholds_page", ADMINS, order=62)

@@ -201,7 +201,7 @@ def history(member_id: int) -> list[Registration]:
 
 
 def _notify_member(reg: Registration, kind: str, title: str, body: str) -> None:
-    from app.reminders.services import notify
+    from app.notifications.services import notify
 
     notify([reg.member_id], kind=kind, title=title, body=body, link="/me")
 

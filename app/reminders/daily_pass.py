@@ -17,6 +17,8 @@ from app.activities.models import Activity, ActivitySignup, SignupStatus
 from app.auth.models import Role, User
 from app.database import LOCAL_TZ, UTCDateTime, local_today, utcnow
 from app.extensions import db
+from app.notifications.delivery import plan_deliveries
+from app.notifications.models import Notification
 from app.orders.models import OPEN_STATUSES as OPEN_ORDER_STATUSES
 from app.orders.models import Order
 from app.orders.states import STATUS_LABELS as ORDER_STATUS_LABELS
@@ -24,8 +26,7 @@ from app.places.models import Place, PlaceKind
 from app.points.checklist import DEFAULT_SPECS, ItemSpec, configured_specs
 from app.points.models import SERVICE_SOURCE_TYPES, ChecklistEvidence, ChecklistItem, LedgerEntry
 from app.registrations.models import Registration, RegistrationStatus
-from app.reminders.delivery import plan_deliveries
-from app.reminders.models import Notification, Reminder, ReminderKind
+from app.reminders.models import Reminder, ReminderKind
 
 REMINDER_COLUMNS = ["user_id", "kind", "subject_id", "period", "due_on", "text", "created_at",
                     "sent_at"]

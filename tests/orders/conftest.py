@@ -12,7 +12,7 @@ import pytest
 
 from app.extensions import db
 from app.orders import services
-from app.places.services import register_unit
+from app.registrations.units import register_unit
 from tests.points.fixtures import api, now, page, settle  # noqa: F401
 
 ORDER = {"title": "帮老人修水龙头", "category": "维修服务", "description": "厨房水龙头漏水，需要上门维修",

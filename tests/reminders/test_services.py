@@ -6,13 +6,13 @@ import sqlalchemy as sa
 from app.activities.models import Activity, ActivitySignup
 from app.auth.models import Role
 from app.extensions import db
+from app.notifications.models import Delivery, Notification
+from app.notifications.services import notify
 from app.points.models import ChecklistEvidence, ChecklistItem
 from app.reminders.daily_pass import run_pass
-from app.reminders.models import Delivery, Notification, Reminder, ReminderKind
-from app.reminders.services import notify
-from tests.conftest import count
+from app.reminders.models import Reminder, ReminderKind
+from tests.conftest import LONG_AGO, NOW, TODAY, approved_at, at, count, served
 from tests.factories import UserFactory
-from tests.reminders.conftest import LONG_AGO, NOW, TODAY, approved_at, at, served
 
 
 def reminders_of(user, kind=None):

@@ -2,15 +2,15 @@
 
 `seed_demo()` is idempotent: it builds the district once (1 district, 2 streets, 6 communities
 with grids, 8 units registered with communities, accounts for every role, members with their
-双报到 registrations: approved, pending, rejected, transferred), then calls `seed(ctx)` of every
-domain module `app.<domain>.demo` that exists, so a new domain adds its demo data without
-touching this file. `ctx` is a dict with `now`, `rng` (random.Random), `password` and `accounts`
+双报到 registrations: approved, pending, rejected, transferred: app/demo/registrations.py), then
+calls `seed(ctx)` of every domain's seeder in this package (DOMAIN_SEEDERS: one module per
+domain). `ctx` is a dict with `now`, `rng` (random.Random), `password` and `accounts`
 (the account lines printed so far); each domain seeder must be idempotent itself and returns the
 lines it wants printed. Accounts share one password, hashed once (hashing is what costs)."""
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
@@ -18,13 +18,18 @@ from werkzeug.security import generate_password_hash
 from app.auth.models import Role, User
 from app.auth.services import create_user
 from app.database import utcnow
+from app.demo import activities, orders, ratings, service
+from app.demo.registrations import fates, register_story
 from app.extensions import db
 from app.places.models import Place, PlaceKind, Unit
-from app.places.services import create_place, create_unit, register_unit
+from app.places.services import create_place, create_unit
 from app.registrations import services as registrations
 from app.registrations.models import Registration, RegistrationStatus
+from app.registrations.units import register_unit
 
 DEMO_PASSWORD = "demo1234"
+DOMAIN_SEEDERS = (("activities", activities.seed), ("service", service.seed),
+                  ("orders", orders.seed), ("ratings", ratings.seed))
 DISTRICT = "越秀区"
 STREETS = {
     "北京街道": ["仓边社区", "都府社区", "西湖社区"],
@@ -45,15 +50,6 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
          "超", "秀英", "霞", "平", "刚", "桂英", "志强", "建华", "晓东", "文", "海燕", "丹", "俊", "嘉怡",
          "子轩", "雨桐", "浩然", "欣怡", "宇航", "梓涵", "思远", "立新", "国庆", "红梅"]
-SKILLS = ["法律咨询", "理发", "家电维修", "课业辅导", "医疗保健", "心理疏导", "书法", "摄影",
-          "电脑维修", "财务咨询", "驾驶", "烹饪", "水电维修", "外语翻译", "文艺表演", "心肺复苏"]
-AVAILABILITY = ["周末全天", "工作日晚上", "周六上午", "周日下午", "节假日", "工作日午休", "每月第一个周末"]
-ROADS = ["仓边路", "中山四路", "都府街", "西湖路", "光孝路", "六榕路", "解放北路", "人民北路"]
-REJECT_REASONS = ["居住地址不在本社区", "请补充门牌号后重新提交", "该地址属于相邻社区，请向该社区报到"]
-
-# How the members' registrations end up (the rest are approved).
-PENDING, REJECTED, UNREGISTERED, TRANSFERRED = 25, 8, 5, 10
-
 
 def seed_demo(members: int = 300, now: datetime | None = None) -> list[str]:
     """Builds the demo district once and runs every domain's seeder; returns lines to print."""
@@ -72,12 +68,11 @@ def seed_demo(members: int = 300, now: datetime | None = None) -> list[str]:
 
 
 def run_domain_seeders(ctx: dict) -> list[str]:
-    """Calls `seed(ctx)` of every `app/<domain>/demo.py`, in the order of app.DOMAINS."""
-    from app import domain_modules
-
+    """Calls `seed(ctx)` of every domain's seeder in app/demo/, in DOMAIN_SEEDERS order (ratings
+    last: it rates what the others added)."""
     lines: list[str] = []
-    for domain, module in domain_modules("demo"):
-        lines += [f"{domain}: {line}" for line in module.seed(ctx) or []]
+    for domain, seed in DOMAIN_SEEDERS:
+        lines += [f"{domain}: {line}" for line in seed(ctx) or []]
     return lines
 
 
@@ -128,50 +123,14 @@ def _build(members: int, now: datetime, rng: random.Random, password_hash: str) 
         account(f"unit{u_index}", Role.UNIT_ADMIN, _name(rng), unit_id=unit.id, phone=f"135{u_index:08d}")
         for community in rng.sample(communities, 2):
             register_unit(unit=unit, community_id=community.id, resources=resources, actor=admin)
-    for n, fate in enumerate(_fates(members), start=1):
+    for n, fate in enumerate(fates(members), start=1):
         member = create_user(username=f"m{n:03d}", password=DEMO_PASSWORD, password_hash=password_hash,
                              name=_name(rng), role=Role.MEMBER, phone=f"139{n * 7919 % 10**8:08d}",
                              unit_id=rng.choice(units).id)
         if fate != "unregistered":
             community = communities[n % len(communities)]
-            _register(member, fate, community, communities[(n + 1) % len(communities)], grids, staff,
+            register_story(member, fate, community, communities[(n + 1) % len(communities)], grids, staff,
                       now, rng)
-
-
-def _fates(count: int) -> list[str]:
-    """What happened to each member's registration: the last ones have not registered yet,
-    before them pending, rejected and transferred ones; the rest (most) are approved."""
-    tail = (["transferred"] * TRANSFERRED + ["rejected"] * REJECTED + ["pending"] * PENDING
-            + ["unregistered"] * UNREGISTERED)
-    tail = tail[-count:] if count else []
-    return ["approved"] * (count - len(tail)) + tail
-
-
-def _register(member: User, fate: str, community: Place, next_home: Place, grids: dict[int, list[Place]],
-              staff: dict[int, User], now: datetime, rng: random.Random) -> None:
-    """The member's registration story, dated in the past, through the registration services."""
-    grid = rng.choice(grids[community.id] + [None])
-    values = dict(community_id=community.id, grid_id=grid.id if grid else None, address=_address(rng),
-                  skills=rng.sample(SKILLS, rng.randint(1, 3)), availability=rng.choice(AVAILABILITY))
-    if fate == "pending":
-        registrations.register(member, **values, now=now - timedelta(days=rng.randint(0, 6), hours=3))
-        return
-    signed_up = now - timedelta(days=rng.randint(20, 360), hours=rng.randint(0, 23))
-    decided = signed_up + timedelta(days=rng.randint(1, 3))
-    reg = registrations.register(member, **values, now=signed_up)
-    if fate == "rejected":
-        registrations.reject(staff[community.id], reg.id, rng.choice(REJECT_REASONS), now=decided)
-        return
-    registrations.approve(staff[community.id], reg.id, now=decided)
-    if fate == "transferred":
-        moved = max(decided + timedelta(days=10), now - timedelta(days=rng.randint(15, 60)))
-        new = registrations.transfer(member, reg.id, community_id=next_home.id, grid_id=None,
-                                     address=_address(rng), now=moved)
-        registrations.approve(staff[next_home.id], new.id, now=moved + timedelta(days=1))
-
-
-def _address(rng: random.Random) -> str:
-    return f"{rng.choice(ROADS)}{rng.randint(1, 300)}号{rng.randint(1, 30)}0{rng.randint(1, 6)}房"
 
 
 def _name(rng: random.Random) -> str:

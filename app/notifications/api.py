@@ -5,10 +5,10 @@ from flask_smorest import Blueprint
 from app.api_base import paginate
 from app.auth.permissions import login_required
 from app.extensions import db
-from app.reminders import services
-from app.reminders.schemas import NotificationOut, NotificationPage, NotificationQuery
+from app.notifications import services
+from app.notifications.schemas import NotificationOut, NotificationPage, NotificationQuery
 
-blp = Blueprint("reminders_api", __name__, url_prefix="/api/v1/me/notifications",
+blp = Blueprint("notifications_api", __name__, url_prefix="/api/v1/me/notifications",
                 description="Notifications (in-app inbox)")
 
 

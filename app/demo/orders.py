@@ -19,9 +19,9 @@ from app.extensions import db
 from app.orders import services
 from app.orders.candidates import invite
 from app.orders.models import Order
-from app.places.models import Place, PlaceKind, UnitRegistration
-from app.places.services import register_unit
+from app.places.models import Place, PlaceKind
 from app.registrations.models import Registration, RegistrationStatus
+from app.registrations.units import register_unit, reported_unit_ids
 
 DEMO_PASSWORD = "demo12345"
 NEEDS = [("代买生活用品", "关爱老人", "独居老人腿脚不便，需要每周代买米面油和蔬菜。"),
@@ -88,8 +88,7 @@ def _cast(community: Place, lines: list[str], password: str) -> dict | None:
     by_unit: dict[int, list[User]] = {}
     for member in members:
         by_unit.setdefault(member.unit_id, []).append(member)
-    reported = set(db.session.scalars(sa.select(UnitRegistration.unit_id).where(
-        UnitRegistration.community_id == community.id)))
+    reported = reported_unit_ids(community.id)
     unit_id = max(by_unit, key=lambda u: (u in reported, len(by_unit[u]), -u))
     if unit_id not in reported:
         register_unit(unit=by_unit[unit_id][0].unit, community_id=community.id,

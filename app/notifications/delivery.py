@@ -15,9 +15,9 @@ from flask import current_app
 from app.auth.models import User
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
-from app.reminders.models import Delivery, DeliveryStatus, Notification
-from app.reminders.quiet_hours import first_allowed, is_quiet
-from app.reminders.senders import Sender, senders_from_config
+from app.notifications.models import Delivery, DeliveryStatus, Notification
+from app.notifications.quiet_hours import first_allowed, is_quiet
+from app.notifications.senders import Sender, senders_from_config
 
 log = logging.getLogger(__name__)
 CHANNEL_ADDRESS = {"email": User.email, "sms": User.phone}

@@ -2,10 +2,9 @@
 import pytest
 
 from app.extensions import db
-from app.reminders.models import Notification
-from app.reminders.services import notify
-from tests.conftest import count
-from tests.reminders.conftest import NOW
+from app.notifications.models import Notification
+from app.notifications.services import notify
+from tests.conftest import NOW, count
 
 
 def test_anonymous_gets_401(api):

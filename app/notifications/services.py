@@ -1,5 +1,5 @@
 """Notifications: the in-app inbox. Each notification also queues its email / SMS deliveries
-in the same transaction (app.reminders.delivery); they are sent after the commit."""
+in the same transaction (app.notifications.delivery); they are sent after the commit."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from app.database import utcnow
 from app.errors import NotFound
 from app.extensions import db
-from app.reminders.delivery import plan_deliveries
-from app.reminders.models import Notification
+from app.notifications.delivery import plan_deliveries
+from app.notifications.models import Notification
 
 MAX_ID = 2**31
 

@@ -3,11 +3,11 @@ import random
 import sqlalchemy as sa
 
 from app.auth.models import Role, User
+from app.demo.orders import seed
 from app.extensions import db
-from app.orders.demo import seed
 from app.orders.models import Order, OrderEvent, OrderStatus
-from app.places.models import UnitRegistration
 from app.points.models import ChecklistEvidence, LedgerEntry, PointsTotal
+from app.registrations.models import UnitRegistration
 from tests import factories as f
 from tests.conftest import count
 

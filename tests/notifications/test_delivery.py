@@ -7,13 +7,12 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.notifications.delivery import deliver_due
+from app.notifications.models import Delivery, Notification
+from app.notifications.quiet_hours import first_allowed, is_quiet
+from app.notifications.services import notify
 from app.reminders.daily_pass import run_pass
-from app.reminders.delivery import deliver_due
-from app.reminders.models import Delivery, Notification
-from app.reminders.quiet_hours import first_allowed, is_quiet
-from app.reminders.services import notify
-from tests.conftest import count
-from tests.reminders.conftest import NOW, TODAY, RecordingSender, at
+from tests.conftest import NOW, TODAY, RecordingSender, at, count
 
 
 def deliveries(**where):

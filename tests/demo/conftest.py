@@ -1,0 +1,1 @@
+from tests.points.fixtures import api, now, page, world  # noqa: F401
