@@ -35,6 +35,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
+    register_receivers()
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -154,6 +155,15 @@ def register_blueprints(app: Flask) -> None:
                service_views.bp, points_views.bp, orders_views.bp, notifications_views.bp,
                reminders_views.bp, ratings_views.bp, audit_views.bp):
         app.register_blueprint(bp)
+
+
+def register_receivers() -> None:
+    """Connects every domain's signal receivers (app/signals.py): a higher layer reacting to
+    a lower one. Connecting twice is harmless (blinker keeps one connection per receiver)."""
+    from app.audit import receivers as audit_receivers  # noqa: F401
+    from app.points import receivers as points_receivers  # noqa: F401
+    from app.ratings import receivers as ratings_receivers  # noqa: F401
+    from app.registrations import receivers as registrations_receivers  # noqa: F401
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -6,6 +6,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.audit.models import AuditEntry
+from app.auth.models import Role, User
+from app.auth.permissions import place_scope
 from app.database import utcnow
 from app.extensions import db
 
@@ -42,9 +44,6 @@ def recent(limit: int = 100, offset: int = 0) -> list[AuditEntry]:
 def visible_entries(viewer):
     """A select of the entries the viewer may read, newest first: everything for system
     admins; for street and district admins, what accounts scoped inside their place did."""
-    from app.auth.models import Role, User
-    from app.auth.permissions import place_scope
-
     stmt = sa.select(AuditEntry).order_by(AuditEntry.id.desc())
     if viewer.role == Role.ADMIN:
         return stmt

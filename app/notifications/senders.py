@@ -9,6 +9,8 @@ from typing import Protocol
 
 from werkzeug.utils import import_string
 
+from app.auth.permissions import mask_phone
+
 log = logging.getLogger(__name__)
 
 
@@ -19,8 +21,6 @@ class Sender(Protocol):
 def masked_address(address: str) -> str:
     """A phone number or email address as a log may show it (whoever reads the log need not
     see it): 138****5678, zh***@example.com."""
-    from app.auth.permissions import mask_phone
-
     local, at, domain = (address or "").partition("@")
     if at:
         return f"{local[:2]}***@{domain}"

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.orders.models import Order, OrderClaim, OrderStatus
 from app.orders.states import ACTION_PARTIES, Party
 from app.places.models import PlaceKind
+from app.registrations.services import active_registration
 
 # States in which an order offered to a member (pool or unit) shows in his lists and pages.
 OFFERED_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, OrderStatus.CLAIMED)
@@ -46,8 +47,6 @@ def viewer_for(user: User) -> Viewer:
         return cache[user.id]
     viewer = Viewer(user)
     if user.role == Role.MEMBER:
-        from app.registrations.services import active_registration
-
         reg = active_registration(user.id)
         if reg is not None:
             viewer = Viewer(user, reg.community_id, reg.grid_id)

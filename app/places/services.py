@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.audit.services import record
+from app.auth.permissions import place_scope
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.places.models import PARENT_KIND, Place, PlaceKind, Unit, UnitKind
+from app.places.signals import place_created, unit_created
 
 _KIND_NAMES = {PlaceKind.DISTRICT: "区", PlaceKind.STREET: "街道", PlaceKind.COMMUNITY: "社区",
                PlaceKind.GRID: "网格"}
@@ -47,7 +48,7 @@ def create_place(*, kind: str, name: str, parent_id: int | None, actor=None) -> 
     place.path = f"{parent.path if parent else '/'}{place.id}/"
     db.session.flush()
     if actor is not None:
-        record(actor, "place.create", place, {"kind": kind, "name": name})
+        place_created.send("places", place=place, actor=actor, detail={"kind": kind, "name": name})
     return place
 
 
@@ -74,7 +75,7 @@ def create_unit(*, name: str, kind: str, actor=None) -> Unit:
     db.session.add(unit)
     db.session.flush()
     if actor is not None:
-        record(actor, "unit.create", unit, {"name": name})
+        unit_created.send("places", unit=unit, actor=actor, detail={"name": name})
     return unit
 
 
@@ -99,11 +100,16 @@ def units_query(name_part: str | None = None):
 
 def communities_managed_by(user) -> list[Place]:
     """The communities inside the user's scope (all of them for admins), by name."""
-    from app.auth.permissions import place_scope
-
     return list(db.session.scalars(
         sa.select(Place).where(Place.kind == PlaceKind.COMMUNITY, place_scope(user, Place.id))
         .order_by(Place.path)))
+
+
+def communities_in_scope(viewer) -> list[Place]:
+    """The communities the viewer may filter the page by (several only above a community)."""
+    return list(db.session.scalars(
+        sa.select(Place).where(Place.kind == PlaceKind.COMMUNITY, place_scope(viewer, Place.id))
+        .order_by(Place.path).limit(500)))
 
 
 def place_choices(kinds: tuple[str, ...] | None = None, blank: str | None = None) -> list[tuple[int, str]]:

@@ -16,6 +16,7 @@ from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.places.models import Place, PlaceKind, Unit
 from app.points.models import PointsTotal
+from app.registrations.services import active_registration
 
 SCOPES = ("community", "street", "unit")
 LEVEL = {PlaceKind.GRID: 0, PlaceKind.COMMUNITY: 1, PlaceKind.STREET: 2, PlaceKind.DISTRICT: 3}
@@ -24,8 +25,6 @@ SCOPE_COLUMNS = {"community": PointsTotal.community_id, "street": PointsTotal.st
 
 
 def _member_home(member: User) -> Place | None:
-    from app.registrations.services import active_registration
-
     reg = active_registration(member.id)
     return reg.community if reg is not None else None
 

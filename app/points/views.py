@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from app import nav
 from app.auth.models import Role, User
-from app.auth.permissions import STAFF_LIKE, require_view_member, roles_required
+from app.auth.permissions import STAFF_LIKE, place_scope, require_view_member, roles_required
 from app.database import local_today
 from app.errors import DomainError
 from app.extensions import db
@@ -85,8 +85,6 @@ def _scope_id_for(scope: str) -> int | None:
     own = default_scope_id(current_user, scope)
     if own is not None or current_user.role not in (Role.STREET_ADMIN, Role.ADMIN):
         return own
-    from app.auth.permissions import place_scope
-
     return db.session.scalar(db.select(Place.id).where(
         Place.kind == scope, place_scope(current_user, Place.id)).order_by(Place.path).limit(1))
 
@@ -95,8 +93,6 @@ def _boards(scope: str) -> list:
     """The boards a street/district admin or admin may switch between."""
     if current_user.role not in (Role.STREET_ADMIN, Role.ADMIN) or scope == "unit":
         return []
-    from app.auth.permissions import place_scope
-
     return db.session.scalars(db.select(Place).where(
         Place.kind == scope, place_scope(current_user, Place.id)).order_by(Place.path).limit(200)).all()
 
@@ -184,8 +180,6 @@ def update_rule(key):
 
 
 def _admin_places():
-    from app.auth.permissions import place_scope
-
     return db.session.scalars(db.select(Place).where(
         Place.kind.in_([PlaceKind.STREET, PlaceKind.DISTRICT]), place_scope(current_user, Place.id))
         .order_by(Place.path)).all()

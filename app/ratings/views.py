@@ -15,6 +15,7 @@ from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.i18n import N_
 from app.places.models import Place
+from app.places.services import communities_in_scope
 from app.ratings import export, letters, publicity, services
 from app.ratings.blueprint import _year, _years, bp
 from app.ratings.forms import KEEP, PublicityForm, PublishForm, RatingForm
@@ -146,8 +147,6 @@ def _member_page(member_id: int, form: RatingForm):
 # ---- the community's ratings (staff) ---------------------------------------------------------
 
 def _staff_communities() -> list[Place]:
-    from app.reminders.idle import communities_in_scope
-
     return communities_in_scope(current_user)
 
 

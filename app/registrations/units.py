@@ -9,7 +9,6 @@ from app.auth.permissions import can_manage_place, can_manage_unit, place_scope
 from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from app.places.models import Place, PlaceKind, Unit
-from app.places.signals import units_listed
 from app.registrations.models import UnitRegistration
 
 
@@ -58,11 +57,6 @@ def community_unit_registrations(community_ids):
     """组织报到 of the given communities (a list or a select of ids), newest first."""
     return (sa.select(UnitRegistration).where(UnitRegistration.community_id.in_(community_ids))
             .order_by(UnitRegistration.created_at.desc(), UnitRegistration.id.desc()))
-
-
-@units_listed.connect
-def _reported_counts(_sender, unit_ids: list[int]) -> dict[int, int]:
-    return registration_counts(unit_ids)
 
 
 def registration_counts(unit_ids: list[int]) -> dict[int, int]:

@@ -8,6 +8,7 @@ from app.auth.models import Role
 from app.auth.permissions import roles_required
 from app.extensions import db
 from app.i18n import N_
+from app.places.services import communities_in_scope
 from app.reminders import idle
 from app.reminders.scheduling import install_embedded
 
@@ -31,5 +32,5 @@ def idle_members():
     history = idle.reminder_history([reg.member_id for reg in result["items"]])
     return render_template("reminders/idle_members.html", result=result, page=_page(),
                            page_size=PAGE_SIZE, history=history, community_id=community_id,
-                           communities=idle.communities_in_scope(current_user),
+                           communities=communities_in_scope(current_user),
                            kind_labels=idle.KIND_LABELS)

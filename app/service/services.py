@@ -17,6 +17,7 @@ from app.notifications.services import notify
 from app.points.models import SourceType
 from app.points.periods import year_bounds
 from app.points.services import award, record_evidence, require_id
+from app.registrations.services import active_registration
 from app.service.models import Household, Pairing, RecordStatus, ServiceRecord, Suggestion, SuggestionStatus
 
 RECORD_ITEMS = ("grid_volunteer", "help_household")
@@ -49,8 +50,6 @@ def hours_for(member_ids, year: int) -> dict[int, float]:
 # ---- shared checks -----------------------------------------------------------------------
 
 def _require_member_of(member: User, community_id: int) -> None:
-    from app.registrations.services import active_registration
-
     if member.role != Role.MEMBER:
         raise Forbidden("只有在职党员可以提交 / members only")
     reg = active_registration(member.id)
@@ -156,8 +155,6 @@ def list_households(viewer: User, community_id: int | None = None):
 
 def pair(staff: User, household_id: int, member_id: int, now: datetime | None = None) -> Pairing:
     """Pairs a member registered in the household's community with it (once)."""
-    from app.registrations.services import active_registration
-
     household = db.session.get(Household, household_id)
     if household is None:
         raise NotFound("household not found")

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.places.models import Place, PlaceKind
 from app.points.checklist import ITEM_TITLES
-from app.registrations.services import members_by_community
+from app.registrations.services import active_registration, members_by_community
 from app.service import services
 from app.service.forms import DecisionForm, HouseholdForm, PairingForm, RecordForm, SuggestionForm
 
@@ -27,8 +27,6 @@ def _page(name: str = "page") -> int:
 
 
 def _home_community_id() -> int | None:
-    from app.registrations.services import active_registration
-
     reg = active_registration(current_user.id)
     return reg.community_id if reg is not None else None
 
