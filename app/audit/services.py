@@ -27,20 +27,6 @@ def record(actor, action: str, target=None, detail: dict | None = None,
     return entry
 
 
-def entries_for(target_type: str, target_id: int) -> list[AuditEntry]:
-    return list(db.session.scalars(
-        sa.select(AuditEntry)
-        .where(AuditEntry.target_type == target_type, AuditEntry.target_id == target_id)
-        .order_by(AuditEntry.id)
-    ))
-
-
-def recent(limit: int = 100, offset: int = 0) -> list[AuditEntry]:
-    return list(db.session.scalars(
-        sa.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
-    ))
-
-
 def visible_entries(viewer):
     """A select of the entries the viewer may read, newest first: everything for system
     admins; for street and district admins, what accounts scoped inside their place did."""

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from app.auth.models import ApiToken, Role, User
 from app.auth.signals import account_created, member_communities
 from app.database import utcnow
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.places.models import Place, PlaceKind, Unit
 from app.signals import ask
@@ -170,13 +170,6 @@ def accounts_query(role: str | None = None, name_part: str | None = None):
         stmt = stmt.where(sa.or_(User.username.icontains(part, autoescape=True),
                                  User.name.icontains(part, autoescape=True)))
     return stmt
-
-
-def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound("账号不存在 / user not found")
-    return user
 
 
 def create_admin(username: str, password: str) -> User:

@@ -131,12 +131,6 @@ def rank_of(scope: str, scope_id: int, year: int, member_id: int) -> dict | None
     return {"rank": row[2] + row[3] + 1, "member_id": member_id, "points": row.total}
 
 
-def board_size(scope: str, scope_id: int, year: int) -> int:
-    column = SCOPE_COLUMNS[scope]
-    return db.session.scalar(sa.select(sa.func.count()).select_from(PointsTotal).where(
-        PointsTotal.year == year, column == scope_id)) or 0
-
-
 def leaderboard(viewer: User, scope: str, scope_id: int | None, year: int,
                 limit: int = 20, offset: int = 0) -> dict:
     """The board (after the scope check) from `offset`, with the viewing member's own rank."""
