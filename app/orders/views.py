@@ -31,7 +31,7 @@ from app.orders.queries import (
     status_counts,
 )
 from app.orders.states import ACTION_LABELS, STATUS_LABELS, Action
-from app.places.models import Place, PlaceKind
+from app.places.services import communities_in_scope
 from app.registrations.units import reported_units
 
 bp = Blueprint("orders", __name__)
@@ -103,10 +103,8 @@ def new():
 
 # ---- staff, unit admins, members --------------------------------------------------------------
 
-def _communities() -> list[Place]:
-    return list(db.session.scalars(
-        sa.select(Place).where(Place.kind == PlaceKind.COMMUNITY, place_scope(current_user, Place.id))
-        .order_by(Place.path).limit(500)))
+def _communities() -> list:
+    return communities_in_scope(current_user)
 
 
 @bp.get("/staff/orders")

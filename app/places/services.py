@@ -98,18 +98,28 @@ def units_query(name_part: str | None = None):
     return stmt
 
 
+def places_in_scope(viewer, *kinds: str, limit: int | None = None) -> list[Place]:
+    """The places of these kinds inside the viewer's scope (all of them for admins), in
+    hierarchy order; at most `limit`."""
+    stmt = (sa.select(Place).where(Place.kind.in_(kinds), place_scope(viewer, Place.id))
+            .order_by(Place.path))
+    return list(db.session.scalars(stmt if limit is None else stmt.limit(limit)))
+
+
+def first_place_in_scope(viewer, kind: str) -> int | None:
+    """The id of the first place of this kind inside the viewer's scope."""
+    return db.session.scalar(sa.select(Place.id).where(Place.kind == kind, place_scope(viewer, Place.id))
+                             .order_by(Place.path).limit(1))
+
+
 def communities_managed_by(user) -> list[Place]:
     """The communities inside the user's scope (all of them for admins), by name."""
-    return list(db.session.scalars(
-        sa.select(Place).where(Place.kind == PlaceKind.COMMUNITY, place_scope(user, Place.id))
-        .order_by(Place.path)))
+    return places_in_scope(user, PlaceKind.COMMUNITY)
 
 
 def communities_in_scope(viewer) -> list[Place]:
     """The communities the viewer may filter the page by (several only above a community)."""
-    return list(db.session.scalars(
-        sa.select(Place).where(Place.kind == PlaceKind.COMMUNITY, place_scope(viewer, Place.id))
-        .order_by(Place.path).limit(500)))
+    return places_in_scope(viewer, PlaceKind.COMMUNITY, limit=500)
 
 
 def place_choices(kinds: tuple[str, ...] | None = None, blank: str | None = None) -> list[tuple[int, str]]:

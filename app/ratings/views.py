@@ -14,7 +14,6 @@ from app.database import local_today
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.i18n import N_
-from app.places.models import Place
 from app.places.services import communities_in_scope
 from app.ratings import export, letters, publicity, services
 from app.ratings.blueprint import _year, _years, bp
@@ -146,7 +145,7 @@ def _member_page(member_id: int, form: RatingForm):
 
 # ---- the community's ratings (staff) ---------------------------------------------------------
 
-def _staff_communities() -> list[Place]:
+def _staff_communities() -> list:
     return communities_in_scope(current_user)
 
 

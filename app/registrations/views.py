@@ -11,7 +11,6 @@ from app.auth.permissions import roles_required
 from app.errors import DomainError, attach_to_form
 from app.extensions import db
 from app.i18n import N_
-from app.places.models import PlaceKind
 from app.places.services import communities_managed_by, get_unit, list_units, place_choices
 from app.registrations import services, units
 from app.registrations.forms import (
@@ -35,8 +34,8 @@ nav.add(N_("组织报到"), "registrations.unit_home", (Role.UNIT_ADMIN,), order
 
 
 def _fill_choices(form: TransferForm) -> None:
-    form.community_id.choices = place_choices((PlaceKind.COMMUNITY,), blank=_("请选择社区"))
-    form.grid_id.choices = place_choices((PlaceKind.GRID,), blank=_("不确定"))
+    form.community_id.choices = place_choices(("community",), blank=_("请选择社区"))
+    form.grid_id.choices = place_choices(("grid",), blank=_("不确定"))
 
 
 def _page() -> int:

@@ -6,11 +6,11 @@ from flask_login import current_user
 from app import nav
 from app.api_base import paginate
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, place_scope, roles_required
+from app.auth.permissions import STAFF_LIKE, roles_required
 from app.database import LOCAL_TZ
 from app.extensions import db
 from app.i18n import N_
-from app.places.models import Place, PlaceKind
+from app.places.services import communities_managed_by
 from app.points.checklist import ITEM_TITLES
 from app.registrations.services import active_registration, members_by_community
 from app.service import services
@@ -119,8 +119,7 @@ def decide(suggestion_id):
 
 
 def _communities():
-    return db.session.scalars(db.select(Place).where(
-        Place.kind == PlaceKind.COMMUNITY, place_scope(current_user, Place.id)).order_by(Place.path)).all()
+    return communities_managed_by(current_user)
 
 
 @bp.route("/staff/households", methods=["GET", "POST"])
