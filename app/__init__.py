@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import gettext
 from flask_login import AnonymousUserMixin
 from sqlalchemy.exc import IntegrityError
@@ -43,6 +43,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
 
 def select_locale():
+    """?lang=, else the `lang` cookie, else Chinese; outside a request (CLI, jobs) Chinese."""
+    if not has_request_context():
+        return "zh_CN"
     lang = request.args.get("lang") or request.cookies.get("lang")
     if lang in ("zh_CN", "en"):
         return lang

@@ -67,8 +67,9 @@ def app(database_url):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TESTING": True,
     })
-    # The tests share one app context, so `g` would outlive a request (Flask-Login's user cache,
-    # Flask-WTF's CSRF token): every request starts with a clean `g`, as in production.
+    # Each test has its own app context (`_transaction`), and the requests of one test share it,
+    # so `g` would outlive a request (Flask-Login's user cache, Flask-WTF's CSRF token, the
+    # permission caches): every request starts with a clean `g`, as in production.
     app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
     with app.app_context():
         upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
@@ -94,10 +95,15 @@ def _transaction(request, app):
     """Each test runs inside a transaction rolled back at the end; services' commits become
     savepoint releases. Tests marked `commits` run for real and the tables are emptied after."""
     limiter.reset()
-    if request.node.get_closest_marker("commits"):
-        yield
-        _empty_all_tables()
-        return
+    with app.app_context():  # a fresh app context (and `g`) per test; one app for the session
+        if request.node.get_closest_marker("commits"):
+            yield
+            _empty_all_tables()
+            return
+        yield from _rolled_back()
+
+
+def _rolled_back():
     connection = db.engine.connect()
     outer = connection.begin()
     engines = db.engines

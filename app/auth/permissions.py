@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import has_request_context, redirect, request, url_for
+from flask import g, has_request_context, redirect, request, url_for
 from flask_login import current_user
 
 from app.auth.models import Role, User
@@ -159,7 +159,7 @@ def members_in_staff_scope(viewer: User) -> frozenset[int]:
     """Ids of the members with a pending or approved registration inside the staff member's
     scope (his community: a few thousand at most), i.e. those can_view_member lets him see.
     One query, remembered for the request, so a list showing phones costs no query per row."""
-    cache: dict = request.__dict__.setdefault("_staff_members", {}) if has_request_context() else {}
+    cache: dict = g.setdefault("staff_members", {}) if has_request_context() else {}
     if viewer.id not in cache:
         cache[viewer.id] = ask(members_in_scope, "auth", viewer=viewer) or frozenset()
     return cache[viewer.id]

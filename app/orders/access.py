@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import g, has_request_context
 
 from app.auth.models import Role, User
 from app.auth.permissions import STAFF_LIKE, can_manage_place, place_scope, user_place
@@ -41,8 +41,8 @@ def viewer_for(user: User) -> Viewer:
     if isinstance(user, Viewer):
         return user
     cache: dict = {}
-    if has_request_context():  # on the request, not on g: tests share one app context
-        cache = request.__dict__.setdefault("_order_viewers", {})
+    if has_request_context():
+        cache = g.setdefault("order_viewers", {})
     if user.id in cache:
         return cache[user.id]
     viewer = Viewer(user)
