@@ -197,6 +197,12 @@ def page(app):
 
 
 @pytest.fixture
+def now():
+    """This moment, to the second (for services that take `now`)."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@pytest.fixture
 def world(app):
     """A small district: 1 district, 2 streets, 3 communities, grids, 2 units, one account
     per role (see tests/factories.py::build_world); committed (see `settle`)."""
