@@ -61,9 +61,11 @@ demo: migrate
 run: demo
 	SCHEDULER_EMBEDDED=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
-# SQLite (with the browser tests), then a PostgreSQL server the tests start themselves.
+# ruff, the import contracts (.importlinter: the layers of app/), then the tests: SQLite (with
+# the browser tests), then a PostgreSQL server the tests start themselves.
 test: install system-deps
 	$(VENV)/bin/ruff check app tests bench
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 	TEST_DB=postgres $(PY) -m pytest -q -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
 
@@ -78,6 +80,7 @@ bench: install system-deps
 
 lint: install
 	$(VENV)/bin/ruff check app tests bench
+	$(VENV)/bin/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) instance

@@ -1,10 +1,9 @@
 """Application factory."""
 from __future__ import annotations
 
-import importlib
 import logging
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import gettext
 from flask_login import AnonymousUserMixin
 from flask_talisman import Talisman
@@ -21,23 +20,6 @@ from app.errors import (
 from app.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 from app.i18n import N_
 from config import Config, ProductionConfig, config_from_env
-
-# Every domain package; each may have api.py (`blp`), views.py (`bp`), cli.py (`commands`)
-# and demo.py (`seed(ctx)`). A domain package that does not exist yet is skipped.
-DOMAINS = ("auth", "places", "registrations", "activities", "service", "points", "orders",
-           "reminders", "ratings", "audit")
-
-
-def domain_modules(name: str):
-    """Yields (domain, module) for every domain that has a module `app.<domain>.<name>`."""
-    for domain in DOMAINS:
-        try:
-            module = importlib.import_module(f"app.{domain}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name in (f"app.{domain}", f"app.{domain}.{name}"):
-                continue
-            raise
-        yield domain, module
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
@@ -61,6 +43,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
+    register_receivers()
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -68,6 +51,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
 
 def select_locale():
+    """?lang=, else the `lang` cookie, else Chinese; outside a request (CLI, jobs) Chinese."""
+    if not has_request_context():
+        return "zh_CN"
     lang = request.args.get("lang") or request.cookies.get("lang")
     if lang in ("zh_CN", "en"):
         return lang
@@ -153,17 +139,53 @@ def install_sqlite_behaviour() -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    """Every API blueprint (flask-smorest, CSRF-exempt: bearer tokens only) and every page
+    blueprint, listed here by hand: a missing module is an ImportError, never skipped."""
+    from app.activities import api as activities_api
+    from app.activities import views as activities_views
     from app.api_base import IdConverter
+    from app.audit import views as audit_views
+    from app.auth import api as auth_api
+    from app.auth import views as auth_views
     from app.main import bp as main_bp
+    from app.notifications import api as notifications_api
+    from app.notifications import views as notifications_views
+    from app.orders import api as orders_api
+    from app.orders import views as orders_views
+    from app.places import api as places_api
+    from app.places import views as places_views
+    from app.points import api as points_api
+    from app.points import views as points_views
+    from app.ratings import admin_views as ratings_admin_views  # noqa: F401  (routes on ratings bp)
+    from app.ratings import api as ratings_api
+    from app.ratings import views as ratings_views
+    from app.registrations import api as registrations_api
+    from app.registrations import views as registrations_views
+    from app.reminders import views as reminders_views
+    from app.service import api as service_api
+    from app.service import views as service_views
 
     app.url_map.converters["int"] = IdConverter  # before any rule is added
 
     app.register_blueprint(main_bp)
-    for _domain, module in domain_modules("api"):
-        csrf.exempt(module.blp)
-        api.register_blueprint(module.blp)
-    for _domain, module in domain_modules("views"):
-        app.register_blueprint(module.bp)
+    for blp in (auth_api.blp, places_api.blp, registrations_api.blp, registrations_api.units_blp,
+                activities_api.blp, service_api.blp, points_api.blp, orders_api.blp,
+                notifications_api.blp, ratings_api.blp):
+        csrf.exempt(blp)
+        api.register_blueprint(blp)
+    for bp in (auth_views.bp, places_views.bp, registrations_views.bp, activities_views.bp,
+               service_views.bp, points_views.bp, orders_views.bp, notifications_views.bp,
+               reminders_views.bp, ratings_views.bp, audit_views.bp):
+        app.register_blueprint(bp)
+
+
+def register_receivers() -> None:
+    """Connects every domain's signal receivers (app/signals.py): a higher layer reacting to
+    a lower one. Connecting twice is harmless (blinker keeps one connection per receiver)."""
+    from app.audit import receivers as audit_receivers  # noqa: F401
+    from app.points import receivers as points_receivers  # noqa: F401
+    from app.ratings import receivers as ratings_receivers  # noqa: F401
+    from app.registrations import receivers as registrations_receivers  # noqa: F401
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -76,3 +76,18 @@ def paginate(session, stmt, page: int, page_size: int) -> dict:
     total = session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
     items = session.scalars(stmt.limit(page_size).offset((page - 1) * page_size)).all()
     return {"items": items, "total": total or 0}
+
+
+def _no_nul(value: str) -> None:
+    if "\x00" in value:
+        raise ma.ValidationError("must not contain NUL characters")
+
+
+def text(min: int = 0, max: int = 200, **kw):
+    """A string of min..max characters without NUL (which PostgreSQL cannot store)."""
+    return ma.fields.String(validate=[ma.validate.Length(min=min, max=max), _no_nul], **kw)
+
+
+def one_of(choices, **kw):
+    """A string that must be one of `choices` (a configured list: categories); 422 otherwise."""
+    return ma.fields.String(validate=ma.validate.OneOf(list(choices)), **kw)

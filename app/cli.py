@@ -1,5 +1,5 @@
-"""Command line: `flask admin`, `flask demo`, and each domain's own group (app/<domain>/cli.py
-exposing `commands`, a list of click commands or groups)."""
+"""Command line: `flask admin`, `flask demo`, and the domains' own groups (app/<domain>/cli.py
+exposing `commands`, a list of click commands or groups, registered here by hand)."""
 from __future__ import annotations
 
 import click
@@ -41,10 +41,9 @@ def seed(members: int) -> None:
 
 
 def register(app: Flask) -> None:
-    from app import domain_modules
+    from app.reminders import cli as reminders_cli
 
     app.cli.add_command(admin_cli)
     app.cli.add_command(demo_cli)
-    for _domain, module in domain_modules("cli"):
-        for command in module.commands:
-            app.cli.add_command(command)
+    for command in reminders_cli.commands:
+        app.cli.add_command(command)

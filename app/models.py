@@ -1,12 +1,12 @@
-"""Imports every domain's models so SQLAlchemy and Alembic know all tables."""
-import importlib
-
-MODEL_MODULES = ("auth", "places", "registrations", "audit", "points", "reminders",
-                 "activities", "service", "orders", "ratings")
-
-for _domain in MODEL_MODULES:
-    try:
-        importlib.import_module(f"app.{_domain}.models")
-    except ModuleNotFoundError as exc:  # a domain without tables
-        if exc.name not in (f"app.{_domain}", f"app.{_domain}.models"):
-            raise
+"""Imports every domain's models, bottom layer first, so SQLAlchemy and Alembic know all tables."""
+from app.activities import models as activities  # noqa: F401
+from app.audit import models as audit  # noqa: F401
+from app.auth import models as auth  # noqa: F401
+from app.notifications import models as notifications  # noqa: F401
+from app.orders import models as orders  # noqa: F401
+from app.places import models as places  # noqa: F401
+from app.points import models as points  # noqa: F401
+from app.ratings import models as ratings  # noqa: F401
+from app.registrations import models as registrations  # noqa: F401
+from app.reminders import models as reminders  # noqa: F401
+from app.service import models as service  # noqa: F401

@@ -47,7 +47,7 @@ def register(app: Flask) -> None:
         def unread():
             if not current_user.is_authenticated:
                 return 0
-            from app.reminders.services import unread_count
+            from app.notifications.services import unread_count
 
             return unread_count(current_user.id)
 

@@ -32,7 +32,8 @@ ORDER_SHARE = 0.01  # orders per member; half of them overdue
 
 def load(conn, b: Bench, members: int, today, now) -> dict:
     """The synthetic district for one run; returns counts for the report."""
-    from app.reminders.daily_pass import day_start, idle_period
+    from app.points.periods import day_start
+    from app.reminders.daily_pass import idle_period
 
     rng = random.Random(11)
     district = create_district(conn, streets=8, communities_per_street=15, grids_per_community=6,

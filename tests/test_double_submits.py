@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from app.audit.models import AuditEntry
 from app.auth.models import User
 from app.extensions import db
+from app.notifications.models import Notification
 from app.orders import services as orders
 from app.orders.models import Order, OrderEvent
 from app.points.models import LedgerEntry
@@ -18,7 +19,6 @@ from app.ratings import services as ratings
 from app.ratings.models import Rating
 from app.registrations import services as registrations
 from app.registrations.models import Registration
-from app.reminders.models import Notification
 from app.service import services as service
 from app.service.models import Pairing
 from tests import factories as f

@@ -26,10 +26,10 @@ from babel.messages.pofile import read_po
 from app.activities.services import create_activity
 from app.database import local_today, utcnow
 from app.extensions import db
+from app.notifications.services import notify
 from app.orders.services import claim, create_order, dispatch
 from app.points.services import adjust
 from app.ratings.services import publish
-from app.reminders.services import notify
 from tests.conftest import settle
 
 ROOT = Path(__file__).resolve().parent.parent

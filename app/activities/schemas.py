@@ -2,31 +2,16 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.activities.models import CATEGORIES, SignupStatus
-from app.api_base import PageArgs, page_schema
+from app.api_base import PageArgs, one_of, page_schema, text
 from app.database import LOCAL_TZ
 from app.points.checklist import ITEM_KEYS
 
 Id = {"validate": validate.Range(min=1, max=2**31 - 1)}
 
 
-def _no_nul(value: str) -> None:
-    if "\x00" in value:
-        raise ma.ValidationError("must not contain NUL characters")
-
-
 def _sane_year(value) -> None:
     if not 2000 <= value.year <= 2100:
         raise ma.ValidationError("year must be between 2000 and 2100")
-
-
-def text(min: int = 0, max: int = 200, **kw):
-    """A string of min..max characters without NUL (which PostgreSQL cannot store)."""
-    return fields.String(validate=[validate.Length(min=min, max=max), _no_nul], **kw)
-
-
-def one_of(choices, **kw):
-    """A string that must be one of `choices` (a configured list: categories); 422 otherwise."""
-    return fields.String(validate=validate.OneOf(list(choices)), **kw)
 
 
 def aware(**kw):

@@ -15,9 +15,11 @@ from app.auth.permissions import STAFF_LIKE, place_scope, require_manage_communi
 from app.database import utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
+from app.notifications.services import notify
 from app.points.checklist import ITEM_KEYS
 from app.points.models import SourceType
 from app.points.services import award, get_rule, record_evidence, require_id
+from app.registrations.services import active_registration
 
 CHECKIN_SALT = "activity-checkin"
 CHECKIN_WINDOW = timedelta(hours=1)  # QR check-in opens an hour before, closes an hour after
@@ -25,8 +27,6 @@ STAFF_RECORD_LATE = timedelta(days=7)  # staff may record attendance up to a wee
 
 
 def _home_community_id(member_id: int) -> int | None:
-    from app.registrations.services import active_registration
-
     reg = active_registration(member_id)
     return reg.community_id if reg is not None else None
 
@@ -128,8 +128,6 @@ def cancel_activity(staff: User, activity_id: int, reason: str,
         raise over
     db.session.refresh(activity)
     record(staff, "activity.cancel", activity, {"reason": reason.strip()}, now=now)
-    from app.reminders.services import notify
-
     notify([s.member_id for s in signups(activity) if s.status == SignupStatus.SIGNED_UP],
            kind="activity_cancelled", title=f"活动取消：{activity.title}", body=reason.strip(),
            link=f"/activities/{activity.id}", now=now)

@@ -10,11 +10,11 @@ from app.activities.models import CATEGORIES
 from app.activities.qr import qr_svg
 from app.api_base import paginate
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, place_scope, roles_required
+from app.auth.permissions import STAFF_LIKE, roles_required
 from app.database import LOCAL_TZ, utcnow
 from app.extensions import db
 from app.i18n import N_
-from app.places.models import Place, PlaceKind
+from app.places.services import communities_managed_by
 from app.registrations.services import members_by_community
 
 bp = Blueprint("activities", __name__)
@@ -38,9 +38,7 @@ def index():
 
 
 def _communities():
-    return db.session.scalars(
-        db.select(Place).where(Place.kind == PlaceKind.COMMUNITY, place_scope(current_user, Place.id))
-        .order_by(Place.path)).all()
+    return communities_managed_by(current_user)
 
 
 @bp.route("/activities/new", methods=["GET", "POST"])

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.i18n import label
-from app.ratings.models import LEVEL_LABELS
 
 ACTION_LABELS = {
     "place.create": _l("新建地区"), "unit.create": _l("新建单位"), "unit.register": _l("单位报到"),
@@ -43,8 +42,16 @@ KEY_LABELS = {
     "level": _l("等次"), "old_level": _l("原等次"), "new_level": _l("新等次"), "note": _l("备注"),
     "key": _l("规则"), "items": _l("事项"), "levels": _l("等次标准"),
 }
-LEVEL_KEYS = {"level", "old_level", "new_level"}
+# {detail key: {stored value: label}}: a higher domain registers the words for its own values
+# (ratings: the levels), so audit never imports it.
+VALUE_LABELS: dict[str, dict[str, str]] = {}
 LIMIT = 160
+
+
+def register_value_labels(keys, labels: dict[str, str]) -> None:
+    """Shows the values of these detail keys in words (`labels`: msgids, translated when shown)."""
+    for key in keys:
+        VALUE_LABELS[key] = labels
 
 
 def action_label(action: str) -> str:
@@ -56,8 +63,8 @@ def target_label(target_type: str) -> str:
 
 
 def _value(key: str, value) -> str:
-    if key in LEVEL_KEYS and isinstance(value, str):
-        return label(value, LEVEL_LABELS)
+    if key in VALUE_LABELS and isinstance(value, str):
+        return label(value, VALUE_LABELS[key])
     if isinstance(value, dict) and key in ("before", "after"):  # a change: its fields in words
         return "{" + _("，").join(f"{KEY_LABELS.get(k, k)}: {_value(k, v)}" for k, v in value.items()) + "}"
     if value is None:

@@ -6,6 +6,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.audit.models import AuditEntry
+from app.auth.models import Role, User
+from app.auth.permissions import place_scope
 from app.database import utcnow
 from app.extensions import db
 
@@ -25,26 +27,9 @@ def record(actor, action: str, target=None, detail: dict | None = None,
     return entry
 
 
-def entries_for(target_type: str, target_id: int) -> list[AuditEntry]:
-    return list(db.session.scalars(
-        sa.select(AuditEntry)
-        .where(AuditEntry.target_type == target_type, AuditEntry.target_id == target_id)
-        .order_by(AuditEntry.id)
-    ))
-
-
-def recent(limit: int = 100, offset: int = 0) -> list[AuditEntry]:
-    return list(db.session.scalars(
-        sa.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
-    ))
-
-
 def visible_entries(viewer):
     """A select of the entries the viewer may read, newest first: everything for system
     admins; for street and district admins, what accounts scoped inside their place did."""
-    from app.auth.models import Role, User
-    from app.auth.permissions import place_scope
-
     stmt = sa.select(AuditEntry).order_by(AuditEntry.id.desc())
     if viewer.role == Role.ADMIN:
         return stmt

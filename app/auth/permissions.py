@@ -5,13 +5,15 @@ from __future__ import annotations
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import has_request_context, redirect, request, url_for
+from flask import g, has_request_context, redirect, request, url_for
 from flask_login import current_user
 
 from app.auth.models import Role, User
+from app.auth.signals import member_communities, members_in_scope
 from app.errors import Forbidden, NotFound, Unauthorized, is_api_request
 from app.extensions import db
 from app.places.models import Place, PlaceKind
+from app.signals import ask
 
 STAFF_LIKE = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
 
@@ -104,14 +106,7 @@ def place_scope(user: User, place_id_column):
 
 def member_community_ids(member_id: int) -> list[int]:
     """Communities that have (or had a pending) registration of the member."""
-    from app.registrations.models import Registration, RegistrationStatus
-
-    return list(db.session.scalars(
-        sa.select(Registration.community_id).where(
-            Registration.member_id == member_id,
-            Registration.status.in_([RegistrationStatus.PENDING, RegistrationStatus.APPROVED]),
-        )
-    ))
+    return ask(member_communities, "auth", member_id=member_id) or []
 
 
 def can_view_member(viewer: User, member: User) -> bool:
@@ -132,14 +127,12 @@ def can_view_member(viewer: User, member: User) -> bool:
 def can_manage_member(viewer: User, member: User) -> bool:
     """Staff actions on a member (adjust points): staff over his active (approved) community.
     A pending registration lets its community's staff see him, not change his points."""
-    from app.registrations.services import active_registration
-
     if viewer.role == Role.ADMIN:
         return True
     if viewer.role not in (Role.STAFF, Role.STREET_ADMIN):
         return False
-    active = active_registration(member.id)
-    return active is not None and can_manage_place(viewer, db.session.get(Place, active.community_id))
+    active = ask(member_communities, "auth", member_id=member.id, active_only=True) or []
+    return bool(active) and can_manage_place(viewer, db.session.get(Place, active[0]))
 
 
 def require_view_member(viewer: User, member_id: int) -> User:
@@ -166,13 +159,9 @@ def members_in_staff_scope(viewer: User) -> frozenset[int]:
     """Ids of the members with a pending or approved registration inside the staff member's
     scope (his community: a few thousand at most), i.e. those can_view_member lets him see.
     One query, remembered for the request, so a list showing phones costs no query per row."""
-    from app.registrations.models import Registration, RegistrationStatus
-
-    cache: dict = request.__dict__.setdefault("_staff_members", {}) if has_request_context() else {}
+    cache: dict = g.setdefault("staff_members", {}) if has_request_context() else {}
     if viewer.id not in cache:
-        cache[viewer.id] = frozenset(db.session.scalars(sa.select(Registration.member_id).where(
-            Registration.status.in_([RegistrationStatus.PENDING, RegistrationStatus.APPROVED]),
-            place_scope(viewer, Registration.community_id))))
+        cache[viewer.id] = ask(members_in_scope, "auth", viewer=viewer) or frozenset()
     return cache[viewer.id]
 
 

@@ -12,12 +12,13 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.audit.services import record
 from app.auth.models import ApiToken, Role, User
+from app.auth.signals import account_created, member_communities
 from app.database import utcnow
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.places.models import Place, PlaceKind, Unit
+from app.signals import ask
 
 PHONE_DIGITS = 11
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
@@ -159,7 +160,8 @@ def create_user(
         message = "用户名已存在 / username taken"
         raise Conflict(message, {"username": [message]}) from None
     if created_by is not None:
-        record(created_by, "user.create", user, {"role": role, "username": username})
+        account_created.send("auth", user=user, actor=created_by,
+                             detail={"role": role, "username": username})
     return user
 
 
@@ -183,26 +185,18 @@ def accounts_query(role: str | None = None, name_part: str | None = None):
     return stmt
 
 
-def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound("账号不存在 / user not found")
-    return user
-
-
 def create_admin(username: str, password: str) -> User:
     return create_user(username=username, password=password, name=username, role=Role.ADMIN)
 
 
 def user_scope(user: User) -> dict:
     """Where the user belongs: his place or unit, and a member's active community."""
-    from app.registrations.services import active_registration
-
     place = user.place
-    reg = active_registration(user.id) if user.role == Role.MEMBER else None
+    active = (ask(member_communities, "auth", member_id=user.id, active_only=True) or []
+              if user.role == Role.MEMBER else [])
     community_id = None
-    if reg is not None:
-        community_id = reg.community_id
+    if active:
+        community_id = active[0]
     elif place is not None and place.kind == PlaceKind.COMMUNITY:
         community_id = place.id
     return {

@@ -14,7 +14,7 @@ def home():
         "staff": "registrations.queue",
         "street_admin": "registrations.queue",
         "admin": "places.admin_home",
-        "unit_admin": "places.unit_home",
+        "unit_admin": "registrations.unit_home",
         "resident": "places.resident_home",
     }
     endpoint = targets.get(current_user.role)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import g, has_request_context
 
 from app.auth.models import Role, User
 from app.auth.permissions import STAFF_LIKE, can_manage_place, place_scope, user_place
@@ -14,6 +14,7 @@ from app.extensions import db
 from app.orders.models import Order, OrderClaim, OrderStatus
 from app.orders.states import ACTION_PARTIES, Party
 from app.places.models import PlaceKind
+from app.registrations.services import active_registration
 
 # States in which an order offered to a member (pool or unit) shows in his lists and pages.
 OFFERED_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, OrderStatus.CLAIMED)
@@ -40,14 +41,12 @@ def viewer_for(user: User) -> Viewer:
     if isinstance(user, Viewer):
         return user
     cache: dict = {}
-    if has_request_context():  # on the request, not on g: tests share one app context
-        cache = request.__dict__.setdefault("_order_viewers", {})
+    if has_request_context():
+        cache = g.setdefault("order_viewers", {})
     if user.id in cache:
         return cache[user.id]
     viewer = Viewer(user)
     if user.role == Role.MEMBER:
-        from app.registrations.services import active_registration
-
         reg = active_registration(user.id)
         if reg is not None:
             viewer = Viewer(user, reg.community_id, reg.grid_id)

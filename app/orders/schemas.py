@@ -2,8 +2,8 @@ import marshmallow as ma
 from flask_login import current_user
 from marshmallow import fields, validate
 
-from app.activities.schemas import Id, aware, one_of, text
-from app.api_base import PageArgs, page_schema
+from app.activities.schemas import Id, aware
+from app.api_base import PageArgs, one_of, page_schema, text
 from app.auth.permissions import mask_phone
 from app.database import utcnow
 from app.orders.access import can_see_contact, viewer_for

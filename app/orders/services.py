@@ -20,8 +20,9 @@ from app.orders import notices
 from app.orders.access import can_view, parties_of, viewer_for
 from app.orders.models import Order, OrderClaim, OrderStatus, Urgency
 from app.orders.states import Action, Party, add_event, allowed_actions, authorize, transition
-from app.places.models import Place, PlaceKind, Unit, UnitRegistration
+from app.places.models import Place, PlaceKind, Unit
 from app.points.services import award, record_evidence, require_id
+from app.registrations.units import has_reported
 
 MAX_SLOTS = 20
 GOOD_SCORE = 4  # a rating of 4 or 5 pays the order_good_rating bonus
@@ -189,9 +190,7 @@ def dispatch(staff: User, order_id: int, *, unit_id: int | None = None, to_pool:
         unit = db.session.get(Unit, unit_id) if unit_id < 2**31 else None
         if unit is None:
             raise Invalid("unit_id", "unit not found")
-        reported = db.session.scalar(sa.select(UnitRegistration.id).where(
-            UnitRegistration.unit_id == unit.id, UnitRegistration.community_id == order.community_id))
-        if reported is None:
+        if not has_reported(unit.id, order.community_id):
             raise Invalid("unit_id", "该单位未到本社区报到 / the unit has not reported to this community")
     if deadline is not None and not now < deadline <= now + MAX_DEADLINE:
         raise Invalid("deadline", "deadline must be in the future, within 60 days")

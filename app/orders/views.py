@@ -31,7 +31,8 @@ from app.orders.queries import (
     status_counts,
 )
 from app.orders.states import ACTION_LABELS, STATUS_LABELS, Action
-from app.places.models import Place, PlaceKind, Unit, UnitRegistration
+from app.places.services import communities_in_scope
+from app.registrations.units import reported_units
 
 bp = Blueprint("orders", __name__)
 PAGE_SIZE = 20
@@ -103,10 +104,8 @@ def new():
 
 # ---- staff, unit admins, members --------------------------------------------------------------
 
-def _communities() -> list[Place]:
-    return list(db.session.scalars(
-        sa.select(Place).where(Place.kind == PlaceKind.COMMUNITY, place_scope(current_user, Place.id))
-        .order_by(Place.path).limit(500)))
+def _communities() -> list:
+    return communities_in_scope(current_user)
 
 
 @bp.get("/staff/orders")
@@ -166,9 +165,7 @@ def member_orders():
 # ---- one order ----------------------------------------------------------------------------------
 
 def _dispatch_targets(order: Order) -> list[tuple[str, str]]:
-    units = db.session.scalars(
-        sa.select(Unit).join(UnitRegistration, UnitRegistration.unit_id == Unit.id)
-        .where(UnitRegistration.community_id == order.community_id).order_by(Unit.name))
+    units = reported_units(order.community_id)
     return [("pool", _("党员领单池（本社区党员直接领单）"))] + [(f"unit:{u.id}", u.name) for u in units]
 
 

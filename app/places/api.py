@@ -2,7 +2,7 @@
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from app.api_base import PageArgs, documents_errors, paginate
+from app.api_base import documents_errors, paginate
 from app.auth.models import Role
 from app.auth.permissions import roles_required
 from app.extensions import db
@@ -14,9 +14,6 @@ from app.places.schemas import (
     UnitOut,
     UnitPage,
     UnitQuery,
-    UnitRegistrationIn,
-    UnitRegistrationOut,
-    UnitRegistrationPage,
 )
 
 blp = Blueprint("places_api", __name__, url_prefix="/api/v1", description="Places and units")
@@ -71,29 +68,3 @@ def create_unit(data):
     unit = services.create_unit(**data, actor=current_user)
     db.session.commit()
     return unit
-
-
-@blp.route("/units/<int:unit_id>/registrations", methods=["POST"])
-@blp.arguments(UnitRegistrationIn)
-@blp.response(201, UnitRegistrationOut)
-@documents_errors(blp, 401, 403, 404, 409)
-@roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF)
-def register_unit(data, unit_id):
-    """组织报到: the unit reports to a community (in the caller's scope) with the resources it
-    offers; once per unit and community (409)."""
-    reg = services.register_unit(unit=services.get_unit(unit_id), community_id=data["community_id"],
-                                 resources=data["resources"], actor=current_user)
-    db.session.commit()
-    return reg
-
-
-@blp.route("/units/<int:unit_id>/registrations", methods=["GET"])
-@blp.arguments(PageArgs, location="query")
-@blp.response(200, UnitRegistrationPage)
-@documents_errors(blp, 401, 403, 404)
-@roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF, Role.UNIT_ADMIN)
-def unit_registrations(args, unit_id):
-    """The communities the unit reported to, with its resources: its own admin sees all,
-    staff and street admins those in their scope."""
-    stmt = services.unit_registrations(current_user, services.get_unit(unit_id))
-    return paginate(db.session, stmt, args["page"], args["page_size"])

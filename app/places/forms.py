@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField, TextAreaField
+from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.places.models import PlaceKind, UnitKind
@@ -35,16 +35,3 @@ class AccountForm(FlaskForm):
                            description=_l("社区工作人员、居民选社区或网格；街道/区管理员选街道或区"))
     unit_id = SelectField(_l("所属单位"), coerce=int, validators=[Optional()],
                           description=_l("单位管理员必选"))
-
-
-class UnitRegistrationForm(FlaskForm):
-    """组织报到: a unit reports to a community with the resources it offers."""
-
-    unit_id = SelectField(_l("单位"), coerce=int, validators=[DataRequired()])
-    community_id = SelectField(_l("报到社区"), coerce=int, validators=[DataRequired()])
-    resources = TextAreaField(_l("可提供的资源（每行一项）"), validators=[DataRequired(), Length(max=5000)],
-                              description=_l("如：法律咨询、会议室、志愿服务队"))
-
-
-def split_lines(text: str | None) -> list[str]:
-    return [line.strip() for line in (text or "").replace("；", "\n").splitlines() if line.strip()]

@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
@@ -63,20 +63,3 @@ class Unit(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class UnitRegistration(db.Model):
-    """组织报到: a unit reports to a community with the resources it offers."""
-
-    __tablename__ = "unit_registration"
-    __table_args__ = (sa.UniqueConstraint("unit_id", "community_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("place.id"), index=True)
-    resources: Mapped[list] = mapped_column(sa.JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-
-    unit = relationship("Unit", lazy="joined")
-    community = relationship("Place", lazy="joined")

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.audit.services import record
-from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.auth.permissions import place_scope
+from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
-from app.places.models import PARENT_KIND, Place, PlaceKind, Unit, UnitKind, UnitRegistration
+from app.places.models import PARENT_KIND, Place, PlaceKind, Unit, UnitKind
+from app.places.signals import place_created, unit_created
 
 _KIND_NAMES = {PlaceKind.DISTRICT: "区", PlaceKind.STREET: "街道", PlaceKind.COMMUNITY: "社区",
                PlaceKind.GRID: "网格"}
@@ -47,7 +48,7 @@ def create_place(*, kind: str, name: str, parent_id: int | None, actor=None) -> 
     place.path = f"{parent.path if parent else '/'}{place.id}/"
     db.session.flush()
     if actor is not None:
-        record(actor, "place.create", place, {"kind": kind, "name": name})
+        place_created.send("places", place=place, actor=actor, detail={"kind": kind, "name": name})
     return place
 
 
@@ -74,39 +75,8 @@ def create_unit(*, name: str, kind: str, actor=None) -> Unit:
     db.session.add(unit)
     db.session.flush()
     if actor is not None:
-        record(actor, "unit.create", unit, {"name": name})
+        unit_created.send("places", unit=unit, actor=actor, detail={"name": name})
     return unit
-
-
-def register_unit(*, unit: Unit, community_id: int, resources: list[str], actor) -> UnitRegistration:
-    """组织报到, by an admin or by staff / street admins for a community in their scope; at most
-    once per unit and community (409)."""
-    from app.auth.permissions import can_manage_place
-
-    community = db.session.get(Place, community_id)
-    if community is None or community.kind != PlaceKind.COMMUNITY:
-        raise Invalid("community_id", "社区不存在 / community not found")
-    if not can_manage_place(actor, community):
-        raise Forbidden("不在您的管辖范围 / outside your scope")
-    resources = [r.strip() for r in resources if r and r.strip()]
-    if not resources:
-        raise Invalid("resources", "列出至少一项可提供的资源 / list at least one resource")
-    exists = db.session.scalar(
-        sa.select(UnitRegistration.id).where(
-            UnitRegistration.unit_id == unit.id, UnitRegistration.community_id == community_id
-        )
-    )
-    if exists:
-        message = "该单位已向此社区报到 / unit already registered here"
-        raise Conflict(message, {"community_id": [message]})
-    reg = UnitRegistration(
-        unit_id=unit.id, community_id=community_id,
-        resources=resources, created_by_id=actor.id,
-    )
-    db.session.add(reg)
-    db.session.flush()
-    record(actor, "unit.register", reg, {"unit_id": unit.id, "community_id": community_id})
-    return reg
 
 
 def list_places(kind: str | None = None) -> list[Place]:
@@ -128,34 +98,28 @@ def units_query(name_part: str | None = None):
     return stmt
 
 
-def unit_registrations(viewer, unit: Unit):
-    """A select of the unit's 组织报到 the viewer may see: all for admins and the unit's own
-    admin, those in their scope for staff and street admins; anyone else 403."""
-    from app.auth.models import Role
-    from app.auth.permissions import can_manage_unit, place_scope
-
-    stmt = (sa.select(UnitRegistration).where(UnitRegistration.unit_id == unit.id)
-            .order_by(UnitRegistration.created_at.desc(), UnitRegistration.id.desc()))
-    if can_manage_unit(viewer, unit.id):
-        return stmt
-    if viewer.role in (Role.STAFF, Role.STREET_ADMIN):
-        return stmt.where(place_scope(viewer, UnitRegistration.community_id))
-    raise Forbidden("无权查看 / not allowed")
+def places_in_scope(viewer, *kinds: str, limit: int | None = None) -> list[Place]:
+    """The places of these kinds inside the viewer's scope (all of them for admins), in
+    hierarchy order; at most `limit`."""
+    stmt = (sa.select(Place).where(Place.kind.in_(kinds), place_scope(viewer, Place.id))
+            .order_by(Place.path))
+    return list(db.session.scalars(stmt if limit is None else stmt.limit(limit)))
 
 
-def community_unit_registrations(community_ids):
-    """组织报到 of the given communities (a list or a select of ids), newest first."""
-    return (sa.select(UnitRegistration).where(UnitRegistration.community_id.in_(community_ids))
-            .order_by(UnitRegistration.created_at.desc(), UnitRegistration.id.desc()))
+def first_place_in_scope(viewer, kind: str) -> int | None:
+    """The id of the first place of this kind inside the viewer's scope."""
+    return db.session.scalar(sa.select(Place.id).where(Place.kind == kind, place_scope(viewer, Place.id))
+                             .order_by(Place.path).limit(1))
 
 
 def communities_managed_by(user) -> list[Place]:
     """The communities inside the user's scope (all of them for admins), by name."""
-    from app.auth.permissions import place_scope
+    return places_in_scope(user, PlaceKind.COMMUNITY)
 
-    return list(db.session.scalars(
-        sa.select(Place).where(Place.kind == PlaceKind.COMMUNITY, place_scope(user, Place.id))
-        .order_by(Place.path)))
+
+def communities_in_scope(viewer) -> list[Place]:
+    """The communities the viewer may filter the page by (several only above a community)."""
+    return places_in_scope(viewer, PlaceKind.COMMUNITY, limit=500)
 
 
 def place_choices(kinds: tuple[str, ...] | None = None, blank: str | None = None) -> list[tuple[int, str]]:
@@ -175,13 +139,3 @@ def places_query():
     """Every place in hierarchy order (a district, then its streets, each with its communities
     and grids)."""
     return sa.select(Place).order_by(Place.path)
-
-
-def registration_counts(unit_ids: list[int]) -> dict[int, int]:
-    """{unit_id: communities it reported to}, one grouped query."""
-    if not unit_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(UnitRegistration.unit_id, sa.func.count()).where(UnitRegistration.unit_id.in_(unit_ids))
-        .group_by(UnitRegistration.unit_id))
-    return dict(rows.all())

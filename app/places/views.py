@@ -1,19 +1,16 @@
-"""The admin pages (places, units, accounts, audit), 组织报到 for staff, and the plain homes
-of unit admins and residents."""
+"""The admin pages (places, units, accounts) and the plain home of residents."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import nav
 from app.api_base import paginate
-from app.audit import labels as audit_labels
-from app.audit.services import visible_entries
 from app.auth import services as auth_services
 from app.auth.models import Role
 from app.auth.permissions import roles_required
 from app.errors import DomainError, attach_to_form
 from app.extensions import db
-from app.i18n import N_, NP_
+from app.i18n import NP_
 from app.places import services
 from app.places.forms import (
     ACCOUNT_ROLES,
@@ -22,19 +19,15 @@ from app.places.forms import (
     AccountForm,
     PlaceForm,
     UnitForm,
-    UnitRegistrationForm,
-    split_lines,
 )
 from app.places.models import PlaceKind
+from app.places.signals import unit_facts
 
 bp = Blueprint("places", __name__)
 PAGE_SIZE = 30
 nav.add(NP_("menu", "地区"), "places.admin_home", (Role.ADMIN,), order=5)
 nav.add(NP_("menu", "单位"), "places.admin_units", (Role.ADMIN,), order=6)
 nav.add(NP_("menu", "账号"), "places.admin_accounts", (Role.ADMIN,), order=7)
-nav.add(N_("组织报到"), "places.unit_registrations", (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN), order=60)
-nav.add(N_("操作记录"), "places.audit_log", (Role.ADMIN, Role.STREET_ADMIN), order=90)
-nav.add(N_("组织报到"), "places.unit_home", (Role.UNIT_ADMIN,), order=60)  # the unit's own reports
 
 
 def _page() -> int:
@@ -93,7 +86,7 @@ def create_place():
 def _units_page(form: UnitForm):
     page = _page()
     result = paginate(db.session, services.units_query(request.args.get("q")), page, PAGE_SIZE)
-    reported = services.registration_counts([u.id for u in result["items"]])
+    reported = unit_facts([u.id for u in result["items"]])
     return render_template("places/admin_units.html", form=form, page=page, page_size=PAGE_SIZE,
                            result=result, reported=reported, labels=UNIT_KIND_LABELS,
                            q=request.args.get("q", ""))
@@ -149,58 +142,7 @@ def create_account():
         "places.admin_accounts")
 
 
-# ---- 组织报到 ------------------------------------------------------------------------------
-
-def _unit_registration_form() -> UnitRegistrationForm:
-    form = UnitRegistrationForm()
-    form.unit_id.choices = [(u.id, u.name) for u in services.list_units()]
-    form.community_id.choices = [(c.id, c.name) for c in services.communities_managed_by(current_user)]
-    return form
-
-
-def _unit_registrations_page(form: UnitRegistrationForm):
-    page = _page()
-    communities = services.communities_managed_by(current_user)
-    stmt = services.community_unit_registrations([c.id for c in communities])
-    return render_template("places/unit_registrations.html", form=form, page=page, page_size=PAGE_SIZE,
-                           result=paginate(db.session, stmt, page, PAGE_SIZE))
-
-
-@bp.get("/staff/unit-registrations")
-@roles_required(Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
-def unit_registrations():
-    """The units that reported to the communities in the caller's scope, with their resources."""
-    return _unit_registrations_page(_unit_registration_form())
-
-
-@bp.post("/staff/unit-registrations")
-@roles_required(Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
-def register_unit():
-    form = _unit_registration_form()
-    return _created(form, lambda: services.register_unit(
-        unit=services.get_unit(form.unit_id.data), community_id=form.community_id.data,
-        resources=split_lines(form.resources.data), actor=current_user), _("已登记组织报到"),
-        _unit_registrations_page, "places.unit_registrations")
-
-
-# ---- audit and homes ---------------------------------------------------------------------
-
-@bp.get("/admin/audit")
-@roles_required(Role.ADMIN, Role.STREET_ADMIN)
-def audit_log():
-    page = _page()
-    return render_template("places/audit.html", page=page, page_size=50, labels=audit_labels,
-                           result=paginate(db.session, visible_entries(current_user), page, 50))
-
-
-@bp.get("/unit")
-@roles_required(Role.UNIT_ADMIN)
-def unit_home():
-    unit = current_user.unit
-    page = _page()
-    result = paginate(db.session, services.unit_registrations(current_user, unit), page, PAGE_SIZE)
-    return render_template("places/unit_home.html", unit=unit, result=result, page=page, page_size=PAGE_SIZE)
-
+# ---- homes -----------------------------------------------------------------------------
 
 @bp.get("/resident")
 @roles_required(Role.RESIDENT)

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.places.models import Place
 from app.points.models import ChecklistEvidence, ChecklistItem
+from app.registrations.models import Registration, RegistrationStatus
 
 DEFAULT_ITEMS: tuple[tuple[str, str], ...] = (
     ("grid_volunteer", N_("当一次网格志愿者")),
@@ -77,8 +78,6 @@ def specs_for_place(place: Place | None, year: int) -> tuple[ItemSpec, ...]:
 
 def _member_paths(member_ids) -> dict[int, str]:
     """Path of each member's home community (approved registration), one query per chunk."""
-    from app.registrations.models import Registration, RegistrationStatus
-
     stmt = (sa.select(Registration.member_id, Place.path)
             .join(Place, Place.id == Registration.community_id)
             .where(Registration.status == RegistrationStatus.APPROVED,

@@ -16,6 +16,7 @@ from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.places.models import Place, PlaceKind, Unit
 from app.points.models import PointsTotal
+from app.registrations.services import active_registration
 
 SCOPES = ("community", "street", "unit")
 LEVEL = {PlaceKind.GRID: 0, PlaceKind.COMMUNITY: 1, PlaceKind.STREET: 2, PlaceKind.DISTRICT: 3}
@@ -24,8 +25,6 @@ SCOPE_COLUMNS = {"community": PointsTotal.community_id, "street": PointsTotal.st
 
 
 def _member_home(member: User) -> Place | None:
-    from app.registrations.services import active_registration
-
     reg = active_registration(member.id)
     return reg.community if reg is not None else None
 
@@ -130,12 +129,6 @@ def rank_of(scope: str, scope_id: int, year: int, member_id: int) -> dict | None
     if row is None or row.scope_id != scope_id:
         return None
     return {"rank": row[2] + row[3] + 1, "member_id": member_id, "points": row.total}
-
-
-def board_size(scope: str, scope_id: int, year: int) -> int:
-    column = SCOPE_COLUMNS[scope]
-    return db.session.scalar(sa.select(sa.func.count()).select_from(PointsTotal).where(
-        PointsTotal.year == year, column == scope_id)) or 0
 
 
 def leaderboard(viewer: User, scope: str, scope_id: int | None, year: int,

@@ -1,11 +1,16 @@
 """Calendar periods in local time (Asia/Shanghai), as UTC bounds for range queries."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 
 from app.database import LOCAL_TZ
 
 CAP_PERIODS = ("day", "month", "year")
+
+
+def day_start(day: date) -> datetime:
+    """Midnight of `day` in Asia/Shanghai, as UTC."""
+    return datetime.combine(day, time(), LOCAL_TZ).astimezone(UTC)
 
 
 def _utc(local: datetime) -> datetime:

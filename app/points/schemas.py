@@ -1,8 +1,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.activities.schemas import text
-from app.api_base import PageArgs
+from app.api_base import PageArgs, text
 from app.points.checklist import ITEM_KEYS
 from app.points.leaderboard import SCOPES
 from app.points.periods import CAP_PERIODS

@@ -11,12 +11,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
+from app.auth.models import User
+from app.auth.permissions import STAFF_LIKE, can_manage_member, require_view_member
 from app.database import utcnow, year_of
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
+from app.places.models import Place
 from app.points.models import ChecklistEvidence, LedgerEntry, PointsTotal, ScoringRule
 from app.points.periods import period_bounds
+from app.registrations.models import Registration, RegistrationStatus
 
 CHECKLIST_ITEMS = ("grid_volunteer", "community_activity", "suggestion", "solve_problem",
                    "help_household")
@@ -41,10 +45,6 @@ def _upsert(model):
 
 def member_placement(member_id: int) -> dict:
     """The member's community, street and unit as copied onto his PointsTotal rows."""
-    from app.auth.models import User
-    from app.places.models import Place
-    from app.registrations.models import Registration, RegistrationStatus
-
     row = db.session.execute(
         sa.select(User.unit_id, Registration.community_id, Place.parent_id)
         .select_from(User)
@@ -164,8 +164,6 @@ def adjust(staff, member_id: int, points: int, reason: str, *, request_key: str 
     `request_key` (chosen by the client, one per intended correction) makes a retry safe: the
     same staff sending the same key again gets the entry already written, not a second one;
     the key reused for a different correction is a 409. Without a key every call is a new entry."""
-    from app.auth.permissions import STAFF_LIKE, can_manage_member, require_view_member
-
     if staff.role not in STAFF_LIKE:
         raise Forbidden("只有社区工作人员可以调整积分 / only staff adjust points")
     member = require_view_member(staff, member_id)
@@ -228,8 +226,6 @@ def total_for(member_id: int, year: int) -> int:
 def _entries_statement() -> sa.Select:
     """Built once (statement construction costs more than running it)."""
     from sqlalchemy.orm import aliased
-
-    from app.auth.models import User
 
     author = aliased(User)
     return (sa.select(LedgerEntry, ScoringRule.title, author.name)

@@ -11,7 +11,7 @@ from app.database import local_today
 from app.errors import DomainError
 from app.extensions import db
 from app.i18n import N_
-from app.places.models import Place, PlaceKind
+from app.places.services import first_place_in_scope, places_in_scope
 from app.points import config, services
 from app.points.checklist import DEFAULT_ITEMS, ITEM_TITLES, checklist_for, completion_for
 from app.points.forms import AdjustmentForm, RuleForm
@@ -88,20 +88,14 @@ def _scope_id_for(scope: str) -> int | None:
     own = default_scope_id(current_user, scope)
     if own is not None or current_user.role not in (Role.STREET_ADMIN, Role.ADMIN):
         return own
-    from app.auth.permissions import place_scope
-
-    return db.session.scalar(db.select(Place.id).where(
-        Place.kind == scope, place_scope(current_user, Place.id)).order_by(Place.path).limit(1))
+    return first_place_in_scope(current_user, scope)
 
 
 def _boards(scope: str) -> list:
     """The boards a street/district admin or admin may switch between."""
     if current_user.role not in (Role.STREET_ADMIN, Role.ADMIN) or scope == "unit":
         return []
-    from app.auth.permissions import place_scope
-
-    return db.session.scalars(db.select(Place).where(
-        Place.kind == scope, place_scope(current_user, Place.id)).order_by(Place.path).limit(200)).all()
+    return places_in_scope(current_user, scope, limit=200)
 
 
 @bp.get("/leaderboard")
@@ -187,11 +181,7 @@ def update_rule(key):
 
 
 def _admin_places():
-    from app.auth.permissions import place_scope
-
-    return db.session.scalars(db.select(Place).where(
-        Place.kind.in_([PlaceKind.STREET, PlaceKind.DISTRICT]), place_scope(current_user, Place.id))
-        .order_by(Place.path)).all()
+    return places_in_scope(current_user, "street", "district")
 
 
 @bp.route("/admin/checklist", methods=["GET", "POST"])

@@ -7,17 +7,17 @@ from flask_login import current_user
 
 from app import nav
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, place_scope, roles_required
+from app.auth.permissions import STAFF_LIKE, roles_required
 from app.database import local_today
 from app.errors import DomainError
 from app.extensions import db
 from app.i18n import N_, label
 from app.orders.states import STATUS_LABELS as ORDER_STATUS_LABELS
-from app.places.models import Place, PlaceKind
+from app.places.services import places_in_scope
 from app.ratings import charts, statistics, thresholds
+from app.ratings.blueprint import _year, _years, bp
 from app.ratings.forms import ThresholdsForm
 from app.ratings.models import GRADED_LEVELS
-from app.ratings.views import _year, _years, bp
 
 ADMINS = (Role.STREET_ADMIN, Role.ADMIN)
 nav.add(N_("评议标准"), "ratings.thresholds_page", ADMINS, order=62)
@@ -26,10 +26,8 @@ nav.add(N_("统计"), "ratings.stats_page", STAFF_LIKE, order=70)
 ORDER_LABELS = {status.value: label for status, label in ORDER_STATUS_LABELS.items()}
 
 
-def _threshold_places() -> list[Place]:
-    return list(db.session.scalars(db.select(Place).where(
-        Place.kind.in_([PlaceKind.STREET, PlaceKind.DISTRICT]), place_scope(current_user, Place.id))
-        .order_by(Place.path)))
+def _threshold_places() -> list:
+    return places_in_scope(current_user, "street", "district")
 
 
 @bp.route("/admin/rating-thresholds", methods=["GET", "POST"])

@@ -100,6 +100,3 @@ def thresholds_for_paths(paths: Iterable[str | None], year: int) -> dict[str | N
     return {path: next((found[p] for p in reversed(ancestors(path)) if p in found), DEFAULT_THRESHOLDS)
             for path in paths}
 
-
-def own_thresholds(place_id: int, year: int) -> tuple[Threshold, ...] | None:
-    return configured([place_id], year).get(place_id)

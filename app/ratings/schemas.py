@@ -1,8 +1,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.activities.schemas import text
-from app.api_base import PageArgs
+from app.api_base import PageArgs, text
 from app.ratings.models import GRADED_LEVELS, LEVEL_ORDER
 from app.ratings.rows import SORTS
 

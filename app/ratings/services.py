@@ -14,6 +14,7 @@ from app.auth.permissions import (
     can_manage_place,
     require_manage_community,
     require_view_member,
+    visible_phone,
 )
 from app.database import local_today, utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
@@ -290,8 +291,6 @@ def phone_shown(viewer: User):
     """A row's phone as `viewer` may see it (app.auth.permissions.visible_phone): for the unit
     view's readers (unit admins: masked; system admins: in full) this costs no query."""
     from types import SimpleNamespace
-
-    from app.auth.permissions import visible_phone
 
     def shown(row: R.RatingRow) -> str | None:
         return visible_phone(SimpleNamespace(id=row.member_id, phone=row.phone, role=Role.MEMBER,

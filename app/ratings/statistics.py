@@ -3,7 +3,7 @@ below it: registered vs served members (the idle rate), orders by status, median
 complete, satisfaction and 五个一 completion. Read-only and set-based: a fixed number of
 grouped queries whatever the number of members, orders or communities.
 
-"Served" is read as the reminder pass reads it (app/reminders/daily_pass.py): a ledger entry
+"Served" is read as the reminder pass reads it (app/points/idleness.py): a ledger entry
 from a service source (attendance, verified service, order, pairing; adjustments are not
 service), here dated in the year; `idle_now` is exactly the pass's idle test for today."""
 from __future__ import annotations
@@ -14,17 +14,17 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.auth.models import User
-from app.auth.permissions import STAFF_LIKE, can_manage_place
+from app.auth.permissions import STAFF_LIKE, can_manage_place, place_scope
 from app.database import local_today
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.orders.models import Order, OrderStatus
 from app.places.models import Place, PlaceKind
 from app.points.checklist import completion_for
+from app.points.idleness import approved_members, idle_conditions
 from app.points.models import SERVICE_SOURCE_TYPES, LedgerEntry
 from app.points.periods import year_bounds
 from app.registrations.models import Registration
-from app.reminders.daily_pass import approved_members, idle_conditions
 
 ORDER_STATUSES = tuple(OrderStatus)
 CHILD_KIND = {PlaceKind.DISTRICT: PlaceKind.STREET, PlaceKind.STREET: PlaceKind.COMMUNITY}
@@ -188,8 +188,6 @@ def statistics(viewer: User, place_id: int | None, year: int, today: date | None
 def viewer_places(viewer: User) -> list[Place]:
     """Places the viewer may switch the statistics to (his scope's districts, streets and
     communities, at most 300)."""
-    from app.auth.permissions import place_scope
-
     if viewer.role not in STAFF_LIKE:
         return []
     return list(db.session.scalars(sa.select(Place).where(

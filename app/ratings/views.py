@@ -3,7 +3,7 @@ ratings for staff (publish, 双公示 switch), the 双公示 page, thresholds an
 from dataclasses import replace
 from io import BytesIO
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,30 +14,21 @@ from app.database import local_today
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.i18n import N_
-from app.places.models import Place
+from app.places.services import communities_in_scope
 from app.ratings import export, letters, publicity, services
+from app.ratings.blueprint import _year, _years, bp
 from app.ratings.forms import KEEP, PublicityForm, PublishForm, RatingForm
-from app.ratings.models import LEVEL_LABELS, LEVEL_ORDER
+from app.ratings.models import LEVEL_ORDER
 from app.ratings.rows import SORTS
 from app.ratings.rows import STATUS_LABELS as ROW_STATUS_LABELS
 
-bp = Blueprint("ratings", __name__)
 PAGE_SIZE = 50
 LETTERS_PER_PAGE = 50
 nav.add(N_("单位党员评议"), "ratings.unit_home", (Role.UNIT_ADMIN,), order=10)
 nav.add(N_("我的评议"), "ratings.my_rating", (Role.MEMBER,), order=13)
 nav.add(N_("年度评议"), "ratings.community_page", STAFF_LIKE, order=50)
-
-
-# Globals (not a context processor) so that imported template macros see them too.
-bp.record_once(lambda state: state.app.jinja_env.globals.update(RATING_STATUS=ROW_STATUS_LABELS,
-                                                                 LEVEL_LABELS=LEVEL_LABELS,
-                                                                 LEVELS=LEVEL_ORDER))
-
-
-def _year() -> int:
-    year = request.args.get("year", type=int)
-    return year if year and 2000 <= year <= local_today().year else local_today().year
+# A global (not a context processor) so that imported template macros see it too.
+bp.record_once(lambda state: state.app.jinja_env.globals.update(RATING_STATUS=ROW_STATUS_LABELS))
 
 
 def _page() -> int:
@@ -50,11 +41,6 @@ def _filters() -> dict:
     return {"level": level if level in LEVEL_ORDER else None,
             "q": (request.args.get("q") or "").strip()[:64] or None,
             "sort": sort if sort.lstrip("-") in SORTS else "name"}
-
-
-def _years() -> list[int]:
-    this = local_today().year
-    return list(range(this, this - 5, -1))
 
 
 # ---- the unit view ---------------------------------------------------------------------------
@@ -162,9 +148,7 @@ def _member_page(member_id: int, form: RatingForm):
 
 # ---- the community's ratings (staff) ---------------------------------------------------------
 
-def _staff_communities() -> list[Place]:
-    from app.reminders.idle import communities_in_scope
-
+def _staff_communities() -> list:
     return communities_in_scope(current_user)
 
 
@@ -229,6 +213,3 @@ def public_page(community_id):
     items, total = publicity.public_page(community.id, year, page, PAGE_SIZE)
     return render_template("ratings/public.html", community=community, items=items, total=total,
                            page=page, page_size=PAGE_SIZE, year=year, years=_years())
-
-
-from app.ratings import admin_views  # noqa: E402,F401  (thresholds and statistics pages on bp)

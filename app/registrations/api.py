@@ -2,11 +2,12 @@
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from app.api_base import documents_errors, paginate
+from app.api_base import PageArgs, documents_errors, paginate
 from app.auth.models import Role
 from app.auth.permissions import roles_required
 from app.extensions import db
-from app.registrations import services
+from app.places.services import get_unit
+from app.registrations import services, units
 from app.registrations.schemas import (
     RegistrationIn,
     RegistrationOut,
@@ -14,10 +15,15 @@ from app.registrations.schemas import (
     RegistrationQuery,
     RejectIn,
     TransferIn,
+    UnitRegistrationIn,
+    UnitRegistrationOut,
+    UnitRegistrationPage,
 )
 
 blp = Blueprint("registrations_api", __name__, url_prefix="/api/v1/registrations",
                 description="双报到 registration")
+units_blp = Blueprint("unit_registrations_api", __name__, url_prefix="/api/v1",
+                      description="组织报到 (unit reporting)")
 STAFF = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
 
 
@@ -88,3 +94,29 @@ def transfer(data, reg_id):
     reg = services.transfer(current_user, reg_id, **data)
     db.session.commit()
     return reg
+
+
+@units_blp.route("/units/<int:unit_id>/registrations", methods=["POST"])
+@units_blp.arguments(UnitRegistrationIn)
+@units_blp.response(201, UnitRegistrationOut)
+@documents_errors(units_blp, 401, 403, 404, 409)
+@roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF)
+def register_unit(data, unit_id):
+    """组织报到: the unit reports to a community (in the caller's scope) with the resources it
+    offers; once per unit and community (409)."""
+    reg = units.register_unit(unit=get_unit(unit_id), community_id=data["community_id"],
+                              resources=data["resources"], actor=current_user)
+    db.session.commit()
+    return reg
+
+
+@units_blp.route("/units/<int:unit_id>/registrations", methods=["GET"])
+@units_blp.arguments(PageArgs, location="query")
+@units_blp.response(200, UnitRegistrationPage)
+@documents_errors(units_blp, 401, 403, 404)
+@roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF, Role.UNIT_ADMIN)
+def unit_registrations(args, unit_id):
+    """The communities the unit reported to, with its resources: its own admin sees all,
+    staff and street admins those in their scope."""
+    stmt = units.unit_registrations(current_user, get_unit(unit_id))
+    return paginate(db.session, stmt, args["page"], args["page_size"])

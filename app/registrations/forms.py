@@ -28,3 +28,16 @@ def split_skills(text: str | None) -> list[str]:
     for sep in "，、;；":
         text = text.replace(sep, ",")
     return [s.strip() for s in text.split(",") if s.strip()]
+
+
+class UnitRegistrationForm(FlaskForm):
+    """组织报到: a unit reports to a community with the resources it offers."""
+
+    unit_id = SelectField(_l("单位"), coerce=int, validators=[DataRequired()])
+    community_id = SelectField(_l("报到社区"), coerce=int, validators=[DataRequired()])
+    resources = TextAreaField(_l("可提供的资源（每行一项）"), validators=[DataRequired(), Length(max=5000)],
+                              description=_l("如：法律咨询、会议室、志愿服务队"))
+
+
+def split_lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").replace("；", "\n").splitlines() if line.strip()]

@@ -1,4 +1,4 @@
-"""双报到: a member's registration with the community where he lives."""
+"""双报到: a member's registration with the community where he lives; 组织报到: a unit's."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -52,3 +52,20 @@ class Registration(db.Model):
     member = relationship("User", foreign_keys=[member_id], lazy="joined")
     community = relationship("Place", foreign_keys=[community_id], lazy="joined")
     grid = relationship("Place", foreign_keys=[grid_id])
+
+
+class UnitRegistration(db.Model):
+    """组织报到: a unit reports to a community with the resources it offers."""
+
+    __tablename__ = "unit_registration"
+    __table_args__ = (sa.UniqueConstraint("unit_id", "community_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("place.id"), index=True)
+    resources: Mapped[list] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    unit = relationship("Unit", lazy="joined")
+    community = relationship("Place", lazy="joined")

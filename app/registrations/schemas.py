@@ -49,3 +49,22 @@ class RegistrationOut(ma.Schema):
 
 
 RegistrationPage = page_schema(RegistrationOut, "RegistrationPage")
+
+
+class UnitRegistrationIn(ma.Schema):
+    community_id = Id(required=True)
+    resources = fields.List(fields.String(validate=validate.Length(max=200)), required=True,
+                            validate=validate.Length(min=1, max=50))
+
+
+class UnitRegistrationOut(ma.Schema):
+    id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)
+    unit_name = fields.Function(lambda r: r.unit.name, required=True)
+    community_id = fields.Integer(required=True)
+    community_name = fields.Function(lambda r: r.community.name, required=True)
+    resources = fields.List(fields.String(), required=True)
+    created_at = fields.DateTime(required=True)
+
+
+UnitRegistrationPage = page_schema(UnitRegistrationOut, "UnitRegistrationPage")

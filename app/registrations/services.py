@@ -13,8 +13,10 @@ from app.database import utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
+from app.notifications.services import notify
 from app.places.models import Place, PlaceKind
 from app.registrations.models import OPEN_STATUSES, Registration, RegistrationStatus
+from app.registrations.signals import registration_approved
 
 MAX_SKILLS = 20
 
@@ -130,9 +132,7 @@ def approve(staff: User, reg_id: int, now: datetime | None = None) -> Registrati
         "approved_at": now,
     })
     record(staff, "registration.approve", reg, {"member_id": reg.member_id}, now=now)
-    from app.points.services import sync_member_place
-
-    sync_member_place(reg.member_id, now=now)  # leaderboards follow the member's new community
+    registration_approved.send("registrations", registration=reg, now=now)
     _notify_member(reg, "registration_approved", REGISTRATION_APPROVED,
                    f"您在{reg.community.name}的报到已通过审核。")
     return reg
@@ -205,8 +205,6 @@ def history(member_id: int) -> list[Registration]:
 
 
 def _notify_member(reg: Registration, kind: str, title: str, body: str) -> None:
-    from app.reminders.services import notify
-
     notify([reg.member_id], kind=kind, title=title, body=body, link="/me")
 
 

@@ -1,4 +1,5 @@
-"""Member home, registration and transfer forms, and the staff approval queue."""
+"""Member home, registration and transfer forms, the staff approval queue, and 组织报到 (staff
+register units with communities; the unit admin's home lists his unit's reports)."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,22 +11,31 @@ from app.auth.permissions import roles_required
 from app.errors import DomainError, attach_to_form
 from app.extensions import db
 from app.i18n import N_
-from app.places.models import PlaceKind
-from app.places.services import communities_managed_by, place_choices
-from app.registrations import services
-from app.registrations.forms import RegistrationForm, RejectForm, TransferForm, split_skills
+from app.places.services import communities_managed_by, get_unit, list_units, place_choices
+from app.registrations import services, units
+from app.registrations.forms import (
+    RegistrationForm,
+    RejectForm,
+    TransferForm,
+    UnitRegistrationForm,
+    split_lines,
+    split_skills,
+)
 from app.registrations.models import RegistrationStatus
 
 bp = Blueprint("registrations", __name__)
 STAFF = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
 PAGE_SIZE = 20
+UNIT_PAGE_SIZE = 30  # 组织报到 lists
 nav.add(N_("我的主页"), "registrations.member_home", (Role.MEMBER,), order=10)
 nav.add(N_("报到审核"), "registrations.queue", STAFF, order=10)
+nav.add(N_("组织报到"), "registrations.unit_registrations", STAFF, order=60)
+nav.add(N_("组织报到"), "registrations.unit_home", (Role.UNIT_ADMIN,), order=60)  # the unit's own reports
 
 
 def _fill_choices(form: TransferForm) -> None:
-    form.community_id.choices = place_choices((PlaceKind.COMMUNITY,), blank=_("请选择社区"))
-    form.grid_id.choices = place_choices((PlaceKind.GRID,), blank=_("不确定"))
+    form.community_id.choices = place_choices(("community",), blank=_("请选择社区"))
+    form.grid_id.choices = place_choices(("grid",), blank=_("不确定"))
 
 
 def _page() -> int:
@@ -137,3 +147,55 @@ def reject(reg_id):
     db.session.commit()
     flash(_("已驳回 %(name)s 的报到", name=reg.member.name), "success")
     return _back_to_queue()
+
+
+# ---- 组织报到 ------------------------------------------------------------------------------
+
+def _unit_registration_form() -> UnitRegistrationForm:
+    form = UnitRegistrationForm()
+    form.unit_id.choices = [(u.id, u.name) for u in list_units()]
+    form.community_id.choices = [(c.id, c.name) for c in communities_managed_by(current_user)]
+    return form
+
+
+def _unit_registrations_page(form: UnitRegistrationForm):
+    page = _page()
+    communities = communities_managed_by(current_user)
+    stmt = units.community_unit_registrations([c.id for c in communities])
+    return render_template("registrations/unit_registrations.html", form=form, page=page,
+                           page_size=UNIT_PAGE_SIZE, result=paginate(db.session, stmt, page, UNIT_PAGE_SIZE))
+
+
+@bp.get("/staff/unit-registrations")
+@roles_required(*STAFF)
+def unit_registrations():
+    """The units that reported to the communities in the caller's scope, with their resources."""
+    return _unit_registrations_page(_unit_registration_form())
+
+
+@bp.post("/staff/unit-registrations")
+@roles_required(*STAFF)
+def register_unit():
+    form = _unit_registration_form()
+    if not form.validate_on_submit():
+        return _unit_registrations_page(form), 422
+    try:
+        units.register_unit(unit=get_unit(form.unit_id.data), community_id=form.community_id.data,
+                            resources=split_lines(form.resources.data), actor=current_user)
+    except DomainError as err:
+        db.session.rollback()
+        attach_to_form(form, err)
+        return _unit_registrations_page(form), err.status_code
+    db.session.commit()
+    flash(_("已登记组织报到"), "success")
+    return redirect(url_for("registrations.unit_registrations"))
+
+
+@bp.get("/unit")
+@roles_required(Role.UNIT_ADMIN)
+def unit_home():
+    unit = current_user.unit
+    page = _page()
+    result = paginate(db.session, units.unit_registrations(current_user, unit), page, UNIT_PAGE_SIZE)
+    return render_template("registrations/unit_home.html", unit=unit, result=result, page=page,
+                           page_size=UNIT_PAGE_SIZE)

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from app.database import local_today, utcnow
 from app.extensions import db, scheduler
+from app.notifications.delivery import deliver_due
 
 reminders_group = AppGroup("reminders", help="The daily reminder pass and notification delivery.")
 scheduler_group = AppGroup("scheduler", help="The scheduler process (production: run it once).")
@@ -22,7 +23,6 @@ scheduler_group = AppGroup("scheduler", help="The scheduler process (production:
 @click.option("--no-deliver", is_flag=True, help="Only store; leave sending to the scheduler.")
 def run_command(today, no_deliver: bool) -> None:
     """Run the daily reminder pass once; running it again for the same day adds nothing."""
-    from app.reminders.delivery import deliver_due
     from app.reminders.scheduling import run_day
 
     now = utcnow()
@@ -38,8 +38,6 @@ def run_command(today, no_deliver: bool) -> None:
 @reminders_group.command("deliver")
 def deliver_command() -> None:
     """Send the email / SMS deliveries that are due (outside quiet hours)."""
-    from app.reminders.delivery import deliver_due
-
     click.echo(_delivery_line(deliver_due()))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -15,27 +15,25 @@ from sqlalchemy.orm import aliased
 
 from app.activities.models import Activity, ActivitySignup, SignupStatus
 from app.auth.models import Role, User
-from app.database import LOCAL_TZ, UTCDateTime, local_today, utcnow
+from app.database import UTCDateTime, local_today, utcnow
 from app.extensions import db
+from app.notifications.delivery import plan_deliveries
+from app.notifications.models import Notification
 from app.orders.models import OPEN_STATUSES as OPEN_ORDER_STATUSES
 from app.orders.models import Order
 from app.orders.states import STATUS_LABELS as ORDER_STATUS_LABELS
 from app.places.models import Place, PlaceKind
 from app.points.checklist import DEFAULT_SPECS, ItemSpec, configured_specs
-from app.points.models import SERVICE_SOURCE_TYPES, ChecklistEvidence, ChecklistItem, LedgerEntry
-from app.registrations.models import Registration, RegistrationStatus
-from app.reminders.delivery import plan_deliveries
-from app.reminders.models import Notification, Reminder, ReminderKind
+from app.points.idleness import approved_before, approved_members, idle_conditions
+from app.points.models import ChecklistEvidence, ChecklistItem
+from app.points.periods import day_start
+from app.registrations.models import Registration
+from app.reminders.models import Reminder, ReminderKind
 
 REMINDER_COLUMNS = ["user_id", "kind", "subject_id", "period", "due_on", "text", "created_at",
                     "sent_at"]
 DIGEST_KIND = "digest"
 INBOX_LINK = "/notifications"
-
-
-def day_start(day: date) -> datetime:
-    """Midnight of `day` in Asia/Shanghai, as UTC."""
-    return datetime.combine(day, time(), LOCAL_TZ).astimezone(UTC)
 
 
 def insert_ignoring_duplicates(model, columns: list[str], rows: sa.Select) -> int:
@@ -77,29 +75,6 @@ def _digests_exist(today: date) -> bool:
     return db.session.scalar(sa.select(Notification.id)
                              .where(Notification.dedupe_key == digest_key(today))
                              .limit(1)) is not None
-
-
-def approved_members() -> sa.Select:
-    """Active members with an approved registration (the Registration and User rows)."""
-    return (sa.select(Registration.member_id).select_from(Registration)
-            .join(User, User.id == Registration.member_id)
-            .where(Registration.status == RegistrationStatus.APPROVED, User.is_active.is_(True)))
-
-
-def approved_before(today: date) -> datetime:
-    """Approved on or before today - REMINDER_IDLE_APPROVED_DAYS."""
-    days = current_app.config["REMINDER_IDLE_APPROVED_DAYS"]
-    return day_start(today - timedelta(days=days - 1))
-
-
-def idle_conditions(today: date) -> tuple:
-    """WHERE clauses (over Registration) for a member approved long enough and without any
-    service evidence (ledger entries from service sources) in the last M days."""
-    since = day_start(today - timedelta(days=current_app.config["REMINDER_IDLE_NO_SERVICE_DAYS"]))
-    served = sa.exists().where(LedgerEntry.member_id == Registration.member_id,
-                               LedgerEntry.source_type.in_(SERVICE_SOURCE_TYPES),
-                               LedgerEntry.created_at >= since)
-    return (Registration.approved_at < approved_before(today), ~served)
 
 
 def idle_period(today: date) -> str:

@@ -12,9 +12,8 @@ from app.auth.permissions import place_scope, require_manage_community
 from app.database import local_today
 from app.extensions import db
 from app.i18n import N_
-from app.places.models import Place, PlaceKind
+from app.points.idleness import approved_members, idle_conditions
 from app.registrations.models import Registration
-from app.reminders.daily_pass import approved_members, idle_conditions
 from app.reminders.models import Reminder, ReminderKind
 
 KIND_LABELS = {
@@ -37,13 +36,6 @@ def idle_members(viewer: User, today: date | None = None, community_id: int | No
         require_manage_community(viewer, community_id if community_id < 2**31 else None)
         stmt = stmt.where(Registration.community_id == community_id)
     return stmt
-
-
-def communities_in_scope(viewer: User) -> list[Place]:
-    """The communities the viewer may filter the page by (several only above a community)."""
-    return list(db.session.scalars(
-        sa.select(Place).where(Place.kind == PlaceKind.COMMUNITY, place_scope(viewer, Place.id))
-        .order_by(Place.path).limit(500)))
 
 
 def reminder_history(member_ids: list[int], limit_per_member: int = 10) -> dict[int, list[Reminder]]:

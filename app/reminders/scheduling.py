@@ -18,8 +18,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app.database import LOCAL_TZ, local_today, utcnow
 from app.extensions import db, scheduler
+from app.notifications.delivery import deliver_due
 from app.reminders.daily_pass import run_pass
-from app.reminders.delivery import deliver_due
 from app.reminders.models import ReminderRun
 
 log = logging.getLogger(__name__)

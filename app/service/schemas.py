@@ -1,8 +1,8 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.activities.schemas import Id, aware, one_of, text
-from app.api_base import PageArgs, page_schema
+from app.activities.schemas import Id, aware
+from app.api_base import PageArgs, one_of, page_schema, text
 from app.service.models import CATEGORIES, RecordStatus, SuggestionStatus
 from app.service.services import MAX_HOURS, RECORD_ITEMS
 

@@ -13,10 +13,11 @@ from app.database import utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
+from app.notifications.services import notify
 from app.points.models import SourceType
 from app.points.periods import year_bounds
 from app.points.services import award, record_evidence, require_id
-from app.reminders.services import notify
+from app.registrations.services import active_registration
 from app.service.models import Household, Pairing, RecordStatus, ServiceRecord, Suggestion, SuggestionStatus
 
 RECORD_ITEMS = ("grid_volunteer", "help_household")
@@ -54,8 +55,6 @@ def hours_for(member_ids, year: int) -> dict[int, float]:
 # ---- shared checks -----------------------------------------------------------------------
 
 def _require_member_of(member: User, community_id: int) -> None:
-    from app.registrations.services import active_registration
-
     if member.role != Role.MEMBER:
         raise Forbidden("只有在职党员可以提交 / members only")
     reg = active_registration(member.id)
@@ -161,8 +160,6 @@ def list_households(viewer: User, community_id: int | None = None):
 
 def pair(staff: User, household_id: int, member_id: int, now: datetime | None = None) -> Pairing:
     """Pairs a member registered in the household's community with it (once)."""
-    from app.registrations.services import active_registration
-
     household = db.session.get(Household, household_id)
     if household is None:
         raise NotFound("household not found")
@@ -287,10 +284,6 @@ def create_suggestion(member: User, *, community_id: int, title: str, body: str,
     db.session.add(sug)
     db.session.flush()
     return sug
-
-
-def visible_suggestion(viewer: User, suggestion_id: int) -> Suggestion:
-    return _visible(Suggestion, viewer, suggestion_id, "suggestion")
 
 
 def list_suggestions(viewer: User, *, status: str | None = None, community_id: int | None = None):

@@ -6,13 +6,13 @@ from flask_login import current_user
 from app import nav
 from app.api_base import paginate
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, place_scope, roles_required
+from app.auth.permissions import STAFF_LIKE, roles_required
 from app.database import LOCAL_TZ
 from app.extensions import db
 from app.i18n import N_
-from app.places.models import Place, PlaceKind
+from app.places.services import communities_managed_by
 from app.points.checklist import ITEM_TITLES
-from app.registrations.services import members_by_community
+from app.registrations.services import active_registration, members_by_community
 from app.service import services
 from app.service.forms import DecisionForm, HouseholdForm, PairingForm, RecordForm, SuggestionForm
 from app.service.models import CATEGORIES
@@ -29,8 +29,6 @@ def _page(name: str = "page") -> int:
 
 
 def _home_community_id() -> int | None:
-    from app.registrations.services import active_registration
-
     reg = active_registration(current_user.id)
     return reg.community_id if reg is not None else None
 
@@ -123,8 +121,7 @@ def decide(suggestion_id):
 
 
 def _communities():
-    return db.session.scalars(db.select(Place).where(
-        Place.kind == PlaceKind.COMMUNITY, place_scope(current_user, Place.id)).order_by(Place.path)).all()
+    return communities_managed_by(current_user)
 
 
 @bp.route("/staff/households", methods=["GET", "POST"])

@@ -3,11 +3,11 @@ from datetime import timedelta
 import pytest
 
 from app.activities.services import create_activity
-from tests.points.fixtures import api, now, page, settle, world  # noqa: F401
+from tests.conftest import settle
 
 
 @pytest.fixture
-def make_activity(world, now):  # noqa: F811
+def make_activity(world, now):
     def make(**over):
         values = dict(community_id=world.comm1.id, title="清洁家园", category="洁净家园",
                       starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=1, hours=2),

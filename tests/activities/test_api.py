@@ -210,7 +210,7 @@ def test_activity_visibility(world, api, make_activity, who, status):
 
 
 def test_staff_cancel_an_activity_and_signed_up_members_hear_of_it(world, api, make_activity):
-    from app.reminders.models import Notification
+    from app.notifications.models import Notification
 
     a = make_activity()
     api(world.member1).post(f"/activities/{a.id}/signups")

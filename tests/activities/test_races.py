@@ -81,7 +81,7 @@ def test_a_walk_in_recorded_by_staff_and_by_qr_at_once_is_present_once(app):
 
 def test_calling_an_activity_off_twice_at_once_tells_members_once(app):
     from app.audit.models import AuditEntry
-    from app.reminders.models import Notification
+    from app.notifications.models import Notification
 
     activity_id, staff_id, (member_id,) = _activity(1)
     with app.app_context():

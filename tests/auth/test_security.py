@@ -10,8 +10,8 @@ from app.audit.models import AuditEntry
 from app.auth.models import User
 from app.auth.permissions import mask_phone, visible_phone
 from app.extensions import db
-from app.places.models import Place, Unit, UnitRegistration
-from app.registrations.models import Registration
+from app.places.models import Place, Unit
+from app.registrations.models import Registration, UnitRegistration
 from config import DEFAULT_SECRET_KEY, ProductionConfig
 from tests import factories as f
 from tests.conftest import count, settle

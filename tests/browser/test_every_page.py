@@ -14,10 +14,10 @@ from app.database import local_today, utcnow
 from app.orders.models import Order
 from app.orders.services import create_order, dispatch
 from app.places.models import Unit
-from app.places.services import register_unit
 from app.points.models import ScoringRule
 from app.points.services import adjust
 from app.ratings.services import publish
+from app.registrations.units import register_unit
 from app.service.models import ServiceRecord
 from app.service.services import create_household, create_record, create_suggestion
 from tests.browser.helpers import assert_fits_phone

@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.orders.models import Order
-from app.places.services import register_unit
 from app.points.models import ChecklistEvidence, LedgerEntry
+from app.registrations.units import register_unit
 
 
 def test_a_need_travels_from_the_resident_to_a_member_and_back(world, page, new_page, sign_in,

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 from app.audit.models import AuditEntry
 from app.auth.models import User
 from app.extensions import db
-from app.places.models import Unit, UnitRegistration
-from app.registrations.models import Registration
+from app.places.models import Unit
+from app.registrations.models import Registration, UnitRegistration
 from tests.browser.helpers import assert_fits_phone
 
 

@@ -12,8 +12,7 @@ import pytest
 
 from app.extensions import db
 from app.orders import services
-from app.places.services import register_unit
-from tests.points.fixtures import api, now, page, settle  # noqa: F401
+from app.registrations.units import register_unit
 
 ORDER = {"title": "帮老人修水龙头", "category": "维修服务", "description": "厨房水龙头漏水，需要上门维修",
          "urgency": "normal"}
@@ -35,7 +34,7 @@ SETUPS = {
 
 @pytest.fixture
 def world(world):
-    """The world (committed, as in tests/points), with unit1 and unit2 reported to comm1
+    """The world (committed, see tests/conftest.py), with unit1 and unit2 reported to comm1
     (组织报到)."""
     w = world
     for unit in (w.unit1, w.unit2):
@@ -63,7 +62,7 @@ def step(world, order_id: int, name: str, route: str, at=None):
 
 
 @pytest.fixture
-def make_order(world, now):  # noqa: F811
+def make_order(world, now):
     """make_order(setup="submitted", **fields) -> a committed order of resident1 in comm1,
     brought to `setup` (a key of SETUPS) through the services."""
 

@@ -8,9 +8,9 @@ import pytest
 
 from app.database import LOCAL_TZ
 from app.extensions import db
+from app.notifications.models import Notification
 from app.orders import services
 from app.orders.models import Order, OrderEvent
-from app.reminders.models import Notification
 from tests import factories as f
 from tests.conftest import count
 from tests.orders.conftest import ORDER

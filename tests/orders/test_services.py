@@ -12,13 +12,13 @@ from app.audit.models import AuditEntry
 from app.database import year_of
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
+from app.notifications.models import Notification
 from app.orders import candidates as matching
 from app.orders import services
 from app.orders.models import Order, OrderClaim, OrderEvent, OrderInvitation
 from app.points.models import ChecklistEvidence, LedgerEntry
 from app.points.services import total_for
 from app.registrations.models import Registration
-from app.reminders.models import Notification
 from tests import factories as f
 from tests.conftest import count
 from tests.orders.conftest import ORDER

@@ -3,7 +3,8 @@ import pytest
 
 from app.audit.models import AuditEntry
 from app.extensions import db
-from app.places.models import Place, Unit, UnitRegistration
+from app.places.models import Place, Unit
+from app.registrations.models import UnitRegistration
 from tests.conftest import count
 
 NOT_ADMIN = ["member1", "resident1", "staff1", "unit_admin1", "street_admin"]

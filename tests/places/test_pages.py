@@ -3,8 +3,9 @@ import pytest
 
 from app.audit.models import AuditEntry
 from app.auth.models import User
-from app.places.models import Place, Unit, UnitRegistration
-from app.places.services import register_unit
+from app.places.models import Place, Unit
+from app.registrations.models import UnitRegistration
+from app.registrations.units import register_unit
 from tests import factories as f
 from tests.conftest import count, settle
 

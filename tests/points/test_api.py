@@ -8,8 +8,7 @@ from app.extensions import db
 from app.points.models import ChecklistItem, LedgerEntry, PointsTotal, ScoringRule
 from app.points.services import award
 from tests import factories as f
-from tests.conftest import count
-from tests.points.fixtures import settle
+from tests.conftest import count, settle
 from tests.sql import statements
 
 YEAR = datetime.now(UTC).year

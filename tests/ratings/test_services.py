@@ -332,7 +332,7 @@ def test_statistics_scope(world, who, place, error):
 
 
 def test_demo_seed_publishes_and_is_idempotent(rated):
-    from app.ratings.demo import seed
+    from app.demo.ratings import seed
     from app.ratings.publicity import is_public
 
     f.member_in(rated.comm1, rated.unit1)  # a third member of comm1 gets a revision after publication

@@ -221,7 +221,7 @@ def test_concurrent_duplicate_registrations_give_one_201_and_one_409(app):
 # ---- approve, reject, transfer -------------------------------------------------------------
 
 def test_approval_notifies_the_member_and_records_who_decided(world, api):
-    from app.reminders.models import Notification
+    from app.notifications.models import Notification
 
     reg = _pending_reg(world)
     res = api(world.staff1).post(f"/registrations/{reg.id}/approve")

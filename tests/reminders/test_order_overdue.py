@@ -6,12 +6,13 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.notifications.models import Notification
 from app.orders import services
-from app.places.services import register_unit
+from app.registrations.units import register_unit
 from app.reminders.daily_pass import run_pass
-from app.reminders.models import Notification, Reminder, ReminderKind
+from app.reminders.models import Reminder, ReminderKind
+from tests.conftest import NOW, TODAY, at
 from tests.factories import UserFactory
-from tests.reminders.conftest import NOW, TODAY, at
 
 ORDER = {"title": "修理楼道灯", "category": "维修服务"}
 

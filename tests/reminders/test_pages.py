@@ -2,12 +2,11 @@
 import pytest
 
 from app.extensions import db
+from app.notifications.models import Notification
+from app.notifications.services import notify
 from app.reminders.daily_pass import run_pass
-from app.reminders.models import Notification
-from app.reminders.services import notify
-from tests.conftest import count
+from tests.conftest import NOW, TODAY, count
 from tests.factories import PASSWORD
-from tests.reminders.conftest import NOW, TODAY
 from tests.sql import statements
 
 
@@ -106,8 +105,8 @@ def test_huge_or_bad_community_ids_are_4xx(client, idle_world):
 
 def test_idle_page_query_count_does_not_grow_with_members(app, client, idle_world):
 
+    from tests.conftest import LONG_AGO, approved_at
     from tests.factories import member_in
-    from tests.reminders.conftest import LONG_AGO, approved_at
 
     w = idle_world
     login(client, w.staff1)

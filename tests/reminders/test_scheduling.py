@@ -13,10 +13,10 @@ import sqlalchemy as sa
 
 from app.activities.models import Activity, ActivitySignup
 from app.extensions import db
-from app.reminders.models import Notification, Reminder, ReminderKind, ReminderRun
+from app.notifications.models import Notification
+from app.reminders.models import Reminder, ReminderKind, ReminderRun
 from app.reminders.scheduling import days_due, run_day, run_due_days
-from tests.conftest import count
-from tests.reminders.conftest import LONG_AGO, NOW, TODAY, approved_at, at
+from tests.conftest import LONG_AGO, NOW, TODAY, approved_at, at, count
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,18 +1,15 @@
 """The daily pass: who is reminded, once, in one digest; escalation; checkpoints; activities."""
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
 from app.activities.models import Activity, ActivitySignup
-from app.auth.models import Role
 from app.extensions import db
+from app.notifications.models import Delivery, Notification
 from app.points.models import ChecklistEvidence, ChecklistItem
 from app.reminders.daily_pass import run_pass
-from app.reminders.models import Delivery, Notification, Reminder, ReminderKind
-from app.reminders.services import notify
-from tests.conftest import count
-from tests.factories import UserFactory
-from tests.reminders.conftest import LONG_AGO, NOW, TODAY, approved_at, at, served
+from app.reminders.models import Reminder, ReminderKind
+from tests.conftest import LONG_AGO, NOW, TODAY, approved_at, at, count, served
 
 
 def reminders_of(user, kind=None):
@@ -210,28 +207,6 @@ def test_activity_tomorrow_reminds_only_those_still_signed_up(idle_world):
     rows = reminders_of(w.member1, ReminderKind.ACTIVITY_TOMORROW)
     assert [(r.subject_id, "垃圾分类宣传" in r.text) for r in rows] == [(live.id, True)]
     assert reminders_of(w.member2) == []
-
-
-def test_notify_stores_the_notification_and_queues_its_deliveries(world):
-    w = world
-    w.resident1.email = "res@example.org"
-    staff_without_phone = UserFactory(role=Role.STAFF, place_id=w.comm1.id, phone=None)
-    notes = notify([w.resident1.id, w.resident1.id, staff_without_phone.id, None],
-                   kind="order_dispatched", title="您的需求已派单", now=NOW)
-
-    assert len(notes) == 2
-    rows = db.session.scalars(sa.select(Delivery).order_by(Delivery.id)).all()
-    assert sorted((r.notification.user_id, r.channel) for r in rows) == sorted(
-        [(w.resident1.id, "email"), (w.resident1.id, "sms")])
-    assert all(r.status == "pending" and r.attempts == 0 and r.next_attempt_at == NOW
-               for r in rows)
-
-
-def test_a_notification_in_quiet_hours_waits_for_the_morning(world):
-    late = datetime(2026, 11, 24, 14, 30, tzinfo=UTC)  # 22:30 local
-    notify([world.resident1.id], kind="order_closed", title="已完成", now=late)
-    delivery = db.session.scalars(sa.select(Delivery)).one()
-    assert delivery.next_attempt_at == datetime(2026, 11, 25, 0, 0, tzinfo=UTC)  # 08:00 local
 
 
 def test_pass_works_for_inactive_or_unitless_members(idle_world):

@@ -6,8 +6,7 @@ from app.extensions import db
 from app.points.models import ChecklistEvidence, LedgerEntry, PointsTotal
 from app.service.models import Household, Pairing, ServiceRecord, Suggestion
 from app.service.services import create_household, create_record, pair, verify_record
-from tests.conftest import count
-from tests.points.fixtures import settle
+from tests.conftest import count, settle
 
 
 def record_body(w, now, **over):

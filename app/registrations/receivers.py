@@ -1,0 +1,32 @@
+"""Registrations answers what auth and places ask about members and units (they never import
+registrations)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.auth.permissions import place_scope
+from app.auth.signals import member_communities, members_in_scope
+from app.extensions import db
+from app.places.signals import units_listed
+from app.registrations.models import Registration, RegistrationStatus
+from app.registrations.units import registration_counts
+
+CURRENT = (RegistrationStatus.PENDING, RegistrationStatus.APPROVED)
+
+
+@member_communities.connect
+def _member_communities(_sender, member_id: int, active_only: bool = False) -> list[int]:
+    statuses = (RegistrationStatus.APPROVED,) if active_only else CURRENT
+    return list(db.session.scalars(sa.select(Registration.community_id).where(
+        Registration.member_id == member_id, Registration.status.in_(statuses))))
+
+
+@members_in_scope.connect
+def _members_in_scope(_sender, viewer) -> frozenset[int]:
+    return frozenset(db.session.scalars(sa.select(Registration.member_id).where(
+        Registration.status.in_(CURRENT), place_scope(viewer, Registration.community_id))))
+
+
+@units_listed.connect
+def _units_listed(_sender, unit_ids: list[int]) -> dict[int, int]:
+    return registration_counts(unit_ids)

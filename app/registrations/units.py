@@ -1,0 +1,88 @@
+"""组织报到: units report to communities with the resources they offer."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.audit.services import record
+from app.auth.models import Role
+from app.auth.permissions import can_manage_place, can_manage_unit, place_scope
+from app.errors import Conflict, Forbidden, Invalid
+from app.extensions import db
+from app.places.models import Place, PlaceKind, Unit
+from app.registrations.models import UnitRegistration
+
+
+def register_unit(*, unit: Unit, community_id: int, resources: list[str], actor) -> UnitRegistration:
+    """组织报到, by an admin or by staff / street admins for a community in their scope; at most
+    once per unit and community (409)."""
+    community = db.session.get(Place, community_id)
+    if community is None or community.kind != PlaceKind.COMMUNITY:
+        raise Invalid("community_id", "社区不存在 / community not found")
+    if not can_manage_place(actor, community):
+        raise Forbidden("不在您的管辖范围 / outside your scope")
+    resources = [r.strip() for r in resources if r and r.strip()]
+    if not resources:
+        raise Invalid("resources", "列出至少一项可提供的资源 / list at least one resource")
+    exists = db.session.scalar(
+        sa.select(UnitRegistration.id).where(
+            UnitRegistration.unit_id == unit.id, UnitRegistration.community_id == community_id
+        )
+    )
+    if exists:
+        message = "该单位已向此社区报到 / unit already registered here"
+        raise Conflict(message, {"community_id": [message]})
+    reg = UnitRegistration(
+        unit_id=unit.id, community_id=community_id,
+        resources=resources, created_by_id=actor.id,
+    )
+    db.session.add(reg)
+    db.session.flush()
+    record(actor, "unit.register", reg, {"unit_id": unit.id, "community_id": community_id})
+    return reg
+
+
+def unit_registrations(viewer, unit: Unit):
+    """A select of the unit's 组织报到 the viewer may see: all for admins and the unit's own
+    admin, those in their scope for staff and street admins; anyone else 403."""
+    stmt = (sa.select(UnitRegistration).where(UnitRegistration.unit_id == unit.id)
+            .order_by(UnitRegistration.created_at.desc(), UnitRegistration.id.desc()))
+    if can_manage_unit(viewer, unit.id):
+        return stmt
+    if viewer.role in (Role.STAFF, Role.STREET_ADMIN):
+        return stmt.where(place_scope(viewer, UnitRegistration.community_id))
+    raise Forbidden("无权查看 / not allowed")
+
+
+def community_unit_registrations(community_ids):
+    """组织报到 of the given communities (a list or a select of ids), newest first."""
+    return (sa.select(UnitRegistration).where(UnitRegistration.community_id.in_(community_ids))
+            .order_by(UnitRegistration.created_at.desc(), UnitRegistration.id.desc()))
+
+
+def registration_counts(unit_ids: list[int]) -> dict[int, int]:
+    """{unit_id: communities it reported to}, one grouped query."""
+    if not unit_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(UnitRegistration.unit_id, sa.func.count()).where(UnitRegistration.unit_id.in_(unit_ids))
+        .group_by(UnitRegistration.unit_id))
+    return dict(rows.all())
+
+
+def has_reported(unit_id: int, community_id: int) -> bool:
+    """Whether the unit reported (组织报到) to the community."""
+    return db.session.scalar(sa.select(UnitRegistration.id).where(
+        UnitRegistration.unit_id == unit_id, UnitRegistration.community_id == community_id)) is not None
+
+
+def reported_unit_ids(community_id: int) -> set[int]:
+    """The ids of the units that reported to the community."""
+    return set(db.session.scalars(sa.select(UnitRegistration.unit_id).where(
+        UnitRegistration.community_id == community_id)))
+
+
+def reported_units(community_id: int) -> list[Unit]:
+    """The units that reported to the community, by name."""
+    return list(db.session.scalars(
+        sa.select(Unit).join(UnitRegistration, UnitRegistration.unit_id == Unit.id)
+        .where(UnitRegistration.community_id == community_id).order_by(Unit.name)))

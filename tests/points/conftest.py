@@ -1,1 +1,0 @@
-from tests.points.fixtures import api, now, page, world  # noqa: F401
