@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 import logging
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import gettext
 from flask_login import AnonymousUserMixin
 from sqlalchemy.exc import IntegrityError
@@ -60,6 +60,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
 
 def select_locale():
+    if not has_request_context():  # the command line: the default language
+        return None
     lang = request.args.get("lang") or request.cookies.get("lang")
     if lang in ("zh_CN", "en"):
         return lang
@@ -80,12 +82,9 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     api.init_app(app)
 
-    from app.auth.models import User
+    from app.auth.sessions import require_password_change, user_for_session
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.is_active else None
+    login_manager.user_loader(user_for_session)
 
     from app.input_checks import refuse_unstorable_text
 
@@ -104,6 +103,7 @@ def register_extensions(app: Flask) -> None:
             user = user_for_token(header[7:].strip())
         g._login_user = user or AnonymousUserMixin()
 
+    app.before_request(require_password_change)
     install_sqlite_behaviour()
 
 

@@ -28,6 +28,50 @@ def create_admin(username: str, password: str) -> None:
     click.echo(f"created admin {user.username} (id {user.id})")
 
 
+def _account(username: str):
+    from app.auth.models import User
+
+    user = db.session.scalar(db.select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"no account named {username!r}")
+    return user
+
+
+@admin_cli.command("reset-password")
+@click.option("--username", required=True)
+def reset_password(username: str) -> None:
+    """Give an account a one-time temporary password (printed once; it must be changed at the
+    next sign-in) and end its sessions and API tokens."""
+    from app.auth.accounts import reset_password as _reset
+
+    password = _reset(None, _account(username))
+    db.session.commit()
+    click.echo(f"temporary password for {username}: {password}")
+    click.echo("it must be changed at the next sign-in; the account's sessions and tokens have ended")
+
+
+@admin_cli.command("disable")
+@click.option("--username", required=True)
+def disable(username: str) -> None:
+    """Disable an account: its sessions and API tokens stop at once and it cannot sign in."""
+    from app.auth.accounts import set_active
+
+    set_active(None, _account(username), False)
+    db.session.commit()
+    click.echo(f"disabled {username}")
+
+
+@admin_cli.command("enable")
+@click.option("--username", required=True)
+def enable(username: str) -> None:
+    """Re-enable a disabled account."""
+    from app.auth.accounts import set_active
+
+    set_active(None, _account(username), True)
+    db.session.commit()
+    click.echo(f"enabled {username}")
+
+
 @demo_cli.command("seed")
 @click.option("--members", default=300, show_default=True)
 def seed(members: int) -> None:

@@ -11,6 +11,7 @@ from app.auth.permissions import visible_phone
 from app.database import LOCAL_TZ
 from app.i18n import N_
 from app.nav import items_for
+from app.redirects import back_url
 
 ROLE_LABELS = {
     "member": N_("在职党员"), "resident": N_("居民"), "staff": N_("社区工作人员"),
@@ -32,6 +33,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["phone"] = lambda user: visible_phone(user) or ""
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
     app.jinja_env.globals["STATUS_LABELS"] = STATUS_LABELS
+    app.jinja_env.globals["back_url"] = back_url
 
     @app.context_processor
     def inject_nav():

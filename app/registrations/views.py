@@ -12,6 +12,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.places.models import PlaceKind
 from app.places.services import communities_managed_by, place_choices
+from app.redirects import safe_path
 from app.registrations import services
 from app.registrations.forms import RegistrationForm, RejectForm, TransferForm, split_skills
 from app.registrations.models import RegistrationStatus
@@ -111,8 +112,8 @@ def queue():
 
 
 def _back_to_queue():
-    target = request.form.get("next", "")
-    if target.startswith("/staff/registrations") and not target.startswith("//"):
+    target = safe_path(request.form.get("next"))
+    if target and target.startswith("/staff/registrations"):
         return redirect(target)
     return redirect(url_for("registrations.queue"))
 

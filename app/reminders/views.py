@@ -9,6 +9,7 @@ from app.auth.models import Role
 from app.auth.permissions import login_required, roles_required
 from app.extensions import db
 from app.i18n import N_
+from app.redirects import redirect_back
 from app.reminders import idle, services
 from app.reminders.scheduling import install_embedded
 
@@ -39,7 +40,7 @@ def inbox():
 def mark_read(notification_id):
     services.mark_read(current_user.id, notification_id)
     db.session.commit()
-    return redirect(request.referrer or url_for("reminders.inbox"))
+    return redirect_back(url_for("reminders.inbox"))
 
 
 @bp.post("/notifications/read-all")
