@@ -81,10 +81,11 @@ def current_session_id() -> int | None:
 
 def sign_out(now: datetime | None = None) -> None:
     """Ends this browser's session on the server, then drops the cookie."""
-    session_id = current_session_id()
-    if session_id is not None:
+    raw = session.get(SESSION_ID)
+    if isinstance(raw, str):
         db.session.execute(sa.update(WebSession).where(
-            WebSession.id == session_id, WebSession.revoked_at.is_(None)).values(revoked_at=now or utcnow()))
+            WebSession.token_hash == token_hash(raw), WebSession.revoked_at.is_(None))
+            .values(revoked_at=now or utcnow()))
     logout_user()
     session.clear()
 
