@@ -32,7 +32,8 @@ def test_change_password_through_the_api(world, api):
     assert token_for(api, world.member1.username, f.PASSWORD).status_code == 401
     assert token_for(api, world.member1.username, NEW).status_code == 201
     [entry] = audit("user.password_change")
-    assert (entry.actor_id, entry.target_type, entry.target_id) == (world.member1.id, "user", world.member1.id)
+    me = world.member1.id
+    assert (entry.actor_id, entry.target_type, entry.target_id) == (me, "user", me)
     assert NEW not in str(entry.detail)
 
 
@@ -65,14 +66,16 @@ def test_change_password_page(world, page):
     html = client.get("/me/password").get_data(as_text=True)
     assert "修改密码" in html and 'name="current_password"' in html and "退出所有设备" in html
     assert 'name="viewport"' in html
-    res = client.post("/me/password", data={"current_password": f.PASSWORD, "new_password": NEW, "confirm": NEW})
+    res = client.post("/me/password", data={"current_password": f.PASSWORD, "new_password": NEW,
+                                            "confirm": NEW})
     assert res.status_code == 302
     db.session.expire_all()
     assert db.session.get(User, world.resident1.id).check_password(NEW)
 
 
 @pytest.mark.parametrize("data,field,message", [
-    ({"current_password": "wrong", "new_password": NEW, "confirm": NEW}, "current_password", "当前密码不正确"),
+    ({"current_password": "wrong", "new_password": NEW, "confirm": NEW}, "current_password",
+     "当前密码不正确"),
     ({"current_password": f.PASSWORD, "new_password": "12345678", "confirm": "12345678"}, "new_password",
      "太常见"),
     ({"current_password": f.PASSWORD, "new_password": NEW, "confirm": NEW + "x"}, "confirm", "不一致"),
@@ -99,7 +102,8 @@ RESET = [  # (actor, target, status)
     ("admin", "street_admin", 200), ("admin", "admin", 403),
     ("street_admin", "staff1", 200), ("street_admin", "resident1", 200), ("street_admin", "member1", 200),
     ("street_admin", "staff3", 404), ("street_admin", "resident2", 404), ("street_admin", "member3", 404),
-    ("street_admin", "admin", 404), ("street_admin", "unit_admin1", 404), ("street_admin", "street_admin", 403),
+    ("street_admin", "admin", 404), ("street_admin", "unit_admin1", 404),
+    ("street_admin", "street_admin", 403),
     ("staff1", "resident1", 200), ("staff1", "resident2", 404), ("staff1", "member1", 403),
     ("staff1", "staff2", 404), ("staff1", "street_admin", 404), ("staff1", "admin", 404),
     ("staff3", "resident1", 404),
@@ -149,7 +153,8 @@ def test_a_reset_ends_the_accounts_sessions_and_forces_a_change(world, api, page
     assert res.status_code == 403 and "/api/v1/me/password" in res.json["message"]
     assert res.json["errors"] == {"password": ["must_change_password"]}
     assert client.get("/me").status_code == 200
-    assert client.post("/me/password", {"current_password": temporary, "new_password": NEW}).status_code == 204
+    res = client.post("/me/password", {"current_password": temporary, "new_password": NEW})
+    assert res.status_code == 204
     assert client.get("/orders").status_code == 200
     db.session.expire_all()
     assert not db.session.get(User, world.resident1.id).must_change_password
@@ -163,7 +168,8 @@ def test_a_temporary_password_leads_to_the_change_page_after_sign_in(world, api,
     res = client.get("/me")
     assert res.status_code == 302 and res.headers["Location"] == "/me/password"
     assert "临时密码" in client.get("/me/password").get_data(as_text=True)
-    res = client.post("/me/password", data={"current_password": temporary, "new_password": NEW, "confirm": NEW})
+    res = client.post("/me/password", data={"current_password": temporary, "new_password": NEW,
+                                            "confirm": NEW})
     assert res.status_code == 302
     assert client.get("/me").status_code == 200
 
@@ -230,7 +236,8 @@ def test_enable_is_scoped_like_disable(world, api):
 def test_admin_accounts_page_resets_disables_and_enables(world, page):
     client = page(world.admin)
     html = client.get("/admin/accounts").get_data(as_text=True)
-    assert f"/accounts/{world.member1.id}/password-reset" in html and f"/accounts/{world.member1.id}/disable" in html
+    assert f"/accounts/{world.member1.id}/password-reset" in html
+    assert f"/accounts/{world.member1.id}/disable" in html
     assert f"/accounts/{world.admin.id}/disable" not in html  # not on his own row
     res = client.post(f"/accounts/{world.member1.id}/password-reset",
                       headers={"Referer": "http://localhost/admin/accounts?q=member"})
@@ -274,7 +281,7 @@ def test_account_actions_need_the_csrf_token(app, world, page):
 def test_the_api_documents_the_account_endpoints(client):
     spec = client.get("/api/openapi.json").json
     paths = spec["paths"]
-    assert {"/api/v1/me/password", "/api/v1/users/{user_id}/password-reset", "/api/v1/users/{user_id}/disable",
-            "/api/v1/users/{user_id}/enable"} <= set(paths)
+    assert {"/api/v1/me/password", "/api/v1/users/{user_id}/password-reset",
+            "/api/v1/users/{user_id}/disable", "/api/v1/users/{user_id}/enable"} <= set(paths)
     assert {"401", "403", "404"} <= set(paths["/api/v1/users/{user_id}/password-reset"]["post"]["responses"])
     assert any(p["name"] == "all" for p in paths["/api/v1/auth/token"]["delete"]["parameters"])

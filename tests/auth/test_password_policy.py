@@ -81,6 +81,7 @@ def test_account_creation_refuses_weak_passwords(world, api, page):
 
 
 def test_the_command_line_refuses_weak_passwords(app):
-    result = app.test_cli_runner().invoke(args=["admin", "create", "--username", "root", "--password", "12345678"])
+    result = app.test_cli_runner().invoke(
+        args=["admin", "create", "--username", "root", "--password", "12345678"])
     assert result.exit_code != 0 and "太常见" in result.output
     assert count(User, User.username == "root") == 0

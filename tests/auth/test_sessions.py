@@ -64,8 +64,9 @@ def test_a_cookie_copied_before_a_password_change_is_refused_the_changer_stays_i
     other = signed_in(app, world.member1)
     thief = replay(app, other)
     token_api = api(world.member1)
-    res = browser.post("/me/password", data={"current_password": f.PASSWORD, "new_password": "Quiet-River-7781",
-                                             "confirm": "Quiet-River-7781"})
+    new = "Quiet-River-7781"
+    res = browser.post("/me/password", data={"current_password": f.PASSWORD, "new_password": new,
+                                             "confirm": new})
     assert res.status_code == 302, res.get_data(as_text=True)
     assert refused(thief.get("/me")) and refused(other.get("/me"))
     assert token_api.get("/me").status_code == 401
@@ -176,7 +177,8 @@ def test_absolute_lifetime_even_when_active(app, world, age_hours, allowed):
 
 def test_activity_moves_the_idle_clock(app, world):
     now = utcnow()
-    client = _client_with(app, world.member1, started=now - timedelta(hours=1), seen=now - timedelta(minutes=50))
+    client = _client_with(app, world.member1, started=now - timedelta(hours=1),
+                          seen=now - timedelta(minutes=50))
     assert client.get("/me").status_code == 200
     with client.session_transaction() as session:
         assert session[LAST_SEEN] >= int(now.timestamp())
@@ -184,7 +186,8 @@ def test_activity_moves_the_idle_clock(app, world):
 
 def test_settings_change_the_limits(app, world):
     now = utcnow()
-    client = _client_with(app, world.member1, started=now - timedelta(hours=1), seen=now - timedelta(minutes=10))
+    client = _client_with(app, world.member1, started=now - timedelta(hours=1),
+                          seen=now - timedelta(minutes=10))
     app.config["SESSION_IDLE_MINUTES"] = 5
     try:
         assert refused(client.get("/me"))
