@@ -285,3 +285,19 @@ def test_the_api_documents_the_account_endpoints(client):
             "/api/v1/users/{user_id}/disable", "/api/v1/users/{user_id}/enable"} <= set(paths)
     assert {"401", "403", "404"} <= set(paths["/api/v1/users/{user_id}/password-reset"]["post"]["responses"])
     assert any(p["name"] == "all" for p in paths["/api/v1/auth/token"]["delete"]["parameters"])
+
+
+@pytest.mark.parametrize("production,must_change", [(False, False), (True, True)])
+def test_demo_accounts_must_change_the_shared_password_only_in_production(app, world, production,
+                                                                          must_change):
+    from app.auth.services import create_demo_user
+    from config import Config, ProductionConfig
+
+    assert Config.DEMO_MUST_CHANGE_PASSWORD is False and ProductionConfig.DEMO_MUST_CHANGE_PASSWORD is True
+    app.config["DEMO_MUST_CHANGE_PASSWORD"] = production
+    try:
+        user = create_demo_user(username="demo_x", password="demo1234", name="演示", role="resident",
+                                place_id=world.comm1.id)
+    finally:
+        app.config["DEMO_MUST_CHANGE_PASSWORD"] = False
+    assert user.check_password("demo1234") and user.must_change_password is must_change

@@ -50,11 +50,14 @@ class PageClient(FlaskClient):
 
 @pytest.fixture
 def page(app):
-    """page(user) -> a test client signed in to the pages as user (session cookie)."""
+    """page(user) -> a test client signed in to the pages as user (session cookie with a
+    server-side session, as signing in makes)."""
+    from app.auth.sessions import open_session
 
     def make(user):
         client = PageClient(app, app.response_class, use_cookies=True)
         with client.session_transaction() as session:
+            session.update(open_session(user))
             session["_user_id"] = str(user.id)
             session["_fresh"] = True
         db.session.commit()
