@@ -50,26 +50,20 @@ def reset_password(username: str) -> None:
     click.echo("it must be changed at the next sign-in; the account's sessions and tokens have ended")
 
 
-@admin_cli.command("disable")
-@click.option("--username", required=True)
-def disable(username: str) -> None:
-    """Disable an account: its sessions and API tokens stop at once and it cannot sign in."""
-    from app.auth.accounts import set_active
+def _switch_command(name: str, active: bool, summary: str) -> None:
+    @admin_cli.command(name, help=summary)
+    @click.option("--username", required=True)
+    def command(username: str) -> None:
+        from app.auth.accounts import set_active
 
-    set_active(None, _account(username), False)
-    db.session.commit()
-    click.echo(f"disabled {username}")
+        set_active(None, _account(username), active)
+        db.session.commit()
+        click.echo(f"{name}d {username}")
 
 
-@admin_cli.command("enable")
-@click.option("--username", required=True)
-def enable(username: str) -> None:
-    """Re-enable a disabled account."""
-    from app.auth.accounts import set_active
-
-    set_active(None, _account(username), True)
-    db.session.commit()
-    click.echo(f"enabled {username}")
+_switch_command("disable", False, "Disable an account: its sessions and API tokens stop at once and it "
+                                  "cannot sign in.")
+_switch_command("enable", True, "Re-enable a disabled account.")
 
 
 @demo_cli.command("seed")
