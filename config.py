@@ -71,6 +71,13 @@ class Config:
         "security": [{"bearerAuth": []}],
     }
     API_TOKEN_TTL_HOURS = _env_int("API_TOKEN_TTL_HOURS", 24 * 7)
+    # Page sessions (server-side, app/auth/sessions.py): signed out after this long without a
+    # request, and this long after signing in whatever happens.
+    SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 60)
+    SESSION_MAX_HOURS = _env_int("SESSION_MAX_HOURS", 12)
+    # The demo's accounts share one known password: outside production it stays usable; in
+    # production each demo account must change it at first sign-in.
+    DEMO_MUST_CHANGE_PASSWORD = False
 
     # Reminders (issue 7); thresholds are settings.
     REMINDER_IDLE_APPROVED_DAYS = _env_int("REMINDER_IDLE_APPROVED_DAYS", 30)
@@ -123,6 +130,7 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "1") == "1"
+    DEMO_MUST_CHANGE_PASSWORD = True
 
     @classmethod
     def check(cls) -> None:

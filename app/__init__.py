@@ -85,12 +85,9 @@ def register_extensions(app: Flask) -> None:
         session_cookie_http_only=app.config["SESSION_COOKIE_HTTPONLY"],
         session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"])
 
-    from app.auth.models import User
+    from app.auth.sessions import require_password_change, user_for_session
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.is_active else None
+    login_manager.user_loader(user_for_session)
 
     from app.input_checks import refuse_unstorable_text
 
@@ -109,6 +106,7 @@ def register_extensions(app: Flask) -> None:
             user = user_for_token(header[7:].strip())
         g._login_user = user or AnonymousUserMixin()
 
+    app.before_request(require_password_change)
     install_sqlite_behaviour()
 
 

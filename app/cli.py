@@ -28,6 +28,44 @@ def create_admin(username: str, password: str) -> None:
     click.echo(f"created admin {user.username} (id {user.id})")
 
 
+def _account(username: str):
+    from app.auth.models import User
+
+    user = db.session.scalar(db.select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"no account named {username!r}")
+    return user
+
+
+@admin_cli.command("reset-password")
+@click.option("--username", required=True)
+def reset_password(username: str) -> None:
+    """Give an account a one-time temporary password (printed once; it must be changed at the
+    next sign-in) and end its sessions and API tokens."""
+    from app.auth.accounts import reset_password as _reset
+
+    password = _reset(None, _account(username))
+    db.session.commit()
+    click.echo(f"temporary password for {username}: {password}")
+    click.echo("it must be changed at the next sign-in; the account's sessions and tokens have ended")
+
+
+def _switch_command(name: str, active: bool, summary: str) -> None:
+    @admin_cli.command(name, help=summary)
+    @click.option("--username", required=True)
+    def command(username: str) -> None:
+        from app.auth.accounts import set_active
+
+        set_active(None, _account(username), active)
+        db.session.commit()
+        click.echo(f"{name}d {username}")
+
+
+_switch_command("disable", False, "Disable an account: its sessions and API tokens stop at once and it "
+                                  "cannot sign in.")
+_switch_command("enable", True, "Re-enable a disabled account.")
+
+
 @demo_cli.command("seed")
 @click.option("--members", default=300, show_default=True)
 def seed(members: int) -> None:

@@ -7,6 +7,8 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
+from app.redirects import back_url
+
 log = logging.getLogger(__name__)
 
 
@@ -91,10 +93,7 @@ def attach_to_form(form, err: DomainError) -> None:
 
 def _back() -> str:
     """Where a refused form post returns: the page it came from, if it is on this site."""
-    referrer = request.referrer or ""
-    if referrer.startswith(request.host_url):
-        return referrer
-    return url_for("main.home")
+    return back_url(url_for("main.home"))
 
 
 def _html_error(code: int, message: str):

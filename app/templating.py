@@ -13,6 +13,7 @@ from app.database import LOCAL_TZ
 from app.i18n import N_, label
 from app.nav import items_for
 from app.nav import labels as menu_labels
+from app.redirects import back_url
 
 ROLE_LABELS = {
     "member": N_("在职党员"), "resident": N_("居民"), "staff": N_("社区工作人员"),
@@ -41,6 +42,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["phone"] = lambda user: visible_phone(user) or ""
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
     app.jinja_env.globals["STATUS_LABELS"] = STATUS_LABELS
+    app.jinja_env.globals["back_url"] = back_url
 
     @app.context_processor
     def inject_nav():

@@ -181,13 +181,16 @@ def api(client):
 
 @pytest.fixture
 def page(app):
-    """page(user) -> a test client signed in to the pages as user (session cookie);
-    page() -> anonymous. CSRF is off in TestConfig; tests/auth/test_security.py turns it on."""
+    """page(user) -> a test client signed in to the pages as user (session cookie with a
+    server-side session, as signing in makes); page() -> anonymous. CSRF is off in TestConfig;
+    tests/auth/test_security.py turns it on."""
+    from app.auth.sessions import open_session
 
     def make(user=None):
         client = FlaskClient(app, app.response_class, use_cookies=True)
         if user is not None:
             with client.session_transaction() as session:
+                session.update(open_session(user))
                 session["_user_id"] = str(user.id)
                 session["_fresh"] = True
         settle()

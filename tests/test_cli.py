@@ -21,7 +21,7 @@ def test_admin_create_makes_a_system_administrator_who_can_sign_in(cli, api):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--username", "root", "--password", "short"], "密码至少8位"),
+    (["--username", "root", "--password", "short"], "密码至少需要8个字符"),
     (["--username", "r", "--password", "long-enough"], "用户名"),
     (["--username", "root"], "Missing option"),
 ])

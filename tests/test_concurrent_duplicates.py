@@ -22,7 +22,7 @@ def test_username_taken_between_check_and_insert_is_409_naming_the_field(world, 
     """The check passed (the other request had not inserted yet); the insert is refused."""
     monkeypatch.setattr(auth_services, "_check_username", lambda username: None)
     before = count(User)
-    res = api().post("/members/signup", {"username": world.member1.username, "password": "password123",
+    res = api().post("/members/signup", {"username": world.member1.username, "password": f.PASSWORD,
                                          "name": "重名", "phone": "13800001111", "unit_id": world.unit1.id})
     assert res.status_code == 409 and "username" in res.json["errors"]
     assert count(User) == before

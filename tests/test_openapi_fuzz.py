@@ -151,11 +151,17 @@ def fuzz_operation(operation, setup: dict, statuses: Counter) -> None:
     def run(case):
         map_ids(case, setup["ids"])
         token = setup["token"]
-        if case.method.upper() == "DELETE" and case.path == "/api/v1/auth/token" and token:
+        signs_out = case.method.upper() == "DELETE" and case.path == "/api/v1/auth/token" and token
+        if signs_out:
             token = issue_token(setup["user"])[0]  # revoking must not sign the role out
             settle()
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = case.call_and_validate(headers=headers, checks=CHECKS)
+        try:
+            response = case.call_and_validate(headers=headers, checks=CHECKS)
+        finally:
+            if signs_out:  # `?all=true` ended every token of the role: a fresh one for the rest
+                setup["token"] = issue_token(setup["user"])[0]
+                settle()
         if response.status_code < 300:
             statuses[operation.label] += 1
             assert token or not secured, f"anonymous request answered {response.status_code}"

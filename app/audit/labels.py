@@ -10,7 +10,9 @@ from app.i18n import label
 
 ACTION_LABELS = {
     "place.create": _l("新建地区"), "unit.create": _l("新建单位"), "unit.register": _l("单位报到"),
-    "user.create": _l("新建账号"), "registration.approve": _l("通过报到"),
+    "user.create": _l("新建账号"), "user.password_change": _l("修改密码"),
+    "user.password_reset": _l("重置密码"), "user.disable": _l("停用账号"), "user.enable": _l("启用账号"),
+    "registration.approve": _l("通过报到"),
     "registration.reject": _l("驳回报到"), "activity.create": _l("发布活动"),
     "activity.cancel": _l("取消活动"), "activity.attendance": _l("补录出勤"),
     "service_record.verify": _l("通过服务记录"), "service_record.reject": _l("驳回服务记录"),

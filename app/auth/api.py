@@ -4,10 +4,21 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from app.api_base import documents_errors
-from app.auth import services
+from app.auth import accounts, services
 from app.auth.models import Role
 from app.auth.permissions import can_create_account, roles_required
-from app.auth.schemas import MeOut, SignupIn, TokenIn, TokenOut, UserCreateIn, UserOut
+from app.auth.schemas import (
+    MeOut,
+    PasswordChangeIn,
+    RevokeTokenArgs,
+    SignupIn,
+    TemporaryPasswordOut,
+    TokenIn,
+    TokenOut,
+    UserCreateIn,
+    UserOut,
+)
+from app.auth.sessions import end_sessions
 from app.auth.throttling import sign_in_throttled, sign_up_throttled
 from app.errors import Forbidden, Unauthorized
 from app.extensions import db
@@ -33,12 +44,17 @@ def create_token(data):
 
 
 @blp.route("/auth/token", methods=["DELETE"])
+@blp.arguments(RevokeTokenArgs, location="query")
 @blp.response(204)
 @documents_errors(blp, 401)
 @roles_required()
-def revoke_token():
-    """Revoke the bearer token used for this request."""
-    services.revoke_token(request.headers.get("Authorization", "")[7:].strip())
+def revoke_token(args):
+    """Revoke the bearer token used for this request; with `all=true`, sign out everywhere:
+    every token and page session of the user."""
+    if args["all"]:
+        end_sessions(current_user)
+    else:
+        services.revoke_token(request.headers.get("Authorization", "")[7:].strip())
     db.session.commit()
 
 
@@ -49,6 +65,54 @@ def revoke_token():
 def me():
     """The signed-in user with roles and scope."""
     return current_user._get_current_object()
+
+
+@blp.route("/me/password", methods=["POST"])
+@blp.arguments(PasswordChangeIn)
+@blp.response(204)
+@documents_errors(blp, 401)
+@roles_required()
+def change_password(data):
+    """Change one's own password. Every other session and token of the user ends; this token
+    stays valid. A weak new password: 422 naming `new_password`, with the reason."""
+    accounts.change_password(current_user, data["current_password"], data["new_password"],
+                             keep_token_id=g.get("api_token_id"))
+    db.session.commit()
+
+
+@blp.route("/users/<int:user_id>/password-reset", methods=["POST"])
+@blp.response(200, TemporaryPasswordOut)
+@documents_errors(blp, 401, 403, 404)
+@roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF)
+def reset_password(user_id):
+    """Reset an account's password to a one-time temporary one (shown only in this answer),
+    which must be changed at next sign-in; the account's sessions and tokens end. Admins any
+    account; street admins within their scope; staff the residents of their community."""
+    _user, password = accounts.reset_password_by(current_user, user_id)
+    db.session.commit()
+    return {"temporary_password": password}
+
+
+@blp.route("/users/<int:user_id>/disable", methods=["POST"])
+@blp.response(200, UserOut)
+@documents_errors(blp, 401, 403, 404)
+@roles_required(Role.ADMIN, Role.STREET_ADMIN)
+def disable_user(user_id):
+    """Disable an account: its sessions and tokens stop at once (401), sign-in is refused."""
+    user = accounts.set_active_by(current_user, user_id, False)
+    db.session.commit()
+    return user
+
+
+@blp.route("/users/<int:user_id>/enable", methods=["POST"])
+@blp.response(200, UserOut)
+@documents_errors(blp, 401, 403, 404)
+@roles_required(Role.ADMIN, Role.STREET_ADMIN)
+def enable_user(user_id):
+    """Re-enable a disabled account (its old sessions and tokens stay ended)."""
+    user = accounts.set_active_by(current_user, user_id, True)
+    db.session.commit()
+    return user
 
 
 @blp.route("/users", methods=["POST"])

@@ -40,6 +40,9 @@ class User(UserMixin, db.Model):
     # Employer for members; the administered unit for unit admins.
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Set by a reset (and for accounts others create): the next sign-in leads to 修改密码 and
+    # nothing else works until the password is changed.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     place = relationship("Place", lazy="joined")
@@ -76,6 +79,21 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = relationship("User", lazy="joined")
+
+
+class WebSession(db.Model):
+    """A signed-in browser: the session cookie carries the raw id, only its SHA-256 is stored.
+    Signing out revokes the row, so a copied cookie stops working at once."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = relationship("User", lazy="joined")

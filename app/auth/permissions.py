@@ -6,6 +6,7 @@ from functools import wraps
 
 import sqlalchemy as sa
 from flask import g, has_request_context, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.models import Role, User
@@ -70,6 +71,49 @@ def can_create_account(user: User, role: str, place_id: int | None) -> bool:
         return False
     place = db.session.get(Place, place_id) if place_id else None
     return place is None or can_manage_place(user, place)
+
+
+def can_see_account(viewer: User, account: User) -> bool:
+    """Whether the viewer may know the account exists: admins all; staff and street admins the
+    accounts placed inside their scope and the members they may view."""
+    if viewer.role == Role.ADMIN:
+        return True
+    if account.role == Role.MEMBER:
+        return can_view_member(viewer, account)
+    return account.place_id is not None and can_manage_place(viewer, db.session.get(Place, account.place_id))
+
+
+def can_manage_account(actor: User, account: User, action: str) -> bool:
+    """Who may reset another account's password (`action` "reset") or disable and re-enable it
+    ("disable"): system admins any account; street admins the staff, residents and members
+    inside their scope and the street admins below them; staff (reset only) the residents of
+    their community. Nobody through these actions on his own account."""
+    if actor.id == account.id:
+        return False
+    if actor.role == Role.ADMIN:
+        return True
+    if account.role == Role.ADMIN:
+        return False
+    if actor.role == Role.STAFF:
+        return action == "reset" and account.role == Role.RESIDENT and can_see_account(actor, account)
+    if actor.role != Role.STREET_ADMIN:
+        return False
+    if account.role == Role.MEMBER:
+        return can_manage_member(actor, account)
+    if account.role == Role.STREET_ADMIN and account.place_id == actor.place_id:
+        return False  # a peer, not someone below
+    return account.role in (Role.STAFF, Role.RESIDENT, Role.STREET_ADMIN) and can_see_account(actor, account)
+
+
+def require_manage_account(actor: User, account_id: int, action: str) -> User:
+    """The account, if the actor may `action` it: 404 for an account he may not know exists,
+    403 for one he sees but may not change."""
+    account = db.session.get(User, account_id)
+    if account is None or not can_see_account(actor, account):
+        raise NotFound(_("账号不存在"))
+    if not can_manage_account(actor, account, action):
+        raise Forbidden(_("无权管理该账号"))
+    return account
 
 
 def can_manage_unit(user: User, unit_id: int) -> bool:

@@ -8,11 +8,12 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.models import ApiToken, Role, User
+from app.auth.passwords import check_password_policy
 from app.auth.signals import account_created, member_communities
 from app.database import utcnow
 from app.errors import Conflict, Invalid
@@ -22,10 +23,9 @@ from app.signals import ask
 
 PHONE_DIGITS = 11
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
-PASSWORD_LENGTH = (8, 128)
 
 
-def _hash(raw: str) -> str:
+def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -60,7 +60,7 @@ def issue_token(user: User, now: datetime | None = None) -> tuple[str, ApiToken]
     now = now or utcnow()
     raw = secrets.token_urlsafe(32)
     ttl = timedelta(hours=current_app.config["API_TOKEN_TTL_HOURS"])
-    token = ApiToken(user_id=user.id, token_hash=_hash(raw), created_at=now, expires_at=now + ttl)
+    token = ApiToken(user_id=user.id, token_hash=token_hash(raw), created_at=now, expires_at=now + ttl)
     db.session.add(token)
     db.session.flush()
     return raw, token
@@ -68,16 +68,17 @@ def issue_token(user: User, now: datetime | None = None) -> tuple[str, ApiToken]
 
 def user_for_token(raw: str, now: datetime | None = None) -> User | None:
     now = now or utcnow()
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _hash(raw)))
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == token_hash(raw)))
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         return None
     if not token.user.is_active:
         return None
+    g.api_token_id = token.id  # the request's own token (kept when its user changes his password)
     return token.user
 
 
 def revoke_token(raw: str, now: datetime | None = None) -> None:
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _hash(raw)))
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == token_hash(raw)))
     if token is not None and token.revoked_at is None:
         token.revoked_at = now or utcnow()
         db.session.flush()
@@ -117,15 +118,18 @@ def create_user(
     unit_id: int | None = None,
     created_by: User | None = None,
     password_hash: str | None = None,
+    must_change_password: bool | None = None,
 ) -> User:
-    """Creates an account, checking that its scope suits its role. `password_hash` (instead of
-    hashing `password`) is for bulk loads such as the demo data, where hashing is the cost."""
+    """Creates an account, checking that its scope suits its role and its password the policy.
+    `password_hash` (instead of hashing `password`) is for bulk loads such as the demo data,
+    where hashing is the cost; such a password is not checked. An account someone else creates
+    must change its password at first sign-in unless `must_change_password` says otherwise."""
     if role not in set(Role):
         raise Invalid("role", "未知角色 / unknown role")
     if not USERNAME.match(username or ""):
         raise Invalid("username", "用户名应为3-64位字母、数字或 _.@- / 3-64 letters, digits or _.@-")
-    if password_hash is None and not PASSWORD_LENGTH[0] <= len(password or "") <= PASSWORD_LENGTH[1]:
-        raise Invalid("password", "密码至少8位 / password: 8 to 128 characters")
+    if password_hash is None:
+        check_password_policy(password, username=username, name=name)
     if not (name or "").strip():
         raise Invalid("name", "请填写姓名 / name is required")
     phone = normalize_phone(phone)
@@ -147,6 +151,7 @@ def create_user(
     user = User(
         username=username, name=name, role=role, phone=phone, email=email,
         place_id=place_id, unit_id=unit_id,
+        must_change_password=created_by is not None if must_change_password is None else must_change_password,
     )
     if password_hash:
         user.password_hash = password_hash
@@ -163,6 +168,16 @@ def create_user(
         account_created.send("auth", user=user, actor=created_by,
                              detail={"role": role, "username": username})
     return user
+
+
+def create_demo_user(*, password: str, password_hash: str | None = None, **fields) -> User:
+    """An account of the demo data with the demo's shared password, which the policy would
+    refuse: it is hashed directly (`password_hash` when the caller hashed it once for many).
+    In production (DEMO_MUST_CHANGE_PASSWORD) it must be changed at first sign-in."""
+    password_hash = password_hash or generate_password_hash(
+        password, method=current_app.config["PASSWORD_HASH_METHOD"])
+    return create_user(password=password, password_hash=password_hash, **fields,
+                       must_change_password=current_app.config["DEMO_MUST_CHANGE_PASSWORD"])
 
 
 def signup_member(*, username: str, password: str, name: str, phone: str, unit_id: int) -> User:

@@ -11,3 +11,7 @@ or approved (active_only: an approved) registration with (registrations answers)
 members_in_scope = signals.signal("auth.members-in-scope")
 """Asked with `viewer`: the ids of the members with a pending or approved registration inside
 the viewer's scope (registrations answers)."""
+
+account_changed = signals.signal("auth.account-changed")
+"""Sent with `user`, `actor`, `action` (user.password_change, user.password_reset, user.disable,
+user.enable), `detail` and `now` when an account's password or state changes (audit)."""

@@ -1,23 +1,22 @@
-"""Sign-in, sign-out and member sign-up pages."""
+"""Sign-in, sign-out, member sign-up, the password pages and the account actions of admins
+and staff (reset a password, disable and re-enable an account)."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user
 
-from app.auth import services
-from app.auth.forms import LoginForm, SignupForm
+from app.auth import accounts, services, sessions
+from app.auth.forms import LoginForm, PasswordChangeForm, SignupForm
+from app.auth.models import Role
+from app.auth.permissions import login_required, roles_required
 from app.auth.throttling import sign_in_throttled, sign_up_throttled
 from app.errors import DomainError, attach_to_form
 from app.extensions import db
 from app.places.services import list_units
+from app.redirects import redirect_back, redirect_to
 
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str:
-    """A path on this site only: browsers read "//host" and "/\\host" as another site."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and "\\" not in target:
-        return target
-    return url_for("main.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -27,8 +26,12 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.username.data, form.password.data)
         if user is not None:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            sessions.sign_in(user)
+            db.session.commit()
+            if user.must_change_password:
+                flash(_("请先修改密码后再继续"), "error")
+                return redirect(url_for("auth.change_password"))
+            return redirect_to(request.args.get("next"), url_for("main.home"))
         flash(_("用户名或密码错误"), "error")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form)
@@ -36,8 +39,59 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    sessions.sign_out()
+    db.session.commit()
     return redirect(url_for("main.home"))
+
+
+@bp.post("/logout/all")
+@login_required
+def logout_everywhere():
+    """Signs the user out on every device: all his page sessions and API tokens end."""
+    sessions.end_sessions(current_user)
+    sessions.sign_out()
+    db.session.commit()
+    flash(_("已在所有设备上退出登录"), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/me/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data, form.new_password.data,
+                                     keep_session_id=sessions.current_session_id())
+        except DomainError as err:
+            db.session.rollback()
+            attach_to_form(form, err)
+            return render_template("auth/change_password.html", form=form), err.status_code
+        db.session.commit()
+        flash(_("密码已修改，其他设备上的登录已退出"), "success")
+        return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
+
+
+# ---- account actions of admins and staff ----------------------------------------------------
+
+@bp.post("/accounts/<int:user_id>/password-reset")
+@roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF)
+def reset_password(user_id):
+    """Shows the temporary password once, on this page (never in a cookie or a link)."""
+    user, password = accounts.reset_password_by(current_user, user_id)
+    db.session.commit()
+    return render_template("auth/temporary_password.html", user=user, password=password)
+
+
+@bp.post("/accounts/<int:user_id>/<any(disable, enable):action>")
+@roles_required(Role.ADMIN, Role.STREET_ADMIN)
+def set_active(user_id, action):
+    user = accounts.set_active_by(current_user, user_id, action == "enable")
+    db.session.commit()
+    flash(_("已启用账号 %(name)s", name=user.username) if user.is_active
+          else _("已停用账号 %(name)s，其登录已全部退出", name=user.username), "success")
+    return redirect_back(url_for("main.home"))
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -55,8 +109,8 @@ def signup():
             db.session.rollback()
             attach_to_form(form, err)
             return render_template("auth/signup.html", form=form), err.status_code
+        sessions.sign_in(user)
         db.session.commit()
-        login_user(user)
         flash(_("注册成功，请向居住地社区报到"), "success")
         return redirect(url_for("registrations.register_page"))
     return render_template("auth/signup.html", form=form), 422 if form.errors else 200

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from app.auth.models import Role, User
-from app.auth.services import create_user
+from app.auth.services import create_demo_user
 from app.database import utcnow
 from app.demo import activities, orders, ratings, service
 from app.demo.registrations import fates, register_story
@@ -89,7 +89,7 @@ def _build(members: int, now: datetime, rng: random.Random, password_hash: str) 
     admin = None
 
     def account(username: str, role: str, name: str, **kw) -> User:
-        return create_user(username=username, password=DEMO_PASSWORD, password_hash=password_hash,
+        return create_demo_user(username=username, password=DEMO_PASSWORD, password_hash=password_hash,
                            name=name, role=role, created_by=admin, **kw)
 
     admin = account("admin", Role.ADMIN, "系统管理员")
@@ -124,7 +124,7 @@ def _build(members: int, now: datetime, rng: random.Random, password_hash: str) 
         for community in rng.sample(communities, 2):
             register_unit(unit=unit, community_id=community.id, resources=resources, actor=admin)
     for n, fate in enumerate(fates(members), start=1):
-        member = create_user(username=f"m{n:03d}", password=DEMO_PASSWORD, password_hash=password_hash,
+        member = create_demo_user(username=f"m{n:03d}", password=DEMO_PASSWORD, password_hash=password_hash,
                              name=_name(rng), role=Role.MEMBER, phone=f"139{n * 7919 % 10**8:08d}",
                              unit_id=rng.choice(units).id)
         if fate != "unregistered":

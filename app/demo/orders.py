@@ -13,7 +13,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.auth.models import Role, User
-from app.auth.services import create_user
+from app.auth.services import create_demo_user
 from app.database import utcnow
 from app.extensions import db
 from app.orders import services
@@ -81,7 +81,7 @@ def _cast(community: Place, lines: list[str], password: str) -> dict | None:
         .order_by(User.id).limit(5)).all()
     if not residents:
         username = f"resident{community.id}_1"
-        residents = [create_user(username=username, password=password, role=Role.RESIDENT,
+        residents = [create_demo_user(username=username, password=password, role=Role.RESIDENT,
                                  name=f"{community.name[:2]}居民", place_id=community.id,
                                  phone=f"137{community.id:08d}", created_by=staff)]
         lines.append(f"  resident {username} / {password} ({community.name})")
@@ -97,7 +97,7 @@ def _cast(community: Place, lines: list[str], password: str) -> dict | None:
                                                     User.unit_id == unit_id).limit(1))
     if admin is None:
         username = f"unitadmin{unit_id}"
-        admin = create_user(username=username, password=password, role=Role.UNIT_ADMIN,
+        admin = create_demo_user(username=username, password=password, role=Role.UNIT_ADMIN,
                             name=f"单位管理员{unit_id}", unit_id=unit_id, created_by=staff)
         lines.append(f"  unit admin {username} / {password}")
     pool = [m for m in members if m.unit_id != unit_id] or members

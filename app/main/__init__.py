@@ -1,6 +1,8 @@
 """Home page dispatch and language switch."""
-from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, make_response, redirect, render_template, url_for
 from flask_login import current_user
+
+from app.redirects import redirect_back
 
 bp = Blueprint("main", __name__)
 
@@ -29,7 +31,7 @@ def home():
 
 @bp.get("/lang/<code>")
 def set_language(code: str):
-    response = make_response(redirect(request.referrer or url_for("main.home")))
+    response = make_response(redirect_back(url_for("main.home")))
     if code in ("zh_CN", "en"):
         response.set_cookie("lang", code, max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
     return response

@@ -9,6 +9,7 @@ from app.auth.permissions import login_required
 from app.extensions import db
 from app.i18n import N_
 from app.notifications import services
+from app.redirects import redirect_back
 
 bp = Blueprint("notifications", __name__)
 PAGE_SIZE = 20
@@ -34,7 +35,7 @@ def inbox():
 def mark_read(notification_id):
     services.mark_read(current_user.id, notification_id)
     db.session.commit()
-    return redirect(request.referrer or url_for("notifications.inbox"))
+    return redirect_back(url_for("notifications.inbox"))
 
 
 @bp.post("/notifications/read-all")

@@ -32,6 +32,7 @@ from app.orders.queries import (
 )
 from app.orders.states import ACTION_LABELS, STATUS_LABELS, Action
 from app.places.services import communities_in_scope
+from app.redirects import back_url
 from app.registrations.units import reported_units
 
 bp = Blueprint("orders", __name__)
@@ -241,7 +242,7 @@ def act(order_id, action):
         abort(404)
     form_class, call, message = PAGE_ACTIONS[Action(action)]
     form = form_class()
-    back = request.referrer or url_for("orders.detail", order_id=order_id)
+    back = back_url(url_for("orders.detail", order_id=order_id))
     if form_class is forms.DispatchForm:
         form.target.choices = [(form.target.data, form.target.data)] if form.target.data else []
     if not form.validate_on_submit():

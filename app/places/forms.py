@@ -27,7 +27,8 @@ class UnitForm(FlaskForm):
 class AccountForm(FlaskForm):
     username = StringField(_l("用户名"), validators=[DataRequired(), Regexp(
         r"^[A-Za-z0-9_.@-]{3,64}$", message=_l("3-64位字母、数字或 _.@-"))])
-    password = PasswordField(_l("初始密码（至少8位）"), validators=[DataRequired(), Length(min=8, max=128)])
+    password = PasswordField(_l("初始密码（至少8位）"), validators=[DataRequired()], description=_l(
+        "首次登录时须修改"))  # the policy: in the service
     name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=64)])
     phone = StringField(_l("手机号"), validators=[Optional(), Length(max=20)])
     role = SelectField(_l("角色"), choices=ACCOUNT_ROLES)

@@ -12,6 +12,7 @@ from app.errors import DomainError, attach_to_form
 from app.extensions import db
 from app.i18n import N_
 from app.places.services import communities_managed_by, get_unit, list_units, place_choices
+from app.redirects import safe_path
 from app.registrations import services, units
 from app.registrations.forms import (
     RegistrationForm,
@@ -121,8 +122,8 @@ def queue():
 
 
 def _back_to_queue():
-    target = request.form.get("next", "")
-    if target.startswith("/staff/registrations") and not target.startswith("//"):
+    target = safe_path(request.form.get("next"))
+    if target and target.startswith("/staff/registrations"):
         return redirect(target)
     return redirect(url_for("registrations.queue"))
 

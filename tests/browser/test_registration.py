@@ -11,6 +11,7 @@ from app.extensions import db
 from app.places.models import Unit
 from app.registrations.models import Registration, UnitRegistration
 from tests.browser.helpers import assert_fits_phone
+from tests.factories import PASSWORD
 
 
 def test_member_signs_up_registers_and_staff_approve(world, page, new_page, sign_in, committed):
@@ -100,10 +101,10 @@ def test_member_moves_house_and_keeps_his_history(world, page, sign_in, committe
 def test_forms_refuse_a_post_without_the_csrf_token(world, page, committed):
     page.goto("/login")
     response = page.request.post("/login", form={"username": world.staff1.username,
-                                                 "password": "password123"})
+                                                 "password": PASSWORD})
     assert response.status == 400
     assert "CSRF" in response.text() or "csrf" in response.text()
-    response = page.request.post("/signup", form={"username": "nocsrf", "password": "password123",
+    response = page.request.post("/signup", form={"username": "nocsrf", "password": PASSWORD,
                                                   "name": "无令牌", "phone": "13900000000",
                                                   "unit_id": str(world.unit1.id)})
     assert response.status == 400
