@@ -11,6 +11,7 @@ from app.auth.services import create_user
 from app.extensions import db
 from app.places.services import create_place, create_unit
 from tests.conftest import count
+from tests.factories import PASSWORD
 
 
 def entries(action: str) -> list[AuditEntry]:
@@ -18,7 +19,7 @@ def entries(action: str) -> list[AuditEntry]:
 
 
 def test_accounts_places_and_units_created_by_someone_are_recorded(world):
-    user = create_user(username="new_staff", password="password123", name="新人", role=Role.STAFF,
+    user = create_user(username="new_staff", password=PASSWORD, name="新人", role=Role.STAFF,
                        place_id=world.comm1.id, created_by=world.admin)
     place = create_place(kind="grid", name="第三网格", parent_id=world.comm1.id, actor=world.admin)
     unit = create_unit(name="区图书馆", kind="institution", actor=world.admin)
@@ -31,7 +32,7 @@ def test_accounts_places_and_units_created_by_someone_are_recorded(world):
 
 def test_what_nobody_did_is_not_recorded(world):
     before = count(AuditEntry)
-    create_user(username="signup_like", password="password123", name="自己", role=Role.RESIDENT,
+    create_user(username="signup_like", password=PASSWORD, name="自己", role=Role.RESIDENT,
                 place_id=world.comm1.id)
     create_place(kind="grid", name="第四网格", parent_id=world.comm1.id)
     assert count(AuditEntry) == before

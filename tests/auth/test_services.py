@@ -8,6 +8,7 @@ from app.auth.services import create_user, user_scope
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.registrations.models import Registration, RegistrationStatus
+from tests.factories import PASSWORD
 from tests.sql import counting_statements
 
 
@@ -43,7 +44,7 @@ def test_the_staff_scope_is_asked_once_per_request(app, world):
     ({"role": Role.STAFF, "place_id": None}, "place_id"), ({"role": Role.UNIT_ADMIN}, "unit_id"),
 ])
 def test_bad_accounts_name_the_field_and_write_nothing(world, values, field):
-    kw = {"username": "someone", "password": "password123", "name": "某人", "role": Role.RESIDENT,
+    kw = {"username": "someone", "password": PASSWORD, "name": "某人", "role": Role.RESIDENT,
           "place_id": world.comm1.id, **values}
     with pytest.raises(Invalid) as err:
         create_user(**kw)
@@ -52,5 +53,5 @@ def test_bad_accounts_name_the_field_and_write_nothing(world, values, field):
 
 def test_a_taken_username_is_409(world):
     with pytest.raises(Conflict):
-        create_user(username=world.staff1.username, password="password123", name="重名",
+        create_user(username=world.staff1.username, password=PASSWORD, name="重名",
                     role=Role.RESIDENT, place_id=world.comm1.id)
