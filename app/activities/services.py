@@ -15,9 +15,10 @@ from app.auth.permissions import STAFF_LIKE, place_scope, require_manage_communi
 from app.database import utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
+from app.params import require_id
 from app.points.checklist import ITEM_KEYS
 from app.points.models import SourceType
-from app.points.services import award, get_rule, record_evidence, require_id
+from app.points.services import award, get_rule, record_evidence
 
 CHECKIN_SALT = "activity-checkin"
 CHECKIN_WINDOW = timedelta(hours=1)  # QR check-in opens an hour before, closes an hour after

@@ -1,14 +1,13 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api_base import Id
+from app.api_base import Id, text
 from app.auth.models import Role
 from app.auth.permissions import visible_phone
 from app.auth.services import user_scope
 
 USERNAME = validate.Regexp(r"^[A-Za-z0-9_.@-]{3,64}$", error="3-64 letters, digits or _.@-")
 PASSWORD = validate.Length(min=8, max=128)
-NAME = validate.Length(min=1, max=64)
 
 
 class TokenIn(ma.Schema):
@@ -49,7 +48,7 @@ class MeOut(UserOut):
 class UserCreateIn(ma.Schema):
     username = fields.String(required=True, validate=USERNAME)
     password = fields.String(required=True, validate=PASSWORD)
-    name = fields.String(required=True, validate=NAME)
+    name = text(1, 64, required=True)
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
     email = fields.Email(load_default=None, allow_none=True)
     role = fields.String(required=True, validate=validate.OneOf(
@@ -61,6 +60,6 @@ class UserCreateIn(ma.Schema):
 class SignupIn(ma.Schema):
     username = fields.String(required=True, validate=USERNAME)
     password = fields.String(required=True, validate=PASSWORD)
-    name = fields.String(required=True, validate=NAME)
+    name = text(1, 64, required=True)
     phone = fields.String(required=True, validate=validate.Length(min=11, max=20))
     unit_id = Id(required=True)

@@ -14,6 +14,7 @@ from app.auth.permissions import roles_required
 from app.errors import DomainError, attach_to_form
 from app.extensions import db
 from app.i18n import N_, NP_
+from app.params import query_page
 from app.places import services
 from app.places.forms import (
     ACCOUNT_ROLES,
@@ -36,9 +37,6 @@ nav.add(N_("组织报到"), "places.unit_registrations", (Role.STAFF, Role.STREE
 nav.add(N_("操作记录"), "places.audit_log", (Role.ADMIN, Role.STREET_ADMIN), order=90)
 nav.add(N_("组织报到"), "places.unit_home", (Role.UNIT_ADMIN,), order=60)  # the unit's own reports
 
-
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), 100000)
 
 
 def _created(form, create, message: str, template, back: str):
@@ -67,7 +65,7 @@ def _place_form() -> PlaceForm:
 
 
 def _places_page(form: PlaceForm):
-    page = _page()
+    page = query_page()
     return render_template("places/admin_places.html", form=form, page=page, page_size=PAGE_SIZE,
                            result=paginate(db.session, services.places_query(), page, PAGE_SIZE),
                            labels=PLACE_KIND_LABELS)
@@ -91,7 +89,7 @@ def create_place():
 # ---- units -------------------------------------------------------------------------------
 
 def _units_page(form: UnitForm):
-    page = _page()
+    page = query_page()
     result = paginate(db.session, services.units_query(request.args.get("q")), page, PAGE_SIZE)
     reported = services.registration_counts([u.id for u in result["items"]])
     return render_template("places/admin_units.html", form=form, page=page, page_size=PAGE_SIZE,
@@ -124,7 +122,7 @@ def _account_form() -> AccountForm:
 
 
 def _accounts_page(form: AccountForm):
-    page = _page()
+    page = query_page()
     role = request.args.get("role") if request.args.get("role") in set(Role) else None
     stmt = auth_services.accounts_query(role=role, name_part=request.args.get("q"))
     return render_template("places/admin_accounts.html", form=form, page=page, page_size=PAGE_SIZE,
@@ -159,7 +157,7 @@ def _unit_registration_form() -> UnitRegistrationForm:
 
 
 def _unit_registrations_page(form: UnitRegistrationForm):
-    page = _page()
+    page = query_page()
     communities = services.communities_managed_by(current_user)
     stmt = services.community_unit_registrations([c.id for c in communities])
     return render_template("places/unit_registrations.html", form=form, page=page, page_size=PAGE_SIZE,
@@ -188,7 +186,7 @@ def register_unit():
 @bp.get("/admin/audit")
 @roles_required(Role.ADMIN, Role.STREET_ADMIN)
 def audit_log():
-    page = _page()
+    page = query_page()
     return render_template("places/audit.html", page=page, page_size=50, labels=audit_labels,
                            result=paginate(db.session, visible_entries(current_user), page, 50))
 
@@ -197,7 +195,7 @@ def audit_log():
 @roles_required(Role.UNIT_ADMIN)
 def unit_home():
     unit = current_user.unit
-    page = _page()
+    page = query_page()
     result = paginate(db.session, services.unit_registrations(current_user, unit), page, PAGE_SIZE)
     return render_template("places/unit_home.html", unit=unit, result=result, page=page, page_size=PAGE_SIZE)
 

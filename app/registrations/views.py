@@ -10,6 +10,7 @@ from app.auth.permissions import roles_required
 from app.errors import DomainError, attach_to_form
 from app.extensions import db
 from app.i18n import N_
+from app.params import query_id, query_page
 from app.places.models import PlaceKind
 from app.places.services import communities_managed_by, place_choices
 from app.registrations import services
@@ -27,9 +28,6 @@ def _fill_choices(form: TransferForm) -> None:
     form.community_id.choices = place_choices((PlaceKind.COMMUNITY,), blank=_("请选择社区"))
     form.grid_id.choices = place_choices((PlaceKind.GRID,), blank=_("不确定"))
 
-
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), 100000)
 
 
 @bp.get("/me")
@@ -102,8 +100,8 @@ def queue():
     status = request.args.get("status", RegistrationStatus.PENDING)
     if status not in set(RegistrationStatus):
         status = RegistrationStatus.PENDING
-    community_id = request.args.get("community_id", 0, type=int) or None
-    page = _page()
+    community_id = query_id("community_id")
+    page = query_page()
     stmt = services.list_registrations(current_user, status=status, community_id=community_id)
     return render_template("registrations/queue.html", result=paginate(db.session, stmt, page, PAGE_SIZE),
                            status=status, page=page, page_size=PAGE_SIZE, community_id=community_id or 0,

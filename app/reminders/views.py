@@ -9,6 +9,7 @@ from app.auth.models import Role
 from app.auth.permissions import login_required, roles_required
 from app.extensions import db
 from app.i18n import N_
+from app.params import query_id, query_page
 from app.reminders import idle, services
 from app.reminders.scheduling import install_embedded
 
@@ -20,17 +21,14 @@ nav.add(N_("消息"), "reminders.inbox", (), order=80)
 nav.add(N_("未服务党员"), "reminders.idle_members", STAFF, order=60)
 
 
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), 100000)
-
 
 @bp.get("/notifications")
 @login_required
 def inbox():
     unread_only = request.args.get("unread") == "1"
     result = paginate(db.session, services.inbox(current_user.id, unread_only=unread_only),
-                      _page(), PAGE_SIZE)
-    return render_template("reminders/inbox.html", result=result, page=_page(),
+                      query_page(), PAGE_SIZE)
+    return render_template("reminders/inbox.html", result=result, page=query_page(),
                            page_size=PAGE_SIZE, unread_only=unread_only)
 
 
@@ -54,11 +52,11 @@ def mark_all_read():
 @bp.get("/staff/idle-members")
 @roles_required(*STAFF)
 def idle_members():
-    community_id = request.args.get("community_id", type=int) or None
+    community_id = query_id("community_id")
     stmt = idle.idle_members(current_user, community_id=community_id)
-    result = paginate(db.session, stmt, _page(), PAGE_SIZE)
+    result = paginate(db.session, stmt, query_page(), PAGE_SIZE)
     history = idle.reminder_history([reg.member_id for reg in result["items"]])
-    return render_template("reminders/idle_members.html", result=result, page=_page(),
+    return render_template("reminders/idle_members.html", result=result, page=query_page(),
                            page_size=PAGE_SIZE, history=history, community_id=community_id,
                            communities=idle.communities_in_scope(current_user),
                            kind_labels=idle.KIND_LABELS)

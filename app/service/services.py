@@ -13,9 +13,10 @@ from app.database import utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
+from app.params import require_id
 from app.points.models import SourceType
 from app.points.periods import year_bounds
-from app.points.services import award, record_evidence, require_id
+from app.points.services import award, record_evidence
 from app.reminders.services import notify
 from app.service.models import Household, Pairing, RecordStatus, ServiceRecord, Suggestion, SuggestionStatus
 
