@@ -147,7 +147,7 @@ class ThresholdItem(ma.Schema):
     min_satisfaction = fields.Float(load_default=None, allow_none=True,
                                     validate=validate.Range(min=1, max=5))
     max_abandoned = Integer(load_default=None, allow_none=True,
-                                   validate=validate.Range(min=0, max=1000))
+                            validate=validate.Range(min=0, max=1000))
 
 
 class ThresholdsIn(ma.Schema):
