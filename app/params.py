@@ -39,6 +39,14 @@ def _raw(name: str, source: MultiDict | None) -> str | None:
     return raw.strip() if raw is not None and raw.strip() else None
 
 
+def _whole(raw: str) -> int | None:
+    """The whole number `raw` spells ("12", "-3"), else None ("1.5", "abc", "1e3")."""
+    try:
+        return int(raw)
+    except ValueError:
+        return None
+
+
 def query_int(name: str, default: int | None = None, *, min: int, max: int,  # noqa: A002
               source: MultiDict | None = None) -> int | None:
     """An integer parameter (`request.args` unless `source` is given, e.g. `request.values`):
@@ -46,10 +54,7 @@ def query_int(name: str, default: int | None = None, *, min: int, max: int,  # n
     raw = _raw(name, source)
     if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = None
+    value = _whole(raw)
     if value is None or not min <= value <= max:
         raise BadParameter(name, gettext("%(field)s：须为 %(min)s 至 %(max)s 之间的整数",
                                          field=name, min=min, max=max))
@@ -62,10 +67,9 @@ def query_id(name: str, source: MultiDict | None = None) -> int | None:
     raw = _raw(name, source)
     if raw is None:
         return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadParameter(name, gettext("%(field)s：须为编号（整数）", field=name)) from None
+    value = _whole(raw)
+    if value is None:
+        raise BadParameter(name, gettext("%(field)s：须为编号（整数）", field=name))
     if value == 0:
         return None
     return require_id(value, name)
