@@ -1,4 +1,5 @@
-"""flask-smorest glue: the Api object, bearer auth for /api, pagination helpers."""
+"""flask-smorest glue: the Api object, bearer auth for /api, pagination helpers, and the input
+fields every schema uses (ids, integers, years, text, datetimes)."""
 from __future__ import annotations
 
 import flask_smorest
@@ -7,10 +8,10 @@ import sqlalchemy as sa
 from flask_smorest.error_handler import ErrorSchema
 from werkzeug.routing import IntegerConverter
 
+from app.database import LOCAL_TZ, local_today
 from app.errors import handle_http_exception
-
-# Ids are 32-bit integer columns on every backend; a bigger number is an unknown id, not a crash.
-ID_MAX = 2**31 - 1
+from app.input_checks import clean_text, storable
+from app.params import ID_MAX, PAGE_MAX, YEAR_MAX, YEAR_MIN, year_in_range
 
 
 class IdConverter(IntegerConverter):
@@ -21,10 +22,59 @@ class IdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
-def Id(**kwargs) -> ma.fields.Integer:  # noqa: N802  (reads like a field class)
+class Integer(ma.fields.Integer):
+    """An integer field that refuses what is not a whole number (`1.5`, `true`) instead of
+    truncating it; "12" in a query string is still 12. Every integer input field is one."""
+
+    def _validated(self, value):
+        if isinstance(value, float) and not value.is_integer():  # 1.5, NaN, Infinity
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
+def Id(**kwargs) -> Integer:  # noqa: N802  (reads like a field class)
     """An integer id field (query or body): 1..ID_MAX, else a 422 naming the field."""
-    return ma.fields.Integer(strict=kwargs.pop("strict", False),
-                             validate=ma.validate.Range(min=1, max=ID_MAX), **kwargs)
+    return Integer(validate=ma.validate.Range(min=1, max=ID_MAX), **kwargs)
+
+
+def this_year() -> int:
+    return local_today().year
+
+
+def Year(**kwargs) -> Integer:  # noqa: N802
+    """A year (query or body): YEAR_MIN..YEAR_MAX, else a 422 naming the field; when it is not
+    required, absent means this year (Asia/Shanghai)."""
+    if not kwargs.get("required"):
+        kwargs.setdefault("load_default", this_year)
+    return Integer(validate=ma.validate.Range(min=YEAR_MIN, max=YEAR_MAX), **kwargs)
+
+
+class Text(ma.fields.String):
+    """Free text: invisible characters (zero-width, bidi controls) and surrounding whitespace
+    removed before the length is checked, so a required text must hold a visible character;
+    NUL (which PostgreSQL cannot store) refused."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not storable(text):
+            raise ma.ValidationError("must not contain NUL characters")
+        return clean_text(text)
+
+
+def text(min: int = 0, max: int = 200, **kw) -> Text:  # noqa: A002
+    """A text of min..max visible-trimmed characters; min >= 1 means it must show something."""
+    error = "must hold {min} to {max} visible characters" if min else None
+    return Text(validate=ma.validate.Length(min=min, max=max, error=error), **kw)
+
+
+def _year_in_range(value) -> None:
+    if not year_in_range(value):
+        raise ma.ValidationError(f"year must be between {YEAR_MIN} and {YEAR_MAX}")
+
+
+def aware(**kw) -> ma.fields.AwareDateTime:
+    """ISO 8601; a time without an offset is Asia/Shanghai; years YEAR_MIN..YEAR_MAX."""
+    return ma.fields.AwareDateTime(default_timezone=LOCAL_TZ, validate=_year_in_range, **kw)
 
 
 class Api(flask_smorest.Api):
@@ -57,8 +107,8 @@ def documents_errors(blp: flask_smorest.Blueprint, *codes: int):
 
 
 class PageArgs(ma.Schema):
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100000))
-    page_size = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=100))
+    page = Integer(load_default=1, validate=ma.validate.Range(min=1, max=PAGE_MAX))
+    page_size = Integer(load_default=20, validate=ma.validate.Range(min=1, max=100))
 
 
 def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
@@ -76,16 +126,6 @@ def paginate(session, stmt, page: int, page_size: int) -> dict:
     total = session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
     items = session.scalars(stmt.limit(page_size).offset((page - 1) * page_size)).all()
     return {"items": items, "total": total or 0}
-
-
-def _no_nul(value: str) -> None:
-    if "\x00" in value:
-        raise ma.ValidationError("must not contain NUL characters")
-
-
-def text(min: int = 0, max: int = 200, **kw):
-    """A string of min..max characters without NUL (which PostgreSQL cannot store)."""
-    return ma.fields.String(validate=[ma.validate.Length(min=min, max=max), _no_nul], **kw)
 
 
 def one_of(choices, **kw):

@@ -53,6 +53,13 @@ class Invalid(DomainError):
         self.field = field
 
 
+class BadParameter(Invalid):
+    """A malformed or out-of-range query-string parameter of a page: 400 naming it."""
+
+    status_code = 400
+    status = "Bad Request"
+
+
 def is_api_request() -> bool:
     return request.path.startswith("/api/")
 

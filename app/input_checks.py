@@ -3,6 +3,8 @@ characters in text, and a lone surrogate cannot be encoded as UTF-8. Both would 
 500s deep inside a query; here they are a 422 naming the field, for every endpoint and form."""
 from __future__ import annotations
 
+import unicodedata
+
 from flask import request
 
 from app.errors import Invalid
@@ -58,3 +60,31 @@ def refuse_unstorable_text() -> None:
         bad = _first_bad(request.get_json(silent=True), "")
         if bad is not None:
             raise Invalid(bad or "body", MESSAGE)
+
+
+# ---- visible text -----------------------------------------------------------------------------
+# Characters that show nothing: Unicode's format characters (category Cf: zero-width space and
+# joiners U+200B-U+200F, bidi embeddings and overrides U+202A-U+202E and isolates U+2066-U+2069,
+# word joiner U+2060, BOM U+FEFF, soft hyphen U+00AD, ...) and the blank "letters" (Hangul fillers,
+# the braille blank) used to fake a non-empty name. A right-to-left override would also make a
+# stored name read backwards on every page and export.
+_BLANK_LETTERS = "\u115f\u1160\u3164\uffa0\u2800"
+
+
+def _invisible(ch: str) -> bool:
+    return unicodedata.category(ch) == "Cf" or ch in _BLANK_LETTERS
+
+
+def clean_text(value: str | None) -> str | None:
+    """`value` without invisible characters and without surrounding whitespace; text left
+    empty by that holds nothing visible (a required field refuses it)."""
+    if value is None:
+        return None
+    if value.isascii():
+        return value.strip()
+    return "".join(ch for ch in value if not _invisible(ch)).strip()
+
+
+def column_length(column) -> int:
+    """The length of a String column (`Model.attribute`): the most text it can store."""
+    return column.property.columns[0].type.length

@@ -2,39 +2,26 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.activities.models import CATEGORIES, SignupStatus
-from app.api_base import PageArgs, one_of, page_schema, text
-from app.database import LOCAL_TZ
+from app.api_base import Id, Integer, PageArgs, aware, one_of, page_schema, text
 from app.points.checklist import ITEM_KEYS
-
-Id = {"validate": validate.Range(min=1, max=2**31 - 1)}
-
-
-def _sane_year(value) -> None:
-    if not 2000 <= value.year <= 2100:
-        raise ma.ValidationError("year must be between 2000 and 2100")
-
-
-def aware(**kw):
-    """ISO 8601; a time without an offset is Asia/Shanghai; years 2000-2100."""
-    return fields.AwareDateTime(default_timezone=LOCAL_TZ, validate=_sane_year, **kw)
 
 
 class ActivityIn(ma.Schema):
-    community_id = fields.Integer(required=True, **Id)
+    community_id = Id(required=True)
     title = text(1, 120, required=True)
     category = one_of(CATEGORIES, required=True)
     checklist_item = fields.String(load_default="community_activity", allow_none=True,
                                    validate=validate.OneOf(ITEM_KEYS))
     starts_at = aware(required=True)
     ends_at = aware(required=True)
-    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=10000))
-    points = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=1000))
+    capacity = Integer(required=True, validate=validate.Range(min=1, max=10000))
+    points = Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=1000))
     description = text(0, 2000, load_default="")
     location = text(0, 200, load_default="")
 
 
 class ActivityQuery(PageArgs):
-    community_id = fields.Integer(**Id)
+    community_id = Id()
     upcoming = fields.Boolean(load_default=False)
 
 
@@ -75,7 +62,7 @@ class SignupList(ma.Schema):
 
 
 class AttendanceIn(ma.Schema):
-    member_id = fields.Integer(required=True, **Id)
+    member_id = Id(required=True)
 
 
 class CheckinCodeOut(ma.Schema):

@@ -16,9 +16,10 @@ from app.database import utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.notifications.services import notify
+from app.params import require_id
 from app.points.checklist import ITEM_KEYS
 from app.points.models import SourceType
-from app.points.services import award, get_rule, record_evidence, require_id
+from app.points.services import award, get_rule, record_evidence
 from app.registrations.services import active_registration
 
 CHECKIN_SALT = "activity-checkin"

@@ -14,6 +14,8 @@ from app.auth.permissions import STAFF_LIKE, roles_required
 from app.database import LOCAL_TZ, utcnow
 from app.extensions import db
 from app.i18n import N_
+from app.input_checks import clean_text
+from app.params import query_page
 from app.places.services import communities_managed_by
 from app.registrations.services import members_by_community
 
@@ -26,7 +28,7 @@ nav.add(N_("社区活动"), "activities.index", MEMBER_OR_STAFF, order=20)
 @bp.get("/activities")
 @roles_required(*MEMBER_OR_STAFF)
 def index():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = query_page()
     upcoming = request.args.get("all") != "1"
     stmt = services.list_activities(current_user, upcoming=upcoming)
     result = paginate(db.session, stmt, page, 20)
@@ -97,7 +99,7 @@ def cancel(activity_id):
 @bp.post("/activities/<int:activity_id>/call-off")
 @roles_required(*STAFF_LIKE)
 def call_off(activity_id):
-    reason = (request.form.get("reason") or "").strip()[:300]
+    reason = (clean_text(request.form.get("reason")) or "")[:300]
     services.cancel_activity(current_user, activity_id, reason)
     db.session.commit()
     flash(_("活动已取消，已通知报名党员"), "success")

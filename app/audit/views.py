@@ -1,6 +1,6 @@
 """The audit page: who did what, in words (system admins: everything; street and district
 admins: what the accounts in their place did)."""
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from app import nav
@@ -11,19 +11,17 @@ from app.auth.models import Role
 from app.auth.permissions import roles_required
 from app.extensions import db
 from app.i18n import N_
+from app.params import query_page
 
 bp = Blueprint("audit", __name__)
 PAGE_SIZE = 50
 nav.add(N_("操作记录"), "audit.audit_log", (Role.ADMIN, Role.STREET_ADMIN), order=90)
 
 
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), 100000)
-
 
 @bp.get("/admin/audit")
 @roles_required(Role.ADMIN, Role.STREET_ADMIN)
 def audit_log():
-    page = _page()
+    page = query_page()
     return render_template("audit/audit_log.html", page=page, page_size=PAGE_SIZE, labels=labels,
                            result=paginate(db.session, visible_entries(current_user), page, PAGE_SIZE))

@@ -1,24 +1,26 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
+from app.auth.models import User
+from app.forms import Form, fits
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     username = StringField(_l("用户名"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("密码"), validators=[DataRequired(), Length(max=128)])
 
 
-class SignupForm(FlaskForm):
+class SignupForm(Form):
     username = StringField(_l("用户名"), validators=[DataRequired(), Regexp(
         r"^[A-Za-z0-9_.@-]{3,64}$", message=_l("3-64位字母、数字或 _.@-"))])
     password = PasswordField(_l("密码（至少8位）"), validators=[DataRequired()])  # the policy: in the service
-    name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=64)])
+    name = StringField(_l("姓名"), validators=[DataRequired(), fits(User.name)])
     phone = StringField(_l("手机号"), validators=[DataRequired(), Length(min=11, max=20)])
     unit_id = SelectField(_l("工作单位"), coerce=int, validators=[DataRequired(message=_l("请选择工作单位"))])
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(_l("当前密码"), validators=[DataRequired(), Length(max=128)])
     new_password = PasswordField(_l("新密码"), validators=[DataRequired()], description=_l(
         "至少8个字符，不能是用户名或常见密码（如 12345678）；可用几个词组成的长句"))

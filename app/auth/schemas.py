@@ -1,7 +1,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api_base import Id
+from app.api_base import Id, text
 from app.auth.models import Role
 from app.auth.permissions import visible_phone
 from app.auth.services import user_scope
@@ -9,7 +9,6 @@ from app.auth.services import user_scope
 USERNAME = validate.Regexp(r"^[A-Za-z0-9_.@-]{3,64}$", error="3-64 letters, digits or _.@-")
 # The password policy (app/auth/passwords.py) checks chosen passwords in the service, so the
 # API, the pages and the command line give the same reason.
-NAME = validate.Length(min=1, max=64)
 
 
 class TokenIn(ma.Schema):
@@ -52,7 +51,7 @@ class MeOut(UserOut):
 class UserCreateIn(ma.Schema):
     username = fields.String(required=True, validate=USERNAME)
     password = fields.String(required=True)
-    name = fields.String(required=True, validate=NAME)
+    name = text(1, 64, required=True)
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
     email = fields.Email(load_default=None, allow_none=True)
     role = fields.String(required=True, validate=validate.OneOf(
@@ -64,7 +63,7 @@ class UserCreateIn(ma.Schema):
 class SignupIn(ma.Schema):
     username = fields.String(required=True, validate=USERNAME)
     password = fields.String(required=True)
-    name = fields.String(required=True, validate=NAME)
+    name = text(1, 64, required=True)
     phone = fields.String(required=True, validate=validate.Length(min=11, max=20))
     unit_id = Id(required=True)
 

@@ -12,8 +12,7 @@ from app.errors import NotFound
 from app.extensions import db
 from app.notifications.delivery import plan_deliveries
 from app.notifications.models import Notification
-
-MAX_ID = 2**31
+from app.params import valid_id
 
 
 def notify(user_ids: Iterable[int], *, kind: str, title: str, body: str = "",
@@ -53,7 +52,7 @@ def unread_count(user_id: int) -> int:
 
 def mark_read(user_id: int, notification_id: int, now: datetime | None = None) -> Notification:
     """Marks the user's own notification read (idempotent); anyone else's id is a 404."""
-    note = db.session.get(Notification, notification_id) if 0 < notification_id < MAX_ID else None
+    note = db.session.get(Notification, notification_id) if valid_id(notification_id) else None
     if note is None or note.user_id != user_id:
         raise NotFound("notification not found")
     if note.read_at is None:

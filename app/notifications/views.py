@@ -9,6 +9,7 @@ from app.auth.permissions import login_required
 from app.extensions import db
 from app.i18n import N_
 from app.notifications import services
+from app.params import query_page
 from app.redirects import redirect_back
 
 bp = Blueprint("notifications", __name__)
@@ -16,17 +17,14 @@ PAGE_SIZE = 20
 nav.add(N_("消息"), "notifications.inbox", (), order=80)
 
 
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), 100000)
-
 
 @bp.get("/notifications")
 @login_required
 def inbox():
     unread_only = request.args.get("unread") == "1"
     result = paginate(db.session, services.inbox(current_user.id, unread_only=unread_only),
-                      _page(), PAGE_SIZE)
-    return render_template("notifications/inbox.html", result=result, page=_page(),
+                      query_page(), PAGE_SIZE)
+    return render_template("notifications/inbox.html", result=result, page=query_page(),
                            page_size=PAGE_SIZE, unread_only=unread_only)
 
 

@@ -22,6 +22,7 @@ from app.orders.access import is_offered_to, viewer_for
 from app.orders.models import CATEGORIES, OPEN_STATUSES, Order, OrderClaim, OrderInvitation
 from app.orders.services import insert_once, order_for_action
 from app.orders.states import Action, add_event, claimable_status
+from app.params import valid_id
 from app.places.models import Place
 from app.registrations.models import Registration, RegistrationStatus
 
@@ -206,7 +207,7 @@ def invite(staff: User, order_id: int, member_id: int, now: datetime | None = No
     if order.status != claimable_status(order) or order.claimed_count >= order.slots \
             or (order.unit_id is None and not order.to_pool):
         raise Conflict("工单当前不能领取，无法邀请 / members cannot claim this order now")
-    member = db.session.get(User, member_id) if 0 < member_id < 2**31 else None
+    member = db.session.get(User, member_id) if valid_id(member_id) else None
     if member is None or not is_offered_to(viewer_for(member), order) or not member.is_active:
         raise Invalid("member_id", "该党员不能领取此单 / this member cannot claim this order")
     if any(c.member_id == member.id for c in order.active_claims):

@@ -2,8 +2,7 @@ import marshmallow as ma
 from flask_login import current_user
 from marshmallow import fields, validate
 
-from app.activities.schemas import Id, aware
-from app.api_base import PageArgs, one_of, page_schema, text
+from app.api_base import Id, Integer, PageArgs, aware, one_of, page_schema, text
 from app.auth.permissions import mask_phone
 from app.database import utcnow
 from app.orders.access import can_see_contact, viewer_for
@@ -13,22 +12,22 @@ from app.orders.services import MAX_SLOTS, actions_for
 
 
 class OrderIn(ma.Schema):
-    community_id = fields.Integer(load_default=None, allow_none=True, **Id,
-                                  metadata={"description": "a resident's own by default"})
-    grid_id = fields.Integer(load_default=None, allow_none=True, **Id)
+    community_id = Id(load_default=None, allow_none=True,
+                      metadata={"description": "a resident's own by default"})
+    grid_id = Id(load_default=None, allow_none=True)
     title = text(1, 100, required=True)
     description = text(0, 2000, load_default="")
     category = one_of(CATEGORIES, required=True)
     urgency = fields.String(load_default=Urgency.NORMAL.value, validate=validate.OneOf(list(Urgency)))
-    slots = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_SLOTS))
-    resident_id = fields.Integer(load_default=None, allow_none=True, **Id,
-                                 metadata={"description": "staff filing for a resident: required"})
+    slots = Integer(load_default=1, validate=validate.Range(min=1, max=MAX_SLOTS))
+    resident_id = Id(load_default=None, allow_none=True,
+                     metadata={"description": "staff filing for a resident: required"})
     contact_phone = text(0, 20, load_default=None, allow_none=True)
     address = text(0, 200, load_default="")
 
 
 class DispatchIn(ma.Schema):
-    unit_id = fields.Integer(load_default=None, allow_none=True, **Id)
+    unit_id = Id(load_default=None, allow_none=True)
     to_pool = fields.Boolean(load_default=False)
     deadline = aware(load_default=None, allow_none=True)
     note = text(0, 400, load_default="")
@@ -51,25 +50,25 @@ class ReleaseIn(ma.Schema):
 
 
 class RateIn(ma.Schema):
-    score = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
+    score = Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
     comment = text(0, 500, load_default="")
 
 
 class InviteIn(ma.Schema):
-    member_id = fields.Integer(required=True, **Id)
+    member_id = Id(required=True)
 
 
 class OrderQuery(PageArgs):
     status = fields.String(validate=validate.OneOf([*OrderStatus, OPEN]))
-    community_id = fields.Integer(**Id)
-    unit_id = fields.Integer(**Id)
+    community_id = Id()
+    unit_id = Id()
     overdue = fields.Boolean()
     claimable = fields.Boolean(metadata={"description": "members: only those I can claim now"})
     mine = fields.Boolean(metadata={"description": "members: only those I claimed"})
 
 
 class CandidateQuery(ma.Schema):
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    limit = Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class EventOut(ma.Schema):

@@ -20,8 +20,9 @@ from app.orders import notices
 from app.orders.access import can_view, parties_of, viewer_for
 from app.orders.models import Order, OrderClaim, OrderStatus, Urgency
 from app.orders.states import Action, Party, add_event, allowed_actions, authorize, transition
+from app.params import require_id, valid_id
 from app.places.models import Place, PlaceKind, Unit
-from app.points.services import award, record_evidence, require_id
+from app.points.services import award, record_evidence
 from app.registrations.units import has_reported
 
 MAX_SLOTS = 20
@@ -69,7 +70,7 @@ def _for_whom(actor: User, community_id: int | None, resident_id: int | None) ->
     if community_id is None:
         raise Invalid("community_id", "community_id is required")
     require_manage_community(actor, community_id)
-    resident = db.session.get(User, resident_id) if resident_id and resident_id < 2**31 else None
+    resident = db.session.get(User, resident_id) if valid_id(resident_id) else None
     if resident is None or resident.role != Role.RESIDENT:
         raise Invalid("resident_id", "请选择代为点单的居民 / choose the resident the order is for")
     if home_of(resident)[0] != community_id:
@@ -86,13 +87,13 @@ def create_order(actor: User, *, title: str, category: str, description: str = "
     its urgency counted from now (dispatch may set another)."""
     now = now or utcnow()
     resident, community_id = _for_whom(actor, community_id, resident_id)
-    community = db.session.get(Place, community_id) if community_id < 2**31 else None
+    community = db.session.get(Place, community_id) if valid_id(community_id) else None
     if community is None or community.kind != PlaceKind.COMMUNITY:
         raise Invalid("community_id", "community not found")
     if grid_id is None and home_of(resident)[0] == community_id:
         grid_id = home_of(resident)[1]
     if grid_id is not None:
-        grid = db.session.get(Place, grid_id) if grid_id < 2**31 else None
+        grid = db.session.get(Place, grid_id) if valid_id(grid_id) else None
         if grid is None or grid.kind != PlaceKind.GRID or grid.parent_id != community_id:
             raise Invalid("grid_id", "grid not found in that community")
     if urgency not in set(Urgency):
@@ -187,7 +188,7 @@ def dispatch(staff: User, order_id: int, *, unit_id: int | None = None, to_pool:
         raise Invalid("unit_id", "give unit_id (to a unit) or to_pool: true (to members), one of them")
     unit = None
     if unit_id:
-        unit = db.session.get(Unit, unit_id) if unit_id < 2**31 else None
+        unit = db.session.get(Unit, unit_id) if valid_id(unit_id) else None
         if unit is None:
             raise Invalid("unit_id", "unit not found")
         if not has_reported(unit.id, order.community_id):

@@ -31,6 +31,7 @@ from app.orders.queries import (
     status_counts,
 )
 from app.orders.states import ACTION_LABELS, STATUS_LABELS, Action
+from app.params import query_id, query_page
 from app.places.services import communities_in_scope
 from app.redirects import back_url
 from app.registrations.units import reported_units
@@ -49,12 +50,9 @@ bp.record_once(lambda state: state.app.jinja_env.globals.update(  # also seen by
     ORDER_CATEGORIES=CATEGORIES))
 
 
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), 100000)
-
 
 def _listing(stmt, *loads, count: bool = True):
-    return page_of(stmt, _page(), PAGE_SIZE, selectinload(Order.resident), *loads, count=count)
+    return page_of(stmt, query_page(), PAGE_SIZE, selectinload(Order.resident), *loads, count=count)
 
 
 # ---- residents -------------------------------------------------------------------------------
@@ -63,7 +61,7 @@ def _listing(stmt, *loads, count: bool = True):
 @roles_required(Role.RESIDENT)
 def resident_home():
     result = _listing(list_orders(current_user).order_by(None).order_by(Order.id.desc()))
-    return render_template("orders/resident_home.html", result=result, page=_page(),
+    return render_template("orders/resident_home.html", result=result, page=query_page(),
                            page_size=PAGE_SIZE, now=utcnow())
 
 
@@ -116,13 +114,13 @@ def board():
     status = request.args.get("status", OPEN)
     status = status if status in BOARD_TABS else OPEN
     overdue = request.args.get("overdue") == "1"
-    community_id = request.args.get("community_id", type=int) or None
+    community_id = query_id("community_id")
     now = utcnow()
     stmt = list_orders(current_user, status=status, community_id=community_id,
                        overdue=True if overdue else None, now=now)
     communities = _communities() if current_user.role != Role.STAFF else []
     return render_template(
-        "orders/board.html", result=_listing(stmt, count=status not in FINISHED), page=_page(),
+        "orders/board.html", result=_listing(stmt, count=status not in FINISHED), page=query_page(),
         page_size=PAGE_SIZE, now=now, status=status, overdue=overdue, community_id=community_id,
         communities=communities, tabs=BOARD_TABS,
         counts=status_counts(current_user, community_id=community_id, now=now))
@@ -142,7 +140,7 @@ def unit_inbox():
     stmt = list_orders(current_user, status=status, now=now)
     return render_template(
         "orders/unit_inbox.html",
-        result=_listing(stmt, selectinload(Order.claims), count=status not in FINISHED), page=_page(),
+        result=_listing(stmt, selectinload(Order.claims), count=status not in FINISHED), page=query_page(),
         page_size=PAGE_SIZE, now=now, status=status, tabs=UNIT_TABS,
         counts=status_counts(current_user, now=now), decline_form=forms.ReasonForm(),
         confirm_form=forms.ConfirmForm())
@@ -158,7 +156,7 @@ def member_orders():
         stmt = list_orders(current_user, mine=True, now=now)
     else:
         stmt = near_member_first(current_user, list_orders(current_user, claimable=True, now=now))
-    return render_template("orders/member_orders.html", result=_listing(stmt), page=_page(),
+    return render_template("orders/member_orders.html", result=_listing(stmt), page=query_page(),
                            page_size=PAGE_SIZE, now=now, mine=mine,
                            viewer=viewer_for(current_user), confirm_form=forms.ConfirmForm())
 

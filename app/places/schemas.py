@@ -1,13 +1,13 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api_base import Id, PageArgs, page_schema
+from app.api_base import Id, PageArgs, page_schema, text
 from app.places.models import PlaceKind, UnitKind
 
 
 class PlaceIn(ma.Schema):
     kind = fields.String(required=True, validate=validate.OneOf(list(PlaceKind)))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = text(1, 100, required=True)
     parent_id = Id(load_default=None, allow_none=True)
 
 
@@ -19,7 +19,7 @@ class PlaceOut(ma.Schema):
 
 
 class UnitIn(ma.Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    name = text(1, 120, required=True)
     kind = fields.String(required=True, validate=validate.OneOf(list(UnitKind)))
 
 

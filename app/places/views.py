@@ -11,6 +11,7 @@ from app.auth.permissions import roles_required
 from app.errors import DomainError, attach_to_form
 from app.extensions import db
 from app.i18n import NP_
+from app.params import query_page
 from app.places import services
 from app.places.forms import (
     ACCOUNT_ROLES,
@@ -29,9 +30,6 @@ nav.add(NP_("menu", "地区"), "places.admin_home", (Role.ADMIN,), order=5)
 nav.add(NP_("menu", "单位"), "places.admin_units", (Role.ADMIN,), order=6)
 nav.add(NP_("menu", "账号"), "places.admin_accounts", (Role.ADMIN,), order=7)
 
-
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), 100000)
 
 
 def _created(form, create, message: str, template, back: str):
@@ -60,7 +58,7 @@ def _place_form() -> PlaceForm:
 
 
 def _places_page(form: PlaceForm):
-    page = _page()
+    page = query_page()
     return render_template("places/admin_places.html", form=form, page=page, page_size=PAGE_SIZE,
                            result=paginate(db.session, services.places_query(), page, PAGE_SIZE),
                            labels=PLACE_KIND_LABELS)
@@ -84,7 +82,7 @@ def create_place():
 # ---- units -------------------------------------------------------------------------------
 
 def _units_page(form: UnitForm):
-    page = _page()
+    page = query_page()
     result = paginate(db.session, services.units_query(request.args.get("q")), page, PAGE_SIZE)
     reported = unit_facts([u.id for u in result["items"]])
     return render_template("places/admin_units.html", form=form, page=page, page_size=PAGE_SIZE,
@@ -117,7 +115,7 @@ def _account_form() -> AccountForm:
 
 
 def _accounts_page(form: AccountForm):
-    page = _page()
+    page = query_page()
     role = request.args.get("role") if request.args.get("role") in set(Role) else None
     stmt = auth_services.accounts_query(role=role, name_part=request.args.get("q"))
     return render_template("places/admin_accounts.html", form=form, page=page, page_size=PAGE_SIZE,

@@ -5,8 +5,8 @@ from flask_smorest import Blueprint
 from app.api_base import documents_errors
 from app.auth.models import Role
 from app.auth.permissions import STAFF_LIKE, require_view_member, roles_required
-from app.database import local_today
 from app.extensions import db
+from app.params import require_id
 from app.points import config, services
 from app.points.checklist import checklist_for
 from app.points.leaderboard import leaderboard
@@ -31,9 +31,6 @@ blp = Blueprint("points_api", __name__, url_prefix="/api/v1",
 ADMINS = (Role.STREET_ADMIN, Role.ADMIN)
 
 
-def _year(args) -> int:
-    return args.get("year") or local_today().year
-
 
 @blp.route("/members/<int:member_id>/points", methods=["GET"])
 @blp.arguments(PointsQuery, location="query")
@@ -42,8 +39,8 @@ def _year(args) -> int:
 def member_points(args, member_id):
     """The member, his community's staff and his unit admin: total and ledger entries
     (newest first, paged); each entry names its rule, source and author."""
-    require_view_member(current_user, services.require_id(member_id, "member"))
-    return services.entries_page(member_id, _year(args), args["page"], args["page_size"])
+    require_view_member(current_user, require_id(member_id, "member"))
+    return services.entries_page(member_id, args["year"], args["page"], args["page_size"])
 
 
 @blp.route("/points/adjustments", methods=["POST"])
@@ -70,7 +67,7 @@ def create_adjustment(data):
 def get_leaderboard(args):
     """By scope: members see their community/street/unit, staff their community, street
     admins their streets and communities, unit admins their unit. Ties: earlier reached first."""
-    return leaderboard(current_user, args["scope"], args.get("scope_id"), _year(args), args["limit"])
+    return leaderboard(current_user, args["scope"], args.get("scope_id"), args["year"], args["limit"])
 
 
 @blp.route("/members/<int:member_id>/checklist", methods=["GET"])
@@ -79,8 +76,8 @@ def get_leaderboard(args):
 @roles_required()
 def member_checklist(args, member_id):
     """The year's 五个一 list with each item's evidence."""
-    require_view_member(current_user, services.require_id(member_id, "member"))
-    return checklist_for(member_id, _year(args))
+    require_view_member(current_user, require_id(member_id, "member"))
+    return checklist_for(member_id, args["year"])
 
 
 @blp.route("/scoring-rules", methods=["GET"])
@@ -106,7 +103,7 @@ def update_rule(data, key):
 @blp.response(200, ChecklistConfigOut)
 @roles_required(*ADMINS)
 def get_checklist_config(args):
-    return config.checklist_config(current_user, args["place_id"], _year(args))
+    return config.checklist_config(current_user, args["place_id"], args["year"])
 
 
 @blp.route("/checklist-config", methods=["PUT"])

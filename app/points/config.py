@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.audit.services import record
 from app.auth.models import Role, User
@@ -12,6 +13,7 @@ from app.database import utcnow
 from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
+from app.input_checks import clean_text, column_length
 from app.places.models import Place, PlaceKind
 from app.points.checklist import ITEM_KEYS, ITEM_TITLES, specs_for_place
 from app.points.models import ChecklistItem, ScoringRule
@@ -82,14 +84,18 @@ def set_checklist(admin: User, place_id: int, year: int, items: list[dict],
     keys = [i["key"] for i in items]
     if len(set(keys)) != len(keys):
         raise Invalid("items", "each item once")
+    longest = column_length(ChecklistItem.title)
     for item in items:
         if item["key"] not in ITEM_KEYS:
             raise Invalid("items", f"unknown item {item['key']}")
+        item["title"] = clean_text(item.get("title")) or ITEM_TITLES[item["key"]]
+        if len(item["title"]) > longest:
+            raise Invalid("items", gettext("“五个一”事项名称最多 %(n)s 个字", n=longest))
     now = now or utcnow()
     db.session.execute(sa.delete(ChecklistItem).where(
         ChecklistItem.place_id == place.id, ChecklistItem.year == year))
     rows = [ChecklistItem(place_id=place.id, year=year, key=i["key"],
-                          title=(i.get("title") or ITEM_TITLES[i["key"]]).strip(),
+                          title=i["title"],
                           required=i.get("required", 1), position=n, updated_by_id=admin.id,
                           updated_at=now)
             for n, i in enumerate(items)]

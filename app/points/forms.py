@@ -1,26 +1,28 @@
 from uuid import uuid4
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.forms import Form, fits
+from app.params import id_range
+from app.points.models import LedgerEntry, ScoringRule
 from app.points.periods import CAP_PERIODS
 
 PERIOD_LABELS = {"day": _l("每天"), "month": _l("每月"), "year": _l("每年")}
 
 
-class AdjustmentForm(FlaskForm):
-    member_id = IntegerField(_l("党员编号"), validators=[DataRequired(), NumberRange(min=1)])
+class AdjustmentForm(Form):
+    member_id = IntegerField(_l("党员编号"), validators=[DataRequired(), id_range()])
     points = IntegerField(_l("调整分值（可为负数）"),
                           validators=[InputRequired(), NumberRange(min=-1000, max=1000)])
-    reason = StringField(_l("调整原因"), validators=[DataRequired(), Length(max=300)])
+    reason = StringField(_l("调整原因"), validators=[DataRequired(), fits(LedgerEntry.reason)])
     # One per form shown: a double submit (or a resent POST) of the same form pays once.
     request_key = HiddenField(default=lambda: uuid4().hex, validators=[Optional(), Length(max=64)])
 
 
-class RuleForm(FlaskForm):
-    title = StringField(_l("名称"), validators=[DataRequired(), Length(max=100)])
+class RuleForm(Form):
+    title = StringField(_l("名称"), validators=[DataRequired(), fits(ScoringRule.title)])
     points = IntegerField(_l("分值"), validators=[InputRequired(), NumberRange(min=-1000, max=1000)])
     per_hour = BooleanField(_l("按小时计"))
     cap_period = SelectField(_l("上限周期"),

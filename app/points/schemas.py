@@ -1,21 +1,18 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api_base import PageArgs, text
+from app.api_base import Id, Integer, PageArgs, Year, text
 from app.points.checklist import ITEM_KEYS
 from app.points.leaderboard import SCOPES
 from app.points.periods import CAP_PERIODS
 
-Id = {"validate": validate.Range(min=1, max=2**31 - 1)}
-Year = fields.Integer(validate=validate.Range(min=2000, max=2100))
-
 
 class YearQuery(ma.Schema):
-    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    year = Year()
 
 
 class PointsQuery(PageArgs):
-    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    year = Year()
 
 
 class EntryOut(ma.Schema):
@@ -41,8 +38,8 @@ class PointsOut(ma.Schema):
 
 
 class AdjustmentIn(ma.Schema):
-    member_id = fields.Integer(required=True, **Id)
-    points = fields.Integer(required=True, validate=[validate.Range(min=-1000, max=1000),
+    member_id = Id(required=True)
+    points = Integer(required=True, validate=[validate.Range(min=-1000, max=1000),
                                                      validate.NoneOf([0])])
     reason = text(1, 300, required=True)
     request_key = text(1, 64, load_default=None, metadata={
@@ -52,9 +49,9 @@ class AdjustmentIn(ma.Schema):
 
 class LeaderboardQuery(ma.Schema):
     scope = fields.String(load_default="community", validate=validate.OneOf(SCOPES))
-    scope_id = fields.Integer(**Id)
-    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    scope_id = Id()
+    year = Year()
+    limit = Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class RankOut(ma.Schema):
@@ -110,27 +107,27 @@ class RuleOut(ma.Schema):
 
 class RuleIn(ma.Schema):
     title = text(1, 100)
-    points = fields.Integer(required=True, validate=validate.Range(min=-1000, max=1000))
+    points = Integer(required=True, validate=validate.Range(min=-1000, max=1000))
     per_hour = fields.Boolean()
     cap_period = fields.String(allow_none=True, validate=validate.OneOf(CAP_PERIODS))
-    cap_points = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=100000))
+    cap_points = Integer(allow_none=True, validate=validate.Range(min=1, max=100000))
     is_active = fields.Boolean()
 
 
 class ConfigItemIn(ma.Schema):
     key = fields.String(required=True, validate=validate.OneOf(ITEM_KEYS))
     title = text(0, 100, load_default=None, allow_none=True)
-    required = fields.Integer(load_default=1, validate=validate.Range(min=1, max=50))
+    required = Integer(load_default=1, validate=validate.Range(min=1, max=50))
 
 
 class ChecklistConfigQuery(ma.Schema):
-    place_id = fields.Integer(required=True, **Id)
-    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    place_id = Id(required=True)
+    year = Year()
 
 
 class ChecklistConfigIn(ma.Schema):
-    place_id = fields.Integer(required=True, **Id)
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    place_id = Id(required=True)
+    year = Year(required=True)
     items = fields.List(fields.Nested(ConfigItemIn), required=True,
                         validate=validate.Length(min=1, max=len(ITEM_KEYS)))
 

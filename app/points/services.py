@@ -28,16 +28,6 @@ CHECKLIST_ITEMS = ("grid_volunteer", "community_activity", "suggestion", "solve_
 ADJUSTMENT_TITLE = N_("人工调整")  # the ledger's title of an entry without a rule
 
 
-MAX_ID = 2**31 - 1
-
-
-def require_id(value: int, what: str) -> int:
-    """Ids beyond the database's integer range (a URL can carry any number) are unknown: 404."""
-    if not 0 < value <= MAX_ID:
-        raise NotFound(f"{what} not found")
-    return value
-
-
 def _upsert(model):
     dialect = db.session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)

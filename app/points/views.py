@@ -11,6 +11,7 @@ from app.database import local_today
 from app.errors import DomainError
 from app.extensions import db
 from app.i18n import N_
+from app.params import query_id, query_page, query_year, require_id
 from app.places.services import first_place_in_scope, places_in_scope
 from app.points import config, services
 from app.points.checklist import DEFAULT_ITEMS, ITEM_TITLES, checklist_for, completion_for
@@ -45,13 +46,8 @@ def points_summary(member_id: int) -> dict:
             "items": total, "rank": rank["rank"] if rank else None}
 
 
-def _year() -> int:
-    year = request.args.get("year", type=int)
-    return year if year and 2000 <= year <= 2100 else local_today().year
-
-
 def _points_page(member):
-    year, page = _year(), max(request.args.get("page", 1, type=int), 1)
+    year, page = query_year(), query_page()
     community_id = default_scope_id(member, "community")
     rank = rank_of("community", community_id, year, member.id) if community_id else None
     return render_template("points/my_points.html", year=year, page=page, rank=rank, member=member,
@@ -69,7 +65,7 @@ def my_points():
 @roles_required()
 def member_points(member_id):
     """A member's points, checklist and history for his staff and unit admin (404 otherwise)."""
-    return _points_page(require_view_member(current_user, services.require_id(member_id, "member")))
+    return _points_page(require_view_member(current_user, require_id(member_id, "member")))
 
 
 DEFAULT_SCOPE = {Role.MEMBER: "community", Role.STAFF: "community", Role.UNIT_ADMIN: "unit",
@@ -82,7 +78,7 @@ BOARD_SCOPES = {Role.MEMBER: SCOPES, Role.STAFF: ("community",), Role.UNIT_ADMIN
 
 def _scope_id_for(scope: str) -> int | None:
     """The board the viewer asked for, else his own, else the first one inside his scope."""
-    asked = request.args.get("scope_id", type=int)
+    asked = query_id("scope_id")
     if asked or scope == "unit":
         return asked or default_scope_id(current_user, scope)
     own = default_scope_id(current_user, scope)
@@ -104,9 +100,9 @@ def board():
     scopes = BOARD_SCOPES.get(current_user.role, SCOPES)
     scope = request.args.get("scope") or DEFAULT_SCOPE.get(current_user.role, "community")
     scope = scope if scope in SCOPES else scopes[0]  # a board outside his tabs: the service answers
-    year = _year()
+    year = query_year()
     scope_id = _scope_id_for(scope)
-    page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
+    page = query_page()
     result = None
     if scope_id:  # one row more than a page tells whether there is a next page, without a count
         result = leaderboard(current_user, scope, scope_id, year, BOARD_PAGE + 1, (page - 1) * BOARD_PAGE)
@@ -124,7 +120,7 @@ def exemplars():
     """服务标兵: the top ten of the viewer's street (members, admins), community (staff)
     or unit (unit admins)."""
     scope = {Role.STAFF: "community", Role.UNIT_ADMIN: "unit"}.get(current_user.role, "street")
-    year = _year()
+    year = query_year()
     scope_id = _scope_id_for(scope)
     board = leaderboard(current_user, scope, scope_id, year, 10) if scope_id else None
     return render_template("points/exemplars.html", board=board, year=year,
@@ -136,8 +132,8 @@ def exemplars():
 def adjust_page():
     """A correction for one member: reached from his points page (his name shown), or picked by
     name among the members of the staff's community."""
-    asked = request.args.get("member_id", type=int)
-    member = require_view_member(current_user, services.require_id(asked, "member")) if asked else None
+    asked = query_id("member_id")
+    member = require_view_member(current_user, require_id(asked, "member")) if asked else None
     form = AdjustmentForm(member_id=asked)
     if form.validate_on_submit():
         if form.points.data == 0:
@@ -188,8 +184,8 @@ def _admin_places():
 @roles_required(*ADMINS)
 def checklist_config():
     places = _admin_places()
-    place_id = request.values.get("place_id", type=int) or (places[0].id if places else None)
-    year = request.values.get("year", type=int) or local_today().year
+    place_id = query_id("place_id", request.values) or (places[0].id if places else None)
+    year = query_year(source=request.values)
     if request.method == "POST" and place_id:
         items = [{"key": key, "title": request.form.get(f"title_{key}") or title,
                   "required": max(1, min(50, request.form.get(f"required_{key}", 1, type=int) or 1))}

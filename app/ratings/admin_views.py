@@ -8,14 +8,14 @@ from flask_login import current_user
 from app import nav
 from app.auth.models import Role
 from app.auth.permissions import STAFF_LIKE, roles_required
-from app.database import local_today
 from app.errors import DomainError
 from app.extensions import db
 from app.i18n import N_, label
 from app.orders.states import STATUS_LABELS as ORDER_STATUS_LABELS
+from app.params import query_id, query_year
 from app.places.services import places_in_scope
 from app.ratings import charts, statistics, thresholds
-from app.ratings.blueprint import _year, _years, bp
+from app.ratings.blueprint import _years, bp
 from app.ratings.forms import ThresholdsForm
 from app.ratings.models import GRADED_LEVELS
 
@@ -34,8 +34,8 @@ def _threshold_places() -> list:
 @roles_required(*ADMINS)
 def thresholds_page():
     places = _threshold_places()
-    place_id = request.values.get("place_id", type=int) or (places[0].id if places else None)
-    year = request.values.get("year", type=int) or local_today().year
+    place_id = query_id("place_id", request.values) or (places[0].id if places else None)
+    year = query_year(source=request.values)
     form = ThresholdsForm()
     status = 200
     if request.method == "POST":
@@ -96,8 +96,8 @@ def _charts(stats: dict) -> list:
 @bp.get("/stats")
 @roles_required(*STAFF_LIKE)
 def stats_page():
-    year = _year()
-    stats = statistics.statistics(current_user, request.args.get("place_id", type=int), year)
+    year = query_year()
+    stats = statistics.statistics(current_user, query_id("place_id"), year)
     return render_template("ratings/stats.html", stats=stats, year=year, years=_years(),
                            charts=_charts(stats), places=statistics.viewer_places(current_user),
                            order_labels=ORDER_LABELS)

@@ -9,7 +9,6 @@ from flask_smorest import Blueprint
 from app.api_base import documents_errors
 from app.auth.models import Role
 from app.auth.permissions import STAFF_LIKE, roles_required
-from app.database import local_today
 from app.extensions import db
 from app.ratings import export, publicity, services, statistics, thresholds
 from app.ratings.schemas import (
@@ -40,9 +39,6 @@ XLSX_DOC = {"responses": {"200": {"description": "the workbook, a row per member
     export.MIME: {"schema": {"type": "string", "format": "binary"}}}}}}
 
 
-def _year(args) -> int:
-    return args.get("year") or local_today().year
-
 
 def _member_out(row) -> dict:
     return {**asdict(row), "level_label": row.level_label, "is_override": row.is_override,
@@ -57,7 +53,7 @@ def _member_out(row) -> dict:
 def get_rating(args, member_id):
     """The member, his community's staff and his unit's admin (others: 404). Before
     publication the level is the draft (computed from the thresholds, or staff's choice)."""
-    return _member_out(services.member_rating(current_user, member_id, _year(args)))
+    return _member_out(services.member_rating(current_user, member_id, args["year"]))
 
 
 @blp.route("/members/<int:member_id>/rating", methods=["PUT"])
@@ -69,7 +65,7 @@ def get_rating(args, member_id):
 def put_rating(data, args, member_id):
     """Staff over the member's community set the level (optional) with a required comment;
     after publication this appends a revision (the published values stay)."""
-    row = services.set_rating(current_user, member_id, _year(args), level=data["level"],
+    row = services.set_rating(current_user, member_id, args["year"], level=data["level"],
                               comment=data["comment"])
     out = _member_out(row)
     db.session.commit()
@@ -77,7 +73,7 @@ def put_rating(data, args, member_id):
 
 
 def _unit_rows(args, page_size):
-    return services.unit_ratings(current_user, args["unit_id"], _year(args),
+    return services.unit_ratings(current_user, args["unit_id"], args["year"],
                                  community_id=args.get("community_id"), level=args.get("level"),
                                  q=args.get("q"), sort=args.get("sort"), page=args.get("page", 1),
                                  page_size=page_size)
@@ -94,7 +90,7 @@ def unit_ratings(args, unit_id):
     see their own unit (another: 403)."""
     unit, rows, total = _unit_rows({**args, "unit_id": unit_id}, args["page_size"])
     shown = services.phone_shown(current_user)
-    return {"unit_id": unit.id, "unit_name": unit.name, "year": _year(args), "total": total,
+    return {"unit_id": unit.id, "unit_name": unit.name, "year": args["year"], "total": total,
             "items": [replace(row, phone=shown(row)) for row in rows]}
 
 
@@ -105,7 +101,7 @@ def unit_ratings(args, unit_id):
 @roles_required(Role.UNIT_ADMIN, Role.ADMIN)
 def unit_ratings_xlsx(args, unit_id):
     """The same columns as an .xlsx workbook, a row per member (filters apply; no paging)."""
-    year = _year(args)
+    year = args["year"]
     unit, data = services.export_unit_ratings(
         current_user, unit_id, year, f"{year}年度评议", community_id=args.get("community_id"),
         level=args.get("level"), q=args.get("q"), sort=args.get("sort"))
@@ -122,9 +118,9 @@ def unit_ratings_xlsx(args, unit_id):
 def community_ratings(args, community_id):
     """Staff: the community's members (and those it published) with their ratings."""
     community, rows, total = services.community_ratings(
-        current_user, community_id, _year(args), level=args.get("level"), q=args.get("q"),
+        current_user, community_id, args["year"], level=args.get("level"), q=args.get("q"),
         sort=args.get("sort"), page=args["page"], page_size=args["page_size"])
-    return {"community_id": community.id, "community_name": community.name, "year": _year(args),
+    return {"community_id": community.id, "community_name": community.name, "year": args["year"],
             "is_public": publicity.is_public(community.id), "items": rows, "total": total}
 
 
@@ -169,8 +165,8 @@ def public_ratings(args, community_id):
     """双公示: the community's published ratings (name, unit, level), when switched on, for
     its residents, its registered members and the staff over it; otherwise 404."""
     community = publicity.public_community(current_user, community_id)
-    items, total = publicity.public_page(community.id, _year(args), args["page"], args["page_size"])
-    return {"community_id": community.id, "community_name": community.name, "year": _year(args),
+    items, total = publicity.public_page(community.id, args["year"], args["page"], args["page_size"])
+    return {"community_id": community.id, "community_name": community.name, "year": args["year"],
             "total": total, "items": items}
 
 
@@ -181,7 +177,7 @@ def public_ratings(args, community_id):
 @roles_required(*ADMINS)
 def get_thresholds(args):
     """The thresholds in force for a street or district and year (own, inherited or default)."""
-    return thresholds.thresholds_config(current_user, args["place_id"], _year(args))
+    return thresholds.thresholds_config(current_user, args["place_id"], args["year"])
 
 
 @blp.route("/rating-thresholds", methods=["PUT"])
@@ -207,4 +203,4 @@ def get_statistics(args):
     """A community, street or district (in the caller's scope) and each street/community
     below it: registered vs served, idle rate, orders by status, median hours to complete,
     satisfaction, 五个一 completion."""
-    return statistics.statistics(current_user, args.get("place_id"), _year(args))
+    return statistics.statistics(current_user, args.get("place_id"), args["year"])

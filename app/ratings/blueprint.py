@@ -1,6 +1,6 @@
 """The ratings pages' blueprint, shared by views.py (ratings, letters, publicity) and
 admin_views.py (thresholds, statistics), and the year a page shows."""
-from flask import Blueprint, request
+from flask import Blueprint
 
 from app.database import local_today
 from app.ratings.models import LEVEL_LABELS, LEVEL_ORDER
@@ -9,11 +9,6 @@ bp = Blueprint("ratings", __name__)
 # Globals (not a context processor) so that imported template macros see them too.
 bp.record_once(lambda state: state.app.jinja_env.globals.update(LEVEL_LABELS=LEVEL_LABELS,
                                                                  LEVELS=LEVEL_ORDER))
-
-
-def _year() -> int:
-    year = request.args.get("year", type=int)
-    return year if year and 2000 <= year <= local_today().year else local_today().year
 
 
 def _years() -> list[int]:

@@ -1,28 +1,29 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, FormField, IntegerField, SelectField, TextAreaField
 from wtforms import Form as SubForm
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.forms import Form
+from app.params import id_range, year_range
 from app.ratings.models import LEVEL_LABELS, LEVEL_ORDER, RatingLevel
 
 KEEP = ""
 
 
-class RatingForm(FlaskForm):
+class RatingForm(Form):
     level = SelectField(_l("评议等次"), choices=[(KEEP, _l("保持当前等次"))] + [
         (str(level), _l(LEVEL_LABELS[level])) for level in LEVEL_ORDER])
     comment = TextAreaField(_l("评语（必填）"),
                             validators=[DataRequired(message=_l("请填写评语")), Length(max=1000)])
 
 
-class PublishForm(FlaskForm):
-    community_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)])
-    year = IntegerField(_l("年度"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+class PublishForm(Form):
+    community_id = IntegerField(validators=[DataRequired(), id_range()])
+    year = IntegerField(_l("年度"), validators=[InputRequired(), year_range()])
 
 
-class PublicityForm(FlaskForm):
-    community_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)])
+class PublicityForm(Form):
+    community_id = IntegerField(validators=[DataRequired(), id_range()])
     is_public = BooleanField(_l("公开本社区评议结果（双公示）"))
 
 
@@ -36,9 +37,9 @@ class LevelForm(SubForm):
                                  validators=[Optional(), NumberRange(min=0, max=1000)])
 
 
-class ThresholdsForm(FlaskForm):
-    place_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)])
-    year = IntegerField(_l("年度"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+class ThresholdsForm(Form):
+    place_id = IntegerField(validators=[DataRequired(), id_range()])
+    year = IntegerField(_l("年度"), validators=[InputRequired(), year_range()])
     # Labels from LEVEL_LABELS (marked there); no literal inside _l, or extraction would take it.
     excellent = FormField(LevelForm, label=_l(LEVEL_LABELS[RatingLevel.EXCELLENT]))
     good = FormField(LevelForm, label=_l(LEVEL_LABELS[RatingLevel.GOOD]))

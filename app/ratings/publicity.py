@@ -13,9 +13,10 @@ from app.auth.permissions import can_manage_place
 from app.database import utcnow
 from app.errors import NotFound
 from app.extensions import db
+from app.params import require_id
 from app.places.models import Place, PlaceKind, Unit
 from app.ratings.models import LEVEL_LABELS, LEVEL_ORDER, Rating, RatingPublicity
-from app.ratings.services import require_id, staff_community
+from app.ratings.services import staff_community
 from app.registrations.models import Registration, RegistrationStatus
 
 

@@ -1,19 +1,17 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api_base import PageArgs, text
+from app.api_base import Id, Integer, PageArgs, Year, text
 from app.ratings.models import GRADED_LEVELS, LEVEL_ORDER
 from app.ratings.rows import SORTS
 
-Id = {"validate": validate.Range(min=1, max=2**31 - 1)}
-YEAR = {"validate": validate.Range(min=2000, max=2100)}
 LEVEL_DOC = "excellent 优秀 | good 良好 | qualified 合格 | basic 基本合格 | unqualified 不合格"
 SORT_DOC = ("name, community, level (best first), points, checklist, hours, satisfaction; "
             "'-' before it: descending")
 
 
 class RatingYearQuery(ma.Schema):
-    year = fields.Integer(metadata={"description": "default: this year"}, **YEAR)
+    year = Year(metadata={"description": "default: this year"})
 
 
 class RatingIn(ma.Schema):
@@ -65,7 +63,7 @@ class UnitRatingOut(RatingOut):
 
 
 class RatingListQuery(PageArgs):
-    year = fields.Integer(**YEAR)
+    year = Year()
     level = fields.String(validate=validate.OneOf(LEVEL_ORDER))
     q = text(0, 64, metadata={"description": "part of the name"})
     sort = fields.String(load_default="name", validate=validate.OneOf(
@@ -73,7 +71,7 @@ class RatingListQuery(PageArgs):
 
 
 class UnitListQuery(RatingListQuery):
-    community_id = fields.Integer(**Id)
+    community_id = Id()
 
 
 class UnitRatingsOut(ma.Schema):
@@ -94,7 +92,7 @@ class CommunityRatingsOut(ma.Schema):
 
 
 class PublishIn(ma.Schema):
-    year = fields.Integer(required=True, **YEAR)
+    year = Year(required=True)
 
 
 class PublishOut(ma.Schema):
@@ -133,28 +131,28 @@ class PublicRatingsOut(ma.Schema):
 
 
 class PublicQuery(PageArgs):
-    year = fields.Integer(**YEAR)
+    year = Year()
 
 
 class ThresholdQuery(ma.Schema):
-    place_id = fields.Integer(required=True, **Id)
-    year = fields.Integer(**YEAR)
+    place_id = Id(required=True)
+    year = Year()
 
 
 class ThresholdItem(ma.Schema):
     level = fields.String(required=True, validate=validate.OneOf(GRADED_LEVELS))
     label = fields.String(dump_only=True)
-    min_points = fields.Integer(required=True, validate=validate.Range(min=0, max=100000))
-    min_checklist_percent = fields.Integer(required=True, validate=validate.Range(min=0, max=100))
+    min_points = Integer(required=True, validate=validate.Range(min=0, max=100000))
+    min_checklist_percent = Integer(required=True, validate=validate.Range(min=0, max=100))
     min_satisfaction = fields.Float(load_default=None, allow_none=True,
                                     validate=validate.Range(min=1, max=5))
-    max_abandoned = fields.Integer(load_default=None, allow_none=True,
-                                   validate=validate.Range(min=0, max=1000))
+    max_abandoned = Integer(load_default=None, allow_none=True,
+                            validate=validate.Range(min=0, max=1000))
 
 
 class ThresholdsIn(ma.Schema):
-    place_id = fields.Integer(required=True, **Id)
-    year = fields.Integer(required=True, **YEAR)
+    place_id = Id(required=True)
+    year = Year(required=True)
     levels = fields.List(fields.Nested(ThresholdItem), required=True,
                          validate=validate.Length(equal=len(GRADED_LEVELS)))
 
@@ -168,9 +166,8 @@ class ThresholdsOut(ma.Schema):
 
 
 class StatsQuery(ma.Schema):
-    place_id = fields.Integer(metadata={"description": "community, street or district; default: yours"},
-                              **Id)
-    year = fields.Integer(**YEAR)
+    place_id = Id(metadata={"description": "community, street or district; default: yours"})
+    year = Year()
 
 
 class StatsFigures(ma.Schema):

@@ -19,18 +19,11 @@ from app.auth.permissions import (
 from app.database import local_today, utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
+from app.params import require_id
 from app.places.models import Place, Unit
 from app.ratings import rows as R
 from app.ratings.models import LEVEL_ORDER, Rating, RatingRevision
 from app.registrations.models import Registration, RegistrationStatus
-
-MAX_ID = 2**31 - 1
-
-
-def require_id(value: int | None, what: str) -> int:
-    if value is None or not 0 < value <= MAX_ID:
-        raise NotFound(f"{what} not found")
-    return value
 
 
 def check_year(year: int, now: datetime | None = None) -> int:

@@ -19,6 +19,7 @@ from app.database import local_today
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.orders.models import Order, OrderStatus
+from app.params import valid_id
 from app.places.models import Place, PlaceKind
 from app.points.checklist import completion_for
 from app.points.idleness import approved_members, idle_conditions
@@ -38,7 +39,7 @@ def stats_place(viewer: User, place_id: int | None) -> Place:
     if place_id is None:
         place_id = viewer.place_id or db.session.scalar(
             sa.select(Place.id).where(Place.kind == PlaceKind.DISTRICT).order_by(Place.id).limit(1))
-    place = db.session.get(Place, place_id) if place_id and 0 < place_id < 2**31 else None
+    place = db.session.get(Place, place_id) if valid_id(place_id) else None
     if place is None or place.kind == PlaceKind.GRID:
         raise NotFound("place not found")
     if not can_manage_place(viewer, place):

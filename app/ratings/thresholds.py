@@ -11,6 +11,7 @@ from app.auth.permissions import can_manage_place
 from app.database import utcnow
 from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
+from app.params import valid_id
 from app.places.models import Place, PlaceKind
 from app.ratings.levels import Threshold, configured, thresholds_for_paths
 from app.ratings.models import GRADED_LEVELS, LEVEL_LABELS, RatingThreshold
@@ -20,7 +21,7 @@ FIELDS = ("min_points", "min_checklist_percent", "min_satisfaction", "max_abando
 
 def threshold_place(admin: User, place_id: int) -> Place:
     """A street or district inside the admin's scope: unknown 404, outside 403."""
-    place = db.session.get(Place, place_id) if 0 < place_id < 2**31 else None
+    place = db.session.get(Place, place_id) if valid_id(place_id) else None
     if place is None or place.kind not in (PlaceKind.STREET, PlaceKind.DISTRICT):
         raise NotFound("street or district not found")
     if admin.role not in (Role.STREET_ADMIN, Role.ADMIN) or not can_manage_place(admin, place):

@@ -14,9 +14,10 @@ from app.database import local_today
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.i18n import N_
+from app.params import query_id, query_page, query_year
 from app.places.services import communities_in_scope
 from app.ratings import export, letters, publicity, services
-from app.ratings.blueprint import _year, _years, bp
+from app.ratings.blueprint import _years, bp
 from app.ratings.forms import KEEP, PublicityForm, PublishForm, RatingForm
 from app.ratings.models import LEVEL_ORDER
 from app.ratings.rows import SORTS
@@ -30,9 +31,6 @@ nav.add(N_("年度评议"), "ratings.community_page", STAFF_LIKE, order=50)
 # A global (not a context processor) so that imported template macros see it too.
 bp.record_once(lambda state: state.app.jinja_env.globals.update(RATING_STATUS=ROW_STATUS_LABELS))
 
-
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), 100000)
 
 
 def _filters() -> dict:
@@ -60,8 +58,8 @@ def unit_ratings(unit_id):
 
 
 def _unit_page(unit_id: int):
-    year, page, filters = _year(), _page(), _filters()
-    community_id = request.args.get("community_id", type=int) or None
+    year, page, filters = query_year(), query_page(), _filters()
+    community_id = query_id("community_id") or None
     unit, rows, total = services.unit_ratings(current_user, unit_id, year, community_id=community_id,
                                               page=page, page_size=PAGE_SIZE, **filters)
     shown = services.phone_shown(current_user)
@@ -76,11 +74,11 @@ def _unit_page(unit_id: int):
 @bp.get("/units/<int:unit_id>/ratings.xlsx")
 @roles_required(Role.UNIT_ADMIN, Role.ADMIN)
 def unit_export(unit_id):
-    year = _year()
+    year = query_year()
     title = _("%(year)s年度评议", year=year)
     unit, data = services.export_unit_ratings(
         current_user, unit_id, year, title,
-        community_id=request.args.get("community_id", type=int) or None, **_filters())
+        community_id=query_id("community_id") or None, **_filters())
     db.session.commit()
     return send_file(BytesIO(data), mimetype=export.MIME, as_attachment=True,
                      download_name=f"{unit.name}-{title}.xlsx")
@@ -91,15 +89,15 @@ def unit_export(unit_id):
 @bp.get("/units/<int:unit_id>/cover-letter")
 @roles_required(Role.UNIT_ADMIN, Role.ADMIN)
 def cover_letter(unit_id):
-    letter = letters.cover_letter(current_user, unit_id, _year())
+    letter = letters.cover_letter(current_user, unit_id, query_year())
     return render_template("ratings/cover_letter.html", letter=letter, today=local_today())
 
 
 @bp.get("/units/<int:unit_id>/letters")
 @roles_required(Role.UNIT_ADMIN, Role.ADMIN)
 def unit_letters(unit_id):
-    year, page = _year(), _page()
-    community_id = request.args.get("community_id", type=int) or None
+    year, page = query_year(), query_page()
+    community_id = query_id("community_id") or None
     unit, rows, total = letters.unit_letters(current_user, unit_id, year, community_id=community_id,
                                              page=page, page_size=LETTERS_PER_PAGE)
     return render_template("ratings/letters.html", unit=unit, rows=rows, total=total, page=page,
@@ -109,7 +107,7 @@ def unit_letters(unit_id):
 @bp.get("/members/<int:member_id>/letter")
 @roles_required()
 def member_letter(member_id):
-    row, member = letters.member_letter(current_user, member_id, _year())
+    row, member = letters.member_letter(current_user, member_id, query_year())
     return render_template("ratings/letter.html", row=row, member=member, unit=member.unit)
 
 
@@ -129,17 +127,17 @@ def member_page(member_id):
         if current_user.role not in STAFF_LIKE:
             raise Forbidden("只有社区工作人员可以评议 / only community staff rate members")
         if form.validate_on_submit():
-            services.set_rating(current_user, member_id, _year(), comment=form.comment.data,
+            services.set_rating(current_user, member_id, query_year(), comment=form.comment.data,
                                 level=form.level.data if form.level.data != KEEP else None)
             db.session.commit()
             flash(_("评议已保存"), "success")
-            return redirect(url_for("ratings.member_page", member_id=member_id, year=_year()))
+            return redirect(url_for("ratings.member_page", member_id=member_id, year=query_year()))
         return _member_page(member_id, form), 422
     return _member_page(member_id, form)
 
 
 def _member_page(member_id: int, form: RatingForm):
-    year = _year()
+    year = query_year()
     row = services.member_rating(current_user, member_id, year)
     can_rate = current_user.role in STAFF_LIKE and current_user.id != member_id
     return render_template("ratings/member.html", row=row, year=year, years=_years(), form=form,
@@ -156,10 +154,10 @@ def _staff_communities() -> list:
 @roles_required(*STAFF_LIKE)
 def community_page():
     communities = _staff_communities()
-    community_id = request.args.get("community_id", type=int) or (communities[0].id if communities else None)
+    community_id = query_id("community_id") or (communities[0].id if communities else None)
     if community_id is None:
         return render_template("ratings/community.html", community=None, communities=communities)
-    year, page, filters = _year(), _page(), _filters()
+    year, page, filters = query_year(), query_page(), _filters()
     community, rows, total = services.community_ratings(current_user, community_id, year, page=page,
                                                         page_size=PAGE_SIZE, **filters)
     args = {k: v for k, v in {"year": year, "community_id": community.id, **filters}.items() if v}
@@ -209,7 +207,7 @@ def own_public_ratings():
 def public_page(community_id):
     """双公示: the community's published ratings, when switched on, for its people."""
     community = publicity.public_community(current_user, community_id)
-    year, page = _year(), _page()
+    year, page = query_year(), query_page()
     items, total = publicity.public_page(community.id, year, page, PAGE_SIZE)
     return render_template("ratings/public.html", community=community, items=items, total=total,
                            page=page, page_size=PAGE_SIZE, year=year, years=_years())

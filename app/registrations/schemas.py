@@ -1,27 +1,27 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api_base import Id, PageArgs, page_schema
+from app.api_base import Id, PageArgs, page_schema, text
 from app.registrations.models import RegistrationStatus
 
 
 class RegistrationIn(ma.Schema):
     community_id = Id(required=True)
     grid_id = Id(load_default=None, allow_none=True)
-    address = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    skills = fields.List(fields.String(validate=validate.Length(max=40)), load_default=list,
+    address = text(1, 200, required=True)
+    skills = fields.List(text(0, 40), load_default=list,
                          validate=validate.Length(max=20))
-    availability = fields.String(load_default="", validate=validate.Length(max=200))
+    availability = text(0, 200, load_default="")
 
 
 class TransferIn(ma.Schema):
     community_id = Id(required=True)
     grid_id = Id(load_default=None, allow_none=True)
-    address = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    address = text(1, 200, required=True)
 
 
 class RejectIn(ma.Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = text(1, 500, required=True)
 
 
 class RegistrationQuery(PageArgs):
@@ -53,7 +53,7 @@ RegistrationPage = page_schema(RegistrationOut, "RegistrationPage")
 
 class UnitRegistrationIn(ma.Schema):
     community_id = Id(required=True)
-    resources = fields.List(fields.String(validate=validate.Length(max=200)), required=True,
+    resources = fields.List(text(0, 200), required=True,
                             validate=validate.Length(min=1, max=50))
 
 

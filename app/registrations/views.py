@@ -11,6 +11,7 @@ from app.auth.permissions import roles_required
 from app.errors import DomainError, attach_to_form
 from app.extensions import db
 from app.i18n import N_
+from app.params import query_id, query_page
 from app.places.services import communities_managed_by, get_unit, list_units, place_choices
 from app.redirects import safe_path
 from app.registrations import services, units
@@ -39,9 +40,6 @@ def _fill_choices(form: TransferForm) -> None:
     form.grid_id.choices = place_choices(("grid",), blank=_("不确定"))
 
 
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), 100000)
-
 
 @bp.get("/me")
 @roles_required(Role.MEMBER)
@@ -56,7 +54,7 @@ def member_home():
 
 @bp.route("/register", methods=["GET", "POST"])
 @roles_required(Role.MEMBER)
-def register_page():
+def registerquery_page():
     current = services.open_registration(current_user.id)
     if current is not None and current.status == RegistrationStatus.APPROVED:
         return redirect(url_for("registrations.transfer_page"))
@@ -84,7 +82,7 @@ def register_page():
 
 @bp.route("/me/transfer", methods=["GET", "POST"])
 @roles_required(Role.MEMBER)
-def transfer_page():
+def transferquery_page():
     """Moving house: the open registration ends as transferred, a new pending one starts."""
     current = services.open_registration(current_user.id)
     if current is None:
@@ -113,8 +111,8 @@ def queue():
     status = request.args.get("status", RegistrationStatus.PENDING)
     if status not in set(RegistrationStatus):
         status = RegistrationStatus.PENDING
-    community_id = request.args.get("community_id", 0, type=int) or None
-    page = _page()
+    community_id = query_id("community_id")
+    page = query_page()
     stmt = services.list_registrations(current_user, status=status, community_id=community_id)
     return render_template("registrations/queue.html", result=paginate(db.session, stmt, page, PAGE_SIZE),
                            status=status, page=page, page_size=PAGE_SIZE, community_id=community_id or 0,
@@ -160,7 +158,7 @@ def _unit_registration_form() -> UnitRegistrationForm:
 
 
 def _unit_registrations_page(form: UnitRegistrationForm):
-    page = _page()
+    page = query_page()
     communities = communities_managed_by(current_user)
     stmt = units.community_unit_registrations([c.id for c in communities])
     return render_template("registrations/unit_registrations.html", form=form, page=page,
@@ -196,7 +194,7 @@ def register_unit():
 @roles_required(Role.UNIT_ADMIN)
 def unit_home():
     unit = current_user.unit
-    page = _page()
+    page = query_page()
     result = paginate(db.session, units.unit_registrations(current_user, unit), page, UNIT_PAGE_SIZE)
     return render_template("registrations/unit_home.html", unit=unit, result=result, page=page,
                            page_size=UNIT_PAGE_SIZE)

@@ -12,6 +12,7 @@ from app.auth.permissions import place_scope, require_manage_community
 from app.database import local_today
 from app.extensions import db
 from app.i18n import N_
+from app.params import valid_id
 from app.points.idleness import approved_members, idle_conditions
 from app.registrations.models import Registration
 from app.reminders.models import Reminder, ReminderKind
@@ -33,7 +34,7 @@ def idle_members(viewer: User, today: date | None = None, community_id: int | No
             .where(*idle_conditions(today), place_scope(viewer, Registration.community_id))
             .order_by(Registration.approved_at, Registration.id))
     if community_id:
-        require_manage_community(viewer, community_id if community_id < 2**31 else None)
+        require_manage_community(viewer, valid_id(community_id))
         stmt = stmt.where(Registration.community_id == community_id)
     return stmt
 

@@ -44,17 +44,23 @@ def claim_day(day: date, now: datetime) -> bool:
 def run_day(day: date, now: datetime | None = None, force: bool = False) -> dict | None:
     """Claims `day` and runs its pass, committing both together. Without `force` a day
     already claimed is skipped (None); with it (the CLI) the pass runs again and, its
-    reminders being unique per period, adds only what is new."""
+    reminders being unique per period, adds only what is new.
+
+    The day's `reminder_run` row records the pass that claimed it (its counts and its clock);
+    a forced rerun, or one that lost the claim to a
+    concurrent pass, returns what it added itself and leaves that record alone."""
     now = now or utcnow()
     claimed = claim_day(day, now)
     if not claimed and not force:
         db.session.rollback()
         return None
     summary = run_pass(day, now)
-    db.session.execute(sa.update(ReminderRun).where(ReminderRun.day == day)
-                       .values(finished_at=now, summary=summary))
+    if claimed:
+        db.session.execute(sa.update(ReminderRun)
+                           .where(ReminderRun.day == day, ReminderRun.finished_at.is_(None))
+                           .values(finished_at=now, summary=summary))
     db.session.commit()
-    log.info("reminder pass for %s: %s", day, summary)
+    log.info("reminder pass for %s%s: %s", day, "" if claimed else " (rerun)", summary)
     return summary
 
 

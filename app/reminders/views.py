@@ -1,5 +1,5 @@
 """Pages: the idle members of a community (staff)."""
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from app import nav
@@ -8,6 +8,7 @@ from app.auth.models import Role
 from app.auth.permissions import roles_required
 from app.extensions import db
 from app.i18n import N_
+from app.params import query_id, query_page
 from app.places.services import communities_in_scope
 from app.registrations.services import NOTICE_TITLES as REGISTRATION_NOTICES
 from app.reminders import idle
@@ -24,18 +25,15 @@ PAGE_SIZE = 20
 nav.add(N_("未服务党员"), "reminders.idle_members", STAFF, order=60)
 
 
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), 100000)
-
 
 @bp.get("/staff/idle-members")
 @roles_required(*STAFF)
 def idle_members():
-    community_id = request.args.get("community_id", type=int) or None
+    community_id = query_id("community_id")
     stmt = idle.idle_members(current_user, community_id=community_id)
-    result = paginate(db.session, stmt, _page(), PAGE_SIZE)
+    result = paginate(db.session, stmt, query_page(), PAGE_SIZE)
     history = idle.reminder_history([reg.member_id for reg in result["items"]])
-    return render_template("reminders/idle_members.html", result=result, page=_page(),
+    return render_template("reminders/idle_members.html", result=result, page=query_page(),
                            page_size=PAGE_SIZE, history=history, community_id=community_id,
                            communities=communities_in_scope(current_user),
                            kind_labels=idle.KIND_LABELS)

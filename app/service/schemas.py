@@ -1,18 +1,17 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.activities.schemas import Id, aware
-from app.api_base import PageArgs, one_of, page_schema, text
+from app.api_base import Id, PageArgs, aware, one_of, page_schema, text
 from app.service.models import CATEGORIES, RecordStatus, SuggestionStatus
 from app.service.services import MAX_HOURS, RECORD_ITEMS
 
 
 class RecordIn(ma.Schema):
-    community_id = fields.Integer(required=True, **Id)
+    community_id = Id(required=True)
     category = one_of(CATEGORIES, required=True)
     checklist_item = fields.String(load_default=None, allow_none=True,
                                    validate=validate.OneOf(RECORD_ITEMS))
-    household_id = fields.Integer(load_default=None, allow_none=True, **Id)
+    household_id = Id(load_default=None, allow_none=True)
     started_at = aware(required=True)
     hours = fields.Float(required=True, validate=validate.Range(min=0, max=MAX_HOURS, min_inclusive=False))
     description = text(1, 2000, required=True)
@@ -25,7 +24,7 @@ class VerifyIn(ma.Schema):
 
 class RecordQuery(PageArgs):
     status = fields.String(validate=validate.OneOf(list(RecordStatus)))
-    community_id = fields.Integer(**Id)
+    community_id = Id()
 
 
 class RecordOut(ma.Schema):
@@ -46,7 +45,7 @@ class RecordOut(ma.Schema):
 
 
 class SuggestionIn(ma.Schema):
-    community_id = fields.Integer(required=True, **Id)
+    community_id = Id(required=True)
     title = text(1, 120, required=True)
     body = text(1, 2000, required=True)
 
@@ -61,7 +60,7 @@ class DeclineIn(ma.Schema):
 
 class SuggestionQuery(PageArgs):
     status = fields.String(validate=validate.OneOf(list(SuggestionStatus)))
-    community_id = fields.Integer(**Id)
+    community_id = Id()
 
 
 class SuggestionOut(ma.Schema):
@@ -78,14 +77,14 @@ class SuggestionOut(ma.Schema):
 
 
 class HouseholdIn(ma.Schema):
-    community_id = fields.Integer(required=True, **Id)
+    community_id = Id(required=True)
     name = text(1, 64, required=True)
     address = text(1, 200, required=True)
     needs = text(0, 500, load_default="")
 
 
 class HouseholdQuery(PageArgs):
-    community_id = fields.Integer(**Id)
+    community_id = Id()
 
 
 class HouseholdOut(ma.Schema):
@@ -98,8 +97,8 @@ class HouseholdOut(ma.Schema):
 
 
 class PairingIn(ma.Schema):
-    household_id = fields.Integer(required=True, **Id)
-    member_id = fields.Integer(required=True, **Id)
+    household_id = Id(required=True)
+    member_id = Id(required=True)
 
 
 class PairingOut(ma.Schema):

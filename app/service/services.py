@@ -14,9 +14,10 @@ from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
 from app.notifications.services import notify
+from app.params import require_id
 from app.points.models import SourceType
 from app.points.periods import year_bounds
-from app.points.services import award, record_evidence, require_id
+from app.points.services import award, record_evidence
 from app.registrations.services import active_registration
 from app.service.models import Household, Pairing, RecordStatus, ServiceRecord, Suggestion, SuggestionStatus
 

@@ -10,6 +10,7 @@ from app.auth.permissions import STAFF_LIKE, roles_required
 from app.database import LOCAL_TZ
 from app.extensions import db
 from app.i18n import N_
+from app.params import query_page
 from app.places.services import communities_managed_by
 from app.points.checklist import ITEM_TITLES
 from app.registrations.services import active_registration, members_by_community
@@ -23,9 +24,6 @@ nav.add(N_("登记服务"), "service.new_record", (Role.MEMBER,), order=14)
 nav.add(N_("服务审核"), "service.queue", STAFF_LIKE, order=15)
 nav.add(N_("困难群众"), "service.households", STAFF_LIKE, order=30)
 
-
-def _page(name: str = "page") -> int:
-    return max(request.args.get(name, 1, type=int), 1)
 
 
 def _home_community_id() -> int | None:
@@ -76,7 +74,7 @@ def new_suggestion():
 @bp.get("/me/service")
 @roles_required(Role.MEMBER)
 def mine():
-    page, spage = _page(), _page("spage")
+    page, spage = query_page(), query_page("spage")
     return render_template(
         "service/mine.html", page=page, spage=spage,
         records=paginate(db.session, services.list_records(current_user), page, 10),
@@ -86,7 +84,7 @@ def mine():
 @bp.get("/staff/verify")
 @roles_required(*STAFF_LIKE)
 def queue():
-    page, spage = _page(), _page("spage")
+    page, spage = query_page(), query_page("spage")
     return render_template(
         "service/queue.html", page=page, spage=spage, form=DecisionForm(), checklist_titles=ITEM_TITLES,
         records=paginate(db.session, services.list_records(current_user, status="pending"), page, 20),
@@ -135,7 +133,7 @@ def households():
         db.session.commit()
         flash(_("已添加困难群众"), "success")
         return redirect(url_for("service.households"))
-    page = _page()
+    page = query_page()
     result = paginate(db.session, services.list_households(current_user), page, 20)
     pairings = services.pairings_of([h.id for h in result["items"]])
     pickers = members_by_community(sorted({h.community_id for h in result["items"]}))

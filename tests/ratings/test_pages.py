@@ -53,8 +53,11 @@ def test_unit_page_filters_sort_and_paging(rated, page, monkeypatch):
     assert f'data-testid="row-{rated.member1.id}"' in body and "下一页" in body and "1 / 3" in body
     body = html(client.get(f"/unit/ratings?year={YEAR}&sort=-points&page=2"))
     assert f'data-testid="row-{rated.member3.id}"' in body
-    # nonsense filters are ignored, not errors
-    assert client.get("/unit/ratings?year=abc&level=x&sort=drop&page=-1").status_code == 200
+    # nonsense choices are ignored; a malformed number is a 400 naming it (app/params.py)
+    assert client.get("/unit/ratings?level=x&sort=drop").status_code == 200
+    for query, name in (("year=abc", "year"), ("page=-1", "page")):
+        res = client.get(f"/unit/ratings?{query}")
+        assert res.status_code == 400 and name in res.get_data(as_text=True)
 
 
 def test_unit_page_export_opens(rated, page):

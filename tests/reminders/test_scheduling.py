@@ -69,6 +69,44 @@ def test_a_claimed_day_is_skipped_unless_forced(idle_world):
     assert count(ReminderRun) == 1
 
 
+def _record(day):
+    return db.session.execute(sa.select(ReminderRun.summary, ReminderRun.claimed_at,
+                                        ReminderRun.finished_at).where(ReminderRun.day == day)).one()
+
+
+def test_a_forced_rerun_keeps_the_days_record(idle_world):
+    """The record tells what the pass that did the work did; a rerun adding nothing must not
+    overwrite it with zeros (nor move finished_at before claimed_at)."""
+    first = run_day(TODAY, NOW)
+    assert first["idle"] == 3
+    kept = _record(TODAY)
+    assert kept.summary == first and kept.finished_at >= kept.claimed_at
+    forced = run_day(TODAY, NOW - timedelta(hours=1), force=True)
+    assert forced["idle"] == 0
+    assert tuple(_record(TODAY)) == (first, NOW, NOW)
+
+
+@pytest.mark.commits
+def test_concurrent_forced_runs_keep_the_winners_record(app, world):
+    """Two `flask reminders run` at once (the second one's clock a minute behind): one claims
+    the day and does the work; the other adds nothing and leaves the record alone."""
+    from tests.races import race
+
+    _commit_world(world)
+    summaries = {}
+
+    def run(moment):
+        return lambda: summaries.__setitem__(moment, run_day(TODAY, moment, force=True))
+
+    assert race(app, [run(NOW), run(NOW - timedelta(minutes=1))]) == ["ok", "ok"]
+    db.session.remove()
+    record = _record(TODAY)
+    assert sorted(s["idle"] for s in summaries.values()) == [0, 3]
+    assert record.summary == summaries[record.claimed_at] and record.summary["idle"] == 3
+    assert record.finished_at >= record.claimed_at
+    assert count(Reminder, Reminder.kind == "idle") == 3
+
+
 def _commit_world(world) -> list[int]:
     members = (world.member1, world.member2, world.member3)
     for member in members:
@@ -143,6 +181,7 @@ def test_cli_run_twice_for_the_same_day_adds_nothing(app, idle_world):
     assert second.exit_code == 0 and "idle=0" in second.output and "digests=0" in second.output
     assert (count(Reminder), count(Notification)) == snapshot
     assert count(ReminderRun) == 1
+    assert _record(TODAY).summary["idle"] == 3  # the first run's record, not the rerun's zeros
 
 
 @pytest.mark.parametrize("bad", ["2026-13-01", "yesterday", "24/11/2026"])
