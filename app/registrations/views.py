@@ -54,7 +54,7 @@ def member_home():
 
 @bp.route("/register", methods=["GET", "POST"])
 @roles_required(Role.MEMBER)
-def registerquery_page():
+def register_page():
     current = services.open_registration(current_user.id)
     if current is not None and current.status == RegistrationStatus.APPROVED:
         return redirect(url_for("registrations.transfer_page"))
@@ -82,7 +82,7 @@ def registerquery_page():
 
 @bp.route("/me/transfer", methods=["GET", "POST"])
 @roles_required(Role.MEMBER)
-def transferquery_page():
+def transfer_page():
     """Moving house: the open registration ends as transferred, a new pending one starts."""
     current = services.open_registration(current_user.id)
     if current is None:
