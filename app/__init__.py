@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import importlib
-import logging
 
 from flask import Flask, g, request
 from flask_babel import gettext
@@ -49,8 +48,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    logging.basicConfig(level=logging.INFO)
+    from app.observability import install as install_observability
 
+    install_observability(app)  # logs, request id, /readyz, /metrics: before any other hook
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

@@ -11,6 +11,7 @@ import os
 import socket
 import threading
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -18,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.database import LOCAL_TZ, local_today, utcnow
 from app.extensions import db, scheduler
+from app.observability import observe_daily_pass, observe_deliveries
 from app.reminders.daily_pass import run_pass
 from app.reminders.delivery import deliver_due
 from app.reminders.models import ReminderRun
@@ -46,6 +48,7 @@ def run_day(day: date, now: datetime | None = None, force: bool = False) -> dict
     already claimed is skipped (None); with it (the CLI) the pass runs again and, its
     reminders being unique per period, adds only what is new."""
     now = now or utcnow()
+    started = monotonic()
     claimed = claim_day(day, now)
     if not claimed and not force:
         db.session.rollback()
@@ -54,6 +57,7 @@ def run_day(day: date, now: datetime | None = None, force: bool = False) -> dict
     db.session.execute(sa.update(ReminderRun).where(ReminderRun.day == day)
                        .values(finished_at=now, summary=summary))
     db.session.commit()
+    observe_daily_pass(summary, monotonic() - started)
     log.info("reminder pass for %s: %s", day, summary)
     return summary
 
@@ -84,7 +88,7 @@ def tick(app: Flask, now: datetime | None = None) -> None:
     with app.app_context():
         try:
             run_due_days(now)
-            deliver_due(now)
+            observe_deliveries(deliver_due(now))
         finally:
             db.session.remove()
 
