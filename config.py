@@ -106,6 +106,13 @@ class Config:
     DELIVERY_BACKOFF_SECONDS = _env_int("DELIVERY_BACKOFF_SECONDS", 60)
     DELIVERY_BACKOFF_MAX_SECONDS = _env_int("DELIVERY_BACKOFF_MAX_SECONDS", 6 * 3600)
 
+    # Operations (README "Operations"): JSON log lines by default; /metrics answers requests
+    # from METRICS_ALLOW (addresses or networks, comma-separated) or bearing METRICS_TOKEN.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")  # "json" or "text"
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    METRICS_ALLOW = os.environ.get("METRICS_ALLOW", "127.0.0.1,::1")
+
     ORDER_DEADLINE_HOURS = {"urgent": 2, "high": 24, "normal": 72, "low": 336}
     ORDER_REOPEN_DAYS = 7
 
@@ -131,6 +138,9 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "1") == "1"
     DEMO_MUST_CHANGE_PASSWORD = True
+    # Behind nginx every request comes from 127.0.0.1 unless TRUSTED_PROXIES is set: in
+    # production /metrics needs METRICS_TOKEN, or addresses listed on purpose.
+    METRICS_ALLOW = os.environ.get("METRICS_ALLOW", "")
 
     @classmethod
     def check(cls) -> None:

@@ -1,8 +1,6 @@
 """Application factory."""
 from __future__ import annotations
 
-import logging
-
 from flask import Flask, g, has_request_context, request
 from flask_babel import gettext
 from flask_login import AnonymousUserMixin
@@ -39,8 +37,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    logging.basicConfig(level=logging.INFO)
+    from app.observability import install as install_observability
 
+    install_observability(app)  # logs, request id, /readyz, /metrics: before any other hook
     register_extensions(app)
     register_blueprints(app)
     register_receivers()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import flask_smorest
 import marshmallow as ma
 import sqlalchemy as sa
-from flask_smorest.error_handler import ErrorSchema
+from flask_smorest.error_handler import ErrorSchema as SmorestErrorSchema
 from werkzeug.routing import IntegerConverter
 
 from app.database import LOCAL_TZ, local_today
@@ -77,8 +77,16 @@ def aware(**kw) -> ma.fields.AwareDateTime:
     return ma.fields.AwareDateTime(default_timezone=LOCAL_TZ, validate=_year_in_range, **kw)
 
 
+class ErrorSchema(SmorestErrorSchema):
+    """The contract's error body, with the request id (the X-Request-ID header) to quote."""
+
+    request_id = ma.fields.String(metadata={"description": "The X-Request-ID of this answer"})
+
+
 class Api(flask_smorest.Api):
     """Api whose HTTP errors use the contract's body on /api and HTML pages elsewhere."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error):
         return handle_http_exception(error)

@@ -65,9 +65,12 @@ def is_api_request() -> bool:
 
 
 def error_body(code: int, status: str, message: str, errors: dict | None = None):
+    from app.observability import current_request_id
+
     body = {"code": code, "status": status, "message": message}
     if errors:
         body["errors"] = errors
+    body["request_id"] = current_request_id()  # the X-Request-ID header: quoted in a user's report
     return body
 
 

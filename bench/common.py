@@ -112,8 +112,10 @@ class Bench:
     """One benchmark run on one backend: starts the database, builds the migrated app,
     collects measurements and prints/writes the report."""
 
-    def __init__(self, name: str, backend: str = "sqlite", *, keep: bool = False):
-        self.name, self.backend, self.keep = name, backend, keep
+    def __init__(self, name: str, backend: str = "sqlite", *, keep: bool = False,
+                 url: str | None = None):
+        """`url`: an existing (PostgreSQL) database to use instead of a throwaway server."""
+        self.name, self.backend, self.keep, self.given_url = name, backend, keep, url
         self.results: list[dict] = []
         self.notes: dict = {}
         self._server = None
@@ -121,7 +123,9 @@ class Bench:
 
     # database
     def __enter__(self) -> Bench:
-        if self.backend == "postgres":
+        if self.given_url:
+            self.url = self.given_url
+        elif self.backend == "postgres":
             from tests.pg import PostgresServer
 
             self._server = PostgresServer().start()

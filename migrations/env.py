@@ -11,7 +11,10 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Not when the app has set up its own (JSON) logging: fileConfig would remove its handler and
+# disable every logger created so far (upgrades run in-process by the tests and benches).
+if not any(getattr(h, "_app_handler", False) for h in logging.getLogger().handlers):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

@@ -11,6 +11,7 @@ import os
 import socket
 import threading
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -19,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from app.database import LOCAL_TZ, local_today, utcnow
 from app.extensions import db, scheduler
 from app.notifications.delivery import deliver_due
+from app.observability import observe_daily_pass, observe_deliveries
 from app.reminders.daily_pass import run_pass
 from app.reminders.models import ReminderRun
 
@@ -50,6 +52,7 @@ def run_day(day: date, now: datetime | None = None, force: bool = False) -> dict
     a forced rerun, or one that lost the claim to a
     concurrent pass, returns what it added itself and leaves that record alone."""
     now = now or utcnow()
+    started = monotonic()
     claimed = claim_day(day, now)
     if not claimed and not force:
         db.session.rollback()
@@ -60,6 +63,7 @@ def run_day(day: date, now: datetime | None = None, force: bool = False) -> dict
                            .where(ReminderRun.day == day, ReminderRun.finished_at.is_(None))
                            .values(finished_at=now, summary=summary))
     db.session.commit()
+    observe_daily_pass(summary, monotonic() - started)
     log.info("reminder pass for %s%s: %s", day, "" if claimed else " (rerun)", summary)
     return summary
 
@@ -90,7 +94,7 @@ def tick(app: Flask, now: datetime | None = None) -> None:
     with app.app_context():
         try:
             run_due_days(now)
-            deliver_due(now)
+            observe_deliveries(deliver_due(now))
         finally:
             db.session.remove()
 
