@@ -9,18 +9,17 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from app.reminders.services import notify
 from flask_migrate import downgrade, upgrade
 
 from app import create_app
 from app.extensions import db
+from app.notifications.models import Delivery, DeliveryStatus
+from app.notifications.services import notify
 from app.observability import REQUEST_ID_HEADER
-from app.reminders.models import Delivery, DeliveryStatus
 from app.reminders.scheduling import run_day
 from config import TestConfig
-from tests.conftest import settle
+from tests.conftest import NOW, TODAY, approved_at, settle
 from tests.pg import _free_port
-from tests.reminders.conftest import NOW, TODAY, approved_at
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
