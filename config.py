@@ -112,6 +112,18 @@ class Config:
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
     METRICS_ALLOW = os.environ.get("METRICS_ALLOW", "127.0.0.1,::1")
+    # Bulk imports (issue 13).
+    IMPORT_MAX_ROWS = _env_int("IMPORT_MAX_ROWS", 100000)
+    IMPORT_MAX_BYTES = _env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)  # larger uploads: 413
+    IMPORT_CHUNK_ROWS = _env_int("IMPORT_CHUNK_ROWS", 1000)
+    IMPORT_MAX_ERRORS_SHOWN = _env_int("IMPORT_MAX_ERRORS_SHOWN", 1000)
+    # Sign-in by phone: one-time SMS codes.
+    SMS_CODE_TTL_SECONDS = _env_int("SMS_CODE_TTL_SECONDS", 300)
+    SMS_CODE_MAX_TRIES = _env_int("SMS_CODE_MAX_TRIES", 5)
+    SMS_CODE_INTERVAL_SECONDS = _env_int("SMS_CODE_INTERVAL_SECONDS", 60)  # per phone
+    SMS_CODE_PER_HOUR_PHONE = _env_int("SMS_CODE_PER_HOUR_PHONE", 5)
+    SMS_CODE_PER_HOUR_ADDRESS = _env_int("SMS_CODE_PER_HOUR_ADDRESS", 10)
+    SMS_CODE_SHOWN = os.environ.get("APP_CONFIG", "development") != "production"
 
     ORDER_DEADLINE_HOURS = {"urgent": 2, "high": 24, "normal": 72, "low": 336}
     ORDER_REOPEN_DAYS = 7
@@ -135,6 +147,7 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    SMS_CODE_SHOWN = False  # the code is never on the page nor in the log in production
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "1") == "1"
     DEMO_MUST_CHANGE_PASSWORD = True

@@ -144,11 +144,15 @@ def register_blueprints(app: Flask) -> None:
     from app.audit import views as audit_views
     from app.auth import api as auth_api
     from app.auth import views as auth_views
+    from app.imports import api as imports_api
+    from app.imports import views as imports_views
     from app.main import bp as main_bp
     from app.notifications import api as notifications_api
     from app.notifications import views as notifications_views
     from app.orders import api as orders_api
     from app.orders import views as orders_views
+    from app.phone_signin import api as phone_signin_api
+    from app.phone_signin import views as phone_signin_views
     from app.places import api as places_api
     from app.places import views as places_views
     from app.points import api as points_api
@@ -159,6 +163,8 @@ def register_blueprints(app: Flask) -> None:
     from app.registrations import api as registrations_api
     from app.registrations import views as registrations_views
     from app.reminders import views as reminders_views
+    from app.residents import api as residents_api
+    from app.residents import views as residents_views
     from app.service import api as service_api
     from app.service import views as service_views
 
@@ -167,12 +173,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     for blp in (auth_api.blp, places_api.blp, registrations_api.blp, registrations_api.units_blp,
                 activities_api.blp, service_api.blp, points_api.blp, orders_api.blp,
-                notifications_api.blp, ratings_api.blp):
+                notifications_api.blp, ratings_api.blp, residents_api.blp, imports_api.blp,
+                phone_signin_api.blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)
     for bp in (auth_views.bp, places_views.bp, registrations_views.bp, activities_views.bp,
                service_views.bp, points_views.bp, orders_views.bp, notifications_views.bp,
-               reminders_views.bp, ratings_views.bp, audit_views.bp):
+               reminders_views.bp, ratings_views.bp, audit_views.bp, residents_views.bp,
+               imports_views.bp, phone_signin_views.bp):
         app.register_blueprint(bp)
 
 

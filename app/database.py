@@ -43,3 +43,13 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def update_by_id(session, model, rows: list[dict]) -> None:
+    """Bulk UPDATE by primary key (one executemany per set of changed columns): each dict holds
+    the primary key and only the columns that change."""
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    for group in groups.values():
+        session.execute(sa.update(model), group)

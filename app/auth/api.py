@@ -4,7 +4,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from app.api_base import documents_errors
-from app.auth import accounts, services
+from app.auth import accounts, services, sms
 from app.auth.models import Role
 from app.auth.permissions import can_create_account, roles_required
 from app.auth.schemas import (
@@ -30,11 +30,18 @@ blp = Blueprint("auth_api", __name__, url_prefix="/api/v1", description="Sign-in
 @sign_in_throttled
 @blp.arguments(TokenIn)
 @blp.response(201, TokenOut)
-@documents_errors(blp, 401, 429)
+@documents_errors(blp, 401, 409, 429)
 @blp.doc(security=[])
 def create_token(data):
-    """Exchange a username and password for a bearer token (repeated failures: 429)."""
-    user = services.authenticate(data["username"], data["password"])
+    """Exchange a username and password, or a phone and the one-time code sent to it
+    (`POST /auth/sms-code`), for a bearer token (repeated failures: 429)."""
+    if "phone" in data:
+        user = sms.sign_in_with_code(data["phone"], data["code"])
+        db.session.commit()  # a wrong code's try counts even though the answer is 401
+        if user is None:
+            raise Unauthorized("验证码错误或已失效 / wrong, expired or used code")
+    else:
+        user = services.authenticate(data["username"], data["password"])
     if user is None:
         raise Unauthorized("用户名或密码错误 / wrong username or password")
     raw, token = services.issue_token(user)

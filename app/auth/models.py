@@ -32,7 +32,7 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     name: Mapped[str] = mapped_column(sa.String(64))
-    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    phone: Mapped[str | None] = mapped_column(sa.String(20), index=True)
     email: Mapped[str | None] = mapped_column(sa.String(120))
     role: Mapped[str] = mapped_column(sa.String(20), index=True)
     # Scope: community/grid for staff and residents, street/district for street admins.
@@ -97,3 +97,21 @@ class WebSession(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = relationship("User", lazy="joined")
+
+
+class SmsCode(db.Model):
+    """A one-time sign-in code sent by SMS; only its hash is stored. Used or out of tries:
+    dead. Rows double as the send log the per-phone and per-address throttles count."""
+
+    __tablename__ = "sms_code"
+    __table_args__ = (sa.Index("ix_sms_code_phone_created", "phone", "created_at"),
+                      sa.Index("ix_sms_code_address_created", "address", "created_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(sa.String(20))
+    address: Mapped[str] = mapped_column(sa.String(64), default="")
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

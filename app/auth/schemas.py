@@ -12,8 +12,18 @@ USERNAME = validate.Regexp(r"^[A-Za-z0-9_.@-]{3,64}$", error="3-64 letters, digi
 
 
 class TokenIn(ma.Schema):
-    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    password = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    """A username and password, or a phone and the one-time code sent to it."""
+
+    username = fields.String(validate=validate.Length(min=1, max=64))
+    password = fields.String(validate=validate.Length(min=1, max=128))
+    phone = fields.String(validate=validate.Length(min=1, max=40))
+    code = fields.String(validate=validate.Length(min=1, max=16))
+
+    @ma.validates_schema
+    def _one_way(self, data, **_kw):
+        if not ({"username", "password"} <= data.keys() or {"phone", "code"} <= data.keys()):
+            missing = "password" if "username" in data else ("code" if "phone" in data else "username")
+            raise ma.ValidationError("username and password, or phone and code", missing)
 
 
 class UserOut(ma.Schema):

@@ -7,6 +7,7 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
+import phonenumbers
 import sqlalchemy as sa
 from flask import current_app, g
 from sqlalchemy.exc import IntegrityError
@@ -30,10 +31,17 @@ def token_hash(raw: str) -> str:
 
 
 def normalize_phone(phone: str | None) -> str | None:
-    if phone is None or phone == "":
+    """A mainland mobile number as its 11 digits, whatever the spelling (`+86 138-0013-8000`,
+    `(0086) 13800138000`, full-width digits), parsed by the phonenumbers library."""
+    if phone is None or phone.strip() == "":
         return None
-    digits = phone.strip().replace(" ", "").replace("-", "")
-    if not digits.isdigit() or len(digits) != PHONE_DIGITS or not digits.startswith("1"):
+    try:
+        number = phonenumbers.parse(phone.strip(), "CN")
+    except phonenumbers.NumberParseException:
+        number = None
+    digits = str(number.national_number) if number is not None else ""
+    if (number is None or number.country_code != 86 or len(digits) != PHONE_DIGITS
+            or not digits.startswith("1")):
         raise Invalid("phone", "手机号应为11位数字 / phone must be 11 digits")
     return digits
 

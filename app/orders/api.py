@@ -50,8 +50,10 @@ def _done(order: Order) -> Order:
 @roles_required(Role.RESIDENT, *STAFF_LIKE)
 def create_order(data):
     """点单: a resident places a need (in his community); staff may file one for a resident
-    (`resident_id`). Its deadline comes from its urgency."""
-    order = services.create_order(current_user, **data)
+    (`resident_id`), or for a walk-in resident known by `resident` {name, phone} (matched by
+    phone, or created). Its deadline comes from its urgency."""
+    walk_in = data.pop("resident", None)
+    order = services.create_order(current_user, **data, walk_in=walk_in)
     return _done(order)
 
 

@@ -11,6 +11,11 @@ from app.orders.queries import OPEN
 from app.orders.services import MAX_SLOTS, actions_for
 
 
+class WalkInResidentIn(ma.Schema):
+    name = text(1, 64, required=True)
+    phone = text(1, 40, required=True)
+
+
 class OrderIn(ma.Schema):
     community_id = Id(load_default=None, allow_none=True,
                       metadata={"description": "a resident's own by default"})
@@ -24,6 +29,8 @@ class OrderIn(ma.Schema):
                      metadata={"description": "staff filing for a resident: required"})
     contact_phone = text(0, 20, load_default=None, allow_none=True)
     address = text(0, 200, load_default="")
+    resident = fields.Nested(WalkInResidentIn, load_default=None, allow_none=True, metadata={
+        "description": "staff filing for a walk-in resident: matched by phone, or created"})
 
 
 class DispatchIn(ma.Schema):

@@ -24,6 +24,7 @@ from app.params import require_id, valid_id
 from app.places.models import Place, PlaceKind, Unit
 from app.points.services import award, record_evidence
 from app.registrations.units import has_reported
+from app.residents import services as residents
 
 MAX_SLOTS = 20
 GOOD_SCORE = 4  # a rating of 4 or 5 pays the order_good_rating bonus
@@ -81,11 +82,18 @@ def _for_whom(actor: User, community_id: int | None, resident_id: int | None) ->
 def create_order(actor: User, *, title: str, category: str, description: str = "",
                  urgency: str = Urgency.NORMAL, slots: int = 1, community_id: int | None = None,
                  grid_id: int | None = None, resident_id: int | None = None,
-                 contact_phone: str | None = None, address: str = "",
+                 contact_phone: str | None = None, address: str = "", walk_in: dict | None = None,
                  now: datetime | None = None) -> Order:
-    """点单: a resident's need (or staff filing it for him), submitted, with a deadline from
-    its urgency counted from now (dispatch may set another)."""
+    """点单: a resident's need (or staff filing it for him — a walk-in known only by `walk_in`
+    {name, phone} is matched by phone or created), submitted, with a deadline from its
+    urgency counted from now (dispatch may set another)."""
     now = now or utcnow()
+    if walk_in is not None:
+        if actor.role not in STAFF_LIKE:
+            raise Forbidden("只有社区工作人员可以代居民点单 / staff only")
+        if community_id is None:
+            raise Invalid("community_id", "community_id is required")
+        resident_id = residents.walk_in(actor, community_id=community_id, **walk_in).id
     resident, community_id = _for_whom(actor, community_id, resident_id)
     community = db.session.get(Place, community_id) if valid_id(community_id) else None
     if community is None or community.kind != PlaceKind.COMMUNITY:

@@ -1,0 +1,1 @@
+"""Residents without staff-made accounts: sign-up by phone, walk-in residents filed by staff."""
