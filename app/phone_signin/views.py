@@ -72,4 +72,5 @@ def sign_in():
         form.code.errors = [_("验证码错误或已失效")]
         return _page(code_form=form, status=401)
     sessions.sign_in(user)
+    db.session.commit()  # the server-side session row
     return redirect(_target("next") or url_for("main.home"))
