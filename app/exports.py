@@ -85,3 +85,34 @@ def csv_bytes(header: Iterable[str], rows: Iterable[Iterable]) -> bytes:
     writer.writerow([csv_value(v) for v in header])
     writer.writerows([csv_value(v) for v in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def template_xlsx(title: str, headers: Sequence[str], example: Sequence, *,
+                  text_columns: Iterable[int] = (), choices: dict[int, Sequence[str]] | None = None,
+                  choice_error: str = "", rows_with_choices: int = 100000) -> bytes:
+    """A template to fill in: a header row, an example row, columns formatted as text (phones
+    keep their digits), drop-down lists for the columns with fixed choices (0-based indexes)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31] or "sheet"
+    sheet.append([cell_text(str(h)) for h in headers])
+    sheet.append([cell_text(v) if isinstance(v, str) else v for v in example])
+    text_columns = set(text_columns)
+    for index, header in enumerate(headers):
+        letter = get_column_letter(index + 1)
+        sheet.column_dimensions[letter].width = max(12, len(str(header)) * 3)
+        if index in text_columns:
+            sheet.column_dimensions[letter].number_format = "@"
+            sheet.cell(row=2, column=index + 1).number_format = "@"
+        if choices and index in choices:
+            validation = DataValidation(type="list", formula1='"' + ",".join(choices[index]) + '"',
+                                        allow_blank=True)
+            validation.error = choice_error
+            validation.add(f"{letter}2:{letter}{rows_with_choices}")
+            sheet.add_data_validation(validation)
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

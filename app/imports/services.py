@@ -4,18 +4,15 @@ rolled back and leaves nothing), record and audit what a confirmed run wrote. Th
 commits once."""
 from __future__ import annotations
 
-import io
-
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.audit.services import record
 from app.auth.models import Role
 from app.auth.permissions import place_scope
 from app.errors import Forbidden, Invalid
+from app.exports import template_xlsx
 from app.extensions import db
 from app.imports.handlers import HouseholdsHandler, Outcome, PlacesHandler, UnitsHandler
 from app.imports.kinds import KINDS
@@ -126,24 +123,9 @@ def template_workbook(kind: str) -> bytes:
     """The .xlsx template of a kind: its headers (required ones marked *), an example row,
     drop-down lists for the columns with fixed choices, phones kept as text."""
     spec = get_kind(kind)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = kind
-    sheet.append([c.name + ("*" if c.required else "") for c in spec.columns])
-    sheet.append([c.example for c in spec.columns])
-    for index, column in enumerate(spec.columns, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
-        sheet.column_dimensions[letter].width = max(12, len(column.name) * 3)
-        if column.text:
-            sheet.column_dimensions[letter].number_format = "@"
-            sheet.cell(row=2, column=index).number_format = "@"
-        if column.choices:
-            validation = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"',
-                                        allow_blank=not column.required)
-            validation.error = _("请从列表中选择")
-            validation.add(f"{letter}2:{letter}100000")
-            sheet.add_data_validation(validation)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return template_xlsx(
+        kind, [c.name + ("*" if c.required else "") for c in spec.columns],
+        [c.example for c in spec.columns],
+        text_columns=[i for i, c in enumerate(spec.columns) if c.text],
+        choices={i: c.choices for i, c in enumerate(spec.columns) if c.choices},
+        choice_error=_("请从列表中选择"))

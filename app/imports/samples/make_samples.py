@@ -2,7 +2,7 @@
 They fit the demo district of `make run` (越秀区, 北京街道 …, the unit 区税务局)."""
 from pathlib import Path
 
-from openpyxl import Workbook
+from app.exports import XlsxSheet
 
 HERE = Path(__file__).resolve().parent
 SAMPLES = {
@@ -32,13 +32,11 @@ SAMPLES = {
 
 def main() -> None:
     for kind, (header, rows) in SAMPLES.items():
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = kind
-        sheet.append(header)
+        sheet = XlsxSheet(kind)
+        sheet.header(header)
         for row in rows:
             sheet.append(row)
-        workbook.save(HERE / f"{kind}.xlsx")
+        (HERE / f"{kind}.xlsx").write_bytes(sheet.to_bytes())
 
 
 if __name__ == "__main__":
