@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from app.forms import Form
 
-class ResidentSignupForm(FlaskForm):
+
+class ResidentSignupForm(Form):
     phone = StringField(_l("手机号"), validators=[DataRequired(), Length(max=40)])
     code = StringField(_l("验证码"), validators=[
         DataRequired(), Regexp(r"^\d{6}$", message=_l("验证码为6位数字"))])
