@@ -8,6 +8,7 @@ from flask_talisman import Talisman
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from app import transaction
 from app.errors import (
     DomainError,
     handle_body_too_large,
@@ -17,11 +18,12 @@ from app.errors import (
 )
 from app.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 from app.i18n import N_
+from app.transaction import App
 from config import Config, ProductionConfig, config_from_env
 
 
-def create_app(config: type[Config] | dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=False)
+def create_app(config: type[Config] | dict | None = None) -> App:
+    app = App(__name__, instance_relative_config=False)
     config_class = config_from_env()
     if isinstance(config, type):
         config_class = config
@@ -107,6 +109,7 @@ def register_extensions(app: Flask) -> None:
 
     app.before_request(require_password_change)
     install_sqlite_behaviour()
+    transaction.install(app)
 
 
 def install_sqlite_behaviour() -> None:

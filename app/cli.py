@@ -7,6 +7,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from app.extensions import db
+from app.transaction import committing
 
 admin_cli = AppGroup("admin", help="System administrators.")
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -15,6 +16,7 @@ demo_cli = AppGroup("demo", help="Demo data.")
 @admin_cli.command("create")
 @click.option("--username", required=True)
 @click.option("--password", required=True)
+@committing
 def create_admin(username: str, password: str) -> None:
     """Create a system administrator."""
     from app.auth.services import create_admin as _create
@@ -24,7 +26,6 @@ def create_admin(username: str, password: str) -> None:
         user = _create(username, password)
     except DomainError as err:
         raise click.ClickException(err.message) from None
-    db.session.commit()
     click.echo(f"created admin {user.username} (id {user.id})")
 
 
@@ -39,13 +40,13 @@ def _account(username: str):
 
 @admin_cli.command("reset-password")
 @click.option("--username", required=True)
+@committing
 def reset_password(username: str) -> None:
     """Give an account a one-time temporary password (printed once; it must be changed at the
     next sign-in) and end its sessions and API tokens."""
     from app.auth.accounts import reset_password as _reset
 
     password = _reset(None, _account(username))
-    db.session.commit()
     click.echo(f"temporary password for {username}: {password}")
     click.echo("it must be changed at the next sign-in; the account's sessions and tokens have ended")
 
@@ -53,11 +54,11 @@ def reset_password(username: str) -> None:
 def _switch_command(name: str, active: bool, summary: str) -> None:
     @admin_cli.command(name, help=summary)
     @click.option("--username", required=True)
+    @committing
     def command(username: str) -> None:
         from app.auth.accounts import set_active
 
         set_active(None, _account(username), active)
-        db.session.commit()
         click.echo(f"{name}d {username}")
 
 
@@ -68,12 +69,12 @@ _switch_command("enable", True, "Re-enable a disabled account.")
 
 @demo_cli.command("seed")
 @click.option("--members", default=300, show_default=True)
+@committing
 def seed(members: int) -> None:
     """Build the demo district (idempotent) and print the demo accounts."""
     from app.demo import seed_demo
 
     accounts = seed_demo(members=members)
-    db.session.commit()
     for line in accounts:
         click.echo(line)
 

@@ -32,7 +32,6 @@ blp = Blueprint("activities_api", __name__, url_prefix="/api/v1/activities",
 def create_activity(data):
     """Staff post an activity in a community they manage."""
     activity = services.create_activity(current_user, **data)
-    db.session.commit()
     return activity
 
 
@@ -61,7 +60,6 @@ def get_activity(activity_id):
 def cancel_activity(data, activity_id):
     """Staff call the activity off (with a reason); those signed up are notified."""
     activity = services.cancel_activity(current_user, activity_id, data["reason"])
-    db.session.commit()
     return activity
 
 
@@ -71,7 +69,6 @@ def cancel_activity(data, activity_id):
 def sign_up(activity_id):
     """A member registered in the activity's community signs up; full: 409."""
     signup = services.sign_up(current_user, activity_id)
-    db.session.commit()
     return signup
 
 
@@ -81,7 +78,6 @@ def sign_up(activity_id):
 def cancel_signup(activity_id):
     """The member cancels his own sign-up before the activity starts."""
     signup = services.cancel_signup(current_user, activity_id)
-    db.session.commit()
     return signup
 
 
@@ -104,7 +100,6 @@ def list_signups(activity_id):
 def record_attendance(data, activity_id):
     """Staff record a member present: points once, checklist item ticked."""
     signup = services.record_attendance(current_user, activity_id, data["member_id"])
-    db.session.commit()
     return signup
 
 
@@ -126,5 +121,4 @@ def checkin_code(activity_id):
 def check_in(data, activity_id):
     """The member posts the scanned code and is recorded present."""
     signup = services.check_in(current_user, activity_id, data["code"])
-    db.session.commit()
     return signup

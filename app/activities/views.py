@@ -56,7 +56,6 @@ def new():
             ends_at=form.ends_at.data.replace(tzinfo=LOCAL_TZ), capacity=form.capacity.data,
             points=form.points.data, location=form.location.data or "",
             description=form.description.data or "")
-        db.session.commit()
         flash(_("活动已发布"), "success")
         return redirect(url_for("activities.detail", activity_id=activity.id))
     return render_template("activities/new.html", form=form)
@@ -82,7 +81,6 @@ def detail(activity_id):
 @roles_required(Role.MEMBER)
 def sign_up(activity_id):
     services.sign_up(current_user, activity_id)
-    db.session.commit()
     flash(_("报名成功"), "success")
     return redirect(url_for("activities.detail", activity_id=activity_id))
 
@@ -91,7 +89,6 @@ def sign_up(activity_id):
 @roles_required(Role.MEMBER)
 def cancel(activity_id):
     services.cancel_signup(current_user, activity_id)
-    db.session.commit()
     flash(_("已取消报名"), "success")
     return redirect(url_for("activities.detail", activity_id=activity_id))
 
@@ -101,7 +98,6 @@ def cancel(activity_id):
 def call_off(activity_id):
     reason = (clean_text(request.form.get("reason")) or "")[:300]
     services.cancel_activity(current_user, activity_id, reason)
-    db.session.commit()
     flash(_("活动已取消，已通知报名党员"), "success")
     return redirect(url_for("activities.detail", activity_id=activity_id))
 
@@ -114,7 +110,6 @@ def attend(activity_id):
         flash(_("请从列表中选择党员"), "error")
         return redirect(url_for("activities.detail", activity_id=activity_id))
     signup = services.record_attendance(current_user, activity_id, form.member_id.data)
-    db.session.commit()
     flash(_("已记录 %(name)s 参加", name=signup.member.name), "success")
     return redirect(url_for("activities.detail", activity_id=activity_id))
 
@@ -140,7 +135,6 @@ def checkin_page(activity_id):
     form = CheckinForm(code=request.args.get("code", ""))
     if form.validate_on_submit():
         services.check_in(current_user, activity_id, form.code.data)
-        db.session.commit()
         flash(_("签到成功，积分已计入"), "success")
         return redirect(url_for("activities.detail", activity_id=activity_id))
     return render_template("activities/checkin.html", activity=activity, form=form)

@@ -21,7 +21,7 @@ from app.auth.schemas import (
 from app.auth.sessions import end_sessions
 from app.auth.throttling import sign_in_throttled, sign_up_throttled
 from app.errors import Forbidden, Unauthorized
-from app.extensions import db
+from app.transaction import commit
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/v1", description="Sign-in and accounts")
 
@@ -37,7 +37,7 @@ def create_token(data):
     (`POST /auth/sms-code`), for a bearer token (repeated failures: 429)."""
     if "phone" in data:
         user = sms.sign_in_with_code(data["phone"], data["code"])
-        db.session.commit()  # a wrong code's try counts even though the answer is 401
+        commit()  # a wrong code's try counts even though the answer is 401 (rolled back otherwise)
         if user is None:
             raise Unauthorized("验证码错误或已失效 / wrong, expired or used code")
     else:
@@ -45,7 +45,6 @@ def create_token(data):
     if user is None:
         raise Unauthorized("用户名或密码错误 / wrong username or password")
     raw, token = services.issue_token(user)
-    db.session.commit()
     g._login_user = user  # the answer is for him: his own phone unmasked
     return {"token": raw, "expires_at": token.expires_at, "user": user}
 
@@ -62,7 +61,6 @@ def revoke_token(args):
         end_sessions(current_user)
     else:
         services.revoke_token(request.headers.get("Authorization", "")[7:].strip())
-    db.session.commit()
 
 
 @blp.route("/me", methods=["GET"])
@@ -84,7 +82,6 @@ def change_password(data):
     stays valid. A weak new password: 422 naming `new_password`, with the reason."""
     accounts.change_password(current_user, data["current_password"], data["new_password"],
                              keep_token_id=g.get("api_token_id"))
-    db.session.commit()
 
 
 @blp.route("/users/<int:user_id>/password-reset", methods=["POST"])
@@ -96,7 +93,6 @@ def reset_password(user_id):
     which must be changed at next sign-in; the account's sessions and tokens end. Admins any
     account; street admins within their scope; staff the residents of their community."""
     _user, password = accounts.reset_password_by(current_user, user_id)
-    db.session.commit()
     return {"temporary_password": password}
 
 
@@ -107,7 +103,6 @@ def reset_password(user_id):
 def disable_user(user_id):
     """Disable an account: its sessions and tokens stop at once (401), sign-in is refused."""
     user = accounts.set_active_by(current_user, user_id, False)
-    db.session.commit()
     return user
 
 
@@ -118,7 +113,6 @@ def disable_user(user_id):
 def enable_user(user_id):
     """Re-enable a disabled account (its old sessions and tokens stay ended)."""
     user = accounts.set_active_by(current_user, user_id, True)
-    db.session.commit()
     return user
 
 
@@ -133,7 +127,6 @@ def create_user(data):
     if not can_create_account(current_user, data["role"], data.get("place_id")):
         raise Forbidden("无权创建该账号 / you may not create this account")
     user = services.create_user(**data, created_by=current_user)
-    db.session.commit()
     return user
 
 
@@ -146,5 +139,4 @@ def create_user(data):
 def signup(data):
     """Public sign-up of an in-service party member (then he registers with a community)."""
     user = services.signup_member(**data)
-    db.session.commit()
     return user

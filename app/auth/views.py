@@ -27,7 +27,6 @@ def login():
         user = services.authenticate(form.username.data, form.password.data)
         if user is not None:
             sessions.sign_in(user)
-            db.session.commit()
             if user.must_change_password:
                 flash(_("请先修改密码后再继续"), "error")
                 return redirect(url_for("auth.change_password"))
@@ -40,7 +39,6 @@ def login():
 @bp.post("/logout")
 def logout():
     sessions.sign_out()
-    db.session.commit()
     return redirect(url_for("main.home"))
 
 
@@ -50,7 +48,6 @@ def logout_everywhere():
     """Signs the user out on every device: all his page sessions and API tokens end."""
     sessions.end_sessions(current_user)
     sessions.sign_out()
-    db.session.commit()
     flash(_("已在所有设备上退出登录"), "success")
     return redirect(url_for("auth.login"))
 
@@ -67,7 +64,6 @@ def change_password():
             db.session.rollback()
             attach_to_form(form, err)
             return render_template("auth/change_password.html", form=form), err.status_code
-        db.session.commit()
         flash(_("密码已修改，其他设备上的登录已退出"), "success")
         return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
@@ -80,7 +76,6 @@ def change_password():
 def reset_password(user_id):
     """Shows the temporary password once, on this page (never in a cookie or a link)."""
     user, password = accounts.reset_password_by(current_user, user_id)
-    db.session.commit()
     return render_template("auth/temporary_password.html", user=user, password=password)
 
 
@@ -88,7 +83,6 @@ def reset_password(user_id):
 @roles_required(Role.ADMIN, Role.STREET_ADMIN)
 def set_active(user_id, action):
     user = accounts.set_active_by(current_user, user_id, action == "enable")
-    db.session.commit()
     flash(_("已启用账号 %(name)s", name=user.username) if user.is_active
           else _("已停用账号 %(name)s，其登录已全部退出", name=user.username), "success")
     return redirect_back(url_for("main.home"))
@@ -110,7 +104,6 @@ def signup():
             attach_to_form(form, err)
             return render_template("auth/signup.html", form=form), err.status_code
         sessions.sign_in(user)
-        db.session.commit()
         flash(_("注册成功，请向居住地社区报到"), "success")
         return redirect(url_for("registrations.register_page"))
     return render_template("auth/signup.html", form=form), 422 if form.errors else 200

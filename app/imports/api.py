@@ -41,7 +41,6 @@ def create_import(form, _files):
     data, name = uploaded_file()
     result = services.run_import(current_user, form["kind"], data, name, dry_run=form["dry_run"],
                                  stop_on_error=form["stop_on_error"])
-    db.session.commit()
     return result
 
 

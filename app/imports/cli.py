@@ -12,6 +12,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.imports import services
 from app.imports.kinds import KINDS
+from app.transaction import committing
 
 import_cli = AppGroup("import", help="Bulk imports from .xlsx / .csv files.")
 
@@ -21,6 +22,7 @@ def _command(kind: str):
     @click.option("--dry-run", is_flag=True, help="Check and count only; write nothing.")
     @click.option("--as", "username", help="Import as this account (its scope; members approved).")
     @click.option("--stop-on-error", is_flag=True, help="Write nothing if any row has an error.")
+    @committing
     def run(file: Path, dry_run: bool, username: str | None, stop_on_error: bool) -> None:
         actor = None
         if username:
@@ -33,7 +35,6 @@ def _command(kind: str):
         except DomainError as err:
             db.session.rollback()
             raise click.ClickException(err.message) from None
-        db.session.commit()
         for error in result["errors"]:
             click.echo(f"row {error['row']} {error['column']}: {error['message']}")
         state = "dry run" if dry_run else ("stopped, nothing written" if result["stopped"] else "imported")

@@ -20,6 +20,7 @@ from app.imports.models import ImportRun
 from app.imports.people import MembersHandler, ResidentsHandler
 from app.imports.reader import open_rows
 from app.imports.resolve import RowError, Scope
+from app.transaction import release
 
 HANDLERS = {"places": PlacesHandler, "units": UnitsHandler, "members": MembersHandler,
             "residents": ResidentsHandler, "households": HouseholdsHandler}
@@ -60,7 +61,7 @@ def run_import(actor, kind: str, data: bytes, file_name: str, *, dry_run: bool,
     stopped = stop_on_error and bool(outcome.errors)
     written = not dry_run and not stopped
     if written:
-        savepoint.commit()
+        release(savepoint)
     else:
         savepoint.rollback()
     outcome.errors.sort(key=lambda e: e["row"])

@@ -75,5 +75,4 @@ def confirm():
     data, name = staged
     result = services.run_import(current_user, confirm_form.kind.data, data, name, dry_run=False,
                                  stop_on_error=confirm_form.stop_on_error.data)
-    db.session.commit()
     return _render(form, result={**result, "file_name": name})

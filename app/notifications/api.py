@@ -32,5 +32,4 @@ def list_notifications(args):
 def read_notification(notification_id):
     """Marks one of the caller's notifications read (again: no change); others' ids: 404."""
     note = services.mark_read(current_user.id, notification_id)
-    db.session.commit()
     return note

@@ -18,6 +18,7 @@ from app.extensions import db
 from app.notifications.models import Delivery, DeliveryStatus, Notification
 from app.notifications.quiet_hours import first_allowed, is_quiet
 from app.notifications.senders import Sender, senders_from_config
+from app.transaction import commit
 
 log = logging.getLogger(__name__)
 CHANNEL_ADDRESS = {"email": User.email, "sms": User.phone}
@@ -88,14 +89,14 @@ def _claim_due(now: datetime, limit: int) -> list[int]:
         .values(claim_token=token, attempts=Delivery.attempts + 1, next_attempt_at=now + LEASE)
         .returning(Delivery.id)
         .execution_options(synchronize_session=False)).all()
-    db.session.commit()
+    commit()
     return list(claimed)
 
 
 def deliver_due(now: datetime | None = None, senders: dict[str, Sender] | None = None,
                 limit: int | None = None) -> DeliveryReport:
-    """Sends what is due, outside quiet hours. A job, not a service: it commits (the claim
-    before sending, each outcome after)."""
+    """Sends what is due, outside quiet hours. A job, not a service: its units of work are the
+    claim (committed before sending) and each outcome (committed after)."""
     now = now or utcnow()
     config = current_app.config
     report = DeliveryReport()
@@ -113,7 +114,7 @@ def deliver_due(now: datetime | None = None, senders: dict[str, Sender] | None =
         down: dict[str, str] = {}  # channels that failed to connect: not retried in this batch
         for delivery in batch:
             _send_one(delivery, senders, now, max_attempts, report, down)
-            db.session.commit()
+            commit()
         if limit:
             return report
 

@@ -32,7 +32,6 @@ def inbox():
 @login_required
 def mark_read(notification_id):
     services.mark_read(current_user.id, notification_id)
-    db.session.commit()
     return redirect_back(url_for("notifications.inbox"))
 
 
@@ -40,6 +39,5 @@ def mark_read(notification_id):
 @login_required
 def mark_all_read():
     count = services.mark_all_read(current_user.id)
-    db.session.commit()
     flash(_("已将 %(n)s 条消息标为已读", n=count), "success")
     return redirect(url_for("notifications.inbox"))

@@ -6,7 +6,6 @@ from sqlalchemy.orm import selectinload
 from app.api_base import documents_errors
 from app.auth.models import Role
 from app.auth.permissions import STAFF_LIKE, roles_required, visible_phone
-from app.extensions import db
 from app.orders import candidates as matching
 from app.orders import services
 from app.orders.access import roles_for
@@ -39,7 +38,6 @@ ANYONE = (Role.RESIDENT, Role.MEMBER, Role.UNIT_ADMIN, *STAFF_LIKE)
 def _done(order: Order) -> Order:
     """Commits the request's work and answers with the order as it now is (also when the
     actor can no longer see it, as a unit admin after declining)."""
-    db.session.commit()
     return services.get_order(order.id)
 
 
@@ -129,7 +127,6 @@ def claim(order_id):
     """领单: a member it is offered to takes a slot; `claimed` once all slots are taken; no slot
     left or already holding one: 409."""
     claim_row = services.claim(current_user, order_id)
-    db.session.commit()
     return services.get_order(claim_row.order_id)
 
 
@@ -205,5 +202,4 @@ def candidates(args, order_id):
 def invite(data, order_id):
     """Staff invite a candidate to claim it (he is notified; recorded on the timeline)."""
     invitation = matching.invite(current_user, order_id, data["member_id"])
-    db.session.commit()
     return invitation

@@ -95,7 +95,6 @@ def new():
             description=form.description.data or "", urgency=form.urgency.data,
             slots=(form.slots.data or 1) if on_behalf else 1, address=form.address.data or "",
             contact_phone=form.contact_phone.data or None)
-        db.session.commit()
         flash(_("点单已提交，社区会尽快安排"), "success")
         return redirect(url_for("orders.detail", order_id=order.id))
     return render_template("orders/new.html", form=form, on_behalf=on_behalf)
@@ -249,7 +248,6 @@ def act(order_id, action):
             "error")
         return redirect(back)
     call(form, order_id)
-    db.session.commit()
     flash(str(message), "success")
     if action == Action.DECLINE:
         return redirect(url_for("orders.unit_inbox"))

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 
 from app.auth import sms
 from app.errors import DomainError
-from app.extensions import db
 from app.notifications.senders import LoggingSender, masked_address, senders_from_config
+from app.transaction import commit
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ def send_code(phone: str, address: str) -> str:
     """Issues a code for the phone, commits, sends it; returns the code (for the page outside
     production). Raises Invalid (bad phone), 429 (throttled), 503 (the sender failed)."""
     phone, code = sms.issue_code(phone, address)
-    db.session.commit()
+    commit()  # the code exists before it is sent
     sender = senders_from_config(current_app.config)["sms"]
     subject = _("登录验证码")
     body = _("您的验证码是 %(code)s，%(minutes)s分钟内有效。请勿告诉他人。", code=code,

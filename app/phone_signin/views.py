@@ -10,6 +10,7 @@ from app.extensions import db, limiter
 from app.phone_signin import services
 from app.phone_signin.forms import CodeForm, PhoneForm
 from app.redirects import safe_path
+from app.transaction import commit
 
 bp = Blueprint("phone_signin", __name__)
 
@@ -67,10 +68,9 @@ def sign_in():
         db.session.rollback()
         attach_to_form(form, err)
         return _page(code_form=form, status=err.status_code)
-    db.session.commit()  # a wrong code's try counts
+    commit()  # a wrong code's try counts, though a 401 answer rolls back the rest
     if user is None:
         form.code.errors = [_("验证码错误或已失效")]
         return _page(code_form=form, status=401)
     sessions.sign_in(user)
-    db.session.commit()  # the server-side session row
     return redirect(_target("next") or url_for("main.home"))

@@ -27,7 +27,6 @@ blp = Blueprint("places_api", __name__, url_prefix="/api/v1", description="Place
 def create_place(data):
     """Create a district, street, community or grid (its parent must be of the kind above)."""
     place = services.create_place(**data, actor=current_user)
-    db.session.commit()
     return place
 
 
@@ -66,5 +65,4 @@ def list_units(args):
 def create_unit(data):
     """Create a unit (employer or department); names are unique."""
     unit = services.create_unit(**data, actor=current_user)
-    db.session.commit()
     return unit

@@ -42,7 +42,6 @@ def _created(form, create, message: str, template, back: str):
             db.session.rollback()
             attach_to_form(form, err)
             return template(form), err.status_code
-        db.session.commit()
         flash(message, "success")
         return redirect(url_for(back))
     return template(form), 422

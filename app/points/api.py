@@ -5,7 +5,6 @@ from flask_smorest import Blueprint
 from app.api_base import documents_errors
 from app.auth.models import Role
 from app.auth.permissions import STAFF_LIKE, require_view_member, roles_required
-from app.extensions import db
 from app.params import require_id
 from app.points import config, services
 from app.points.checklist import checklist_for
@@ -53,7 +52,6 @@ def create_adjustment(data):
     `request_key`, a retry returns the same entry (pays once)."""
     entry = services.adjust(current_user, data["member_id"], data["points"], data["reason"],
                             request_key=data["request_key"])
-    db.session.commit()
     return {"id": entry.id, "points": entry.points, "rule": entry.rule_key,
             "rule_title": "人工调整", "reason": entry.reason, "source_type": entry.source_type,
             "source_id": entry.source_id, "created_at": entry.created_at,
@@ -94,7 +92,6 @@ def list_rules():
 def update_rule(data, key):
     """District-level admins change a rule for future awards (audited)."""
     rule = config.update_rule(current_user, key, data)
-    db.session.commit()
     return rule
 
 
@@ -114,5 +111,4 @@ def put_checklist_config(data):
     """Replaces a street's or district's list for a year (items and required counts)."""
     config.set_checklist(current_user, data["place_id"], data["year"], data["items"])
     result = config.checklist_config(current_user, data["place_id"], data["year"])
-    db.session.commit()
     return result

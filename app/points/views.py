@@ -141,7 +141,6 @@ def adjust_page():
         else:
             entry = services.adjust(current_user, form.member_id.data, form.points.data, form.reason.data,
                                     request_key=form.request_key.data or None)
-            db.session.commit()
             name = db.session.get(User, entry.member_id).name
             flash(_("已为 %(name)s 调整 %(points)s 分", name=name, points=f"{entry.points:+d}"), "success")
             return redirect(url_for("points.member_points", member_id=entry.member_id))
@@ -171,7 +170,6 @@ def update_rule(key):
         "title": form.title.data, "points": form.points.data, "per_hour": form.per_hour.data,
         "cap_period": form.cap_period.data or None, "cap_points": form.cap_points.data,
         "is_active": form.is_active.data})
-    db.session.commit()
     flash(_("积分规则已更新"), "success")
     return redirect(url_for("points.rules"))
 
@@ -196,7 +194,6 @@ def checklist_config():
             db.session.rollback()
             flash(err.message, "error")
         else:
-            db.session.commit()
             flash(_("本年度“五个一”清单已保存"), "success")
         return redirect(url_for("points.checklist_config", place_id=place_id, year=year))
     current = config.checklist_config(current_user, place_id, year) if place_id else None

@@ -48,7 +48,6 @@ def thresholds_page():
                 flash(err.message, "error")
                 status = err.status_code
             else:
-                db.session.commit()
                 flash(_("评议标准已保存"), "success")
                 return redirect(url_for("ratings.thresholds_page", place_id=form.place_id.data,
                                         year=form.year.data))

@@ -9,7 +9,6 @@ from flask_smorest import Blueprint
 from app.api_base import documents_errors
 from app.auth.models import Role
 from app.auth.permissions import STAFF_LIKE, roles_required
-from app.extensions import db
 from app.ratings import export, publicity, services, statistics, thresholds
 from app.ratings.schemas import (
     CommunityRatingsOut,
@@ -68,7 +67,6 @@ def put_rating(data, args, member_id):
     row = services.set_rating(current_user, member_id, args["year"], level=data["level"],
                               comment=data["comment"])
     out = _member_out(row)
-    db.session.commit()
     return out
 
 
@@ -105,7 +103,6 @@ def unit_ratings_xlsx(args, unit_id):
     unit, data = services.export_unit_ratings(
         current_user, unit_id, year, f"{year}年度评议", community_id=args.get("community_id"),
         level=args.get("level"), q=args.get("q"), sort=args.get("sort"))
-    db.session.commit()
     return send_file(BytesIO(data), mimetype=export.MIME, as_attachment=True,
                      download_name=f"{unit.name}-{year}年度评议.xlsx")
 
@@ -132,7 +129,6 @@ def community_ratings(args, community_id):
 def publish(data, community_id):
     """Publishes (freezes) the year's ratings of the community's members not yet published."""
     result = services.publish(current_user, community_id, data["year"])
-    db.session.commit()
     return result
 
 
@@ -152,7 +148,6 @@ def get_publicity(community_id):
 def put_publicity(data, community_id):
     """双公示 on or off for the community's published ratings page (audited)."""
     row = publicity.set_publicity(current_user, community_id, data["is_public"])
-    db.session.commit()
     return row
 
 
@@ -190,7 +185,6 @@ def put_thresholds(data):
     level may never ask less than a worse one."""
     thresholds.set_thresholds(current_user, data["place_id"], data["year"], data["levels"])
     result = thresholds.thresholds_config(current_user, data["place_id"], data["year"])
-    db.session.commit()
     return result
 
 

@@ -12,7 +12,6 @@ from app.auth.models import Role
 from app.auth.permissions import STAFF_LIKE, roles_required
 from app.database import local_today
 from app.errors import Forbidden, NotFound
-from app.extensions import db
 from app.i18n import N_
 from app.params import query_id, query_page, query_year
 from app.places.services import communities_in_scope
@@ -79,7 +78,6 @@ def unit_export(unit_id):
     unit, data = services.export_unit_ratings(
         current_user, unit_id, year, title,
         community_id=query_id("community_id") or None, **_filters())
-    db.session.commit()
     return send_file(BytesIO(data), mimetype=export.MIME, as_attachment=True,
                      download_name=f"{unit.name}-{title}.xlsx")
 
@@ -129,7 +127,6 @@ def member_page(member_id):
         if form.validate_on_submit():
             services.set_rating(current_user, member_id, query_year(), comment=form.comment.data,
                                 level=form.level.data if form.level.data != KEEP else None)
-            db.session.commit()
             flash(_("评议已保存"), "success")
             return redirect(url_for("ratings.member_page", member_id=member_id, year=query_year()))
         return _member_page(member_id, form), 422
@@ -177,7 +174,6 @@ def publish():
         flash(_("请检查输入：") + _("；").join(f"{k}: {v[0]}" for k, v in form.errors.items()), "error")
         return redirect(url_for("ratings.community_page"))
     result = services.publish(current_user, form.community_id.data, form.year.data)
-    db.session.commit()
     flash(_("已公布 %(n)s 名党员的 %(year)s 年度评议", n=result["published"], year=form.year.data), "success")
     return redirect(url_for("ratings.community_page", community_id=form.community_id.data,
                             year=form.year.data))
@@ -191,7 +187,6 @@ def set_publicity():
         flash(_("请检查输入"), "error")
         return redirect(url_for("ratings.community_page"))
     row = publicity.set_publicity(current_user, form.community_id.data, form.is_public.data)
-    db.session.commit()
     flash(_("已公开本社区评议结果") if row.is_public else _("已关闭本社区评议公示"), "success")
     return redirect(url_for("ratings.community_page", community_id=row.community_id))
 

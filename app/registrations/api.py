@@ -35,7 +35,6 @@ STAFF = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
 def create_registration(data):
     """Register with the community where the member lives; 409 if one is pending or active."""
     reg = services.register(current_user, **data)
-    db.session.commit()
     return reg
 
 
@@ -68,7 +67,6 @@ def get_registration(reg_id):
 def approve(reg_id):
     """Staff of the registration's community approve a pending one (else 409)."""
     reg = services.approve(current_user, reg_id)
-    db.session.commit()
     return reg
 
 
@@ -80,7 +78,6 @@ def approve(reg_id):
 def reject(data, reg_id):
     """Staff of the registration's community reject a pending one, with a reason."""
     reg = services.reject(current_user, reg_id, data["reason"])
-    db.session.commit()
     return reg
 
 
@@ -92,7 +89,6 @@ def reject(data, reg_id):
 def transfer(data, reg_id):
     """Moving house: the old registration ends as transferred, a new pending one starts."""
     reg = services.transfer(current_user, reg_id, **data)
-    db.session.commit()
     return reg
 
 
@@ -106,7 +102,6 @@ def register_unit(data, unit_id):
     offers; once per unit and community (409)."""
     reg = units.register_unit(unit=get_unit(unit_id), community_id=data["community_id"],
                               resources=data["resources"], actor=current_user)
-    db.session.commit()
     return reg
 
 

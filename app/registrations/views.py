@@ -73,7 +73,6 @@ def register_page():
             db.session.rollback()
             attach_to_form(form, err)
             return render_template("registrations/register.html", form=form, current=current), err.status_code
-        db.session.commit()
         flash(_("报到已提交，等待社区审核"), "success")
         return redirect(url_for("registrations.member_home"))
     status = 422 if form.errors else 200
@@ -97,7 +96,6 @@ def transfer_page():
             db.session.rollback()
             attach_to_form(form, err)
             return render_template("registrations/transfer.html", form=form, current=current), err.status_code
-        db.session.commit()
         flash(_("已提交转移报到，等待新社区审核"), "success")
         return redirect(url_for("registrations.member_home"))
     status = 422 if form.errors else 200
@@ -130,7 +128,6 @@ def _back_to_queue():
 @roles_required(*STAFF)
 def approve(reg_id):
     reg = services.approve(current_user, reg_id)
-    db.session.commit()
     flash(_("已通过 %(name)s 的报到", name=reg.member.name), "success")
     return _back_to_queue()
 
@@ -143,7 +140,6 @@ def reject(reg_id):
         flash(_("请填写驳回原因"), "error")
         return _back_to_queue()
     reg = services.reject(current_user, reg_id, form.reason.data)
-    db.session.commit()
     flash(_("已驳回 %(name)s 的报到", name=reg.member.name), "success")
     return _back_to_queue()
 
@@ -185,7 +181,6 @@ def register_unit():
         db.session.rollback()
         attach_to_form(form, err)
         return _unit_registrations_page(form), err.status_code
-    db.session.commit()
     flash(_("已登记组织报到"), "success")
     return redirect(url_for("registrations.unit_registrations"))
 

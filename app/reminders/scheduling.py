@@ -23,6 +23,7 @@ from app.notifications.delivery import deliver_due
 from app.observability import observe_daily_pass, observe_deliveries
 from app.reminders.daily_pass import run_pass
 from app.reminders.models import ReminderRun
+from app.transaction import commit, rollback
 
 log = logging.getLogger(__name__)
 _start_lock = threading.Lock()
@@ -55,14 +56,14 @@ def run_day(day: date, now: datetime | None = None, force: bool = False) -> dict
     started = monotonic()
     claimed = claim_day(day, now)
     if not claimed and not force:
-        db.session.rollback()
+        rollback()
         return None
     summary = run_pass(day, now)
     if claimed:
         db.session.execute(sa.update(ReminderRun)
                            .where(ReminderRun.day == day, ReminderRun.finished_at.is_(None))
                            .values(finished_at=now, summary=summary))
-    db.session.commit()
+    commit()  # the job's unit of work: the claim and the pass together
     observe_daily_pass(summary, monotonic() - started)
     log.info("reminder pass for %s%s: %s", day, "" if claimed else " (rerun)", summary)
     return summary

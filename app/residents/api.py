@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 
 from app.api_base import documents_errors
 from app.auth.schemas import UserOut
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.residents import services
 from app.residents.schemas import ResidentSignupIn
 
@@ -21,5 +21,4 @@ def signup(data):
     """Resident sign-up by phone: first `POST /auth/sms-code`, then this with the code (no
     password); later sign-ins use a new code. A phone that has an account: 409."""
     user = services.signup(**data)
-    db.session.commit()
     return user

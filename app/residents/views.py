@@ -28,7 +28,6 @@ def signup():
             attach_to_form(form, err)
             return render_template("residents/signup.html", form=form), err.status_code
         sessions.sign_in(user)
-        db.session.commit()
         flash(_("注册成功"), "success")
         return redirect(url_for("main.home"))
     return render_template("residents/signup.html", form=form), 422 if form.errors else 200

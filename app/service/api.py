@@ -39,7 +39,6 @@ MEMBER_OR_STAFF = (Role.MEMBER, *STAFF_LIKE)
 def create_record(data):
     """A member logs service in his community; pending until staff verify it."""
     rec = services.create_record(current_user, **data)
-    db.session.commit()
     return rec
 
 
@@ -67,7 +66,6 @@ def get_record(record_id):
 def verify_record(data, record_id):
     """Approve (points per hour, checklist) or reject with a reason."""
     rec = services.verify_record(current_user, record_id, data["approved"], data.get("reason"))
-    db.session.commit()
     return rec
 
 
@@ -77,7 +75,6 @@ def verify_record(data, record_id):
 @roles_required(Role.MEMBER)
 def create_suggestion(data):
     sug = services.create_suggestion(current_user, **data)
-    db.session.commit()
     return sug
 
 
@@ -98,7 +95,6 @@ def list_suggestions(args):
 def adopt_suggestion(data, suggestion_id):
     """Adopting pays points and ticks the suggestion item."""
     sug = services.decide_suggestion(current_user, suggestion_id, True, data.get("reason"))
-    db.session.commit()
     return sug
 
 
@@ -108,7 +104,6 @@ def adopt_suggestion(data, suggestion_id):
 @roles_required(*STAFF_LIKE)
 def decline_suggestion(data, suggestion_id):
     sug = services.decide_suggestion(current_user, suggestion_id, False, data["reason"])
-    db.session.commit()
     return sug
 
 
@@ -118,7 +113,6 @@ def decline_suggestion(data, suggestion_id):
 @roles_required(*STAFF_LIKE)
 def create_household(data):
     household = services.create_household(current_user, **data)
-    db.session.commit()
     return household
 
 
@@ -138,5 +132,4 @@ def list_households(args):
 @roles_required(*STAFF_LIKE)
 def create_pairing(data):
     pairing = services.pair(current_user, data["household_id"], data["member_id"])
-    db.session.commit()
     return pairing

@@ -48,7 +48,6 @@ def new_record():
             checklist_item=form.checklist_item.data or None, household_id=form.household_id.data or None,
             started_at=form.started_at.data.replace(tzinfo=LOCAL_TZ), hours=float(form.hours.data),
             description=form.description.data)
-        db.session.commit()
         flash(_("服务记录已提交，等待社区审核"), "success")
         return redirect(url_for("service.mine"))
     return render_template("service/record_form.html", form=form)
@@ -65,7 +64,6 @@ def new_suggestion():
     if form.validate_on_submit():
         services.create_suggestion(current_user, community_id=community_id, title=form.title.data,
                                    body=form.body.data)
-        db.session.commit()
         flash(_("建议已提交"), "success")
         return redirect(url_for("service.mine"))
     return render_template("service/suggestion_form.html", form=form)
@@ -99,7 +97,6 @@ def verify(record_id):
     approved = request.form.get("decision") == "approve"
     if form.validate_on_submit():
         rec = services.verify_record(current_user, record_id, approved, form.reason.data)
-        db.session.commit()
         flash(_("已通过 %(name)s 的服务记录", name=rec.member.name) if approved
               else _("已驳回 %(name)s 的服务记录", name=rec.member.name), "success")
     return redirect(url_for("service.queue"))
@@ -112,7 +109,6 @@ def decide(suggestion_id):
     adopt = request.form.get("decision") == "adopt"
     if form.validate_on_submit():
         sug = services.decide_suggestion(current_user, suggestion_id, adopt, form.reason.data)
-        db.session.commit()
         flash(_("已采纳建议“%(title)s”", title=sug.title) if adopt
               else _("已不采纳建议“%(title)s”", title=sug.title), "success")
     return redirect(url_for("service.queue"))
@@ -130,7 +126,6 @@ def households():
     if form.validate_on_submit():
         services.create_household(current_user, community_id=form.community_id.data, name=form.name.data,
                                   address=form.address.data, needs=form.needs.data or "")
-        db.session.commit()
         flash(_("已添加困难群众"), "success")
         return redirect(url_for("service.households"))
     page = query_page()
@@ -147,7 +142,6 @@ def pair():
     form = PairingForm()
     if form.validate_on_submit():
         p = services.pair(current_user, form.household_id.data, form.member_id.data)
-        db.session.commit()
         flash(_("%(member)s 已与 %(household)s 结对", member=p.member.name, household=p.household.name),
               "success")
     else:
