@@ -187,7 +187,8 @@ def main(argv=None) -> int:
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("TEST_", "FLASK_", "PROMETHEUS_MULTIPROC"))}
         env.update(APP_CONFIG="production", SECRET_KEY=secrets.token_hex(32), DATABASE_URL=b.url,
-                   SESSION_COOKIE_SECURE="0", LOG_FORMAT="json", PYTHONDONTWRITEBYTECODE="1")
+                   SESSION_COOKIE_SECURE="0", FORCE_HTTPS="0", LOG_FORMAT="json",
+                   PYTHONDONTWRITEBYTECODE="1")
         app_log, hello_log = RESULTS / "http-app.log", RESULTS / "http-hello.log"
         app_server = Gunicorn("wsgi:app", env, args.workers, app_log)
         hello_server = Gunicorn("bench.hello_app:app", env, args.workers, hello_log)
