@@ -19,6 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.errors import Conflict, Forbidden
 from app.extensions import db
@@ -137,15 +138,15 @@ def authorize(parties: set[Party], order: Order, action: Action) -> Transition |
     `parties` (who may see it: the caller checked). 403 / 409 as in the module docstring.
     INVITE has no transition (None)."""
     if not parties & ACTION_PARTIES[action]:
-        raise Forbidden("无权进行此操作 / not allowed for you on this order")
+        raise Forbidden(_("无权进行此操作"))
     if action == Action.INVITE:
         return None
     found = transition_for(order, action)
     if found is None:
-        raise Conflict(f"工单当前状态为「{STATUS_LABELS[order.status]}」，不能{ACTION_LABELS[action]} "
-                       f"/ order is {order.status}: cannot {action}")
+        raise Conflict(_("工单当前状态为「%(status)s」，不能%(action)s",
+                         status=_(STATUS_LABELS[order.status]), action=_(ACTION_LABELS[action])))
     if not parties & found.parties:
-        raise Forbidden("此状态下您不能进行此操作 / not allowed for you in this state")
+        raise Forbidden(_("此状态下您不能进行此操作"))
     return found
 
 
@@ -175,7 +176,7 @@ def add_event(order: Order, action: Action | str, actor, *, to_status: str,
 
 def transition(order: Order, action: Action, actor, *, now: datetime, note: str = "",
                values: dict | None = None, where: tuple = (),
-               conflict: str = "工单已被他人更新，请刷新 / the order changed meanwhile") -> OrderEvent:
+               conflict: str = _("工单已被他人更新，请刷新")) -> OrderEvent:
     """Moves the order along TRANSITIONS[(its status, action)] with one conditional
     UPDATE ... WHERE status = :expected (plus `where`), setting `values` too, and writes the
     event. No row changed (someone else moved it first): 409. `values` may hold SQL
@@ -183,7 +184,8 @@ def transition(order: Order, action: Action, actor, *, now: datetime, note: str 
     the status the row really has afterwards."""
     found = transition_for(order, action)
     if found is None:
-        raise Conflict(f"order is {order.status}: cannot {action}")
+        raise Conflict(_("工单当前状态为「%(status)s」，不能%(action)s",
+                         status=_(STATUS_LABELS[order.status]), action=_(ACTION_LABELS[action])))
     expected = order.status
     target = found.to if found.to is not None else claimable_status(order)
     changes = {"status": target, "updated_at": now, **(values or {})}
