@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -99,6 +100,64 @@ def flatten_errors(errors: dict | None) -> dict:
     return flat
 
 
+# marshmallow's English messages (what webargs puts in a 422's `errors`), worded as in
+# marshmallow 4, and the shared fields' ranges: translated when the API answers. Our own
+# messages are translated already and pass unchanged.
+VALIDATION_MESSAGES = {
+    "Missing data for required field.": N_("必填"),
+    "Field may not be null.": N_("不能为空"),
+    "Invalid value.": N_("取值无效"),
+    "Invalid input.": N_("输入无效"),
+    "Unknown field.": N_("未知字段"),
+    "Invalid input type.": N_("输入类型无效"),
+    "Invalid type.": N_("类型无效"),
+    "Not a valid integer.": N_("须为整数"),
+    "Not a valid number.": N_("须为数字"),
+    "Number too large.": N_("数字过大"),
+    "Not a valid string.": N_("须为文本"),
+    "Not a valid utf-8 string.": N_("须为 UTF-8 文本"),
+    "Not a valid boolean.": N_("须为 true 或 false"),
+    "Not a valid datetime.": N_("须为日期时间（ISO 8601）"),
+    "Not a valid date.": N_("须为日期（YYYY-MM-DD）"),
+    "Not a valid list.": N_("须为列表"),
+    "Not a valid mapping type.": N_("须为对象"),
+    "Not a valid email address.": N_("不是有效的邮箱地址"),
+    "Special numeric values (nan or infinity) are not permitted.": N_("不能为 NaN 或无穷大"),
+    "String does not match expected pattern.": N_("格式不正确"),
+}
+VALIDATION_PATTERNS = [(re.compile(pattern), message) for pattern, message in (
+    (r"Length must be between (?P<min>\d+) and (?P<max>\d+)\.", N_("长度须为 %(min)s 至 %(max)s")),
+    (r"Shorter than minimum length (?P<min>\d+)\.", N_("长度至少为 %(min)s")),
+    (r"Longer than maximum length (?P<max>\d+)\.", N_("长度最多为 %(max)s")),
+    (r"Length must be (?P<equal>\d+)\.", N_("长度须为 %(equal)s")),
+    (r"Must be greater than or equal to (?P<min>\S+) and less than or equal to (?P<max>\S+)\.",
+     N_("须在 %(min)s 至 %(max)s 之间")),
+    (r"Must be greater than or equal to (?P<min>\S+)\.", N_("不能小于 %(min)s")),
+    (r"Must be less than or equal to (?P<max>\S+)\.", N_("不能大于 %(max)s")),
+    (r"Must be greater than (?P<min>\S+)\.", N_("须大于 %(min)s")),
+    (r"Must be less than (?P<max>\S+)\.", N_("须小于 %(max)s")),
+    (r"Must be one of: (?P<choices>.*)\.", N_("须为以下之一：%(choices)s")),
+)]
+
+
+def translate_validation(errors):
+    """`errors` (webargs' {field: [messages]}, nested for nested fields and list items) with
+    marshmallow's messages in the reader's language."""
+    if isinstance(errors, dict):
+        return {key: translate_validation(value) for key, value in errors.items()}
+    if isinstance(errors, list):
+        return [translate_validation(value) for value in errors]
+    if not isinstance(errors, str):
+        return errors
+    if errors in VALIDATION_MESSAGES:
+        return gettext(VALIDATION_MESSAGES[errors])
+    for pattern, message in VALIDATION_PATTERNS:
+        match = pattern.fullmatch(errors)
+        if match:
+            return gettext(message, **match.groupdict())
+    return errors
+
+
 def attach_to_form(form, err: DomainError) -> None:
     """Shows a service's error on the page's form: under the field it names (an `Invalid` or a
     field-keyed `Conflict`), else as a form-wide message. The caller re-renders the form."""
@@ -164,7 +223,7 @@ def handle_http_exception(err: HTTPException):
     code = err.code or 500
     if is_api_request():
         data = getattr(err, "data", {}) or {}
-        errors = flatten_errors(data.get("messages"))
+        errors = translate_validation(flatten_errors(data.get("messages")))
         message = data.get("message") or http_message(err)
         if code == 422 and errors and not data.get("message"):
             message = gettext("输入有误：%(fields)s", fields=", ".join(sorted(errors)))
