@@ -124,6 +124,7 @@ VALIDATION_MESSAGES = {
     "Not a valid email address.": N_("不是有效的邮箱地址"),
     "Special numeric values (nan or infinity) are not permitted.": N_("不能为 NaN 或无穷大"),
     "String does not match expected pattern.": N_("格式不正确"),
+    "Invalid JSON body.": N_("JSON 格式有误"),  # webargs
 }
 VALIDATION_PATTERNS = [(re.compile(pattern), message) for pattern, message in (
     (r"Length must be between (?P<min>\d+) and (?P<max>\d+)\.", N_("长度须为 %(min)s 至 %(max)s")),
@@ -279,5 +280,17 @@ def handle_unexpected(err: Exception):
     log.exception("unhandled error")
     db.session.rollback()
     if is_api_request():
-        return jsonify(error_body(500, "Internal Server Error", gettext("服务器内部错误"))), 500
-    return render_template("error.html", code=500, message=gettext("服务器内部错误")), 500
+        return jsonify(error_body(500, "Internal Server Error", _last_resort_message())), 500
+    return render_template("error.html", code=500, message=_last_resort_message()), 500
+
+
+def _last_resort_message() -> str:
+    """The 500's message in the reader's language; untranslated where Flask-Babel cannot
+    answer (an app without it, a broken catalog): the 500 itself must not fail."""
+    try:
+        return gettext(INTERNAL_ERROR)
+    except Exception:  # noqa: BLE001
+        return INTERNAL_ERROR
+
+
+INTERNAL_ERROR = N_("服务器内部错误")

@@ -449,6 +449,23 @@ def untranslated_messages(sources: dict[str, str]) -> list[str]:
     return problems
 
 
+def rebound_underscores(sources: dict[str, str]) -> list[str]:
+    """`file:function` for each function that calls _() and also binds `_` (`order, _ = ...`):
+    the call would then call whatever `_` holds."""
+    problems = []
+    for path, text in sources.items():
+        for fn in ast.walk(ast.parse(text)):
+            if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            nodes = list(ast.walk(fn))
+            binds = any(isinstance(n, ast.Name) and n.id == "_" and isinstance(n.ctx, ast.Store)
+                        for n in nodes)
+            calls = any(isinstance(n, ast.Call) and _name(n.func) == "_" for n in nodes)
+            if binds and calls:
+                problems.append(f"{path}:{fn.lineno}: {fn.name}")
+    return problems
+
+
 def _docstrings(tree) -> set[int]:
     return {id(node.body[0].value) for node in ast.walk(tree)
             if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
@@ -489,6 +506,11 @@ def test_messages_in_the_code_are_gettext_calls():
                           + "\n".join(problems))
 
 
+def test_no_function_rebinds_the_gettext_underscore():
+    problems = rebound_underscores(_app_sources())
+    assert not problems, "functions that call _() but bind `_` (name it `_unused`):\n" + "\n".join(problems)
+
+
 def test_no_chinese_english_pairs_in_the_code():
     problems = pair_strings(_app_sources())
     assert not problems, ("Chinese / English pairs (the Chinese is the msgid, the English goes in "
@@ -525,6 +547,8 @@ def test_the_scans_find_what_they_look_for():
     assert [p.split(": ", 1)[1] for p in problems] == [
         "Invalid('title is required')", "NotFound(\"f'{x} not found'\")", "TooMany('a constant')",
         "DomainError('too deep')", "flash('Saved')", "_() of a formatted string (use %(name)s)"], problems
+    rebinding = "def f(x):\n    a, _ = x\n    return _('好')\n"
+    assert rebound_underscores({"sample.py": rebinding}) == ["sample.py:1: f"]
     pairs = pair_strings({"sample.py": SAMPLE})
     assert [p.split(": ", 1)[1] for p in pairs] == [
         "'手机号应为11位数字 / phone must be 11 digits'",

@@ -320,7 +320,7 @@ def rate(user: User, order_id: int, score: int, comment: str = "",
     ticks 帮助解决一个难题. Paid once: a second rating is a 409, and the awards' idempotency
     keys (rule, order, member) would pay nothing twice anyway."""
     now = now or utcnow()
-    order, _ = order_for_action(user, order_id, Action.RATE)
+    order, _parties = order_for_action(user, order_id, Action.RATE)
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
         raise Invalid("score", _("评分须为 1 至 5 的整数"))
     comment = _text(comment, "comment", False)
@@ -347,7 +347,7 @@ def reopen(resident: User, order_id: int, reason: str, now: datetime | None = No
     goes back to `claimed` with the same claimers (their points wait until it closes) and at
     least a fresh urgency-long deadline."""
     now = now or utcnow()
-    order, _ = order_for_action(resident, order_id, Action.REOPEN)
+    order, _parties = order_for_action(resident, order_id, Action.REOPEN)
     reason = _text(reason, "reason")
     until = reopen_until(order)
     if until is None or now > until:
