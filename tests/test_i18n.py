@@ -449,6 +449,29 @@ def untranslated_messages(sources: dict[str, str]) -> list[str]:
     return problems
 
 
+EAGER = {"_", "gettext", "ngettext", "pgettext"}
+
+
+def eager_gettext(sources: dict[str, str]) -> list[str]:
+    """`file:line` of each gettext call run at import time (a module or class constant, a
+    default argument, a decorator argument): outside a request it returns the msgid, Chinese
+    for good. Those must be lazy (_l) or N_ with the translation where they are used."""
+    problems = []
+    for path, text in sources.items():
+        pending = [ast.parse(text)]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                arguments = node.args
+                pending.extend(arguments.defaults + [d for d in arguments.kw_defaults if d is not None])
+                pending.extend(getattr(node, "decorator_list", []))
+                continue  # the body runs when called
+            if isinstance(node, ast.Call) and _name(node.func) in EAGER:
+                problems.append(f"{path}:{node.lineno}: {_name(node.func)}()")
+            pending.extend(ast.iter_child_nodes(node))
+    return problems
+
+
 def rebound_underscores(sources: dict[str, str]) -> list[str]:
     """`file:function` for each function that calls _() and also binds `_` (`order, _ = ...`):
     the call would then call whatever `_` holds."""
@@ -506,6 +529,12 @@ def test_messages_in_the_code_are_gettext_calls():
                           + "\n".join(problems))
 
 
+def test_no_gettext_call_runs_at_import_time():
+    problems = eager_gettext(_app_sources())
+    assert not problems, ("gettext at import time (use _l, or N_ and _() where shown):\n"
+                          + "\n".join(problems))
+
+
 def test_no_function_rebinds_the_gettext_underscore():
     problems = rebound_underscores(_app_sources())
     assert not problems, "functions that call _() but bind `_` (name it `_unused`):\n" + "\n".join(problems)
@@ -547,6 +576,10 @@ def test_the_scans_find_what_they_look_for():
     assert [p.split(": ", 1)[1] for p in problems] == [
         "Invalid('title is required')", "NotFound(\"f'{x} not found'\")", "TooMany('a constant')",
         "DomainError('too deep')", "flash('Saved')", "_() of a formatted string (use %(name)s)"], problems
+    eager = ("A = _('好')\nclass C:\n    b = gettext('好')\n"
+             "def f(x=_('好'), y=_l('好')):\n    return _('好')\n")
+    assert sorted(eager_gettext({"sample.py": eager})) == [
+        "sample.py:1: _()", "sample.py:3: gettext()", "sample.py:4: _()"]
     rebinding = "def f(x):\n    a, _ = x\n    return _('好')\n"
     assert rebound_underscores({"sample.py": rebinding}) == ["sample.py:1: f"]
     pairs = pair_strings({"sample.py": SAMPLE})

@@ -20,6 +20,7 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.errors import Conflict, Forbidden
 from app.extensions import db
@@ -176,7 +177,7 @@ def add_event(order: Order, action: Action | str, actor, *, to_status: str,
 
 def transition(order: Order, action: Action, actor, *, now: datetime, note: str = "",
                values: dict | None = None, where: tuple = (),
-               conflict: str = _("工单已被他人更新，请刷新")) -> OrderEvent:
+               conflict: str = _l("工单已被他人更新，请刷新")) -> OrderEvent:
     """Moves the order along TRANSITIONS[(its status, action)] with one conditional
     UPDATE ... WHERE status = :expected (plus `where`), setting `values` too, and writes the
     event. No row changed (someone else moved it first): 409. `values` may hold SQL
@@ -193,7 +194,7 @@ def transition(order: Order, action: Action, actor, *, now: datetime, note: str 
         sa.update(Order).where(Order.id == order.id, Order.status == expected, *where)
         .values(**changes).execution_options(synchronize_session=False))
     if result.rowcount != 1:
-        raise Conflict(conflict)
+        raise Conflict(str(conflict))
     db.session.expire(order)
     return add_event(order, action, actor, from_status=expected, to_status=order.status, note=note,
                      now=now)
