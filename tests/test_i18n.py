@@ -617,6 +617,25 @@ def _too_large(world, api, headers):
                        headers=headers)
 
 
+def _no_token(world, api, headers):
+    return api().get("/me", headers=headers)
+
+
+def _wrong_method(world, api, headers):
+    return api(world.staff1).delete("/me", headers=headers)
+
+
+def _too_deep(world, api, headers):
+    return api().post("/auth/token", _nested(100), headers=headers)
+
+
+def _nested(depth: int):
+    body: list = []
+    for _n in range(depth):
+        body = [body]
+    return body
+
+
 def _throttled(world, api, headers):
     wrong = {"username": world.staff1.username, "password": "wrong-password"}
     for _n in range(5):
@@ -635,6 +654,10 @@ API_ERRORS = [
     ("unknown path", _unknown_path, 404, ("未找到", None), ("Not found", None)),
     ("body too large", _too_large, 413, ("请求体过大（上限 ", None),
      ("Request body too large (limit ", None)),
+    ("no token", _no_token, 401, ("需要登录", None), ("Authentication required", None)),
+    ("wrong method", _wrong_method, 405, ("不支持该请求方法", None), ("Method not allowed", None)),
+    ("nested too deep", _too_deep, 400, ("JSON 嵌套过深（最多 64 层）", "JSON 嵌套过深"),
+     ("JSON body nested deeper than 64 levels", "JSON body nested deeper than 64 levels")),
     ("throttled", _throttled, 429, ("操作太频繁，请稍后再试", None),
      ("Too many attempts; please try again later", None)),
 ]
