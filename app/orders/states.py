@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.errors import Conflict, Forbidden
 from app.extensions import db
-from app.i18n import N_
+from app.i18n import N_, label
 from app.orders.models import Order, OrderEvent, OrderStatus
 
 S = OrderStatus
@@ -145,7 +145,7 @@ def authorize(parties: set[Party], order: Order, action: Action) -> Transition |
     found = transition_for(order, action)
     if found is None:
         raise Conflict(_("工单当前状态为「%(status)s」，不能%(action)s",
-                         status=_(STATUS_LABELS[order.status]), action=_(ACTION_LABELS[action])))
+                         status=label(order.status, STATUS_LABELS), action=label(action, ACTION_LABELS)))
     if not parties & found.parties:
         raise Forbidden(_("此状态下您不能进行此操作"))
     return found
@@ -186,7 +186,7 @@ def transition(order: Order, action: Action, actor, *, now: datetime, note: str 
     found = transition_for(order, action)
     if found is None:
         raise Conflict(_("工单当前状态为「%(status)s」，不能%(action)s",
-                         status=_(STATUS_LABELS[order.status]), action=_(ACTION_LABELS[action])))
+                         status=label(order.status, STATUS_LABELS), action=label(action, ACTION_LABELS)))
     expected = order.status
     target = found.to if found.to is not None else claimable_status(order)
     changes = {"status": target, "updated_at": now, **(values or {})}

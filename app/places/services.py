@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from app.auth.permissions import place_scope
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
-from app.i18n import N_
+from app.i18n import N_, label
 from app.places.models import PARENT_KIND, Place, PlaceKind, Unit, UnitKind
 from app.places.signals import place_created, unit_created
 
@@ -43,7 +43,7 @@ def create_place(*, kind: str, name: str, parent_id: int | None, actor=None) -> 
         parent = db.session.get(Place, parent_id) if parent_id else None
         if parent is None or parent.kind != expected_parent:
             raise Invalid("parent_id",
-                          _("上级应为%(kind)s", kind=_(_KIND_NAMES[expected_parent])))
+                          _("上级应为%(kind)s", kind=label(expected_parent, _KIND_NAMES)))
     place = Place(kind=kind, name=name.strip(), parent_id=parent_id)
     db.session.add(place)
     db.session.flush()
