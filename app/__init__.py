@@ -168,6 +168,8 @@ def register_blueprints(app: Flask) -> None:
     from app.reminders import views as reminders_views
     from app.residents import api as residents_api
     from app.residents import views as residents_views
+    from app.rewards import api as rewards_api
+    from app.rewards import views as rewards_views
     from app.service import api as service_api
     from app.service import views as service_views
 
@@ -177,13 +179,13 @@ def register_blueprints(app: Flask) -> None:
     for blp in (auth_api.blp, places_api.blp, registrations_api.blp, registrations_api.units_blp,
                 activities_api.blp, service_api.blp, points_api.blp, orders_api.blp,
                 notifications_api.blp, ratings_api.blp, residents_api.blp, imports_api.blp,
-                phone_signin_api.blp):
+                phone_signin_api.blp, rewards_api.blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)
     for bp in (auth_views.bp, places_views.bp, registrations_views.bp, activities_views.bp,
                service_views.bp, points_views.bp, orders_views.bp, notifications_views.bp,
                reminders_views.bp, ratings_views.bp, audit_views.bp, residents_views.bp,
-               imports_views.bp, phone_signin_views.bp):
+               imports_views.bp, phone_signin_views.bp, rewards_views.bp):
         app.register_blueprint(bp)
 
 

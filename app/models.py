@@ -11,4 +11,5 @@ from app.ratings import models as ratings  # noqa: F401
 from app.registrations import models as registrations  # noqa: F401
 from app.reminders import models as reminders  # noqa: F401
 from app.residents import models as residents  # noqa: F401
+from app.rewards import models as rewards  # noqa: F401
 from app.service import models as service  # noqa: F401
