@@ -143,6 +143,8 @@ def register_blueprints(app: Flask) -> None:
     blueprint, listed here by hand: a missing module is an ImportError, never skipped."""
     from app.activities import api as activities_api
     from app.activities import views as activities_views
+    from app.announcements import api as announcements_api
+    from app.announcements import views as announcements_views
     from app.api_base import IdConverter
     from app.audit import views as audit_views
     from app.auth import api as auth_api
@@ -179,13 +181,13 @@ def register_blueprints(app: Flask) -> None:
     for blp in (auth_api.blp, places_api.blp, registrations_api.blp, registrations_api.units_blp,
                 activities_api.blp, service_api.blp, points_api.blp, orders_api.blp,
                 notifications_api.blp, ratings_api.blp, residents_api.blp, imports_api.blp,
-                phone_signin_api.blp, rewards_api.blp):
+                phone_signin_api.blp, rewards_api.blp, announcements_api.blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)
     for bp in (auth_views.bp, places_views.bp, registrations_views.bp, activities_views.bp,
                service_views.bp, points_views.bp, orders_views.bp, notifications_views.bp,
                reminders_views.bp, ratings_views.bp, audit_views.bp, residents_views.bp,
-               imports_views.bp, phone_signin_views.bp, rewards_views.bp):
+               imports_views.bp, phone_signin_views.bp, rewards_views.bp, announcements_views.bp):
         app.register_blueprint(bp)
 
 

@@ -1,5 +1,6 @@
 """Imports every domain's models, bottom layer first, so SQLAlchemy and Alembic know all tables."""
 from app.activities import models as activities  # noqa: F401
+from app.announcements import models as announcements  # noqa: F401
 from app.audit import models as audit  # noqa: F401
 from app.auth import models as auth  # noqa: F401
 from app.imports import models as imports  # noqa: F401
