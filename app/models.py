@@ -3,6 +3,7 @@ from app.activities import models as activities  # noqa: F401
 from app.announcements import models as announcements  # noqa: F401
 from app.audit import models as audit  # noqa: F401
 from app.auth import models as auth  # noqa: F401
+from app.honours import models as honours  # noqa: F401
 from app.imports import models as imports  # noqa: F401
 from app.notifications import models as notifications  # noqa: F401
 from app.orders import models as orders  # noqa: F401
