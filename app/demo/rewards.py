@@ -14,7 +14,7 @@ from app.registrations.models import Registration, RegistrationStatus
 from app.rewards import services
 from app.rewards.models import Reward
 
-ITEMS = (("环保购物袋", "社区党群服务中心前台领取", 20, 30),
+ITEMS = (("环保购物袋", "社区党群服务中心前台领取", 10, 30),
          ("理发券（社区便民理发点）", "每周六上午使用", 40, 20),
          ("家庭应急包", "含手电、急救用品", 120, 5))
 
