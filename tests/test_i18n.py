@@ -411,7 +411,11 @@ def _literal_messages(expr, constants: dict) -> list[ast.AST]:
             found.append(constants[node.id])
         elif isinstance(node, ast.Dict):
             pending.extend(node.values)
-        else:
+        elif isinstance(node, ast.IfExp):  # the condition is no message
+            pending.extend((node.body, node.orelse))
+        elif isinstance(node, ast.Subscript):  # neither is the key
+            pending.append(node.value)
+        elif not isinstance(node, ast.Compare):
             pending.extend(ast.iter_child_nodes(node))
     return found
 
@@ -562,6 +566,7 @@ def f(x):
     raise Invalid("title", _(f"{x}不存在"))
     raise Invalid("title", _("%(x)s不存在", x=x))
     flash(_("已保存"), "success")
+    flash(_("已领取") if x == "fulfil" else "Cancelled", "success")
     raise Forbidden(_("无权操作"), {"password": ["must_change_password"]})
     message = "手机号应为11位数字 / phone must be 11 digits"
     other = f"请求体过大（上限 {x}） / request body too large (limit {x})"
@@ -575,7 +580,8 @@ def test_the_scans_find_what_they_look_for():
     problems = untranslated_messages({"app/auth/sessions.py": SAMPLE})
     assert [p.split(": ", 1)[1] for p in problems] == [
         "Invalid('title is required')", "NotFound(\"f'{x} not found'\")", "TooMany('a constant')",
-        "DomainError('too deep')", "flash('Saved')", "_() of a formatted string (use %(name)s)"], problems
+        "DomainError('too deep')", "flash('Saved')", "flash('Cancelled')",
+        "_() of a formatted string (use %(name)s)"], problems
     eager = ("A = _('好')\nclass C:\n    b = gettext('好')\n"
              "def f(x=_('好'), y=_l('好')):\n    return _('好')\n")
     assert sorted(eager_gettext({"sample.py": eager})) == [
