@@ -104,7 +104,7 @@ def _place_of_kind(place_id: int | None, kinds: tuple[str, ...], field: str = "p
     if place is None:
         raise Invalid(field, _("请选择所属地区"))
     if place.kind not in kinds:
-        raise Invalid(field, _("所属地区类型不符，应为：%(kinds)s", kinds="、".join(kinds)))
+        raise Invalid(field, _("所属地区类型不符，应为：%(kinds)s", kinds=", ".join(kinds)))
     return place
 
 
