@@ -52,12 +52,19 @@ def create_app(config: type[Config] | dict | None = None) -> App:
 
 
 def select_locale():
-    """?lang=, else the `lang` cookie, else Chinese; outside a request (CLI, jobs) Chinese."""
+    """?lang=, else the `lang` cookie, else on /api the Accept-Language header (a client has no
+    cookie; its messages follow it), else Chinese; outside a request (CLI, jobs) Chinese. Pages
+    ignore the header: they are Chinese until the reader picks English."""
     if not has_request_context():
         return "zh_CN"
     lang = request.args.get("lang") or request.cookies.get("lang")
     if lang in ("zh_CN", "en"):
         return lang
+    if request.path.startswith("/api/"):
+        for tag, _quality in request.accept_languages:  # highest quality first
+            primary = tag.replace("_", "-").split("-")[0].lower()
+            if primary in ("zh", "en"):
+                return "en" if primary == "en" else "zh_CN"
     return "zh_CN"
 
 
