@@ -1,24 +1,9 @@
-"""Column types and clocks shared by every model: UTC in the database, aware datetimes in Python."""
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+"""Database helpers shared by every domain: the UTC column type (aware datetimes in Python),
+bulk updates. The clock is app/clock.py."""
+from datetime import UTC
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
-
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def local_today(now: datetime | None = None) -> date:
-    """The calendar date in Asia/Shanghai, which is what years and days mean to users."""
-    return (now or utcnow()).astimezone(LOCAL_TZ).date()
-
-
-def year_of(moment: datetime) -> int:
-    return moment.astimezone(LOCAL_TZ).year
 
 
 class UTCDateTime(TypeDecorator):

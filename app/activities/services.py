@@ -11,8 +11,9 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from app.activities.models import Activity, ActivitySignup, SignupStatus
 from app.audit.services import record
 from app.auth.models import Role, User
-from app.auth.permissions import STAFF_LIKE, place_scope, require_manage_community
-from app.database import utcnow
+from app.auth.permissions import place_scope, require_manage_community
+from app.auth.roles import STAFF_LIKE
+from app.clock import utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.notifications.services import notify

@@ -8,7 +8,8 @@ from collections import defaultdict
 import sqlalchemy as sa
 
 from app.auth.models import User
-from app.database import update_by_id, utcnow
+from app.clock import utcnow
+from app.database import update_by_id
 from app.extensions import db
 
 # check_password_hash() returns False for a hash without the "method$salt$hash" form.

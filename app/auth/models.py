@@ -9,7 +9,8 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.database import UTCDateTime, utcnow
+from app.clock import utcnow
+from app.database import UTCDateTime
 from app.extensions import db
 
 
@@ -20,9 +21,6 @@ class Role(StrEnum):
     UNIT_ADMIN = "unit_admin"
     STREET_ADMIN = "street_admin"
     ADMIN = "admin"
-
-
-STAFF_ROLES = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
 
 
 class User(UserMixin, db.Model):

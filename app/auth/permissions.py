@@ -10,14 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.models import Role, User
+from app.auth.roles import PLACE_STAFF
 from app.auth.signals import member_communities, members_in_scope
 from app.errors import Forbidden, NotFound, Unauthorized, is_api_request
 from app.extensions import db
 from app.places.models import Place, PlaceKind
 from app.signals import ask
-
-STAFF_LIKE = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
-
 
 # ---- decorators -------------------------------------------------------------------------
 
@@ -55,7 +53,7 @@ def can_manage_place(user: User, place: Place | None) -> bool:
         return False
     if user.role == Role.ADMIN:
         return True
-    if user.role not in (Role.STAFF, Role.STREET_ADMIN):
+    if user.role not in PLACE_STAFF:
         return False
     own = user_place(user)
     return own is not None and place.path.startswith(own.path)
@@ -67,7 +65,7 @@ def can_create_account(user: User, role: str, place_id: int | None) -> bool:
     naming `place_id`."""
     if user.role == Role.ADMIN:
         return True
-    if user.role not in (Role.STAFF, Role.STREET_ADMIN) or role != Role.RESIDENT:
+    if user.role not in PLACE_STAFF or role != Role.RESIDENT:
         return False
     place = db.session.get(Place, place_id) if place_id else None
     return place is None or can_manage_place(user, place)
@@ -161,7 +159,7 @@ def can_view_member(viewer: User, member: User) -> bool:
         return True
     if viewer.role == Role.UNIT_ADMIN:
         return member.unit_id is not None and member.unit_id == viewer.unit_id
-    if viewer.role in (Role.STAFF, Role.STREET_ADMIN):
+    if viewer.role in PLACE_STAFF:
         for community_id in member_community_ids(member.id):
             if can_manage_place(viewer, db.session.get(Place, community_id)):
                 return True
@@ -173,7 +171,7 @@ def can_manage_member(viewer: User, member: User) -> bool:
     A pending registration lets its community's staff see him, not change his points."""
     if viewer.role == Role.ADMIN:
         return True
-    if viewer.role not in (Role.STAFF, Role.STREET_ADMIN):
+    if viewer.role not in PLACE_STAFF:
         return False
     active = ask(member_communities, "auth", member_id=member.id, active_only=True) or []
     return bool(active) and can_manage_place(viewer, db.session.get(Place, active[0]))

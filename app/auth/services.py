@@ -15,8 +15,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.models import ApiToken, Role, User
 from app.auth.passwords import check_password_policy
+from app.auth.roles import COMMUNITY_PLACED
 from app.auth.signals import account_created, member_communities
-from app.database import utcnow
+from app.clock import utcnow
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.places.models import Place, PlaceKind, Unit
@@ -141,7 +142,7 @@ def create_user(
     if not (name or "").strip():
         raise Invalid("name", "请填写姓名 / name is required")
     phone = normalize_phone(phone)
-    if role in (Role.STAFF, Role.RESIDENT):
+    if role in COMMUNITY_PLACED:
         _place_of_kind(place_id, (PlaceKind.COMMUNITY, PlaceKind.GRID))
     elif role == Role.STREET_ADMIN:
         _place_of_kind(place_id, (PlaceKind.STREET, PlaceKind.DISTRICT))

@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from app.auth import accounts, services, sessions
 from app.auth.forms import LoginForm, PasswordChangeForm, SignupForm
-from app.auth.models import Role
 from app.auth.permissions import login_required, roles_required
+from app.auth.roles import ADMINS, STAFF_LIKE
 from app.auth.throttling import sign_in_throttled, sign_up_throttled
 from app.errors import DomainError, attach_to_form
 from app.extensions import db
@@ -72,7 +72,7 @@ def change_password():
 # ---- account actions of admins and staff ----------------------------------------------------
 
 @bp.post("/accounts/<int:user_id>/password-reset")
-@roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF)
+@roles_required(*STAFF_LIKE)
 def reset_password(user_id):
     """Shows the temporary password once, on this page (never in a cookie or a link)."""
     user, password = accounts.reset_password_by(current_user, user_id)
@@ -80,7 +80,7 @@ def reset_password(user_id):
 
 
 @bp.post("/accounts/<int:user_id>/<any(disable, enable):action>")
-@roles_required(Role.ADMIN, Role.STREET_ADMIN)
+@roles_required(*ADMINS)
 def set_active(user_id, action):
     user = accounts.set_active_by(current_user, user_id, action == "enable")
     flash(_("已启用账号 %(name)s", name=user.username) if user.is_active

@@ -17,7 +17,7 @@ from werkzeug.security import generate_password_hash
 
 from app.auth.models import Role, User
 from app.auth.services import create_demo_user
-from app.database import utcnow
+from app.clock import utcnow
 from app.demo import activities, orders, ratings, service
 from app.demo.registrations import fates, register_story
 from app.extensions import db

@@ -6,6 +6,7 @@ from flask_login import current_user
 from app import nav
 from app.api_base import paginate
 from app.auth.permissions import roles_required
+from app.auth.roles import STAFF_LIKE
 from app.errors import DomainError, attach_to_form
 from app.extensions import db
 from app.i18n import N_
@@ -16,7 +17,7 @@ from app.imports.upload import limit_upload_size, uploaded_file
 
 bp = Blueprint("imports", __name__)
 bp.before_request(limit_upload_size)
-nav.add(N_("批量导入"), "imports.index", services.IMPORTER_ROLES, order=85)
+nav.add(N_("批量导入"), "imports.index", STAFF_LIKE, order=85)
 PAGE_SIZE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -29,13 +30,13 @@ def _render(form: UploadForm, result=None, confirm=None, status: int = 200):
 
 
 @bp.route("/admin/imports")
-@roles_required(*services.IMPORTER_ROLES)
+@roles_required(*STAFF_LIKE)
 def index():
     return _render(UploadForm())
 
 
 @bp.route("/admin/imports/template/<kind>")
-@roles_required(*services.IMPORTER_ROLES)
+@roles_required(*STAFF_LIKE)
 def template(kind):
     data = services.template_workbook(kind)
     return Response(data, mimetype=XLSX,
@@ -43,7 +44,7 @@ def template(kind):
 
 
 @bp.route("/admin/imports", methods=["POST"])
-@roles_required(*services.IMPORTER_ROLES)
+@roles_required(*STAFF_LIKE)
 def preview():
     """Step one: a dry run of the uploaded file; the file waits for the confirmation."""
     form = UploadForm()
@@ -61,7 +62,7 @@ def preview():
 
 
 @bp.route("/admin/imports/confirm", methods=["POST"])
-@roles_required(*services.IMPORTER_ROLES)
+@roles_required(*STAFF_LIKE)
 def confirm():
     """Step two: import the previewed file for real."""
     form = UploadForm(formdata=None)

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.auth.models import User
-from app.database import UTCDateTime, utcnow
+from app.clock import utcnow
+from app.database import UTCDateTime
 from app.extensions import db
 from app.notifications.models import Delivery, DeliveryStatus, Notification
 from app.notifications.quiet_hours import first_allowed, is_quiet

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth.models import Role, User
-from app.database import LOCAL_TZ, utcnow
+from app.clock import LOCAL_TZ, utcnow
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import N_, label

@@ -12,8 +12,10 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import Role, User
-from app.auth.permissions import STAFF_LIKE, require_manage_community
-from app.database import UTCDateTime, utcnow
+from app.auth.permissions import require_manage_community
+from app.auth.roles import STAFF_LIKE, STAFF_OR_UNIT_ADMIN
+from app.clock import utcnow
+from app.database import UTCDateTime
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.orders import notices
@@ -182,7 +184,7 @@ def actions_for(user: User, order: Order, now: datetime | None = None) -> list[A
 
 def _audit(actor: User, action: Action, order: Order, now: datetime, **detail) -> None:
     """Staff and unit-admin actions are audited (a resident's or member's own are not)."""
-    if actor.role in (*STAFF_LIKE, Role.UNIT_ADMIN):
+    if actor.role in STAFF_OR_UNIT_ADMIN:
         record(actor, f"order.{action}", order, detail, now=now)
 
 

@@ -12,14 +12,14 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import User
-from app.auth.permissions import STAFF_LIKE, can_manage_member, require_view_member
-from app.database import utcnow, year_of
+from app.auth.permissions import can_manage_member, require_view_member
+from app.auth.roles import STAFF_LIKE
+from app.clock import period_bounds, utcnow, year_of
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
 from app.places.models import Place
 from app.points.models import ChecklistEvidence, LedgerEntry, PointsTotal, ScoringRule
-from app.points.periods import period_bounds
 from app.registrations.models import Registration, RegistrationStatus
 
 CHECKLIST_ITEMS = ("grid_volunteer", "community_activity", "suggestion", "solve_problem",

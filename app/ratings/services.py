@@ -10,13 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import (
-    STAFF_LIKE,
     can_manage_place,
     require_manage_community,
     require_view_member,
     visible_phone,
 )
-from app.database import local_today, utcnow
+from app.auth.roles import STAFF_LIKE
+from app.clock import local_today, utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.params import require_id

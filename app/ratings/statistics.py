@@ -14,8 +14,9 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.auth.models import User
-from app.auth.permissions import STAFF_LIKE, can_manage_place, place_scope
-from app.database import local_today
+from app.auth.permissions import can_manage_place, place_scope
+from app.auth.roles import STAFF_LIKE
+from app.clock import local_today, year_bounds
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.orders.models import Order, OrderStatus
@@ -24,7 +25,6 @@ from app.places.models import Place, PlaceKind
 from app.points.checklist import completion_for
 from app.points.idleness import approved_members, idle_conditions
 from app.points.models import SERVICE_SOURCE_TYPES, LedgerEntry
-from app.points.periods import year_bounds
 from app.registrations.models import Registration
 
 ORDER_STATUSES = tuple(OrderStatus)

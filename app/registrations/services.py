@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import place_scope, require_manage_community
-from app.database import utcnow
+from app.auth.roles import STAFF_LIKE
+from app.clock import utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
@@ -184,7 +185,7 @@ def list_registrations(viewer: User, *, status: str | None = None,
     stmt = sa.select(Registration).order_by(Registration.created_at.desc(), Registration.id.desc())
     if viewer.role == Role.MEMBER:
         stmt = stmt.where(Registration.member_id == viewer.id)
-    elif viewer.role in (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN):
+    elif viewer.role in STAFF_LIKE:
         if community_id:
             require_manage_community(viewer, community_id)
         stmt = stmt.where(place_scope(viewer, Registration.community_id))

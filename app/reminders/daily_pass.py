@@ -15,7 +15,8 @@ from sqlalchemy.orm import aliased
 
 from app.activities.models import Activity, ActivitySignup, SignupStatus
 from app.auth.models import Role, User
-from app.database import UTCDateTime, local_today, utcnow
+from app.clock import day_start, local_today, utcnow
+from app.database import UTCDateTime
 from app.extensions import db
 from app.notifications.delivery import plan_deliveries
 from app.notifications.models import Notification
@@ -26,7 +27,6 @@ from app.places.models import Place, PlaceKind
 from app.points.checklist import DEFAULT_SPECS, ItemSpec, configured_specs
 from app.points.idleness import approved_before, approved_members, idle_conditions
 from app.points.models import ChecklistEvidence, ChecklistItem
-from app.points.periods import day_start
 from app.registrations.models import Registration
 from app.reminders.models import Reminder, ReminderKind
 

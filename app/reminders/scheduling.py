@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError
 
-from app.database import LOCAL_TZ, local_today, utcnow
+from app.clock import LOCAL_TZ, local_today, utcnow
 from app.extensions import db, scheduler
 from app.notifications.delivery import deliver_due
 from app.observability import observe_daily_pass, observe_deliveries

@@ -8,15 +8,15 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import Role, User
-from app.auth.permissions import STAFF_LIKE, place_scope, require_manage_community
-from app.database import utcnow
+from app.auth.permissions import place_scope, require_manage_community
+from app.auth.roles import STAFF_LIKE
+from app.clock import utcnow, year_bounds
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
 from app.notifications.services import notify
 from app.params import require_id
 from app.points.models import SourceType
-from app.points.periods import year_bounds
 from app.points.services import award, record_evidence
 from app.registrations.services import active_registration
 from app.service.models import Household, Pairing, RecordStatus, ServiceRecord, Suggestion, SuggestionStatus
