@@ -1,9 +1,13 @@
 """Database helpers shared by every domain: the UTC column type (aware datetimes in Python),
-bulk updates. The clock is app/clock.py."""
+bulk updates, inserts a unique index may refuse. The clock is app/clock.py."""
+from contextlib import contextmanager
 from datetime import UTC
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeDecorator
+
+from app.extensions import db
 
 
 class UTCDateTime(TypeDecorator):
@@ -38,3 +42,31 @@ def update_by_id(session, model, rows: list[dict]) -> None:
         groups.setdefault(tuple(sorted(row)), []).append(row)
     for group in groups.values():
         session.execute(sa.update(model), group)
+
+
+class Duplicate(Exception):
+    """A unique index refused what a `savepoint()` block wrote."""
+
+
+@contextmanager
+def savepoint(conflict: Exception | None = None):
+    """Runs the block in a savepoint, flushed at its end. When the database refuses what it
+    wrote (a unique index: a duplicate, perhaps a racing request's), only the savepoint is
+    undone and `conflict` is raised (a 409 when it is a Conflict), or Duplicate without one."""
+    try:
+        with db.session.begin_nested():
+            yield
+            db.session.flush()
+    except IntegrityError:
+        raise (conflict if conflict is not None else Duplicate()) from None
+
+
+def insert_unique(row, conflict: Exception | None = None):
+    """Adds `row` in a savepoint: the row, or, when a unique index refuses it, `conflict`
+    raised (None returned without one)."""
+    try:
+        with savepoint(conflict):
+            db.session.add(row)
+    except Duplicate:
+        return None
+    return row

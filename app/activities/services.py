@@ -14,6 +14,7 @@ from app.auth.models import Role, User
 from app.auth.permissions import place_scope, require_manage_community
 from app.auth.roles import STAFF_LIKE
 from app.clock import utcnow
+from app.database import insert_unique
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.notifications.services import notify
@@ -176,12 +177,7 @@ def sign_up(member: User, activity_id: int, now: datetime | None = None) -> Acti
         raise Conflict("已经报名 / already signed up")
     if signup is None:
         signup = ActivitySignup(activity_id=activity.id, member_id=member.id, created_at=now)
-        try:
-            with db.session.begin_nested():
-                db.session.add(signup)
-                db.session.flush()
-        except sa.exc.IntegrityError:
-            raise Conflict("已经报名 / already signed up") from None
+        insert_unique(signup, Conflict("已经报名 / already signed up"))
     else:  # signing up again: only one of two racing requests finds it still cancelled
         _move_signup(signup, SignupStatus.CANCELLED, Conflict("已经报名 / already signed up"),
                      status=SignupStatus.SIGNED_UP, cancelled_at=None, created_at=now,
@@ -244,13 +240,7 @@ def _walk_in(activity: Activity, member_id: int, now: datetime) -> ActivitySignu
     request (staff and his own QR check-in at once) created it meanwhile, that row."""
     row = ActivitySignup(activity_id=activity.id, member_id=member_id, created_at=now,
                          counts_for_capacity=False)
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        return signup_of(activity.id, member_id)
-    return row
+    return insert_unique(row) or signup_of(activity.id, member_id)
 
 
 def record_attendance(staff: User, activity_id: int, member_id: int,

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 import phonenumbers
 import sqlalchemy as sa
 from flask import current_app, g
-from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.models import ApiToken, Role, User
@@ -18,6 +17,7 @@ from app.auth.passwords import check_password_policy
 from app.auth.roles import COMMUNITY_PLACED
 from app.auth.signals import account_created, member_communities
 from app.clock import utcnow
+from app.database import insert_unique
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.places.models import Place, PlaceKind, Unit
@@ -166,13 +166,8 @@ def create_user(
         user.password_hash = password_hash
     else:
         user.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
-    try:
-        with db.session.begin_nested():  # the same username sent twice at once: 409, not 500
-            db.session.add(user)
-            db.session.flush()
-    except IntegrityError:
-        message = "用户名已存在 / username taken"
-        raise Conflict(message, {"username": [message]}) from None
+    message = "用户名已存在 / username taken"  # the same username sent twice at once: 409, not 500
+    insert_unique(user, Conflict(message, {"username": [message]}))
     if created_by is not None:
         account_created.send("auth", user=user, actor=created_by,
                              detail={"role": role, "username": username})

@@ -8,14 +8,13 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import require_manage_community
 from app.auth.roles import STAFF_LIKE, STAFF_OR_UNIT_ADMIN
 from app.clock import utcnow
-from app.database import UTCDateTime
+from app.database import UTCDateTime, insert_unique
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.orders import notices
@@ -128,17 +127,6 @@ def create_order(actor: User, *, title: str, category: str, description: str = "
                now=now)
     notices.announce(order, event, actor, now=now)
     return order
-
-
-def insert_once(row, conflict: str):
-    """Adds the row in a savepoint; a unique index refusing it (a racing duplicate) is a 409."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(conflict) from None
-    return row
 
 
 def get_order(order_id: int) -> Order:
@@ -270,8 +258,8 @@ def claim(member: User, order_id: int, now: datetime | None = None) -> OrderClai
                 "claimed_at": sa.case((fills, sa.literal(now, UTCDateTime)),
                                       else_=Order.claimed_at)},
         conflict="名额已满或工单已变化 / no slot left")
-    row = insert_once(OrderClaim(order_id=order.id, member_id=member.id, claimed_at=now),
-                      "您已领取此单 / you already hold a claim on this order")
+    row = insert_unique(OrderClaim(order_id=order.id, member_id=member.id, claimed_at=now),
+                        Conflict("您已领取此单 / you already hold a claim on this order"))
     notices.announce(order, event, member, now=now)
     return row
 

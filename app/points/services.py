@@ -8,13 +8,13 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import User
 from app.auth.permissions import can_manage_member, require_view_member
 from app.auth.roles import STAFF_LIKE
 from app.clock import period_bounds, utcnow, year_of
+from app.database import Duplicate, insert_unique, savepoint
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
@@ -91,11 +91,11 @@ def append_entry(*, member_id: int, points: int, rule_key: str, source_type: str
         created_at=now, created_by_id=created_by_id,
     )
     try:
-        with db.session.begin_nested():
+        with savepoint():
             db.session.add(entry)
             db.session.flush()
             _bump_total(member_id, year, points, now)
-    except IntegrityError:
+    except Duplicate:
         return None
     return entry
 
@@ -198,13 +198,7 @@ def record_evidence(member_id: int, item_key: str, *, source_type: str, source_i
         member_id=member_id, year=year_of(now), item_key=item_key, source_type=source_type,
         source_id=source_id, note=note, created_at=now,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(evidence)
-            db.session.flush()
-    except IntegrityError:
-        return None
-    return evidence
+    return insert_unique(evidence)
 
 
 def total_for(member_id: int, year: int) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import Role, User
@@ -17,6 +16,7 @@ from app.auth.permissions import (
 )
 from app.auth.roles import STAFF_LIKE
 from app.clock import local_today, utcnow
+from app.database import savepoint
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.params import require_id
@@ -167,16 +167,13 @@ def publish(staff: User, community_id: int, year: int, now: datetime | None = No
     new = [dict(v, created_at=now, revision_count=0)
            for v, row in zip(values, pending, strict=True) if not row.rating_id]
     table = Rating.__table__
-    try:
-        with db.session.begin_nested():
-            if new:
-                db.session.execute(table.insert(), new)
-            if drafts:  # a draft published meanwhile by someone else is left alone
-                db.session.execute(
-                    table.update().where(table.c.id == sa.bindparam("rid"), table.c.published_at.is_(None))
-                    .values({k: sa.bindparam(f"v_{k}") for k in settable}), drafts)
-    except IntegrityError:
-        raise Conflict("评议正在被他人公布，请刷新后重试 / published concurrently, retry") from None
+    with savepoint(Conflict("评议正在被他人公布，请刷新后重试 / published concurrently, retry")):
+        if new:
+            db.session.execute(table.insert(), new)
+        if drafts:  # a draft published meanwhile by someone else is left alone
+            db.session.execute(
+                table.update().where(table.c.id == sa.bindparam("rid"), table.c.published_at.is_(None))
+                .values({k: sa.bindparam(f"v_{k}") for k in settable}), drafts)
     for obj in list(db.session.identity_map.values()):  # drafts loaded earlier are stale now
         if isinstance(obj, Rating):
             db.session.expire(obj)

@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import place_scope, require_manage_community
 from app.auth.roles import STAFF_LIKE
 from app.clock import utcnow
+from app.database import insert_unique
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
@@ -64,13 +64,7 @@ def active_registration(member_id: int) -> Registration | None:
 
 def _insert(reg: Registration) -> Registration:
     """Adds a registration; the partial unique index turns a racing duplicate into 409."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(reg)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict("已有待审核或有效的报到 / a pending or active registration exists") from None
-    return reg
+    return insert_unique(reg, Conflict("已有待审核或有效的报到 / a pending or active registration exists"))
 
 
 def register(

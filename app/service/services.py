@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import place_scope, require_manage_community
 from app.auth.roles import STAFF_LIKE
 from app.clock import utcnow, year_bounds
+from app.database import insert_unique
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
@@ -171,12 +171,7 @@ def pair(staff: User, household_id: int, member_id: int, now: datetime | None = 
     now = now or utcnow()
     pairing = Pairing(household_id=household.id, member_id=member_id, created_by_id=staff.id,
                       created_at=now)
-    try:
-        with db.session.begin_nested():
-            db.session.add(pairing)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict("已结对 / already paired") from None
+    insert_unique(pairing, Conflict("已结对 / already paired"))
     record(staff, "pairing.create", pairing, {"household_id": household.id,
                                               "member_id": member_id}, now=now)
     return pairing
