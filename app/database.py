@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from datetime import UTC
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeDecorator
 
@@ -70,3 +71,63 @@ def insert_unique(row, conflict: Exception | None = None):
     except Duplicate:
         return None
     return row
+
+
+# ---- the two dialects: every `dialect.name` branch of the domains lives here ------------------
+
+def is_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def upsert(model):
+    """INSERT for `model` with ON CONFLICT clauses (PostgreSQL's or SQLite's)."""
+    return (postgresql.insert if is_postgresql() else sqlite.insert)(model)
+
+
+def insert_ignoring_duplicates(model, columns: list[str], rows: sa.Select) -> int:
+    """INSERT ... SELECT ... ON CONFLICT DO NOTHING; returns the number of rows added."""
+    stmt = (upsert(model).from_select(columns, rows).on_conflict_do_nothing()
+            .execution_options(preserve_rowcount=True))
+    return max(db.session.execute(stmt).rowcount or 0, 0)
+
+
+def refresh_statistics(*tables: str) -> None:
+    """PostgreSQL plans the next statements with the row counts just written (ANALYZE sees
+    this transaction's own rows): without it a table that was nearly empty when last analyzed
+    gets a nested loop of sequential scans, quadratic in the number of members."""
+    if is_postgresql():
+        for table in tables:
+            db.session.execute(sa.text(f"ANALYZE {table}"))
+
+
+def without_jit() -> None:
+    """PostgreSQL: no JIT compiling for the rest of the transaction (for a few large
+    statements whose compiling costs more than it saves)."""
+    if is_postgresql():
+        db.session.execute(sa.text("SET LOCAL jit = off"))
+
+
+def lock_pair(a: int, b: int) -> None:
+    """Serializes, until the transaction ends, the transactions that lock the same pair.
+    (SQLite writers are serialized by BEGIN IMMEDIATE already.)"""
+    if is_postgresql():
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:a, :b)"), {"a": a, "b": b})
+
+
+def skip_locked(select: sa.Select) -> sa.Select:
+    """PostgreSQL: the rows no other transaction holds, locked (FOR UPDATE SKIP LOCKED)."""
+    return select.with_for_update(skip_locked=True) if is_postgresql() else select
+
+
+def minute_utc(column) -> sa.ColumnElement:
+    """A timestamp as 'YYYYMMDDHHMI' in UTC (the same text on both databases)."""
+    if is_postgresql():
+        return sa.func.to_char(sa.func.timezone("UTC", column), "YYYYMMDDHH24MI")
+    return sa.func.strftime("%Y%m%d%H%M", column)
+
+
+def seconds_between(start, end) -> sa.ColumnElement:
+    """`end - start` of two timestamp columns, in seconds (a float)."""
+    if is_postgresql():
+        return sa.extract("epoch", end - start)
+    return (sa.func.julianday(end) - sa.func.julianday(start)) * 86400.0

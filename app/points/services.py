@@ -7,14 +7,13 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.audit.services import record
 from app.auth.models import User
 from app.auth.permissions import can_manage_member, require_view_member
 from app.auth.roles import STAFF_LIKE
 from app.clock import period_bounds, utcnow, year_of
-from app.database import Duplicate, insert_unique, savepoint
+from app.database import Duplicate, insert_unique, lock_pair, savepoint, upsert
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
@@ -26,11 +25,6 @@ CHECKLIST_ITEMS = ("grid_volunteer", "community_activity", "suggestion", "solve_
                    "help_household")
 
 ADJUSTMENT_TITLE = N_("人工调整")  # the ledger's title of an entry without a rule
-
-
-def _upsert(model):
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
 def member_placement(member_id: int) -> dict:
@@ -60,7 +54,7 @@ def sync_member_place(member_id: int, now: datetime | None = None) -> None:
 
 
 def _bump_total(member_id: int, year: int, points: int, now: datetime) -> None:
-    stmt = _upsert(PointsTotal).values(member_id=member_id, year=year, total=points, updated_at=now,
+    stmt = upsert(PointsTotal).values(member_id=member_id, year=year, total=points, updated_at=now,
                                        **member_placement(member_id))
     stmt = stmt.on_conflict_do_update(
         index_elements=["member_id", "year"],
@@ -103,9 +97,7 @@ def append_entry(*, member_id: int, points: int, rule_key: str, source_type: str
 def _lock_member_rule(member_id: int, rule_id: int) -> None:
     """Serializes capped awards of one member and rule until the transaction ends, so racing
     awards cannot both fit under the cap. (SQLite writers are serialized by BEGIN IMMEDIATE.)"""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:a, :b)"),
-                           {"a": 5_000 + rule_id, "b": member_id})
+    lock_pair(5_000 + rule_id, member_id)
 
 
 def used_in_period(member_id: int, rule: ScoringRule, now: datetime) -> int:

@@ -17,6 +17,7 @@ from app.auth.models import User
 from app.auth.permissions import can_manage_place, place_scope
 from app.auth.roles import STAFF_LIKE
 from app.clock import local_today, year_bounds
+from app.database import seconds_between
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.orders.models import Order, OrderStatus
@@ -71,16 +72,10 @@ def _finish(raw: dict, median: float | None, year_is_current: bool) -> dict:
     }
 
 
-def _duration_seconds():
-    if db.session.get_bind().dialect.name == "postgresql":
-        return sa.extract("epoch", Order.completed_at - Order.created_at)
-    return (sa.func.julianday(Order.completed_at) - sa.func.julianday(Order.created_at)) * 86400.0
-
-
 def _medians(in_scope, start, end, group=None) -> dict:
     """Median seconds from placing to completion of the orders completed in [start, end),
     per group (a column) or overall (key 0), with window functions (both databases)."""
-    seconds = _duration_seconds()
+    seconds = seconds_between(Order.created_at, Order.completed_at)
     partition = {"partition_by": group} if group is not None else {}
     key = group if group is not None else sa.literal_column("0")
     ranked = (sa.select(key.label("g"), seconds.label("s"),
