@@ -41,6 +41,10 @@ class Place(db.Model):
     path: Mapped[str] = mapped_column(sa.String(255), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    @property
+    def is_community(self) -> bool:
+        return self.kind == PlaceKind.COMMUNITY
+
     def is_within(self, other: Place) -> bool:
         return self.path.startswith(other.path)
 
