@@ -52,17 +52,6 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
-    def has_role(self, *roles: str) -> bool:
-        return self.role in roles
-
-    @property
-    def is_member(self) -> bool:
-        return self.role == Role.MEMBER
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username} {self.role}>"
 
