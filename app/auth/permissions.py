@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.models import Role, User
-from app.auth.roles import PLACE_STAFF
+from app.auth.roles import PLACE_STAFF, STREET_MANAGED
 from app.auth.signals import member_communities, members_in_scope, place_asked, places_within
 from app.errors import Forbidden, NotFound, Unauthorized, is_api_request
 from app.extensions import db
@@ -105,7 +105,7 @@ def can_manage_account(actor: User, account: User, action: str) -> bool:
         return can_manage_member(actor, account)
     if account.role == Role.STREET_ADMIN and account.place_id == actor.place_id:
         return False  # a peer, not someone below
-    return account.role in (Role.STAFF, Role.RESIDENT, Role.STREET_ADMIN) and can_see_account(actor, account)
+    return account.role in STREET_MANAGED and can_see_account(actor, account)
 
 
 def require_manage_account(actor: User, account_id: int, action: str) -> User:

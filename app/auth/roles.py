@@ -16,6 +16,9 @@ PLACE_STAFF = (Role.STAFF, Role.STREET_ADMIN)
 COMMUNITY_PLACED = (Role.STAFF, Role.RESIDENT)
 """Accounts placed in a community or grid."""
 
+STREET_MANAGED = (Role.STAFF, Role.RESIDENT, Role.STREET_ADMIN)
+"""The placed accounts a street admin manages inside his street (with the members there)."""
+
 UNIT_SIDE = (Role.MEMBER, Role.UNIT_ADMIN)
 """Members and the admins of their employer (unit)."""
 

@@ -109,7 +109,7 @@ def start_scheduler(app: Flask) -> None:
                           id="reminders-daily", **common)
         scheduler.add_job(tick, "interval", args=[app], id="reminders-beat",
                           seconds=app.config["DELIVERY_INTERVAL_SECONDS"],
-                          next_run_time=datetime.now(LOCAL_TZ), **common)
+                          next_run_time=utcnow(), **common)
         scheduler.start()
         log.info("reminder scheduler started (daily at %s)", at)
 
