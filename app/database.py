@@ -8,7 +8,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeDecorator
 
+from app.errors import NotFound
 from app.extensions import db
+from app.params import require_id
 
 
 class UTCDateTime(TypeDecorator):
@@ -43,6 +45,15 @@ def update_by_id(session, model, rows: list[dict]) -> None:
         groups.setdefault(tuple(sorted(row)), []).append(row)
     for group in groups.values():
         session.execute(sa.update(model), group)
+
+
+def get_or_404(model, row_id: int | None, what: str):
+    """The `model` row with that id; NotFound ("<what> not found") for an id that cannot
+    exist or does not."""
+    row = db.session.get(model, require_id(row_id, what))
+    if row is None:
+        raise NotFound(f"{what} not found")
+    return row
 
 
 class Duplicate(Exception):

@@ -14,11 +14,10 @@ from app.auth.models import Role, User
 from app.auth.permissions import place_scope, require_manage_community
 from app.auth.roles import STAFF_LIKE
 from app.clock import utcnow
-from app.database import insert_unique
+from app.database import get_or_404, insert_unique
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.notifications.services import notify
-from app.params import require_id
 from app.points.checklist import ITEM_KEYS
 from app.points.models import SourceType
 from app.points.services import award, get_rule, record_evidence
@@ -64,10 +63,7 @@ def create_activity(staff: User, *, community_id: int, title: str, category: str
 
 
 def get_activity(activity_id: int) -> Activity:
-    activity = db.session.get(Activity, require_id(activity_id, "activity"))
-    if activity is None:
-        raise NotFound("activity not found")
-    return activity
+    return get_or_404(Activity, activity_id, "activity")
 
 
 def can_view_activity(viewer: User, activity: Activity) -> bool:

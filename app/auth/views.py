@@ -10,8 +10,7 @@ from app.auth.permissions import login_required, roles_required
 from app.auth.roles import ADMINS, STAFF_LIKE
 from app.auth.signals import units_asked
 from app.auth.throttling import sign_in_throttled, sign_up_throttled
-from app.errors import DomainError, attach_to_form
-from app.extensions import db
+from app.errors import DomainError, refuse_form
 from app.redirects import redirect_back, redirect_to
 from app.signals import ask
 
@@ -62,9 +61,8 @@ def change_password():
             accounts.change_password(current_user, form.current_password.data, form.new_password.data,
                                      keep_session_id=sessions.current_session_id())
         except DomainError as err:
-            db.session.rollback()
-            attach_to_form(form, err)
-            return render_template("auth/change_password.html", form=form), err.status_code
+            status = refuse_form(form, err)
+            return render_template("auth/change_password.html", form=form), status
         flash(_("密码已修改，其他设备上的登录已退出"), "success")
         return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
@@ -102,9 +100,8 @@ def signup():
                 phone=form.phone.data, unit_id=form.unit_id.data,
             )
         except DomainError as err:
-            db.session.rollback()
-            attach_to_form(form, err)
-            return render_template("auth/signup.html", form=form), err.status_code
+            status = refuse_form(form, err)
+            return render_template("auth/signup.html", form=form), status
         sessions.sign_in(user)
         flash(_("注册成功，请向居住地社区报到"), "success")
         return redirect(url_for("registrations.register_page"))

@@ -7,7 +7,7 @@ from app import nav
 from app.api_base import paginate
 from app.auth.permissions import roles_required
 from app.auth.roles import STAFF_LIKE
-from app.errors import DomainError, attach_to_form
+from app.errors import DomainError, refuse_form
 from app.extensions import db
 from app.i18n import N_
 from app.imports import services, staging
@@ -54,9 +54,8 @@ def preview():
         data, name = uploaded_file()
         result = services.run_import(current_user, form.kind.data, data, name, dry_run=True)
     except DomainError as err:
-        db.session.rollback()
-        attach_to_form(form, err)
-        return _render(form, status=err.status_code)
+        status = refuse_form(form, err)
+        return _render(form, status=status)
     confirm = ConfirmForm(kind=form.kind.data, token=staging.stage(current_user.id, data, name))
     return _render(form, result={**result, "file_name": name}, confirm=confirm)
 

@@ -14,14 +14,14 @@ from app.auth.models import Role, User
 from app.auth.permissions import require_manage_community
 from app.auth.roles import STAFF_LIKE, STAFF_OR_UNIT_ADMIN
 from app.clock import utcnow
-from app.database import UTCDateTime, insert_unique
+from app.database import UTCDateTime, get_or_404, insert_unique
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.orders import notices
 from app.orders.access import can_view, parties_of, viewer_for
 from app.orders.models import Order, OrderClaim, OrderStatus, Urgency
 from app.orders.states import Action, Party, add_event, allowed_actions, authorize, transition
-from app.params import require_id, valid_id
+from app.params import valid_id
 from app.places.models import Place, PlaceKind, Unit
 from app.points.services import award, record_evidence
 from app.registrations.units import has_reported
@@ -130,10 +130,7 @@ def create_order(actor: User, *, title: str, category: str, description: str = "
 
 
 def get_order(order_id: int) -> Order:
-    order = db.session.get(Order, require_id(order_id, "order"))
-    if order is None:
-        raise NotFound("order not found")
-    return order
+    return get_or_404(Order, order_id, "order")
 
 
 def visible_order(user: User, order_id: int) -> Order:

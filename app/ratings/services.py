@@ -16,7 +16,7 @@ from app.auth.permissions import (
 )
 from app.auth.roles import STAFF_LIKE
 from app.clock import local_today, utcnow
-from app.database import savepoint
+from app.database import get_or_404, savepoint
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.params import require_id
@@ -188,9 +188,7 @@ def publish(staff: User, community_id: int, year: int, now: datetime | None = No
 
 def require_unit_admin(viewer: User, unit_id: int) -> Unit:
     """The unit's own admin (and system admins); unknown unit 404, another unit 403."""
-    unit = db.session.get(Unit, require_id(unit_id, "unit"))
-    if unit is None:
-        raise NotFound("unit not found")
+    unit = get_or_404(Unit, unit_id, "unit")
     if viewer.role == Role.ADMIN or (viewer.role == Role.UNIT_ADMIN and viewer.unit_id == unit.id):
         return unit
     raise Forbidden("只能查看本单位党员 / only your own unit")

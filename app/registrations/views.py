@@ -9,7 +9,7 @@ from app.api_base import paginate
 from app.auth.models import Role
 from app.auth.permissions import roles_required
 from app.auth.roles import STAFF_LIKE
-from app.errors import DomainError, attach_to_form
+from app.errors import DomainError, refuse_form
 from app.extensions import db
 from app.i18n import N_
 from app.params import query_id, query_page
@@ -70,9 +70,8 @@ def register_page():
                               skills=split_skills(form.skills.data),
                               availability=form.availability.data or "")
         except DomainError as err:
-            db.session.rollback()
-            attach_to_form(form, err)
-            return render_template("registrations/register.html", form=form, current=current), err.status_code
+            status = refuse_form(form, err)
+            return render_template("registrations/register.html", form=form, current=current), status
         flash(_("报到已提交，等待社区审核"), "success")
         return redirect(url_for("registrations.member_home"))
     status = 422 if form.errors else 200
@@ -93,9 +92,8 @@ def transfer_page():
             services.transfer(current_user, current.id, community_id=form.community_id.data,
                               grid_id=form.grid_id.data or None, address=form.address.data)
         except DomainError as err:
-            db.session.rollback()
-            attach_to_form(form, err)
-            return render_template("registrations/transfer.html", form=form, current=current), err.status_code
+            status = refuse_form(form, err)
+            return render_template("registrations/transfer.html", form=form, current=current), status
         flash(_("已提交转移报到，等待新社区审核"), "success")
         return redirect(url_for("registrations.member_home"))
     status = 422 if form.errors else 200
@@ -178,9 +176,8 @@ def register_unit():
         units.register_unit(unit=get_unit(form.unit_id.data), community_id=form.community_id.data,
                             resources=split_lines(form.resources.data), actor=current_user)
     except DomainError as err:
-        db.session.rollback()
-        attach_to_form(form, err)
-        return _unit_registrations_page(form), err.status_code
+        status = refuse_form(form, err)
+        return _unit_registrations_page(form), status
     flash(_("已登记组织报到"), "success")
     return redirect(url_for("registrations.unit_registrations"))
 

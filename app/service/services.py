@@ -10,7 +10,7 @@ from app.auth.models import Role, User
 from app.auth.permissions import place_scope, require_manage_community
 from app.auth.roles import STAFF_LIKE
 from app.clock import utcnow, year_bounds
-from app.database import insert_unique
+from app.database import get_or_404, insert_unique
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
@@ -104,9 +104,7 @@ def _listing(model, viewer: User, status: str | None, community_id: int | None):
 def _pending_decision(model, staff: User, row_id: int, what: str, reason: str | None,
                       reason_needed: bool):
     """The pending row a staff member of its community may decide; never his own."""
-    row = db.session.get(model, require_id(row_id, what))
-    if row is None:
-        raise NotFound(f"{what} not found")
+    row = get_or_404(model, row_id, what)
     if row.member_id == staff.id:
         raise Forbidden("不能处理本人的记录 / you cannot decide on your own")
     _staff_scope(staff, row.community_id, what)
