@@ -7,13 +7,12 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
-from app.auth.models import User
+from app.auth.models import UNUSABLE_PASSWORD, User
 from app.clock import utcnow
 from app.database import update_by_id
 from app.extensions import db
 
-# check_password_hash() returns False for a hash without the "method$salt$hash" form.
-UNUSABLE_PASSWORD = "!"
+__all__ = ["UNUSABLE_PASSWORD", "accounts_by_phone"]
 
 
 def accounts_by_phone(phones: list[str]) -> dict[str, list]:

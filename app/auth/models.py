@@ -23,6 +23,12 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+# The hash of an account without a password (made by an import or a phone sign-up): never
+# matches, since check_password_hash() wants the "method$salt$hash" form. Its owner signs in
+# by phone with a one-time code and may then set a password without giving a current one.
+UNUSABLE_PASSWORD = "!"
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user"
 
@@ -51,6 +57,10 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def has_password(self) -> bool:
+        return self.password_hash != UNUSABLE_PASSWORD
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username} {self.role}>"
