@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import transaction
+from app.database import install_postgres_behaviour
 from app.errors import (
     DomainError,
     handle_body_too_large,
@@ -109,6 +110,7 @@ def register_extensions(app: Flask) -> None:
 
     app.before_request(require_password_change)
     install_sqlite_behaviour()
+    install_postgres_behaviour()
     transaction.install(app)
 
 
