@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from flask_login import login_user
 
-from app.database import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.orders import services
 from app.orders.models import Order
