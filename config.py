@@ -16,7 +16,11 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'app.db'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # No pre-ping (a SELECT 1 round trip per request): a connection the server has closed is
+    # seen without one and replaced at checkout (app/database.py); connections older than
+    # DB_POOL_RECYCLE seconds are replaced, before an idle timeout on the way drops them.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": False,
+                                       "pool_recycle": _env_int("DB_POOL_RECYCLE", 1800)}
     SQLALCHEMY_RECORD_QUERIES = False
 
     SESSION_COOKIE_HTTPONLY = True

@@ -52,8 +52,12 @@ def _first_bad(value, name: str) -> str | None:
     return None
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def refuse_unstorable_text() -> None:
-    for source in (request.args, request.form):
+    sources = (request.args, request.form) if request.mimetype in FORM_TYPES else (request.args,)
+    for source in sources:
         for key, values in source.lists():
             bad = _first_bad([key, *values], key if storable(key) else "query")
             if bad:

@@ -56,8 +56,11 @@ class ScopeOut(ma.Schema):
     community_id = fields.Integer(allow_none=True)
 
 
+_SCOPE_OUT = ScopeOut()  # one instance: building a schema costs more than dumping with it
+
+
 class MeOut(UserOut):
-    scope = fields.Function(lambda u: ScopeOut().dump(user_scope(u)), required=True)
+    scope = fields.Function(lambda u: _SCOPE_OUT.dump(user_scope(u)), required=True)
 
 
 class UserCreateIn(ma.Schema):

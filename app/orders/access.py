@@ -93,10 +93,12 @@ def can_view(viewer: Viewer, order: Order, parties: set[Party] | None = None) ->
     return any(c.member_id == viewer.id for c in order.claims)  # he claimed it once
 
 
+CONTACT_PARTIES = frozenset({Party.RESIDENT, Party.STAFF, Party.CLAIMER})
+
+
 def can_see_contact(viewer: Viewer, order: Order) -> bool:
     """The resident's phone: himself, staff over the community, and the active claimers."""
-    parties = parties_of(viewer, order)
-    return bool(parties & {Party.RESIDENT, Party.STAFF, Party.CLAIMER})
+    return bool(parties_of(viewer, order) & CONTACT_PARTIES)
 
 
 def claimed_by(member_id: int):

@@ -159,9 +159,13 @@ def reopen_until(order: Order) -> datetime | None:
     return order.completed_at + timedelta(days=current_app.config["ORDER_REOPEN_DAYS"])
 
 
-def actions_for(user: User, order: Order, now: datetime | None = None) -> list[Action]:
-    """What the user may do to the order now (the transition table, and the reopening window)."""
-    actions = allowed_actions(parties_of(viewer_for(user), order), order)
+def actions_for(user: User, order: Order, now: datetime | None = None,
+                parties: set[Party] | None = None) -> list[Action]:
+    """What the user may do to the order now (the transition table, and the reopening window).
+    `parties`: the user's parties to the order, when the caller has them already."""
+    if parties is None:
+        parties = parties_of(viewer_for(user), order)
+    actions = allowed_actions(parties, order)
     until = reopen_until(order)
     if Action.REOPEN in actions and (until is None or (now or utcnow()) > until):
         actions.remove(Action.REOPEN)
