@@ -156,6 +156,8 @@ def register_blueprints(app: Flask) -> None:
     from app.orders import views as orders_views
     from app.phone_signin import api as phone_signin_api
     from app.phone_signin import views as phone_signin_views
+    from app.photos import api as photos_api
+    from app.photos import views as photos_views
     from app.places import api as places_api
     from app.places import views as places_views
     from app.points import api as points_api
@@ -177,13 +179,13 @@ def register_blueprints(app: Flask) -> None:
     for blp in (auth_api.blp, places_api.blp, registrations_api.blp, registrations_api.units_blp,
                 activities_api.blp, service_api.blp, points_api.blp, orders_api.blp,
                 notifications_api.blp, ratings_api.blp, residents_api.blp, imports_api.blp,
-                phone_signin_api.blp):
+                phone_signin_api.blp, photos_api.blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)
     for bp in (auth_views.bp, places_views.bp, registrations_views.bp, activities_views.bp,
                service_views.bp, points_views.bp, orders_views.bp, notifications_views.bp,
                reminders_views.bp, ratings_views.bp, audit_views.bp, residents_views.bp,
-               imports_views.bp, phone_signin_views.bp):
+               imports_views.bp, phone_signin_views.bp, photos_views.bp):
         app.register_blueprint(bp)
 
 
@@ -191,6 +193,7 @@ def register_receivers() -> None:
     """Connects every domain's signal receivers (app/signals.py): a higher layer reacting to
     a lower one. Connecting twice is harmless (blinker keeps one connection per receiver)."""
     from app.audit import receivers as audit_receivers  # noqa: F401
+    from app.photos import receivers as photos_receivers  # noqa: F401
     from app.points import receivers as points_receivers  # noqa: F401
     from app.ratings import receivers as ratings_receivers  # noqa: F401
     from app.registrations import receivers as registrations_receivers  # noqa: F401

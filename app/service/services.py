@@ -287,6 +287,10 @@ def create_suggestion(member: User, *, community_id: int, title: str, body: str,
     return sug
 
 
+def visible_suggestion(viewer: User, suggestion_id: int) -> Suggestion:
+    return _visible(Suggestion, viewer, suggestion_id, "suggestion")
+
+
 def list_suggestions(viewer: User, *, status: str | None = None, community_id: int | None = None):
     return _listing(Suggestion, viewer, status, community_id)
 
