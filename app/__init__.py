@@ -147,6 +147,8 @@ def register_blueprints(app: Flask) -> None:
     from app.audit import views as audit_views
     from app.auth import api as auth_api
     from app.auth import views as auth_views
+    from app.certificates import api as certificates_api
+    from app.certificates import views as certificates_views
     from app.imports import api as imports_api
     from app.imports import views as imports_views
     from app.main import bp as main_bp
@@ -164,6 +166,7 @@ def register_blueprints(app: Flask) -> None:
     from app.points import views as points_views
     from app.ratings import admin_views as ratings_admin_views  # noqa: F401  (routes on ratings bp)
     from app.ratings import api as ratings_api
+    from app.ratings import letter_pdfs  # noqa: F401  (routes on the ratings blueprints)
     from app.ratings import views as ratings_views
     from app.registrations import api as registrations_api
     from app.registrations import views as registrations_views
@@ -179,13 +182,14 @@ def register_blueprints(app: Flask) -> None:
     for blp in (auth_api.blp, places_api.blp, registrations_api.blp, registrations_api.units_blp,
                 activities_api.blp, service_api.blp, points_api.blp, orders_api.blp,
                 notifications_api.blp, ratings_api.blp, residents_api.blp, imports_api.blp,
-                phone_signin_api.blp, photos_api.blp):
+                phone_signin_api.blp, photos_api.blp, certificates_api.blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)
     for bp in (auth_views.bp, places_views.bp, registrations_views.bp, activities_views.bp,
                service_views.bp, points_views.bp, orders_views.bp, notifications_views.bp,
                reminders_views.bp, ratings_views.bp, audit_views.bp, residents_views.bp,
-               imports_views.bp, phone_signin_views.bp, photos_views.bp):
+               imports_views.bp, phone_signin_views.bp, photos_views.bp,
+               certificates_views.bp):
         app.register_blueprint(bp)
 
 
