@@ -11,7 +11,7 @@ from io import BytesIO
 
 import pillow_heif
 from flask_babel import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from app.errors import Invalid
 
@@ -34,6 +34,9 @@ def _refuse() -> Invalid:
 
 def _open(data: bytes, max_pixels: int, max_side: int) -> Image.Image:
     """The decoded picture; 422 naming `file` for anything else, a bomb, or a broken file."""
+    # WeasyPrint (app/pdf.py) turns this on for the whole process when imported; a truncated
+    # upload must fail here instead of being padded with grey. Our PDFs embed no raster images.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
