@@ -72,9 +72,9 @@ def test_staff_revoke_and_the_code_404s(rated, api, client):
     assert count(Certificate) == 2
 
 
-@pytest.mark.parametrize("who,status", [("member1", 200), ("staff1", 200), ("street_admin", 200), ("admin", 200),
-                                        ("member2", 404), ("staff3", 404), ("unit_admin1", 403),
-                                        ("resident1", 403)])
+@pytest.mark.parametrize("who,status", [("member1", 200), ("staff1", 200), ("street_admin", 200),
+                                        ("admin", 200), ("member2", 404), ("staff3", 404),
+                                        ("unit_admin1", 403), ("resident1", 403)])
 def test_only_the_member_and_his_staff_download(rated, api, who, status):
     assert download(api(getattr(rated, who)), rated.member1).status_code == status
     assert count(Certificate) == (1 if status == 200 else 0)

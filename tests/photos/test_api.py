@@ -79,7 +79,8 @@ def test_a_file_over_the_per_file_limit_is_413(world, api, record, settings):
 def test_the_tenth_photo_is_409(world, api, record):
     client = api(world.member1)
     for _ in range(9):
-        assert upload(client, f"/service-records/{record.id}/photos", picture(size=(64, 48))).status_code == 201
+        res = upload(client, f"/service-records/{record.id}/photos", picture(size=(64, 48)))
+        assert res.status_code == 201
     res = upload(client, f"/service-records/{record.id}/photos", picture(size=(64, 48)))
     assert res.status_code == 409
     assert count(Photo) == 9 and count(StoredBlob) == 18
@@ -131,8 +132,9 @@ def test_order_photos_by_a_claimer_are_seen_by_the_resident_before_rating(world,
     assert count(Photo) == 2
 
 
-@pytest.mark.parametrize("setup,who,status", [("claimed_unit", "member2", 404), ("dispatched_pool", "member2", 403),
-                                              ("closed", "member1", 409), ("claimed_unit", "resident1", 403)])
+@pytest.mark.parametrize("setup,who,status", [
+    ("claimed_unit", "member2", 404), ("dispatched_pool", "member2", 403), ("closed", "member1", 409),
+    ("claimed_unit", "resident1", 403)])
 def test_only_an_active_claimer_adds_order_photos(world, api, make_order, setup, who, status):
     order = make_order(setup)
     res = upload(api(getattr(world, who)), f"/orders/{order.id}/photos", picture())

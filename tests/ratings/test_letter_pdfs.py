@@ -45,7 +45,8 @@ def test_member_letter_pdf_follows_the_html_letters_rules(rated, page, api):
 def test_the_letter_pages_link_their_pdfs(rated, page):
     publish(rated)
     client = page(rated.unit_admin1)
-    for path in (f"/units/{rated.unit1.id}/letters?year={YEAR}", f"/units/{rated.unit1.id}/cover-letter?year={YEAR}",
+    for path in (f"/units/{rated.unit1.id}/letters?year={YEAR}",
+                 f"/units/{rated.unit1.id}/cover-letter?year={YEAR}",
                  f"/members/{rated.member1.id}/letter?year={YEAR}"):
         body = client.get(path).get_data(as_text=True)
         assert ".pdf?year=" in body, path
