@@ -33,6 +33,6 @@ def render_pdf(html: str) -> bytes:
 def pdf_response(data: bytes, filename: str) -> Response:
     """The PDF as a download named `filename` (UTF-8 names are allowed: RFC 5987)."""
     response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     response.headers["Cache-Control"] = "private, no-store"
     return response
