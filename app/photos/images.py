@@ -18,6 +18,9 @@ from app.errors import Invalid
 pillow_heif.register_heif_opener()
 FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
 CONTENT_TYPE = "image/jpeg"
+# A JPEG decodes at 1/2, 1/4 or 1/8 scale for a fraction of the time: a 4,000 x 3,000 photo
+# with PHOTO_MAX_SIDE 2,048 is decoded (and stored) at 2,000 x 1,500 rather than decoded whole.
+DRAFT_SLACK = 0.95
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,8 @@ def _open(data: bytes, max_pixels: int, max_side: int) -> Image.Image:
                 raise Invalid("file", _("图片像素过多（上限 %(mp)s 百万像素）", mp=max_pixels // 1_000_000))
             probe.verify()
             image = Image.open(BytesIO(data), formats=FORMATS)
-            if image.format == "JPEG":  # decode at the smallest scale still >= the stored size
-                scale = max_side / max(image.size)
+            if image.format == "JPEG":  # decode at a reduced scale near the stored size
+                scale = DRAFT_SLACK * max_side / max(image.size)
                 image.draft("RGB", (int(image.width * scale), int(image.height * scale)))
             image.load()
     except Invalid:
