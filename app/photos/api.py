@@ -11,8 +11,10 @@ from app.photos import services
 from app.photos.models import OwnerType
 from app.photos.schemas import PhotoFiles, PhotoForm, PhotoOut
 from app.photos.views import photo_response
+from app.request_body import allow_larger_bodies
 
 blp = Blueprint("photos_api", __name__, url_prefix="/api/v1", description="Photo evidence")
+allow_larger_bodies(blp, "PHOTO_REQUEST_MAX_BYTES")
 ANYONE = (Role.MEMBER, Role.RESIDENT, Role.UNIT_ADMIN, *STAFF_LIKE)
 
 

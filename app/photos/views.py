@@ -8,8 +8,10 @@ from app.auth.models import Role
 from app.auth.permissions import STAFF_LIKE, roles_required
 from app.photos import services
 from app.photos.models import OwnerType
+from app.request_body import allow_larger_bodies
 
 bp = Blueprint("photos", __name__)
+allow_larger_bodies(bp, "PHOTO_REQUEST_MAX_BYTES")  # the order page's photo form
 bp.record_once(lambda state: state.app.jinja_env.globals.update(photos_of=services.photos_of))
 ANYONE = (Role.MEMBER, Role.RESIDENT, Role.UNIT_ADMIN, *STAFF_LIKE)
 

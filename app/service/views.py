@@ -15,12 +15,14 @@ from app.params import query_page
 from app.places.services import communities_managed_by
 from app.points.checklist import ITEM_TITLES
 from app.registrations.services import active_registration, members_by_community
+from app.request_body import allow_larger_bodies
 from app.service import services
 from app.service.forms import DecisionForm, HouseholdForm, PairingForm, RecordForm, SuggestionForm
 from app.service.models import CATEGORIES
 from app.service.signals import uploads_posted
 
 bp = Blueprint("service", __name__)
+allow_larger_bodies(bp, "PHOTO_REQUEST_MAX_BYTES")  # the service form takes photos
 bp.record_once(lambda state: state.app.jinja_env.globals.update(SERVICE_CATEGORIES=CATEGORIES))
 nav.add(N_("登记服务"), "service.new_record", (Role.MEMBER,), order=14)
 nav.add(N_("服务审核"), "service.queue", STAFF_LIKE, order=15)

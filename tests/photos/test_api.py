@@ -61,6 +61,15 @@ def test_no_file_is_422_naming_file(world, api, record):
     assert res.status_code == 422 and "file" in res.json["errors"]
 
 
+def test_a_photo_over_the_default_body_limit_is_accepted(world, api, record, app):
+    """Phones take photos of 5-10 MB: the photo endpoints allow PHOTO_REQUEST_MAX_BYTES."""
+    big = picture() + b"\x00" * (6 * 1024 * 1024)  # trailing bytes: dropped by re-encoding
+    assert len(big) > app.config["MAX_CONTENT_LENGTH"]
+    res = upload(api(world.member1), f"/service-records/{record.id}/photos", big)
+    assert res.status_code == 201, res.json
+    assert Photo.query.one().size < 1024 * 1024
+
+
 def test_a_30_mb_photo_is_413_and_nothing_is_stored(world, api, record):
     huge = picture() + b"\x00" * (30 * 1024 * 1024)
     res = upload(api(world.member1), f"/service-records/{record.id}/photos", huge)
