@@ -56,7 +56,8 @@ def build(b: Bench, members: int):
     for i, m in enumerate(people):
         b.db.session.add(ServiceRecord(member_id=m.id, community_id=w.comm1.id, category="关爱老人",
                                        started_at=when + timedelta(days=i % 100), hours=1 + i % 5,
-                                       description="陪老人就医", status=RecordStatus.VERIFIED, created_at=when))
+                                       description="陪老人就医", status=RecordStatus.VERIFIED,
+                                       created_at=when))
         append_entry(member_id=m.id, points=10 + i % 50, rule_key="attendance", source_type="attendance",
                      source_id=i + 1, idempotency_key=f"bench:{i}", now=when)
     b.db.session.flush()
@@ -79,7 +80,8 @@ def run(backend: str, members: int, repeat: int) -> dict:
 
         def letters():
             with b.app.test_request_context():
-                data, _ = unit_letters_document(b.db.session.get(User, ids["unit_admin1"]), ids["unit1"], year)
+                admin = b.db.session.get(User, ids["unit_admin1"])
+                data, _ = unit_letters_document(admin, ids["unit1"], year)
             b.db.session.remove()
             return data
 
@@ -141,8 +143,8 @@ def run(backend: str, members: int, repeat: int) -> dict:
                           **summarize(samples), "queries": 0, "target_p50_ms": PHOTO_TARGET_MS,
                           "meets_target": summarize(samples)["p50_ms"] < PHOTO_TARGET_MS})
         print(f"  check + re-encode: p50 {summarize(samples)['p50_ms']:.0f} ms", flush=True)
-        b.measure("upload + process a 4000x3000 JPEG (API, test client's multipart encoding included)", upload, repeat=min(repeat, 9 * len(records) - 5),
-                  target_p50_ms=PHOTO_TARGET_MS)
+        b.measure("upload + process a 4000x3000 JPEG (API, test client's multipart encoding included)",
+                  upload, repeat=min(repeat, 9 * len(records) - 5), target_p50_ms=PHOTO_TARGET_MS)
         b.note("peak RSS after photos (MB)", peak_rss_mb())
         b.note("load average (1, 5, 15 min)", tuple(round(x, 2) for x in os.getloadavg()))
         return b.report()

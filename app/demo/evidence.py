@@ -34,8 +34,9 @@ def _picture(n: int) -> bytes:
 def seed(ctx=None) -> list[str]:
     if db.session.scalar(sa.select(Photo.id).limit(1)) is not None:
         return []
-    pending = db.session.scalars(sa.select(ServiceRecord).where(
-        ServiceRecord.status == RecordStatus.PENDING).order_by(ServiceRecord.id).limit(RECORDS_WITH_PHOTOS)).all()
+    pending = db.session.scalars(
+        sa.select(ServiceRecord).where(ServiceRecord.status == RecordStatus.PENDING)
+        .order_by(ServiceRecord.id).limit(RECORDS_WITH_PHOTOS)).all()
     photos = 0
     for rec in pending:
         member = db.session.get(User, rec.member_id)
