@@ -10,6 +10,7 @@ from urllib.parse import quote
 from flask import Response, current_app
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
 
 PDF_CSS = Path(__file__).resolve().parent / "static" / "pdf.css"
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per step otherwise
@@ -26,7 +27,10 @@ def _stylesheet() -> tuple[CSS, FontConfiguration]:
 def render_pdf(html: str) -> bytes:
     """The PDF of one HTML document (its pages break where the CSS says)."""
     css, fonts = _stylesheet()
-    return HTML(string=html, base_url=current_app.root_path).write_pdf(
+    # Nothing is fetched (no file:, no http:): the templates are self-contained (the QR code is
+    # inline SVG), so no text that reaches a template could make the server read a file or a URL.
+    fetcher = URLFetcher(allowed_protocols=("data",))
+    return HTML(string=html, base_url=current_app.root_path, url_fetcher=fetcher).write_pdf(
         stylesheets=[css], font_config=fonts)
 
 
