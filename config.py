@@ -131,6 +131,8 @@ class Config:
     S3_REGION = os.environ.get("S3_REGION", "")
     S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID", "")
     S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY", "")
+    # Server-side PDFs: a unit's letters are laid out this many at a time (memory per worker).
+    PDF_PART_PAGES = _env_int("PDF_PART_PAGES", 50)
     # Sign-in by phone: one-time SMS codes.
     SMS_CODE_TTL_SECONDS = _env_int("SMS_CODE_TTL_SECONDS", 300)
     SMS_CODE_MAX_TRIES = _env_int("SMS_CODE_MAX_TRIES", 5)

@@ -4,10 +4,13 @@ as subsets, so a PDF shows its Chinese on any reader). No browser per request.""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import quote
 
 from flask import Response, current_app
+from pypdf import PdfWriter
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -32,6 +35,18 @@ def render_pdf(html: str) -> bytes:
     fetcher = URLFetcher(allowed_protocols=("data",))
     return HTML(string=html, base_url=current_app.root_path, url_fetcher=fetcher).write_pdf(
         stylesheets=[css], font_config=fonts)
+
+
+def render_pdf_parts(parts: Iterable[str]) -> bytes:
+    """One PDF of several HTML documents rendered one after the other (pypdf joins them): a
+    worker holds the layout of one part at a time, not of the whole batch (a unit's 500
+    letters: PDF_PART_PAGES letters a part)."""
+    writer = PdfWriter()
+    for html in parts:
+        writer.append(BytesIO(render_pdf(html)))
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def pdf_response(data: bytes, filename: str) -> Response:

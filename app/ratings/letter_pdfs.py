@@ -1,6 +1,6 @@
 """一信一函 as server-side PDF (app/pdf.py): a member's letter, and a unit's cover letter with
 every published letter of its members, one a page. Same permissions as the HTML letters."""
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,7 +9,7 @@ from app.auth.models import Role
 from app.auth.permissions import roles_required
 from app.database import local_today
 from app.params import query_year
-from app.pdf import pdf_response, render_pdf
+from app.pdf import pdf_response, render_pdf, render_pdf_parts
 from app.ratings import letters
 from app.ratings.api import blp
 from app.ratings.blueprint import bp
@@ -19,11 +19,16 @@ PDF = {"type": "string", "format": "binary"}
 
 
 def unit_letters_document(viewer, unit_id: int, year: int) -> tuple[bytes, str]:
+    """The cover letter and every published letter, rendered PDF_PART_PAGES letters at a time."""
     cover = letters.cover_letter(viewer, unit_id, year)
     unit, rows, _total = letters.unit_letters(viewer, unit_id, year, page_size=None)
-    html = render_template("ratings/letters_pdf.html", letter=cover, rows=rows, unit_name=unit.name,
-                           today=local_today(), title=_("%(year)s 年度反馈函", year=year))
-    return render_pdf(html), f"{unit.name}-{year}-反馈函.pdf"
+    size = current_app.config["PDF_PART_PAGES"]
+    title = _("%(year)s 年度反馈函", year=year)
+    parts = (render_template("ratings/letters_pdf.html", letter=cover if start == 0 else None,
+                             rows=rows[start:start + size], unit_name=unit.name, today=local_today(),
+                             title=title)
+             for start in range(0, max(len(rows), 1), size))
+    return render_pdf_parts(parts), f"{unit.name}-{year}-反馈函.pdf"
 
 
 def member_letter_document(viewer, member_id: int, year: int) -> tuple[bytes, str]:

@@ -50,3 +50,12 @@ def test_the_letter_pages_link_their_pdfs(rated, page):
                  f"/members/{rated.member1.id}/letter?year={YEAR}"):
         body = client.get(path).get_data(as_text=True)
         assert ".pdf?year=" in body, path
+
+
+def test_letters_rendered_in_parts_keep_their_order(rated, page, settings):
+    publish(rated)
+    settings(PDF_PART_PAGES=1)  # the cover with member1's letter, then member3's
+    res = page(rated.unit_admin1).get(f"/units/{rated.unit1.id}/letters.pdf?year={YEAR}")
+    reader = read_pdf(res.data)
+    pages = ["".join(p.extract_text().split()) for p in reader.pages]
+    assert len(pages) == 3 and rated.member1.name in pages[1] and rated.member3.name in pages[2]
