@@ -4,20 +4,17 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import nav
 from app.auth.models import Role
 from app.auth.permissions import STAFF_LIKE, roles_required
 from app.certificates import services
 from app.certificates.documents import certificate_pdf as make_pdf
 from app.certificates.forms import RevokeForm
 from app.database import local_today
-from app.i18n import N_
 from app.params import query_date
 from app.pdf import pdf_response
 from app.redirects import redirect_back
 
 bp = Blueprint("certificates", __name__)
-nav.add(N_("服务证明"), "certificates.mine", (Role.MEMBER,), order=19)
 CERTIFIERS = (Role.MEMBER, *STAFF_LIKE)
 
 

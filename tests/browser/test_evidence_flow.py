@@ -43,7 +43,8 @@ def test_service_with_photos_is_verified_and_certified(world, page, new_page, si
     card.get_by_role("button", name="通过").click()
     expect(staff.get_by_role("alert")).to_contain_text("已通过")
 
-    page.goto("/me/certificates")
+    page.goto("/me/service")
+    page.get_by_test_id("certificates-link").click()
     with page.expect_download() as download:
         page.get_by_test_id("download-certificate").click()
     target = Path(tmp_path) / "certificate.pdf"
