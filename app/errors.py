@@ -42,6 +42,18 @@ class Conflict(DomainError):
     status = "Conflict"
 
 
+class TooLarge(DomainError):
+    """One uploaded file over its own limit (the request as a whole was within its limit): 413
+    naming the field."""
+
+    status_code = 413
+    status = "Payload Too Large"
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message, {field: [message]})
+        self.field = field
+
+
 class Invalid(DomainError):
     """Bad input for one field: 422 naming the field."""
 

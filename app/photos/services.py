@@ -8,11 +8,10 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.auth.models import User
 from app.database import utcnow
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Invalid, NotFound, TooLarge
 from app.extensions import db
 from app.photos import images
 from app.photos.models import OwnerType, Photo, Stage
@@ -30,7 +29,7 @@ def read_upload(upload: FileStorage | None) -> bytes:
         raise Invalid("file", _("请选择图片文件"))
     data = upload.stream.read(limit + 1)
     if len(data) > limit:
-        raise RequestEntityTooLarge(_("图片超过 %(mb)s MB 的上限", mb=limit // (1024 * 1024)))
+        raise TooLarge("file", _("图片超过 %(mb)s MB 的上限", mb=limit // (1024 * 1024)))
     if not data:
         raise Invalid("file", _("文件是空的"))
     return data
