@@ -2,7 +2,7 @@
 database storage of their bytes), certificate (志愿服务证明 issued, revocable)
 
 Revision ID: 0010
-Revises: 0009
+Revises: 0017
 """
 from alembic import op
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ import app.database
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0009'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
