@@ -53,18 +53,6 @@ class Conflict(DomainError):
     default_message = N_("当前状态不能这样操作")
 
 
-class TooLarge(DomainError):
-    """One uploaded file over its own limit (the request as a whole was within its limit): 413
-    naming the field."""
-
-    status_code = 413
-    status = "Payload Too Large"
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message, {field: [message]})
-        self.field = field
-
-
 class Invalid(DomainError):
     """Bad input for one field: 422 naming the field."""
 
@@ -74,6 +62,14 @@ class Invalid(DomainError):
     def __init__(self, field: str, message: str):
         super().__init__(message, {field: [message]})
         self.field = field
+
+
+class TooLarge(Invalid):
+    """One uploaded file over its own limit (the request as a whole was within its limit): 413
+    naming the field."""
+
+    status_code = 413
+    status = "Payload Too Large"
 
 
 class BadParameter(Invalid):
