@@ -4,15 +4,15 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from app.api_base import documents_errors
-from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, roles_required
+from app.auth.permissions import roles_required
+from app.auth.roles import MEMBER_OR_STAFF, STAFF_LIKE
 from app.certificates import services
 from app.certificates.documents import certificate_pdf as make_pdf
 from app.certificates.schemas import CertificateOut, PeriodQuery, RevokeIn, VerificationOut
 from app.pdf import pdf_response
 
 blp = Blueprint("certificates_api", __name__, url_prefix="/api/v1", description="Certificates")
-CERTIFIERS = (Role.MEMBER, *STAFF_LIKE)
+CERTIFIERS = MEMBER_OR_STAFF
 
 
 @blp.route("/members/<int:member_id>/certificate.pdf", methods=["GET"])

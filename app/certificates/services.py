@@ -14,14 +14,14 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.audit.services import record
 from app.auth.models import Role, User
-from app.auth.permissions import STAFF_LIKE, can_manage_member, require_view_member
+from app.auth.permissions import can_manage_member, require_view_member
+from app.auth.roles import STAFF_LIKE
 from app.certificates.models import Certificate
-from app.database import local_today, utcnow
+from app.clock import day_start, local_today, utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.places.models import Place
 from app.points.checklist import checklist_for
-from app.points.periods import day_start
 from app.points.services import points_between
 from app.registrations.services import active_registration
 from app.service.services import hours_by_category

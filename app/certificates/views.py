@@ -5,17 +5,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, roles_required
+from app.auth.permissions import roles_required
+from app.auth.roles import MEMBER_OR_STAFF, STAFF_LIKE
 from app.certificates import services
 from app.certificates.documents import certificate_pdf as make_pdf
 from app.certificates.forms import RevokeForm
-from app.database import local_today
+from app.clock import local_today
 from app.params import query_date
 from app.pdf import pdf_response
 from app.redirects import redirect_back
 
 bp = Blueprint("certificates", __name__)
-CERTIFIERS = (Role.MEMBER, *STAFF_LIKE)
+CERTIFIERS = MEMBER_OR_STAFF
 
 
 @bp.get("/me/certificates")

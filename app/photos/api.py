@@ -6,7 +6,8 @@ from flask_smorest import Blueprint
 
 from app.api_base import documents_errors
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, roles_required
+from app.auth.permissions import roles_required
+from app.auth.roles import ANYONE
 from app.photos import services
 from app.photos.models import OwnerType
 from app.photos.schemas import PhotoFiles, PhotoForm, PhotoOut
@@ -15,7 +16,6 @@ from app.request_body import allow_larger_bodies
 
 blp = Blueprint("photos_api", __name__, url_prefix="/api/v1", description="Photo evidence")
 allow_larger_bodies(blp, "PHOTO_REQUEST_MAX_BYTES")
-ANYONE = (Role.MEMBER, Role.RESIDENT, Role.UNIT_ADMIN, *STAFF_LIKE)
 
 
 def _upload(owner_type: str, owner_id: int, form: dict):

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from app.auth.models import User
-from app.database import utcnow
+from app.clock import utcnow
 from app.errors import Conflict, Invalid, NotFound, TooLarge
 from app.extensions import db
 from app.photos import images

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, roles_required
+from app.auth.permissions import roles_required
+from app.auth.roles import ANYONE
 from app.photos import services
 from app.photos.models import OwnerType
 from app.request_body import allow_larger_bodies
@@ -13,7 +14,6 @@ from app.request_body import allow_larger_bodies
 bp = Blueprint("photos", __name__)
 allow_larger_bodies(bp, "PHOTO_REQUEST_MAX_BYTES")  # the order page's photo form
 bp.record_once(lambda state: state.app.jinja_env.globals.update(photos_of=services.photos_of))
-ANYONE = (Role.MEMBER, Role.RESIDENT, Role.UNIT_ADMIN, *STAFF_LIKE)
 
 
 def photo_response(token: str, variant: str) -> Response:

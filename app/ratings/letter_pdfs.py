@@ -7,7 +7,7 @@ from flask_login import current_user
 from app.api_base import documents_errors
 from app.auth.models import Role
 from app.auth.permissions import roles_required
-from app.database import local_today
+from app.clock import local_today
 from app.params import query_year
 from app.pdf import pdf_response, render_pdf, render_pdf_parts
 from app.ratings import letters

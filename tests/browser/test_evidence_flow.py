@@ -6,7 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from app.database import local_today
+from app.clock import local_today
 from app.extensions import db
 from app.photos.models import Photo
 from app.service.models import ServiceRecord
