@@ -122,6 +122,22 @@ class Config:
     IMPORT_MAX_BYTES = _env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)  # larger uploads: 413
     IMPORT_CHUNK_ROWS = _env_int("IMPORT_CHUNK_ROWS", 1000)
     IMPORT_MAX_ERRORS_SHOWN = _env_int("IMPORT_MAX_ERRORS_SHOWN", 1000)
+    # Photo evidence (issue 16): per file and per request (larger: 413), the pixel budget of a
+    # picture (decompression bombs: 422), the stored size and the thumbnail's. Storage:
+    # "database" (the stored_blob table) or "s3" (an S3-compatible bucket, the S3_* settings).
+    PHOTO_MAX_BYTES = _env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+    PHOTO_REQUEST_MAX_BYTES = _env_int("PHOTO_REQUEST_MAX_BYTES", 25 * 1024 * 1024)
+    PHOTO_MAX_PIXELS = _env_int("PHOTO_MAX_PIXELS", 60_000_000)
+    PHOTO_MAX_SIDE = _env_int("PHOTO_MAX_SIDE", 2048)
+    PHOTO_THUMBNAIL_SIDE = _env_int("PHOTO_THUMBNAIL_SIDE", 320)
+    PHOTO_STORAGE = os.environ.get("PHOTO_STORAGE", "database")
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+    S3_REGION = os.environ.get("S3_REGION", "")
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID", "")
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY", "")
+    # Server-side PDFs: a unit's letters are laid out this many at a time (memory per worker).
+    PDF_PART_PAGES = _env_int("PDF_PART_PAGES", 50)
     # Sign-in by phone: one-time SMS codes.
     SMS_CODE_TTL_SECONDS = _env_int("SMS_CODE_TTL_SECONDS", 300)
     SMS_CODE_MAX_TRIES = _env_int("SMS_CODE_MAX_TRIES", 5)

@@ -217,6 +217,8 @@ def register_blueprints(app: Flask) -> None:
     from app.audit import views as audit_views
     from app.auth import api as auth_api
     from app.auth import views as auth_views
+    from app.certificates import api as certificates_api
+    from app.certificates import views as certificates_views
     from app.honours import api as honours_api
     from app.honours import views as honours_views
     from app.imports import api as imports_api
@@ -228,12 +230,15 @@ def register_blueprints(app: Flask) -> None:
     from app.orders import views as orders_views
     from app.phone_signin import api as phone_signin_api
     from app.phone_signin import views as phone_signin_views
+    from app.photos import api as photos_api
+    from app.photos import views as photos_views
     from app.places import api as places_api
     from app.places import views as places_views
     from app.points import api as points_api
     from app.points import views as points_views
     from app.ratings import admin_views as ratings_admin_views  # noqa: F401  (routes on ratings bp)
     from app.ratings import api as ratings_api
+    from app.ratings import letter_pdfs  # noqa: F401  (routes on the ratings blueprints)
     from app.ratings import views as ratings_views
     from app.registrations import api as registrations_api
     from app.registrations import views as registrations_views
@@ -252,14 +257,14 @@ def register_blueprints(app: Flask) -> None:
                 activities_api.blp, service_api.blp, points_api.blp, orders_api.blp,
                 notifications_api.blp, ratings_api.blp, residents_api.blp, imports_api.blp,
                 phone_signin_api.blp, rewards_api.blp, announcements_api.blp,
-                honours_api.blp):
+                honours_api.blp, photos_api.blp, certificates_api.blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)
     for bp in (auth_views.bp, places_views.bp, registrations_views.bp, activities_views.bp,
                service_views.bp, points_views.bp, orders_views.bp, notifications_views.bp,
                reminders_views.bp, ratings_views.bp, audit_views.bp, residents_views.bp,
                imports_views.bp, phone_signin_views.bp, rewards_views.bp, announcements_views.bp,
-               honours_views.bp):
+               honours_views.bp, photos_views.bp, certificates_views.bp):
         app.register_blueprint(bp)
 
 
@@ -267,6 +272,7 @@ def register_receivers() -> None:
     """Connects every domain's signal receivers (app/signals.py): a higher layer reacting to
     a lower one. Connecting twice is harmless (blinker keeps one connection per receiver)."""
     from app.audit import receivers as audit_receivers  # noqa: F401
+    from app.photos import receivers as photos_receivers  # noqa: F401
     from app.places import receivers as places_receivers  # noqa: F401
     from app.points import receivers as points_receivers  # noqa: F401
     from app.ratings import receivers as ratings_receivers  # noqa: F401

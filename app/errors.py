@@ -64,6 +64,14 @@ class Invalid(DomainError):
         self.field = field
 
 
+class TooLarge(Invalid):
+    """One uploaded file over its own limit (the request as a whole was within its limit): 413
+    naming the field."""
+
+    status_code = 413
+    status = "Payload Too Large"
+
+
 class BadParameter(Invalid):
     """A malformed or out-of-range query-string parameter of a page: 400 naming it."""
 

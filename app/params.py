@@ -103,6 +103,23 @@ def query_year(name: str = "year", default: int | None = None,
                      source=source)
 
 
+def query_date(name: str, source: MultiDict | None = None) -> date | None:
+    """A date parameter (YYYY-MM-DD): absent or empty → None; malformed or outside
+    YEAR_MIN..YEAR_MAX → BadParameter (400) naming it."""
+    raw = _raw(name, source)
+    if raw is None:
+        return None
+    try:
+        value = date.fromisoformat(raw) if len(raw) == 10 else None
+    except ValueError:
+        value = None
+    if value is None:
+        raise BadParameter(name, gettext("日期格式应为 YYYY-MM-DD"))
+    if not year_in_range(value):
+        raise BadParameter(name, year_range_message())
+    return value
+
+
 def year_in_range(moment: date | datetime | None) -> bool:
     return moment is None or YEAR_MIN <= moment.year <= YEAR_MAX
 

@@ -367,7 +367,8 @@ GETTEXT = {"_", "gettext", "lazy_gettext", "_l", "ngettext", "lazy_ngettext", "p
 SHOWN = {"ValidationError", "flash", "abort", "DomainError", "Invalid", "BadParameter", "Conflict",
          "NotFound", "Forbidden", "Unauthorized"}
 # Which positional arguments are the message: Invalid(field, msg), flash(msg, category), ...
-MESSAGE_ARGS = {"Invalid": slice(1, None), "BadParameter": slice(1, None), "abort": slice(1, None),
+MESSAGE_ARGS = {"Invalid": slice(1, None), "BadParameter": slice(1, None), "TooLarge": slice(1, None),
+                "abort": slice(1, None),
                 "ValidationError": slice(0, 1), "flash": slice(0, 1)}
 MESSAGE_KEYWORDS = {"message", "description", "errors"}
 # Machine-readable codes a client acts on, not messages: (file, literal).

@@ -16,13 +16,24 @@ from werkzeug.security import generate_password_hash
 
 from app.auth.models import Role
 from app.clock import utcnow
-from app.demo import activities, announcements, honours, orders, places, ratings, rewards, service
+from app.demo import (
+    activities,
+    announcements,
+    evidence,
+    honours,
+    orders,
+    places,
+    ratings,
+    rewards,
+    service,
+)
 from app.demo.accounts import DEMO_PASSWORD, Accounts, demo_accounts, format_accounts
 from app.demo.registrations import fates, register_story, report_unit
 
 DOMAIN_SEEDERS = (("activities", activities.seed), ("service", service.seed),
                   ("orders", orders.seed), ("rewards", rewards.seed), ("honours", honours.seed),
-                  ("announcements", announcements.seed), ("ratings", ratings.seed))
+                  ("announcements", announcements.seed), ("ratings", ratings.seed),
+                  ("evidence", evidence.seed))
 
 
 def seed_demo(members: int = 300, now: datetime | None = None) -> list[str]:

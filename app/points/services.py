@@ -246,3 +246,10 @@ def totals_for(member_ids, year: int) -> dict[int, int]:
     for i in range(0, len(ids), 5000):
         result.update(query(ids[i:i + 5000]).all())
     return result
+
+
+def points_between(member_id: int, start: datetime, end: datetime) -> int:
+    """The member's points earned in [start, end) (by when each entry was written)."""
+    return int(db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.points), 0)).where(
+        LedgerEntry.member_id == member_id, LedgerEntry.created_at >= start,
+        LedgerEntry.created_at < end)) or 0)

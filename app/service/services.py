@@ -54,6 +54,16 @@ def hours_for(member_ids, year: int) -> dict[int, float]:
     return result
 
 
+def hours_by_category(member_id: int, start: datetime, end: datetime) -> dict[str, float]:
+    """The member's verified service hours per category, for service started in [start, end)."""
+    rows = db.session.execute(
+        sa.select(ServiceRecord.category, sa.func.sum(ServiceRecord.hours))
+        .where(ServiceRecord.member_id == member_id, ServiceRecord.status == RecordStatus.VERIFIED,
+               ServiceRecord.started_at >= start, ServiceRecord.started_at < end)
+        .group_by(ServiceRecord.category).order_by(ServiceRecord.category))
+    return {category: float(hours or 0) for category, hours in rows}
+
+
 # ---- shared checks -----------------------------------------------------------------------
 
 def _require_member_of(member: User, community_id: int) -> None:
@@ -279,6 +289,10 @@ def create_suggestion(member: User, *, community_id: int, title: str, body: str,
     db.session.add(sug)
     db.session.flush()
     return sug
+
+
+def visible_suggestion(viewer: User, suggestion_id: int) -> Suggestion:
+    return _visible(Suggestion, viewer, suggestion_id, "suggestion")
 
 
 def list_suggestions(viewer: User, *, status: str | None = None, community_id: int | None = None):
