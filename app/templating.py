@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask
+from urllib.parse import quote
+
+from flask import Flask, current_app
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -30,6 +32,19 @@ def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.astimezone(LOCAL_TZ).strftime(fmt)
 
 
+def map_url(address: str | None) -> str:
+    """The map link of an address, from the `MAP_URL_TEMPLATE` setting ("" without address)."""
+    if not address:
+        return ""
+    return current_app.config["MAP_URL_TEMPLATE"].replace("{address}", quote(address, safe=""))
+
+
+def tel_url(phone: str | None) -> str:
+    """`tel:` + the number, or "" for no number or a masked one (it cannot be dialled)."""
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit() or ch == "+")
+    return f"tel:{digits}" if digits and "*" not in (phone or "") else ""
+
+
 def label_filter(key, labels, context: str | None = None) -> Markup:
     """`{{ key|label(TABLE) }}`: the one way a template shows a stored key (app.i18n.label),
     always escaped."""
@@ -39,6 +54,8 @@ def label_filter(key, labels, context: str | None = None) -> Markup:
 def register(app: Flask) -> None:
     app.jinja_env.filters["label"] = label_filter
     app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["map_url"] = map_url
+    app.jinja_env.filters["tel_url"] = tel_url
     app.jinja_env.filters["phone"] = lambda user: visible_phone(user) or ""
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
     app.jinja_env.globals["STATUS_LABELS"] = STATUS_LABELS

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import STAFF_LIKE, require_manage_community
+from app.auth.services import normalize_phone
 from app.database import UTCDateTime, utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
@@ -113,7 +114,7 @@ def create_order(actor: User, *, title: str, category: str, description: str = "
         description=_text(description, "description", False, 2000),
         category=_text(category, "category", limit=40), urgency=urgency, slots=slots,
         resident_id=resident.id, created_by_id=actor.id,
-        contact_phone=_text(contact_phone, "contact_phone", False, 20) or resident.phone,
+        contact_phone=normalize_phone(contact_phone, "contact_phone") or resident.phone,
         address=_text(address, "address", False, 200), status=OrderStatus.SUBMITTED,
         deadline=deadline_for(urgency, now), created_at=now, updated_at=now)
     db.session.add(order)

@@ -16,7 +16,7 @@ from app.places.services import first_place_in_scope, places_in_scope
 from app.points import config, services
 from app.points.checklist import DEFAULT_ITEMS, ITEM_TITLES, checklist_for, completion_for
 from app.points.forms import AdjustmentForm, RuleForm
-from app.points.leaderboard import SCOPES, default_scope_id, leaderboard, rank_of
+from app.points.leaderboard import SCOPES, board_size, default_scope_id, leaderboard, rank_of
 from app.registrations.services import members_by_community
 
 bp = Blueprint("points", __name__)
@@ -32,18 +32,38 @@ BOARD_PAGE = 50
 SCOPE_LABELS = {"community": N_("社区"), "street": N_("街道"), "unit": N_("单位")}
 bp.record_once(lambda state: state.app.jinja_env.globals.update(  # also seen by included templates
     SCOPE_LABELS=SCOPE_LABELS, RULE_TITLES=config.RULE_TITLES, CHECKLIST_TITLES=ITEM_TITLES,
-    CHECKLIST_DEFAULT_TITLES=frozenset(ITEM_TITLES.values())))
+    CHECKLIST_DEFAULT_TITLES=frozenset(ITEM_TITLES.values()), STEP_ACTIONS=STEP_ACTIONS))
+
+
+# What ticks each 五个一 item, as the member home's "下一步" offers it: (endpoint, action).
+# An item a locality configured itself leads to the member's checklist.
+NEXT_STEPS = {
+    "grid_volunteer": ("service.new_record", N_("登记一次网格志愿服务")),
+    "community_activity": ("activities.index", N_("报名下一场社区活动")),
+    "suggestion": ("service.new_suggestion", N_("提一条建议")),
+    "solve_problem": ("orders.member_orders", N_("认领一个群众需求")),
+    "help_household": ("service.new_record", N_("走访结对困难户并登记")),
+}
+OTHER_STEP = ("points.my_points", N_("查看我的清单"))
+STEP_ACTIONS = frozenset(label for _, label in (*NEXT_STEPS.values(), OTHER_STEP))
 
 
 @bp.app_template_global()
 def points_summary(member_id: int) -> dict:
-    """This year's points, 五个一 completion and community rank for the member home."""
+    """This year's points, 五个一 completion (with the items still missing and what ticks each)
+    and community rank "第 N 名 / 共 M 人" for the member home."""
     year = local_today().year
-    completed, total = completion_for([member_id], year)[member_id]
+    checklist = checklist_for(member_id, year)
     community_id = default_scope_id(current_user, "community") if current_user.id == member_id else None
     rank = rank_of("community", community_id, year, member_id) if community_id else None
-    return {"year": year, "points": services.total_for(member_id, year), "completed": completed,
-            "items": total, "rank": rank["rank"] if rank else None}
+    missing = [{"key": item["key"], "title": item["title"],
+                "endpoint": NEXT_STEPS.get(item["key"], OTHER_STEP)[0],
+                "action": NEXT_STEPS.get(item["key"], OTHER_STEP)[1]}
+               for item in checklist["items"] if not item["done"]]
+    return {"year": year, "points": services.total_for(member_id, year),
+            "completed": checklist["completed"], "items": checklist["total"], "missing": missing,
+            "rank": rank["rank"] if rank else None,
+            "of": board_size("community", community_id, year) if rank else None}
 
 
 def _points_page(member):
