@@ -1,8 +1,9 @@
 """The one way a page handles a posted form: validate, call the service, and on any refusal
 re-render the same form with the message under the field it names and everything the user
 typed kept (WTForms re-fills every field from the request, except password fields, which never
-render their value). A service's `Invalid(field, msg)` (or a field-keyed `Conflict`) lands at
-that field; an error naming no field of the form is shown above it. The answer is then 422
+render their value). A service's `Invalid(field, msg)` (or a `Conflict` keyed by a field of the
+form) lands at that field; an `Invalid` naming no field of the form is shown above it; other
+refusals (403, 404, a state conflict) go to the error handlers (a flash and back). The answer is then 422
 (or the error's status), so the request's transaction rolls back (app/transaction.py)."""
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Callable
 
 from flask import request
 
-from app.errors import DomainError, attach_to_form
+from app.errors import DomainError, Invalid, attach_to_form
 from app.transaction import rollback
 
 
@@ -23,8 +24,8 @@ def submit_form(form, on_valid: Callable[[], object], render: Callable[[], objec
         try:
             return on_valid()
         except DomainError as err:
-            if err.status_code not in (400, 409, 422):
-                raise  # 403 / 404: not a matter of what was typed
+            if not isinstance(err, Invalid) and not any(hasattr(form, name) for name in err.errors):
+                raise  # 403 / 404 / a state conflict: not a matter of what was typed (flashed)
             rollback()
             attach_to_form(form, err)
             return render(), err.status_code

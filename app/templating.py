@@ -25,6 +25,20 @@ STATUS_LABELS = {
     "pending": N_("待审核"), "approved": N_("已通过"), "rejected": N_("未通过"), "transferred": N_("已转移"),
 }
 
+# The member's bottom tab bar on phones: (endpoint, icon in static/icons, label).
+MEMBER_TABS = (
+    ("registrations.member_home", "home", N_("首页")), ("activities.index", "activities", N_("活动")),
+    ("orders.member_orders", "needs", N_("需求")), ("notifications.inbox", "messages", N_("消息")),
+    ("points.my_points", "me", N_("我的")),
+)
+TAB_LABELS = frozenset(label for _, _, label in MEMBER_TABS)
+
+
+def tabs_for(user, app: Flask) -> tuple:
+    if not getattr(user, "is_authenticated", False) or user.role != "member":
+        return ()
+    return tuple(tab for tab in MEMBER_TABS if tab[0] in app.view_functions)
+
 
 def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None:
@@ -59,6 +73,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["phone"] = lambda user: visible_phone(user) or ""
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
     app.jinja_env.globals["STATUS_LABELS"] = STATUS_LABELS
+    app.jinja_env.globals["TAB_LABELS"] = TAB_LABELS
     app.jinja_env.globals["back_url"] = back_url
 
     @app.context_processor
@@ -72,6 +87,7 @@ def register(app: Flask) -> None:
 
         return {
             "nav_items": items_for(current_user, app),
+            "tab_bar": tabs_for(current_user, app),
             "MENU_LABELS": menu_labels(),
             "current_locale": str(get_locale()),
             "unread_count": unread,
