@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-
 from urllib.parse import quote
 
 from flask import Flask, current_app

@@ -232,8 +232,10 @@ def _attend(activity: Activity, member_id: int, *, method: str, recorded_by: Use
     if activity.is_cancelled:
         raise Conflict("活动已取消 / the activity is cancelled")
     if method == "qr" and not is_checkin_open(activity, now):
-        opens, closes = (moment.astimezone(LOCAL_TZ).strftime("%m-%d %H:%M") for moment in checkin_window(activity))
-        raise Conflict(gettext("不在签到时间内。签到时间：%(opens)s 至 %(closes)s", opens=opens, closes=closes))
+        opens, closes = (moment.astimezone(LOCAL_TZ).strftime("%m-%d %H:%M")
+                         for moment in checkin_window(activity))
+        raise Conflict(gettext("不在签到时间内。签到时间：%(opens)s 至 %(closes)s",
+                               opens=opens, closes=closes))
     if now < activity.starts_at - CHECKIN_WINDOW or now > activity.ends_at + late:
         raise Conflict("不在活动签到时间内 / outside the activity's check-in time")
     signup = signup_of(activity.id, member_id) or _walk_in(activity, member_id, now)

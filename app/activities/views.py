@@ -135,7 +135,8 @@ def qr(activity_id):
     return render_template("activities/qr.html", activity=activity, url=url, svg=qr_svg(url),
                            expires_at=result["expires_at"], refresh=refresh,
                            window=services.checkin_window(activity),
-                           is_open=services.is_checkin_open(activity), projection=request.args.get("full") == "1")
+                           is_open=services.is_checkin_open(activity),
+                           projection=request.args.get("full") == "1")
 
 
 @bp.route("/activities/<int:activity_id>/checkin", methods=["GET", "POST"])

@@ -9,8 +9,7 @@ from app.auth.forms import LoginForm, PasswordChangeForm, SignupForm
 from app.auth.models import Role
 from app.auth.permissions import login_required, roles_required
 from app.auth.throttling import sign_in_throttled, sign_up_throttled
-from app.errors import DomainError, attach_to_form
-from app.extensions import db
+from app.pages import submit_form
 from app.places.services import list_units
 from app.redirects import redirect_back, redirect_to
 
@@ -56,17 +55,14 @@ def logout_everywhere():
 @login_required
 def change_password():
     form = PasswordChangeForm()
-    if form.validate_on_submit():
-        try:
-            accounts.change_password(current_user, form.current_password.data, form.new_password.data,
-                                     keep_session_id=sessions.current_session_id())
-        except DomainError as err:
-            db.session.rollback()
-            attach_to_form(form, err)
-            return render_template("auth/change_password.html", form=form), err.status_code
+
+    def change():
+        accounts.change_password(current_user, form.current_password.data, form.new_password.data,
+                                 keep_session_id=sessions.current_session_id())
         flash(_("密码已修改，其他设备上的登录已退出"), "success")
         return redirect(url_for("main.home"))
-    return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
+
+    return submit_form(form, change, lambda: render_template("auth/change_password.html", form=form))
 
 
 # ---- account actions of admins and staff ----------------------------------------------------
@@ -93,17 +89,14 @@ def set_active(user_id, action):
 def signup():
     form = SignupForm()
     form.unit_id.choices = [(0, _("请选择工作单位"))] + [(u.id, u.name) for u in list_units()]
-    if form.validate_on_submit():
-        try:
-            user = services.signup_member(
-                username=form.username.data, password=form.password.data, name=form.name.data,
-                phone=form.phone.data, unit_id=form.unit_id.data,
-            )
-        except DomainError as err:
-            db.session.rollback()
-            attach_to_form(form, err)
-            return render_template("auth/signup.html", form=form), err.status_code
+
+    def sign_up():
+        user = services.signup_member(
+            username=form.username.data, password=form.password.data, name=form.name.data,
+            phone=form.phone.data, unit_id=form.unit_id.data,
+        )
         sessions.sign_in(user)
         flash(_("注册成功，请向居住地社区报到"), "success")
         return redirect(url_for("registrations.register_page"))
-    return render_template("auth/signup.html", form=form), 422 if form.errors else 200
+
+    return submit_form(form, sign_up, lambda: render_template("auth/signup.html", form=form))

@@ -201,10 +201,11 @@ def _detail_page(order_id: int, failed: tuple[str, object] | None = None):
     viewer = viewer_for(current_user)
     parties = parties_of(viewer, order)
     actions = services.actions_for(current_user, order)
-    page_forms = {"dispatch_form": forms.DispatchForm(formdata=None), "reason_form": forms.ReasonForm(formdata=None),
-                  "note_form": forms.NoteForm(formdata=None), "complete_form": forms.CompleteForm(formdata=None),
-                  "release_form": forms.ReleaseForm(formdata=None), "rate_form": forms.RateForm(formdata=None),
-                  "confirm_form": forms.ConfirmForm(formdata=None)}
+    page_forms = {name: form_class(formdata=None) for name, form_class in (
+        ("dispatch_form", forms.DispatchForm), ("reason_form", forms.ReasonForm),
+        ("note_form", forms.NoteForm), ("complete_form", forms.CompleteForm),
+        ("release_form", forms.ReleaseForm), ("rate_form", forms.RateForm),
+        ("confirm_form", forms.ConfirmForm))}
     failed_action, failed_form = failed or (None, None)
     if failed_action in ACTION_FORMS:
         page_forms[ACTION_FORMS[failed_action]] = failed_form
@@ -288,4 +289,5 @@ def act(order_id, action):
             return redirect(url_for("orders.detail", order_id=order_id))
         return redirect(back_url(url_for("orders.detail", order_id=order_id)))
 
-    return submit_form(form, done, lambda: _detail_page(order_id, failed=(action, form)))
+    return submit_form(form, done, lambda: _detail_page(order_id, failed=(action, form)),
+                       conflicts_at_form=False)

@@ -8,13 +8,14 @@ from app import nav
 from app.auth.models import Role, User
 from app.auth.permissions import STAFF_LIKE, require_view_member, roles_required
 from app.database import local_today
-from app.errors import DomainError
+from app.errors import DomainError, Invalid
 from app.extensions import db
 from app.i18n import N_
+from app.pages import submit_form
 from app.params import query_id, query_page, query_year, require_id
 from app.places.services import first_place_in_scope, places_in_scope
 from app.points import config, services
-from app.points.checklist import DEFAULT_ITEMS, ITEM_TITLES, checklist_for, completion_for
+from app.points.checklist import DEFAULT_ITEMS, ITEM_TITLES, checklist_for
 from app.points.forms import AdjustmentForm, RuleForm
 from app.points.leaderboard import SCOPES, board_size, default_scope_id, leaderboard, rank_of
 from app.registrations.services import members_by_community
@@ -155,25 +156,34 @@ def adjust_page():
     asked = query_id("member_id")
     member = require_view_member(current_user, require_id(asked, "member")) if asked else None
     form = AdjustmentForm(member_id=asked)
-    if form.validate_on_submit():
-        if form.points.data == 0:
-            flash(_("调整分值不能为 0"), "error")
-        else:
-            entry = services.adjust(current_user, form.member_id.data, form.points.data, form.reason.data,
-                                    request_key=form.request_key.data or None)
-            name = db.session.get(User, entry.member_id).name
-            flash(_("已为 %(name)s 调整 %(points)s 分", name=name, points=f"{entry.points:+d}"), "success")
-            return redirect(url_for("points.member_points", member_id=entry.member_id))
     community_id = default_scope_id(current_user, "community") if member is None else None
     members = members_by_community([community_id])[community_id] if community_id else []
-    return render_template("points/adjust.html", form=form, member=member, members=members)
+
+    def adjust():
+        if form.points.data == 0:
+            raise Invalid("points", _("调整分值不能为 0"))
+        entry = services.adjust(current_user, form.member_id.data, form.points.data, form.reason.data,
+                                request_key=form.request_key.data or None)
+        name = db.session.get(User, entry.member_id).name
+        flash(_("已为 %(name)s 调整 %(points)s 分", name=name, points=f"{entry.points:+d}"), "success")
+        return redirect(url_for("points.member_points", member_id=entry.member_id))
+
+    return submit_form(form, adjust, lambda: render_template(
+        "points/adjust.html", form=form, member=member, members=members))
 
 
 @bp.get("/admin/scoring-rules")
 @roles_required(*ADMINS)
 def rules():
+    return _rules_page()
+
+
+def _rules_page(failed: RuleForm | None = None):
     items = config.list_rules()
-    forms = {r.key: RuleForm(prefix=r.key, obj=r, cap_period=r.cap_period or "") for r in items}
+    forms = {r.key: RuleForm(formdata=None, prefix=r.key, obj=r, cap_period=r.cap_period or "")
+             for r in items}
+    if failed is not None:
+        forms[failed._prefix[:-1]] = failed
     return render_template("points/rules.html", rules=items, forms=forms,
                            can_edit=config.can_edit_rules(current_user))
 
@@ -182,16 +192,16 @@ def rules():
 @roles_required(*ADMINS)
 def update_rule(key):
     form = RuleForm(prefix=key)
-    if not form.validate_on_submit():
-        flash(_("请检查输入：%(errors)s", errors=_("；").join(
-            f"{form[k].label.text}: {v[0]}" for k, v in form.errors.items())), "error")
+
+    def update():
+        config.update_rule(current_user, key[:40], {
+            "title": form.title.data, "points": form.points.data, "per_hour": form.per_hour.data,
+            "cap_period": form.cap_period.data or None, "cap_points": form.cap_points.data,
+            "is_active": form.is_active.data})
+        flash(_("积分规则已更新"), "success")
         return redirect(url_for("points.rules"))
-    config.update_rule(current_user, key[:40], {
-        "title": form.title.data, "points": form.points.data, "per_hour": form.per_hour.data,
-        "cap_period": form.cap_period.data or None, "cap_points": form.cap_points.data,
-        "is_active": form.is_active.data})
-    flash(_("积分规则已更新"), "success")
-    return redirect(url_for("points.rules"))
+
+    return submit_form(form, update, lambda: _rules_page(form))
 
 
 def _admin_places():

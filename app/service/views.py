@@ -10,6 +10,7 @@ from app.auth.permissions import STAFF_LIKE, roles_required
 from app.database import LOCAL_TZ
 from app.extensions import db
 from app.i18n import N_
+from app.pages import submit_form
 from app.params import query_page
 from app.places.services import communities_managed_by
 from app.points.checklist import ITEM_TITLES
@@ -42,7 +43,8 @@ def new_record():
     paired = db.session.scalars(services.list_households(current_user)).all()
     form.household_id.choices = [(0, _("无"))] + [
         (h.id, _("%(name)s（%(place)s）", name=h.name, place=h.address)) for h in paired]
-    if form.validate_on_submit():
+
+    def log():
         services.create_record(
             current_user, community_id=community_id, category=form.category.data,
             checklist_item=form.checklist_item.data or None, household_id=form.household_id.data or None,
@@ -50,7 +52,8 @@ def new_record():
             description=form.description.data)
         flash(_("服务记录已提交，等待社区审核"), "success")
         return redirect(url_for("service.mine"))
-    return render_template("service/record_form.html", form=form)
+
+    return submit_form(form, log, lambda: render_template("service/record_form.html", form=form))
 
 
 @bp.route("/service/suggestions/new", methods=["GET", "POST"])
@@ -61,12 +64,14 @@ def new_suggestion():
         flash(_("请先向居住地社区报到并通过审核"), "error")
         return redirect(url_for("registrations.member_home"))
     form = SuggestionForm()
-    if form.validate_on_submit():
+
+    def suggest():
         services.create_suggestion(current_user, community_id=community_id, title=form.title.data,
                                    body=form.body.data)
         flash(_("建议已提交"), "success")
         return redirect(url_for("service.mine"))
-    return render_template("service/suggestion_form.html", form=form)
+
+    return submit_form(form, suggest, lambda: render_template("service/suggestion_form.html", form=form))
 
 
 @bp.get("/me/service")
@@ -123,27 +128,37 @@ def _communities():
 def households():
     form = HouseholdForm()
     form.community_id.choices = [(c.id, c.name) for c in _communities()]
-    if form.validate_on_submit():
+
+    def add():
         services.create_household(current_user, community_id=form.community_id.data, name=form.name.data,
                                   address=form.address.data, needs=form.needs.data or "")
         flash(_("已添加困难群众"), "success")
         return redirect(url_for("service.households"))
+
+    return submit_form(form, add, lambda: _households_page(form, PairingForm(formdata=None)))
+
+
+def _households_page(form: HouseholdForm, pair_form: PairingForm, failed_id: int | None = None):
     page = query_page()
     result = paginate(db.session, services.list_households(current_user), page, 20)
     pairings = services.pairings_of([h.id for h in result["items"]])
     pickers = members_by_community(sorted({h.community_id for h in result["items"]}))
     return render_template("service/households.html", form=form, result=result, page=page,
-                           pairings=pairings, pickers=pickers, pair_form=PairingForm())
+                           pairings=pairings, pickers=pickers, pair_form=pair_form, failed_id=failed_id)
 
 
 @bp.post("/staff/pairings")
 @roles_required(*STAFF_LIKE)
 def pair():
     form = PairingForm()
-    if form.validate_on_submit():
+
+    def pair_them():
         p = services.pair(current_user, form.household_id.data, form.member_id.data)
         flash(_("%(member)s 已与 %(household)s 结对", member=p.member.name, household=p.household.name),
               "success")
-    else:
-        flash(_("请从列表中选择结对党员"), "error")
-    return redirect(url_for("service.households"))
+        return redirect(url_for("service.households"))
+
+    household_form = HouseholdForm(formdata=None)
+    household_form.community_id.choices = [(c.id, c.name) for c in _communities()]
+    return submit_form(form, pair_them, lambda: _households_page(
+        household_form, form, failed_id=form.household_id.data))

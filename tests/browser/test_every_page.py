@@ -57,8 +57,9 @@ def behind_the_menus(w) -> dict[str, list[str]]:
     """The pages the menus lead to, by who opens them (also the accessibility run's list)."""
     year = local_today().year
     return {
-        "staff1": [f"/orders/{w.order_id}", f"/orders/{w.order_id}/candidates", f"/activities/{w.activity_id}",
-                   f"/activities/{w.activity_id}/qr", f"/activities/{w.activity_id}/qr?full=1",
+        "staff1": [f"/orders/{w.order_id}", f"/orders/{w.order_id}/candidates",
+                   f"/activities/{w.activity_id}", f"/activities/{w.activity_id}/qr",
+                   f"/activities/{w.activity_id}/qr?full=1",
                    f"/members/{w.member1.id}/points", f"/staff/points/adjust?member_id={w.member1.id}",
                    "/orders/new", "/leaderboard?scope=community"],
         "admin": ["/admin/audit"],
