@@ -73,6 +73,10 @@ def new():
 @bp.get("/activities/<int:activity_id>")
 @roles_required(*MEMBER_OR_STAFF)
 def detail(activity_id):
+    return _detail_page(activity_id, AttendanceForm(formdata=None))
+
+
+def _detail_page(activity_id: int, attendance_form: AttendanceForm):
     activity = services.visible_activity(current_user, activity_id)
     now = utcnow()
     context = {"activity": activity, "now": now}
@@ -81,7 +85,7 @@ def detail(activity_id):
     else:
         rows = services.signups(activity)
         context["rows"] = [(s, services.is_no_show(s, activity, now)) for s in rows]
-        context["attendance_form"] = AttendanceForm()
+        context["attendance_form"] = attendance_form
         context["members"] = members_by_community([activity.community_id])[activity.community_id]
     return render_template("activities/detail.html", **context)
 
@@ -115,12 +119,13 @@ def call_off(activity_id):
 @roles_required(*STAFF_LIKE)
 def attend(activity_id):
     form = AttendanceForm()
-    if not form.validate_on_submit():
-        flash(_("请从列表中选择党员"), "error")
+
+    def attend_it():
+        signup = services.record_attendance(current_user, activity_id, form.member_id.data)
+        flash(_("已记录 %(name)s 参加", name=signup.member.name), "success")
         return redirect(url_for("activities.detail", activity_id=activity_id))
-    signup = services.record_attendance(current_user, activity_id, form.member_id.data)
-    flash(_("已记录 %(name)s 参加", name=signup.member.name), "success")
-    return redirect(url_for("activities.detail", activity_id=activity_id))
+
+    return submit_form(form, attend_it, lambda: _detail_page(activity_id, form))
 
 
 @bp.get("/activities/<int:activity_id>/qr")

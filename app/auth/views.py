@@ -32,7 +32,7 @@ def login():
             return redirect_to(request.args.get("next"), url_for("main.home"))
         flash(_("用户名或密码错误"), "error")
         return render_template("auth/login.html", form=form), 401
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
 
 @bp.post("/logout")

@@ -87,9 +87,15 @@ def mine():
 @bp.get("/staff/verify")
 @roles_required(*STAFF_LIKE)
 def queue():
+    return _queue_page(DecisionForm(formdata=None))
+
+
+def _queue_page(form: DecisionForm, failed: tuple[str, int] | None = None):
+    """The pending records and suggestions; `failed` = ("record" | "suggestion", id) shows that
+    row's refused decision again with what was typed."""
     page, spage = query_page(), query_page("spage")
     return render_template(
-        "service/queue.html", page=page, spage=spage, form=DecisionForm(), checklist_titles=ITEM_TITLES,
+        "service/queue.html", page=page, spage=spage, form=form, checklist_titles=ITEM_TITLES, failed=failed,
         records=paginate(db.session, services.list_records(current_user, status="pending"), page, 20),
         suggestions=paginate(db.session, services.list_suggestions(current_user, status="pending"),
                              spage, 20))
@@ -100,11 +106,14 @@ def queue():
 def verify(record_id):
     form = DecisionForm()
     approved = request.form.get("decision") == "approve"
-    if form.validate_on_submit():
+
+    def decide_it():
         rec = services.verify_record(current_user, record_id, approved, form.reason.data)
         flash(_("已通过 %(name)s 的服务记录", name=rec.member.name) if approved
               else _("已驳回 %(name)s 的服务记录", name=rec.member.name), "success")
-    return redirect(url_for("service.queue"))
+        return redirect(url_for("service.queue"))
+
+    return submit_form(form, decide_it, lambda: _queue_page(form, ("record", record_id)))
 
 
 @bp.post("/staff/verify/suggestions/<int:suggestion_id>")
@@ -112,11 +121,14 @@ def verify(record_id):
 def decide(suggestion_id):
     form = DecisionForm()
     adopt = request.form.get("decision") == "adopt"
-    if form.validate_on_submit():
+
+    def decide_it():
         sug = services.decide_suggestion(current_user, suggestion_id, adopt, form.reason.data)
         flash(_("已采纳建议“%(title)s”", title=sug.title) if adopt
               else _("已不采纳建议“%(title)s”", title=sug.title), "success")
-    return redirect(url_for("service.queue"))
+        return redirect(url_for("service.queue"))
+
+    return submit_form(form, decide_it, lambda: _queue_page(form, ("suggestion", suggestion_id)))
 
 
 def _communities():
