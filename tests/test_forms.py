@@ -33,7 +33,7 @@ LONG = "长" * 600  # longer than any reason or note column (500)
 @dataclass(frozen=True)
 class Case:
     who: str | None  # an attribute of the arranged world, None: signed out
-    path: str  # may name {order}, {claimed}, {completed}, {registration}, {record}, {household}, {member}, {rule}, {comm}
+    path: str  # may name the arranged ids: {order}, {claimed}, {completed}, {record}, {member}, {comm}…
     data: dict
     error_field: str  # the field (with its prefix) the error must stand next to
     typed: tuple[str, ...] = field(default=())  # what must come back in the form
@@ -57,14 +57,15 @@ def _name(cls: type) -> str:
 
 
 CASES: dict[str, Case] = {
-    "places.PlaceForm": Case("admin", "/admin/places", {"p-kind": "community", "p-name": "新社区甲",
-                                                        "p-parent_id": "999999"}, "p-parent_id", ("新社区甲",)),
+    "places.PlaceForm": Case("admin", "/admin/places", {
+        "p-kind": "community", "p-name": "新社区甲", "p-parent_id": "999999"}, "p-parent_id", ("新社区甲",)),
     "places.UnitForm": Case("admin", "/admin/units", {"u-name": "新单位乙", "u-kind": "火星"}, "u-kind",
                             ("新单位乙",)),
     "places.AccountForm": Case("admin", "/admin/accounts", {
         "a-username": "newstaff9", "a-password": "secret-pass-1", "a-name": "周九", "a-phone": "12ab",
         "a-role": "staff", "a-place_id": "{comm}"}, "a-phone", ("newstaff9", "周九", "12ab")),
-    "auth.LoginForm": Case(None, "/login", {"username": "someone9", "password": ""}, "password", ("someone9",)),
+    "auth.LoginForm": Case(None, "/login", {"username": "someone9", "password": ""}, "password",
+                           ("someone9",)),
     "auth.SignupForm": Case(None, "/signup", {"username": "newmember9", "password": "long-enough-1",
                                               "name": "吴十", "phone": "12ab", "unit_id": "{unit}"},
                             "phone", ("newmember9", "吴十", "12ab")),
@@ -85,8 +86,8 @@ CASES: dict[str, Case] = {
     "orders.ReleaseForm": Case("member1", "/orders/{claimed}/release", {"reason": LONG}, "reason", (LONG,)),
     "orders.RateForm": Case("resident1", "/orders/{completed}/rate", {"comment": "上门很及时"}, "score",
                             ("上门很及时",)),
-    "registrations.TransferForm": Case("member1", "/me/transfer", {"community_id": "0", "address": "新家路1号"},
-                                       "community_id", ("新家路1号",)),
+    "registrations.TransferForm": Case("member1", "/me/transfer", {
+        "community_id": "0", "address": "新家路1号"}, "community_id", ("新家路1号",)),
     "registrations.RegistrationForm": Case("newbie", "/register", {
         "community_id": "0", "address": "中山路1号", "skills": "修电脑", "availability": "周末"},
         "community_id", ("中山路1号", "修电脑", "周末")),
@@ -112,15 +113,16 @@ CASES: dict[str, Case] = {
         "decision": "reject", "reason": LONG}, "reason", (LONG,)),
     "service.HouseholdForm": Case("staff1", "/staff/households", {
         "community_id": "{comm}", "name": "", "address": "仓边路2号甲"}, "name", ("仓边路2号甲",)),
-    "service.PairingForm": Case("staff1", "/staff/pairings", {"household_id": "{household}", "member_id": "abc"},
-                                "member_id", ("abc",)),
+    "service.PairingForm": Case("staff1", "/staff/pairings", {
+        "household_id": "{household}", "member_id": "abc"}, "member_id", ("abc",)),
     "residents.ResidentSignupForm": Case(None, "/residents/signup", {
-        "phone": "12ab", "code": "123456", "name": "赵六甲", "community_id": "{comm}", "address": "解放路3号"},
-        "phone", ("赵六甲", "解放路3号", "12ab")),
-    "ratings.RatingForm": Case("staff1", "/members/{member}/rating", {"level": "火星", "comment": "表现良好甲"},
-                               "level", ("表现良好甲",)),
+        "phone": "12ab", "code": "123456", "name": "赵六甲", "community_id": "{comm}",
+        "address": "解放路3号"}, "phone", ("赵六甲", "解放路3号", "12ab")),
+    "ratings.RatingForm": Case("staff1", "/members/{member}/rating", {
+        "level": "火星", "comment": "表现良好甲"}, "level", ("表现良好甲",)),
     "ratings.ThresholdsForm": Case("admin", "/admin/rating-thresholds", {
-        "place_id": "{street}", "year": "2026", "excellent-min_points": "abc"}, "excellent-min_points", ("abc",)),
+        "place_id": "{street}", "year": "2026", "excellent-min_points": "abc"}, "excellent-min_points",
+        ("abc",)),
 }
 # Forms a person types nothing into: hidden fields, a file, a tick box (checked below).
 NOTHING_TYPED = {
@@ -172,10 +174,11 @@ def arranged(world):
                                    skills=[], availability="").id
     ids["record"] = create_record(w.member1, community_id=w.comm1.id, category="守护平安",
                                   started_at=now - timedelta(days=1), hours=2, description="巡查").id
-    ids["household"] = create_household(w.staff1, community_id=w.comm1.id, name="李大爷", address="仓边路1号").id
-    ids["activity"] = create_activity(w.staff1, community_id=w.comm1.id, title="夜间巡逻", category="守护平安",
-                                      starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=1, hours=2),
-                                      capacity=20).id
+    ids["household"] = create_household(w.staff1, community_id=w.comm1.id, name="李大爷",
+                                        address="仓边路1号").id
+    ids["activity"] = create_activity(
+        w.staff1, community_id=w.comm1.id, title="夜间巡逻", category="守护平安",
+        starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=1, hours=2), capacity=20).id
     rule = db.session.scalars(sa.select(ScoringRule).order_by(ScoringRule.id)).first()
     ids["rule"] = rule.key if rule else "attendance"
     settle()

@@ -214,6 +214,8 @@ def dispatch(staff: User, order_id: int, *, unit_id: int | None = None, to_pool:
     _audit(staff, Action.DISPATCH, order, now, unit_id=order.unit_id, to_pool=order.to_pool,
            deadline=order.deadline.isoformat())
     notices.announce(order, event, staff, now=now)
+    if order.to_pool:
+        notices.pool_opened(order, now=now)
     return order
 
 

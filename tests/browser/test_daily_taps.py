@@ -49,7 +49,8 @@ def test_a_resident_asks_for_help_in_at_most_4_taps(world, page, sign_in, commit
     assert taps.count <= 4, taps.count
     with committed():
         order = db.session.scalars(db.select(Order)).one()
-        assert (order.title, order.resident_id, order.status) == ("厨房水龙头漏水", world.resident1.id, "submitted")
+        assert (order.title, order.resident_id, order.status) == (
+            "厨房水龙头漏水", world.resident1.id, "submitted")
 
 
 def _pool_need(world, committed, title="帮忙换灯泡") -> int:
