@@ -43,3 +43,29 @@ def test_at_most_a_few_a_day_and_none_for_needs_that_can_wait(world, settings):
         _pool_need(world, title=f"紧急{n}", grid_id=world.grid1.id)
     _pool_need(world, urgency="normal", title="不急的", grid_id=world.grid1.id)
     assert _told(world.member1) == ["紧急需求等你认领：紧急0", "紧急需求等你认领：紧急1"]
+
+
+def test_needs_that_can_wait_go_into_the_daily_digest_a_few_at_most(world, settings):
+    from datetime import timedelta
+
+    from app.database import local_today, utcnow
+    from app.reminders.daily_pass import run_pass
+    from app.reminders.models import Reminder, ReminderKind
+
+    settings(POOL_NOTICES_PER_DAY=2)
+    _pool_need(world, title="紧急的", grid_id=world.grid1.id)  # told at once: counts for today
+    for n in range(3):
+        _pool_need(world, urgency="normal", title=f"不急{n}", grid_id=world.grid1.id)
+    _pool_need(world, urgency="low", title="别的网格", category="维修服务", grid_id=world.grid2.id)
+    now = utcnow() + timedelta(minutes=1)
+    summary = run_pass(local_today(now), now)
+    texts = list(db.session.scalars(sa.select(Reminder.text).where(
+        Reminder.user_id == world.member1.id, Reminder.kind == ReminderKind.POOL_NEED)))
+    assert len(texts) == 1 and texts[0].startswith("新需求等你认领：不急2")  # the newest; cap 2 - 1 urgent
+    assert summary[ReminderKind.POOL_NEED] >= 1
+    digest = db.session.scalars(sa.select(Notification).where(
+        Notification.user_id == world.member1.id, Notification.kind == "digest")).one()
+    assert "不急2" in digest.body
+    assert not db.session.scalars(sa.select(Reminder).where(
+        Reminder.user_id == world.member3.id, Reminder.kind == ReminderKind.POOL_NEED)).all()
+    assert run_pass(local_today(now), now + timedelta(hours=1))[ReminderKind.POOL_NEED] == 0  # once
