@@ -235,3 +235,28 @@ def test_finished_orders_page_without_counting_them(world, page, make_order, mon
     assert sorted(shown) == sorted(ids)
     open_tab = html(staff.get("/staff/orders"))  # counted tabs keep the numbered pager
     assert "下一页" not in open_tab
+
+
+def test_a_claim_lands_on_the_order_with_its_phone_address_map_and_next_step(world, page, make_order,
+                                                                             settings):
+    settings(MAP_URL_TEMPLATE="https://maps.example/?q={address}")
+    order = make_order("dispatched_pool", address="仓边路8号", contact_phone="+86 139-1234-5678")
+    assert order.contact_phone == "13912345678"  # normalised
+    member = page(world.member1)
+    res = member.post(f"/orders/{order.id}/claim", headers={"Referer": "/orders/open"})
+    assert res.status_code == 302 and res.headers["Location"].endswith(f"/orders/{order.id}")
+    detail = html(member.get(f"/orders/{order.id}"))
+    assert 'href="tel:13912345678"' in detail
+    assert 'href="https://maps.example/?q=%E4%BB%93%E8%BE%B9%E8%B7%AF8%E5%8F%B7"' in detail
+    assert "下一步：完成并填写说明" in detail
+    other = html(page(world.member2).get(f"/orders/{order.id}"))
+    assert "tel:" not in other  # a member who did not claim it sees the masked number
+
+
+def test_a_contact_phone_that_is_not_a_mobile_number_is_refused(world, page, api):
+    res = page(world.resident1).post("/orders/new", data={
+        "title": "修水管", "category": "维修服务", "urgency": "normal", "contact_phone": "12ab"})
+    assert res.status_code == 422 and 'data-testid="error-contact_phone"' in html(res)
+    res = api(world.resident1).post("/orders", {"title": "修水管", "category": "维修服务", "contact_phone": "12ab"})
+    assert res.status_code == 422 and "contact_phone" in res.json["errors"]
+    assert count(Order) == 0
