@@ -257,6 +257,7 @@ def test_a_contact_phone_that_is_not_a_mobile_number_is_refused(world, page, api
     res = page(world.resident1).post("/orders/new", data={
         "title": "修水管", "category": "维修服务", "urgency": "normal", "contact_phone": "12ab"})
     assert res.status_code == 422 and 'data-testid="error-contact_phone"' in html(res)
-    res = api(world.resident1).post("/orders", {"title": "修水管", "category": "维修服务", "contact_phone": "12ab"})
+    res = api(world.resident1).post("/orders", {"title": "修水管", "category": "维修服务",
+                                                "contact_phone": "12ab"})
     assert res.status_code == 422 and "contact_phone" in res.json["errors"]
     assert count(Order) == 0
