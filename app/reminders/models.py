@@ -17,6 +17,7 @@ class ReminderKind:
     ORDER_OVERDUE = "order_overdue"        # to community staff and the unit: deadline passed
     ACTIVITY_TOMORROW = "activity_tomorrow"  # to those signed up
     POOL_NEED = "pool_need"                # to members a new pool need suits (issue 14)
+    ANNOUNCEMENT = "announcement"          # to the members and residents an announcement reaches
 
 
 class Reminder(db.Model):
