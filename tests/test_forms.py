@@ -19,6 +19,7 @@ from app.activities.services import create_activity
 from app.database import utcnow
 from app.extensions import db
 from app.forms import Form
+from app.honours.services import decide, nominate
 from app.orders import services as orders
 from app.points.models import ScoringRule
 from app.registrations.services import register
@@ -123,11 +124,22 @@ CASES: dict[str, Case] = {
     "ratings.ThresholdsForm": Case("admin", "/admin/rating-thresholds", {
         "place_id": "{street}", "year": "2026", "excellent-min_points": "abc"}, "excellent-min_points",
         ("abc",)),
+    "announcements.AnnouncementForm": Case("staff1", "/announcements/new", {
+        "place_id": "{comm}", "title": "", "body": "停水通知甲"}, "title", ("停水通知甲",)),
+    "honours.NominationForm": Case("staff1", "/honours/new", {
+        "kind": "team", "team_name": "志愿服务队甲", "community_id": "{comm}", "reasons": ""}, "reasons",
+        ("志愿服务队甲",)),
+    "honours.DecisionForm": Case("street_admin", "/honours/{nominated}/approve", {"note": LONG}, "note",
+                                 (LONG,)),
+    "honours.ObjectionForm": Case("member2", "/honours/{publicity}/object", {"reason": LONG}, "reason",
+                                  (LONG,)),
+    "rewards.RewardForm": Case("staff1", "/rewards/new", {
+        "place_id": "{comm}", "name": "保温杯甲", "points": "abc", "stock": "5"}, "points", ("保温杯甲",)),
 }
 # Forms a person types nothing into: hidden fields, a file, a tick box (checked below).
 NOTHING_TYPED = {
     "orders.InviteForm", "orders.ConfirmForm", "activities.CheckinForm", "imports.ConfirmForm",
-    "imports.UploadForm", "ratings.PublishForm", "ratings.PublicityForm",
+    "imports.UploadForm", "ratings.PublishForm", "ratings.PublicityForm", "rewards.RedeemForm",
 }
 
 
@@ -179,6 +191,10 @@ def arranged(world):
     ids["activity"] = create_activity(
         w.staff1, community_id=w.comm1.id, title="夜间巡逻", category="守护平安",
         starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=1, hours=2), capacity=20).id
+    ids["nominated"] = nominate(w.staff1, kind="service_star", reasons="热心服务", member_id=w.member1.id).id
+    publicity = nominate(w.staff1, kind="team", reasons="巡逻队", team_name="平安队", community_id=w.comm1.id)
+    decide(w.street_admin, publicity.id, "approve")
+    ids["publicity"] = publicity.id
     rule = db.session.scalars(sa.select(ScoringRule).order_by(ScoringRule.id)).first()
     ids["rule"] = rule.key if rule else "attendance"
     settle()
