@@ -3,8 +3,9 @@ re-render the same form with the message under the field it names and everything
 typed kept (WTForms re-fills every field from the request, except password fields, which never
 render their value). A service's `Invalid(field, msg)` (or a `Conflict` keyed by a field of the
 form) lands at that field; an `Invalid` or a `Conflict` naming no field of the form is shown
-above it; 403 and 404 go to the error handlers (a flash and back, or the error page). The answer is then 422
-(or the error's status), so the request's transaction rolls back (app/transaction.py)."""
+above it; 403 and 404 go to the error handlers (a flash and back, or the error page). The
+answer is then 422 (or the error's status), so the request's transaction rolls back
+(app/transaction.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable
