@@ -206,6 +206,7 @@ def register_receivers() -> None:
     """Connects every domain's signal receivers (app/signals.py): a higher layer reacting to
     a lower one. Connecting twice is harmless (blinker keeps one connection per receiver)."""
     from app.audit import receivers as audit_receivers  # noqa: F401
+    from app.places import receivers as places_receivers  # noqa: F401
     from app.points import receivers as points_receivers  # noqa: F401
     from app.ratings import receivers as ratings_receivers  # noqa: F401
     from app.registrations import receivers as registrations_receivers  # noqa: F401

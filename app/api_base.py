@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest.error_handler import ErrorSchema as SmorestErrorSchema
 from werkzeug.routing import IntegerConverter
 
-from app.database import LOCAL_TZ, local_today
+from app.clock import LOCAL_TZ, this_year
 from app.errors import handle_http_exception
 from app.input_checks import clean_text, storable
 from app.params import ID_MAX, PAGE_MAX, YEAR_MAX, YEAR_MIN, year_in_range
@@ -37,10 +37,6 @@ class Integer(ma.fields.Integer):
 def Id(**kwargs) -> Integer:  # noqa: N802  (reads like a field class)
     """An integer id field (query or body): 1..ID_MAX, else a 422 naming the field."""
     return Integer(validate=ma.validate.Range(min=1, max=ID_MAX), **kwargs)
-
-
-def this_year() -> int:
-    return local_today().year
 
 
 def Year(**kwargs) -> Integer:  # noqa: N802

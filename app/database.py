@@ -1,24 +1,16 @@
-"""Column types and clocks shared by every model: UTC in the database, aware datetimes in Python."""
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+"""Database helpers shared by every domain: the UTC column type (aware datetimes in Python),
+bulk updates, inserts a unique index may refuse. The clock is app/clock.py."""
+from contextlib import contextmanager
+from datetime import UTC
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeDecorator
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def local_today(now: datetime | None = None) -> date:
-    """The calendar date in Asia/Shanghai, which is what years and days mean to users."""
-    return (now or utcnow()).astimezone(LOCAL_TZ).date()
-
-
-def year_of(moment: datetime) -> int:
-    return moment.astimezone(LOCAL_TZ).year
+from app.errors import NotFound
+from app.extensions import db
+from app.params import not_found, require_id
 
 
 class UTCDateTime(TypeDecorator):
@@ -53,3 +45,100 @@ def update_by_id(session, model, rows: list[dict]) -> None:
         groups.setdefault(tuple(sorted(row)), []).append(row)
     for group in groups.values():
         session.execute(sa.update(model), group)
+
+
+def get_or_404(model, row_id: int | None, what: str):
+    """The `model` row with that id; NotFound ("<what>不存在", in the reader's language) for an
+    id that cannot exist or does not."""
+    row = db.session.get(model, require_id(row_id, what))
+    if row is None:
+        raise NotFound(not_found(what))
+    return row
+
+
+class Duplicate(Exception):
+    """A unique index refused what a `savepoint()` block wrote."""
+
+
+@contextmanager
+def savepoint(conflict: Exception | None = None):
+    """Runs the block in a savepoint, flushed at its end. When the database refuses what it
+    wrote (a unique index: a duplicate, perhaps a racing request's), only the savepoint is
+    undone and `conflict` is raised (a 409 when it is a Conflict), or Duplicate without one."""
+    try:
+        with db.session.begin_nested():
+            yield
+            db.session.flush()
+    except IntegrityError:
+        raise (conflict if conflict is not None else Duplicate()) from None
+
+
+def insert_unique(row, conflict: Exception | None = None):
+    """Adds `row` in a savepoint: the row, or, when a unique index refuses it, `conflict`
+    raised (None returned without one)."""
+    try:
+        with savepoint(conflict):
+            db.session.add(row)
+    except Duplicate:
+        return None
+    return row
+
+
+# ---- the two dialects: every `dialect.name` branch of the domains lives here ------------------
+
+def is_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def upsert(model):
+    """INSERT for `model` with ON CONFLICT clauses (PostgreSQL's or SQLite's)."""
+    return (postgresql.insert if is_postgresql() else sqlite.insert)(model)
+
+
+def insert_ignoring_duplicates(model, columns: list[str], rows: sa.Select) -> int:
+    """INSERT ... SELECT ... ON CONFLICT DO NOTHING; returns the number of rows added."""
+    stmt = (upsert(model).from_select(columns, rows).on_conflict_do_nothing()
+            .execution_options(preserve_rowcount=True))
+    return max(db.session.execute(stmt).rowcount or 0, 0)
+
+
+def refresh_statistics(*tables: str) -> None:
+    """PostgreSQL plans the next statements with the row counts just written (ANALYZE sees
+    this transaction's own rows): without it a table that was nearly empty when last analyzed
+    gets a nested loop of sequential scans, quadratic in the number of members."""
+    if is_postgresql():
+        for table in tables:
+            db.session.execute(sa.text(f"ANALYZE {table}"))
+
+
+def without_jit() -> None:
+    """PostgreSQL: no JIT compiling for the rest of the transaction (for a few large
+    statements whose compiling costs more than it saves)."""
+    if is_postgresql():
+        db.session.execute(sa.text("SET LOCAL jit = off"))
+
+
+def lock_pair(a: int, b: int) -> None:
+    """Serializes, until the transaction ends, the transactions that lock the same pair.
+    (SQLite writers are serialized by BEGIN IMMEDIATE already.)"""
+    if is_postgresql():
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:a, :b)"), {"a": a, "b": b})
+
+
+def skip_locked(select: sa.Select) -> sa.Select:
+    """PostgreSQL: the rows no other transaction holds, locked (FOR UPDATE SKIP LOCKED)."""
+    return select.with_for_update(skip_locked=True) if is_postgresql() else select
+
+
+def minute_utc(column) -> sa.ColumnElement:
+    """A timestamp as 'YYYYMMDDHHMI' in UTC (the same text on both databases)."""
+    if is_postgresql():
+        return sa.func.to_char(sa.func.timezone("UTC", column), "YYYYMMDDHH24MI")
+    return sa.func.strftime("%Y%m%d%H%M", column)
+
+
+def seconds_between(start, end) -> sa.ColumnElement:
+    """`end - start` of two timestamp columns, in seconds (a float)."""
+    if is_postgresql():
+        return sa.extract("epoch", end - start)
+    return (sa.func.julianday(end) - sa.func.julianday(start)) * 86400.0

@@ -171,6 +171,16 @@ def attach_to_form(form, err: DomainError) -> None:
         form.form_errors.append(err.message)
 
 
+def refuse_form(form, err: DomainError) -> int:
+    """A service refused a page's form: the request's writes undone, the error shown on the
+    form (attach_to_form); returns the status to answer the re-rendered page with."""
+    from app.extensions import db
+
+    db.session.rollback()
+    attach_to_form(form, err)
+    return err.status_code
+
+
 def _back() -> str:
     """Where a refused form post returns: the page it came from, if it is on this site."""
     return back_url(url_for("main.home"))

@@ -15,6 +15,7 @@ from flask_babel import gettext, lazy_gettext
 from werkzeug.datastructures import MultiDict
 from wtforms.validators import NumberRange, ValidationError
 
+from app.clock import this_year
 from app.errors import BadParameter, NotFound
 from app.i18n import N_, label
 
@@ -98,9 +99,7 @@ def query_year(name: str = "year", default: int | None = None,
                source: MultiDict | None = None) -> int:
     """A year parameter: `default` (this year, Asia/Shanghai) when absent; YEAR_MIN..YEAR_MAX,
     else 400."""
-    from app.database import local_today
-
-    return query_int(name, default or local_today().year, min=YEAR_MIN, max=YEAR_MAX,
+    return query_int(name, default or this_year(), min=YEAR_MIN, max=YEAR_MAX,
                      source=source)
 
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 import app as app_package
 from app.activities.services import create_activity
-from app.database import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.forms import Form
 from app.honours.services import decide, nominate

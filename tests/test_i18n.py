@@ -29,7 +29,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from app.activities.services import create_activity
-from app.database import local_today, utcnow
+from app.clock import local_today, utcnow
 from app.extensions import db
 from app.notifications.services import notify
 from app.orders.services import claim, create_order, dispatch

@@ -12,12 +12,13 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from app.activities.models import Activity, ActivitySignup, SignupStatus
 from app.audit.services import record
 from app.auth.models import Role, User
-from app.auth.permissions import STAFF_LIKE, place_scope, require_manage_community
-from app.database import LOCAL_TZ, utcnow
+from app.auth.permissions import place_scope, require_manage_community
+from app.auth.roles import STAFF_LIKE
+from app.clock import LOCAL_TZ, utcnow
+from app.database import get_or_404, insert_unique
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.notifications.services import notify
-from app.params import require_id
 from app.points.checklist import ITEM_KEYS
 from app.points.models import SourceType
 from app.points.services import award, get_rule, record_evidence
@@ -64,10 +65,7 @@ def create_activity(staff: User, *, community_id: int, title: str, category: str
 
 
 def get_activity(activity_id: int) -> Activity:
-    activity = db.session.get(Activity, require_id(activity_id, "activity"))
-    if activity is None:
-        raise NotFound(_("活动不存在"))
-    return activity
+    return get_or_404(Activity, activity_id, "activity")
 
 
 def can_view_activity(viewer: User, activity: Activity) -> bool:
@@ -177,12 +175,7 @@ def sign_up(member: User, activity_id: int, now: datetime | None = None) -> Acti
         raise Conflict(_("已经报名"))
     if signup is None:
         signup = ActivitySignup(activity_id=activity.id, member_id=member.id, created_at=now)
-        try:
-            with db.session.begin_nested():
-                db.session.add(signup)
-                db.session.flush()
-        except sa.exc.IntegrityError:
-            raise Conflict(_("已经报名")) from None
+        insert_unique(signup, Conflict(_("已经报名")))
     else:  # signing up again: only one of two racing requests finds it still cancelled
         _move_signup(signup, SignupStatus.CANCELLED, Conflict(_("已经报名")),
                      status=SignupStatus.SIGNED_UP, cancelled_at=None, created_at=now,
@@ -259,13 +252,7 @@ def _walk_in(activity: Activity, member_id: int, now: datetime) -> ActivitySignu
     request (staff and his own QR check-in at once) created it meanwhile, that row."""
     row = ActivitySignup(activity_id=activity.id, member_id=member_id, created_at=now,
                          counts_for_capacity=False)
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        return signup_of(activity.id, member_id)
-    return row
+    return insert_unique(row) or signup_of(activity.id, member_id)
 
 
 def record_attendance(staff: User, activity_id: int, member_id: int,

@@ -15,14 +15,15 @@ from app.announcements.models import Announcement
 from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import place_scope, require_manage_place
-from app.database import local_today, utcnow
+from app.auth.roles import STAFF_LIKE
+from app.clock import local_today, utcnow
 from app.errors import Invalid
 from app.extensions import db
 from app.places.models import Place, PlaceKind
 from app.places.services import get_place
 from app.registrations.services import active_registration
 
-POSTERS = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
+POSTERS = STAFF_LIKE
 TARGET_KINDS = (PlaceKind.COMMUNITY, PlaceKind.STREET, PlaceKind.DISTRICT)
 
 

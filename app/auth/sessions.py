@@ -19,7 +19,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app.auth.models import ApiToken, User, WebSession
 from app.auth.services import token_hash
-from app.database import utcnow
+from app.clock import utcnow
 from app.errors import Forbidden, is_api_request
 from app.extensions import db
 

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from app.auth.models import SmsCode, User
 from app.auth.services import normalize_phone
-from app.database import utcnow
+from app.clock import utcnow
 from app.errors import Conflict, DomainError, Invalid
 from app.extensions import db
 

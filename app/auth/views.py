@@ -6,12 +6,13 @@ from flask_login import current_user
 
 from app.auth import accounts, services, sessions
 from app.auth.forms import LoginForm, PasswordChangeForm, SignupForm
-from app.auth.models import Role
 from app.auth.permissions import login_required, roles_required
+from app.auth.roles import ADMINS, STAFF_LIKE
+from app.auth.signals import units_asked
 from app.auth.throttling import sign_in_throttled, sign_up_throttled
 from app.pages import submit_form
-from app.places.services import list_units
 from app.redirects import redirect_back, redirect_to
+from app.signals import ask
 
 bp = Blueprint("auth", __name__)
 
@@ -71,7 +72,7 @@ def change_password():
 # ---- account actions of admins and staff ----------------------------------------------------
 
 @bp.post("/accounts/<int:user_id>/password-reset")
-@roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF)
+@roles_required(*STAFF_LIKE)
 def reset_password(user_id):
     """Shows the temporary password once, on this page (never in a cookie or a link)."""
     user, password = accounts.reset_password_by(current_user, user_id)
@@ -79,7 +80,7 @@ def reset_password(user_id):
 
 
 @bp.post("/accounts/<int:user_id>/<any(disable, enable):action>")
-@roles_required(Role.ADMIN, Role.STREET_ADMIN)
+@roles_required(*ADMINS)
 def set_active(user_id, action):
     user = accounts.set_active_by(current_user, user_id, action == "enable")
     flash(_("已启用账号 %(name)s", name=user.username) if user.is_active
@@ -91,7 +92,8 @@ def set_active(user_id, action):
 @sign_up_throttled
 def signup():
     form = SignupForm()
-    form.unit_id.choices = [(0, _("请选择工作单位"))] + [(u.id, u.name) for u in list_units()]
+    units = ask(units_asked, "auth") or []  # the unit list lives above auth (app/places)
+    form.unit_id.choices = [(0, _("请选择工作单位"))] + [(u.id, u.name) for u in units]
 
     def sign_up():
         user = services.signup_member(

@@ -8,7 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.auth.models import Role, User
-from app.database import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.honours import services
 from app.honours.models import Honour

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.auth.models import Role, User
-from app.database import local_today, utcnow
+from app.clock import local_today, utcnow
 from app.extensions import db
 from app.places.models import Place, PlaceKind
 from app.ratings import publicity, services

@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import can_manage_place, place_scope, require_manage_place
-from app.database import LOCAL_TZ, local_today, utcnow
+from app.auth.roles import ADMINS, STAFF_LIKE
+from app.clock import LOCAL_TZ, local_today, utcnow
+from app.database import insert_unique
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.honours.models import KINDS, Honour, HonourObjection, HonourStatus
@@ -25,8 +26,8 @@ from app.places.models import Place
 from app.places.services import community_of, get_place
 from app.registrations.services import active_registration
 
-NOMINATORS = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
-APPROVERS = (Role.STREET_ADMIN, Role.ADMIN)
+NOMINATORS = STAFF_LIKE
+APPROVERS = ADMINS
 OBJECTORS = (Role.MEMBER, Role.RESIDENT)
 PUBLIC = (HonourStatus.PUBLICITY, HonourStatus.GRANTED)
 # (state, action) → next state; every action is the approver's (a street admin over the
@@ -152,12 +153,7 @@ def object_to(user: User, honour_id: int, reason: str, now: datetime | None = No
     if honour.status != HonourStatus.PUBLICITY or now >= honour.publicity_ends_at:
         raise Conflict(_("只能在公示期内提出异议"))
     objection = HonourObjection(honour_id=honour.id, user_id=user.id, reason=reason, created_at=now)
-    try:
-        with db.session.begin_nested():
-            db.session.add(objection)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_("您已对该表彰提出过异议")) from None
+    insert_unique(objection, Conflict(_("您已对该表彰提出过异议")))
     db.session.expire(honour, ["objections"])
     return objection
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 from app import nav
 from app.api_base import paginate
 from app.auth.permissions import roles_required
-from app.database import utcnow
+from app.clock import utcnow
 from app.errors import DomainError, attach_to_form
 from app.extensions import db
 from app.honours import services

@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.database import utcnow
+from app.clock import utcnow
 from app.errors import NotFound
 from app.extensions import db
 from app.notifications.delivery import plan_deliveries

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 
 from app.auth.models import Role, User
-from app.auth.permissions import STAFF_LIKE, can_manage_place, place_scope, user_place
+from app.auth.permissions import can_manage_place, place_scope, user_place
+from app.auth.roles import STAFF_LIKE
 from app.extensions import db
 from app.orders.models import Order, OrderClaim, OrderStatus
 from app.orders.states import ACTION_PARTIES, Party

@@ -5,7 +5,8 @@ from sqlalchemy.orm import selectinload
 
 from app.api_base import documents_errors
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, roles_required, visible_phone
+from app.auth.permissions import roles_required, visible_phone
+from app.auth.roles import ANYONE, STAFF_LIKE
 from app.orders import candidates as matching
 from app.orders import services
 from app.orders.access import roles_for
@@ -32,7 +33,6 @@ from app.orders.states import Action
 blp = Blueprint("orders_api", __name__, url_prefix="/api/v1/orders",
                 description="Orders: residents' needs dispatched to units or members, claimed, "
                             "completed and rated")
-ANYONE = (Role.RESIDENT, Role.MEMBER, Role.UNIT_ADMIN, *STAFF_LIKE)
 
 
 def _done(order: Order) -> Order:

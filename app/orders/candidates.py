@@ -13,14 +13,15 @@ from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth.models import Role, User
-from app.database import LOCAL_TZ, utcnow
+from app.clock import LOCAL_TZ, utcnow
+from app.database import insert_unique
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import N_, label
 from app.orders import notices
 from app.orders.access import is_offered_to, viewer_for
 from app.orders.models import CATEGORIES, OPEN_STATUSES, Order, OrderClaim, OrderInvitation
-from app.orders.services import insert_once, order_for_action
+from app.orders.services import order_for_action
 from app.orders.skills import CATEGORY_WORDS, skill_matches  # noqa: F401 (re-exported)
 from app.orders.states import Action, add_event, claimable_status
 from app.params import valid_id
@@ -195,9 +196,9 @@ def invite(staff: User, order_id: int, member_id: int, now: datetime | None = No
         raise Invalid("member_id", _("该党员不能领取此单"))
     if any(c.member_id == member.id for c in order.active_claims):
         raise Conflict(_("该党员已领取此单"))
-    invitation = insert_once(OrderInvitation(order_id=order.id, member_id=member.id,
-                                             invited_by_id=staff.id, created_at=now),
-                             _("已邀请过该党员"))
+    invitation = insert_unique(OrderInvitation(order_id=order.id, member_id=member.id,
+                                               invited_by_id=staff.id, created_at=now),
+                               Conflict(_("已邀请过该党员")))
     add_event(order, Action.INVITE, staff, from_status=order.status, to_status=order.status,
               note=f"邀请 {member.name} 领单", now=now)
     record(staff, "order.invite", order, {"member_id": member.id}, now=now)

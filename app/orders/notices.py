@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.auth.models import User
-from app.database import LOCAL_TZ, local_today
+from app.clock import LOCAL_TZ, local_today
 from app.extensions import db
 from app.notifications.models import Notification
 from app.notifications.services import notify

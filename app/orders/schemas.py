@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 
 from app.api_base import Id, Integer, PageArgs, aware, one_of, page_schema, text
 from app.auth.permissions import mask_phone
-from app.database import utcnow
+from app.clock import utcnow
 from app.orders.access import can_see_contact, viewer_for
 from app.orders.models import CATEGORIES, OrderStatus, Urgency
 from app.orders.queries import OPEN

@@ -9,20 +9,21 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import Role, User
-from app.auth.permissions import STAFF_LIKE, require_manage_community
+from app.auth.permissions import require_manage_community
+from app.auth.roles import STAFF_LIKE, STAFF_OR_UNIT_ADMIN
 from app.auth.services import normalize_phone
-from app.database import UTCDateTime, utcnow
+from app.clock import utcnow
+from app.database import UTCDateTime, get_or_404, insert_unique
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.orders import notices
 from app.orders.access import can_view, parties_of, viewer_for
 from app.orders.models import Order, OrderClaim, OrderStatus, Urgency
 from app.orders.states import Action, Party, add_event, allowed_actions, authorize, transition
-from app.params import require_id, valid_id
+from app.params import valid_id
 from app.places.models import Place, PlaceKind, Unit
 from app.points.services import award, record_evidence
 from app.registrations.units import has_reported
@@ -130,22 +131,8 @@ def create_order(actor: User, *, title: str, category: str, description: str = "
     return order
 
 
-def insert_once(row, conflict: str):
-    """Adds the row in a savepoint; a unique index refusing it (a racing duplicate) is a 409."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(conflict) from None
-    return row
-
-
 def get_order(order_id: int) -> Order:
-    order = db.session.get(Order, require_id(order_id, "order"))
-    if order is None:
-        raise NotFound(_("工单不存在"))
-    return order
+    return get_or_404(Order, order_id, "order")
 
 
 def visible_order(user: User, order_id: int) -> Order:
@@ -184,7 +171,7 @@ def actions_for(user: User, order: Order, now: datetime | None = None) -> list[A
 
 def _audit(actor: User, action: Action, order: Order, now: datetime, **detail) -> None:
     """Staff and unit-admin actions are audited (a resident's or member's own are not)."""
-    if actor.role in (*STAFF_LIKE, Role.UNIT_ADMIN):
+    if actor.role in STAFF_OR_UNIT_ADMIN:
         record(actor, f"order.{action}", order, detail, now=now)
 
 
@@ -272,8 +259,8 @@ def claim(member: User, order_id: int, now: datetime | None = None) -> OrderClai
                 "claimed_at": sa.case((fills, sa.literal(now, UTCDateTime)),
                                       else_=Order.claimed_at)},
         conflict=_("名额已满或工单已变化"))
-    row = insert_once(OrderClaim(order_id=order.id, member_id=member.id, claimed_at=now),
-                      _("您已领取此单"))
+    row = insert_unique(OrderClaim(order_id=order.id, member_id=member.id, claimed_at=now),
+                        Conflict(_("您已领取此单")))
     notices.announce(order, event, member, now=now)
     return row
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.auth.models import Role
 from app.auth.permissions import place_scope
+from app.auth.roles import UNIT_SIDE
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_, label
@@ -141,3 +143,35 @@ def places_query():
     """Every place in hierarchy order (a district, then its streets, each with its communities
     and grids)."""
     return sa.select(Place).order_by(Place.path)
+
+
+def place_of_kind(place_id: int | None, kinds: tuple[str, ...], field: str = "place_id") -> Place:
+    place = db.session.get(Place, place_id) if place_id else None
+    if place is None:
+        raise Invalid(field, _("请选择所属地区"))
+    if place.kind not in kinds:
+        raise Invalid(field, _("所属地区类型不符，应为：%(kinds)s", kinds="、".join(kinds)))
+    return place
+
+
+def unit_of(unit_id: int | None, field: str = "unit_id") -> Unit:
+    unit = db.session.get(Unit, unit_id) if unit_id else None
+    if unit is None:
+        raise Invalid(field, _("请选择单位"))
+    return unit
+
+
+ACCOUNT_PLACE_KINDS = {
+    Role.STAFF: (PlaceKind.COMMUNITY, PlaceKind.GRID),
+    Role.RESIDENT: (PlaceKind.COMMUNITY, PlaceKind.GRID),
+    Role.STREET_ADMIN: (PlaceKind.STREET, PlaceKind.DISTRICT),
+}
+
+
+def check_account_scope(role: str, place_id: int | None, unit_id: int | None) -> None:
+    """A new account's place suits its role (staff and residents: a community or grid; street
+    admins: a street or district), a member's or unit admin's unit exists: else 422."""
+    if role in ACCOUNT_PLACE_KINDS:
+        place_of_kind(place_id, ACCOUNT_PLACE_KINDS[role])
+    elif role in UNIT_SIDE:
+        unit_of(unit_id)

@@ -10,15 +10,15 @@ from flask_babel import gettext as _
 from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import can_manage_place
-from app.database import utcnow
+from app.auth.roles import ADMINS
+from app.clock import utcnow
 from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
 from app.input_checks import clean_text, column_length
 from app.places.models import Place, PlaceKind
 from app.points.checklist import ITEM_KEYS, ITEM_TITLES, specs_for_place
-from app.points.models import ChecklistItem, ScoringRule
-from app.points.periods import CAP_PERIODS
+from app.points.models import CAP_PERIODS, ChecklistItem, ScoringRule
 from app.points.services import ADJUSTMENT_TITLE, get_rule
 
 RULE_FIELDS = ("title", "points", "per_hour", "cap_period", "cap_points", "is_active")
@@ -71,7 +71,7 @@ def checklist_place(admin: User, place_id: int) -> Place:
     place = db.session.get(Place, place_id)
     if place is None or place.kind not in (PlaceKind.STREET, PlaceKind.DISTRICT):
         raise NotFound(_("街道或区不存在"))
-    if admin.role not in (Role.STREET_ADMIN, Role.ADMIN) or not can_manage_place(admin, place):
+    if admin.role not in ADMINS or not can_manage_place(admin, place):
         raise Forbidden(_("不在您的管辖范围"))
     return place
 

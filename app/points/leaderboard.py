@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 
 from app.auth.models import Role, User
 from app.auth.permissions import can_manage_place
+from app.auth.roles import PLACE_STAFF, UNIT_SIDE
 from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.params import not_found
@@ -56,7 +57,7 @@ def _check_place_scope(viewer: User, scope: str, place: Place, home: Place | Non
         return
     if viewer.role == Role.STAFF and scope == "street":
         raise Forbidden(_("社区工作人员只能查看本社区排行"))
-    if viewer.role in (Role.STAFF, Role.STREET_ADMIN) and can_manage_place(viewer, place):
+    if viewer.role in PLACE_STAFF and can_manage_place(viewer, place):
         return
     raise Forbidden(_("不在您的管辖范围"))
 
@@ -75,7 +76,7 @@ def resolve_scope(viewer: User, scope: str, scope_id: int | None) -> tuple[str, 
         if unit is None:
             raise NotFound(_("单位不存在"))
         if viewer.role != Role.ADMIN and not (
-                viewer.role in (Role.MEMBER, Role.UNIT_ADMIN) and viewer.unit_id == unit.id):
+                viewer.role in UNIT_SIDE and viewer.unit_id == unit.id):
             raise Forbidden(_("只能查看本单位排行"))
         return scope, unit.id, unit.name
     place = db.session.get(Place, scope_id)

@@ -6,8 +6,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.database import UTCDateTime, utcnow
+from app.clock import utcnow
+from app.database import UTCDateTime
 from app.extensions import db
+
+CAP_PERIODS = ("day", "month", "year")  # a rule's cap counts per local day, month or year
 
 
 class ScoringRule(db.Model):

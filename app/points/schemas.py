@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 from app.api_base import Id, Integer, PageArgs, Year, text
 from app.points.checklist import ITEM_KEYS
 from app.points.leaderboard import SCOPES
-from app.points.periods import CAP_PERIODS
+from app.points.models import CAP_PERIODS
 
 
 class YearQuery(ma.Schema):

@@ -8,30 +8,24 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import User
-from app.auth.permissions import STAFF_LIKE, can_manage_member, require_view_member
-from app.database import utcnow, year_of
+from app.auth.permissions import can_manage_member, require_view_member
+from app.auth.roles import STAFF_LIKE
+from app.clock import period_bounds, utcnow, year_of
+from app.database import Duplicate, insert_unique, lock_pair, savepoint, upsert
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
 from app.places.models import Place
 from app.points.models import ChecklistEvidence, LedgerEntry, PointsTotal, ScoringRule
-from app.points.periods import period_bounds
 from app.registrations.models import Registration, RegistrationStatus
 
 CHECKLIST_ITEMS = ("grid_volunteer", "community_activity", "suggestion", "solve_problem",
                    "help_household")
 
 ADJUSTMENT_TITLE = N_("人工调整")  # the ledger's title of an entry without a rule
-
-
-def _upsert(model):
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
 def member_placement(member_id: int) -> dict:
@@ -61,7 +55,7 @@ def sync_member_place(member_id: int, now: datetime | None = None) -> None:
 
 
 def _bump_total(member_id: int, year: int, points: int, now: datetime) -> None:
-    stmt = _upsert(PointsTotal).values(member_id=member_id, year=year, total=points, updated_at=now,
+    stmt = upsert(PointsTotal).values(member_id=member_id, year=year, total=points, updated_at=now,
                                        **member_placement(member_id))
     stmt = stmt.on_conflict_do_update(
         index_elements=["member_id", "year"],
@@ -92,11 +86,11 @@ def append_entry(*, member_id: int, points: int, rule_key: str, source_type: str
         created_at=now, created_by_id=created_by_id,
     )
     try:
-        with db.session.begin_nested():
+        with savepoint():
             db.session.add(entry)
             db.session.flush()
             _bump_total(member_id, year, points, now)
-    except IntegrityError:
+    except Duplicate:
         return None
     return entry
 
@@ -104,9 +98,7 @@ def append_entry(*, member_id: int, points: int, rule_key: str, source_type: str
 def _lock_member_rule(member_id: int, rule_id: int) -> None:
     """Serializes capped awards of one member and rule until the transaction ends, so racing
     awards cannot both fit under the cap. (SQLite writers are serialized by BEGIN IMMEDIATE.)"""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:a, :b)"),
-                           {"a": 5_000 + rule_id, "b": member_id})
+    lock_pair(5_000 + rule_id, member_id)
 
 
 def used_in_period(member_id: int, rule: ScoringRule, now: datetime) -> int:
@@ -199,13 +191,7 @@ def record_evidence(member_id: int, item_key: str, *, source_type: str, source_i
         member_id=member_id, year=year_of(now), item_key=item_key, source_type=source_type,
         source_id=source_id, note=note, created_at=now,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(evidence)
-            db.session.flush()
-    except IntegrityError:
-        return None
-    return evidence
+    return insert_unique(evidence)
 
 
 def total_for(member_id: int, year: int) -> int:

@@ -13,11 +13,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.database import utcnow
+from app.clock import utcnow
+from app.database import upsert
 from app.errors import Conflict
 from app.extensions import db
 from app.points.models import PointsTotal, SpendBalance, SpendEntry
-from app.points.services import _upsert
 
 
 def earned_total(member_id: int) -> int:
@@ -52,7 +52,7 @@ def spend(member_id: int, points: int, *, key: str, source_type: str, source_id:
           now: datetime | None = None) -> SpendEntry:
     """Spends `points` (> 0) of the member's balance, or raises Conflict naming `points` when
     the balance is short. The caller makes `key` unique per spend (a redemption's id)."""
-    db.session.execute(_upsert(SpendBalance).values(member_id=member_id, spent=0)
+    db.session.execute(upsert(SpendBalance).values(member_id=member_id, spent=0)
                        .on_conflict_do_nothing(index_elements=["member_id"]))
     earned = earned_total(member_id)
     moved = db.session.execute(

@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import can_manage_place
-from app.database import utcnow
+from app.auth.roles import STAFF_LIKE
+from app.clock import utcnow
 from app.errors import NotFound
 from app.extensions import db
 from app.params import require_id
@@ -46,7 +47,7 @@ def can_see_public_page(viewer: User, community: Place) -> bool:
     members registered there — and the staff and admins over it. Nobody else."""
     if not getattr(viewer, "is_authenticated", False):
         return False
-    if viewer.role in (Role.ADMIN, Role.STAFF, Role.STREET_ADMIN):
+    if viewer.role in STAFF_LIKE:
         return can_manage_place(viewer, community)
     if viewer.role == Role.RESIDENT:
         place = db.session.get(Place, viewer.place_id) if viewer.place_id else None

@@ -6,18 +6,18 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import (
-    STAFF_LIKE,
     can_manage_place,
     require_manage_community,
     require_view_member,
     visible_phone,
 )
-from app.database import local_today, utcnow
+from app.auth.roles import STAFF_LIKE
+from app.clock import local_today, utcnow
+from app.database import get_or_404, savepoint
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.params import require_id
@@ -168,16 +168,13 @@ def publish(staff: User, community_id: int, year: int, now: datetime | None = No
     new = [dict(v, created_at=now, revision_count=0)
            for v, row in zip(values, pending, strict=True) if not row.rating_id]
     table = Rating.__table__
-    try:
-        with db.session.begin_nested():
-            if new:
-                db.session.execute(table.insert(), new)
-            if drafts:  # a draft published meanwhile by someone else is left alone
-                db.session.execute(
-                    table.update().where(table.c.id == sa.bindparam("rid"), table.c.published_at.is_(None))
-                    .values({k: sa.bindparam(f"v_{k}") for k in settable}), drafts)
-    except IntegrityError:
-        raise Conflict(_("评议正在被他人公布，请刷新后重试")) from None
+    with savepoint(Conflict(_("评议正在被他人公布，请刷新后重试"))):
+        if new:
+            db.session.execute(table.insert(), new)
+        if drafts:  # a draft published meanwhile by someone else is left alone
+            db.session.execute(
+                table.update().where(table.c.id == sa.bindparam("rid"), table.c.published_at.is_(None))
+                .values({k: sa.bindparam(f"v_{k}") for k in settable}), drafts)
     for obj in list(db.session.identity_map.values()):  # drafts loaded earlier are stale now
         if isinstance(obj, Rating):
             db.session.expire(obj)
@@ -192,9 +189,7 @@ def publish(staff: User, community_id: int, year: int, now: datetime | None = No
 
 def require_unit_admin(viewer: User, unit_id: int) -> Unit:
     """The unit's own admin (and system admins); unknown unit 404, another unit 403."""
-    unit = db.session.get(Unit, require_id(unit_id, "unit"))
-    if unit is None:
-        raise NotFound(_("单位不存在"))
+    unit = get_or_404(Unit, unit_id, "unit")
     if viewer.role == Role.ADMIN or (viewer.role == Role.UNIT_ADMIN and viewer.unit_id == unit.id):
         return unit
     raise Forbidden(_("只能查看本单位党员"))

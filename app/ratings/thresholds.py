@@ -7,9 +7,10 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.audit.services import record
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.auth.permissions import can_manage_place
-from app.database import utcnow
+from app.auth.roles import ADMINS
+from app.clock import utcnow
 from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.params import valid_id
@@ -25,7 +26,7 @@ def threshold_place(admin: User, place_id: int) -> Place:
     place = db.session.get(Place, place_id) if valid_id(place_id) else None
     if place is None or place.kind not in (PlaceKind.STREET, PlaceKind.DISTRICT):
         raise NotFound(_("街道或区不存在"))
-    if admin.role not in (Role.STREET_ADMIN, Role.ADMIN) or not can_manage_place(admin, place):
+    if admin.role not in ADMINS or not can_manage_place(admin, place):
         raise Forbidden(_("不在您的管辖范围"))
     return place
 

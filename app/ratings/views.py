@@ -9,8 +9,9 @@ from flask_login import current_user
 
 from app import nav
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, roles_required
-from app.database import local_today
+from app.auth.permissions import roles_required
+from app.auth.roles import STAFF_LIKE, UNIT_RATERS
+from app.clock import local_today
 from app.errors import Forbidden, NotFound
 from app.i18n import N_
 from app.pages import submit_form
@@ -52,7 +53,7 @@ def unit_home():
 
 
 @bp.get("/units/<int:unit_id>/ratings")
-@roles_required(Role.UNIT_ADMIN, Role.ADMIN)
+@roles_required(*UNIT_RATERS)
 def unit_ratings(unit_id):
     return _unit_page(unit_id)
 
@@ -72,7 +73,7 @@ def _unit_page(unit_id: int):
 
 
 @bp.get("/units/<int:unit_id>/ratings.xlsx")
-@roles_required(Role.UNIT_ADMIN, Role.ADMIN)
+@roles_required(*UNIT_RATERS)
 def unit_export(unit_id):
     year = query_year()
     title = _("%(year)s年度评议", year=year)
@@ -86,14 +87,14 @@ def unit_export(unit_id):
 # ---- letters (一信一函) ------------------------------------------------------------------------
 
 @bp.get("/units/<int:unit_id>/cover-letter")
-@roles_required(Role.UNIT_ADMIN, Role.ADMIN)
+@roles_required(*UNIT_RATERS)
 def cover_letter(unit_id):
     letter = letters.cover_letter(current_user, unit_id, query_year())
     return render_template("ratings/cover_letter.html", letter=letter, today=local_today())
 
 
 @bp.get("/units/<int:unit_id>/letters")
-@roles_required(Role.UNIT_ADMIN, Role.ADMIN)
+@roles_required(*UNIT_RATERS)
 def unit_letters(unit_id):
     year, page = query_year(), query_page()
     community_id = query_id("community_id") or None

@@ -5,12 +5,13 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import place_scope, require_manage_community
-from app.database import utcnow
+from app.auth.roles import STAFF_LIKE
+from app.clock import utcnow
+from app.database import insert_unique
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
@@ -64,13 +65,7 @@ def active_registration(member_id: int) -> Registration | None:
 
 def _insert(reg: Registration) -> Registration:
     """Adds a registration; the partial unique index turns a racing duplicate into 409."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(reg)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_("已有待审核或有效的报到")) from None
-    return reg
+    return insert_unique(reg, Conflict(_("已有待审核或有效的报到")))
 
 
 def register(
@@ -185,7 +180,7 @@ def list_registrations(viewer: User, *, status: str | None = None,
     stmt = sa.select(Registration).order_by(Registration.created_at.desc(), Registration.id.desc())
     if viewer.role == Role.MEMBER:
         stmt = stmt.where(Registration.member_id == viewer.id)
-    elif viewer.role in (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN):
+    elif viewer.role in STAFF_LIKE:
         if community_id:
             require_manage_community(viewer, community_id)
         stmt = stmt.where(place_scope(viewer, Registration.community_id))

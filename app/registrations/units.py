@@ -5,8 +5,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.audit.services import record
-from app.auth.models import Role
 from app.auth.permissions import can_manage_place, can_manage_unit, place_scope
+from app.auth.roles import PLACE_STAFF
 from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from app.places.models import Place, PlaceKind, Unit
@@ -49,7 +49,7 @@ def unit_registrations(viewer, unit: Unit):
             .order_by(UnitRegistration.created_at.desc(), UnitRegistration.id.desc()))
     if can_manage_unit(viewer, unit.id):
         return stmt
-    if viewer.role in (Role.STAFF, Role.STREET_ADMIN):
+    if viewer.role in PLACE_STAFF:
         return stmt.where(place_scope(viewer, UnitRegistration.community_id))
     raise Forbidden(_("无权查看"))
 

@@ -8,6 +8,7 @@ from app import nav
 from app.api_base import paginate
 from app.auth.models import Role
 from app.auth.permissions import roles_required
+from app.auth.roles import STAFF_LIKE
 from app.extensions import db
 from app.i18n import N_
 from app.pages import submit_form
@@ -26,12 +27,11 @@ from app.registrations.forms import (
 from app.registrations.models import RegistrationStatus
 
 bp = Blueprint("registrations", __name__)
-STAFF = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
 PAGE_SIZE = 20
 UNIT_PAGE_SIZE = 30  # 组织报到 lists
 nav.add(N_("我的主页"), "registrations.member_home", (Role.MEMBER,), order=10)
-nav.add(N_("报到审核"), "registrations.queue", STAFF, order=10)
-nav.add(N_("组织报到"), "registrations.unit_registrations", STAFF, order=60)
+nav.add(N_("报到审核"), "registrations.queue", STAFF_LIKE, order=10)
+nav.add(N_("组织报到"), "registrations.unit_registrations", STAFF_LIKE, order=60)
 nav.add(N_("组织报到"), "registrations.unit_home", (Role.UNIT_ADMIN,), order=60)  # the unit's own reports
 
 
@@ -96,7 +96,7 @@ def transfer_page():
 
 
 @bp.get("/staff/registrations")
-@roles_required(*STAFF)
+@roles_required(*STAFF_LIKE)
 def queue():
     return _queue_page(RejectForm(formdata=None))
 
@@ -124,7 +124,7 @@ def _back_to_queue():
 
 
 @bp.post("/staff/registrations/<int:reg_id>/approve")
-@roles_required(*STAFF)
+@roles_required(*STAFF_LIKE)
 def approve(reg_id):
     reg = services.approve(current_user, reg_id)
     flash(_("已通过 %(name)s 的报到", name=reg.member.name), "success")
@@ -132,7 +132,7 @@ def approve(reg_id):
 
 
 @bp.post("/staff/registrations/<int:reg_id>/reject")
-@roles_required(*STAFF)
+@roles_required(*STAFF_LIKE)
 def reject(reg_id):
     form = RejectForm()
 
@@ -162,14 +162,14 @@ def _unit_registrations_page(form: UnitRegistrationForm):
 
 
 @bp.get("/staff/unit-registrations")
-@roles_required(*STAFF)
+@roles_required(*STAFF_LIKE)
 def unit_registrations():
     """The units that reported to the communities in the caller's scope, with their resources."""
     return _unit_registrations_page(_unit_registration_form())
 
 
 @bp.post("/staff/unit-registrations")
-@roles_required(*STAFF)
+@roles_required(*STAFF_LIKE)
 def register_unit():
     form = _unit_registration_form()
 

@@ -10,13 +10,13 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from app.activities.models import Activity, ActivitySignup, SignupStatus
 from app.announcements.models import Announcement
 from app.auth.models import Role, User
-from app.database import UTCDateTime, local_today, utcnow
+from app.clock import day_start, local_today, utcnow
+from app.database import UTCDateTime, insert_ignoring_duplicates, minute_utc, refresh_statistics, without_jit
 from app.extensions import db
 from app.notifications.delivery import plan_deliveries
 from app.notifications.models import Notification
@@ -27,7 +27,6 @@ from app.places.models import Place, PlaceKind
 from app.points.checklist import DEFAULT_SPECS, ItemSpec, configured_specs
 from app.points.idleness import approved_before, approved_members, idle_conditions
 from app.points.models import ChecklistEvidence, ChecklistItem
-from app.points.periods import day_start
 from app.registrations.models import Registration, RegistrationStatus
 from app.reminders.models import Reminder, ReminderKind
 from app.reminders.pool_needs import remind_pool_needs
@@ -36,24 +35,6 @@ REMINDER_COLUMNS = ["user_id", "kind", "subject_id", "period", "due_on", "text",
                     "sent_at"]
 DIGEST_KIND = "digest"
 INBOX_LINK = "/notifications"
-
-
-def insert_ignoring_duplicates(model, columns: list[str], rows: sa.Select) -> int:
-    """INSERT ... SELECT ... ON CONFLICT DO NOTHING; returns the number of rows added."""
-    dialect = db.session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    stmt = (module.insert(model).from_select(columns, rows).on_conflict_do_nothing()
-            .execution_options(preserve_rowcount=True))
-    return max(db.session.execute(stmt).rowcount or 0, 0)
-
-
-def refresh_statistics(*tables: str) -> None:
-    """PostgreSQL plans the next statements with the row counts just written (ANALYZE sees
-    this transaction's own rows): without it a table that was nearly empty when last analyzed
-    gets a nested loop of sequential scans, quadratic in the number of members."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        for table in tables:
-            db.session.execute(sa.text(f"ANALYZE {table}"))
 
 
 def digest_key(day: date) -> str:
@@ -243,13 +224,6 @@ def remind_announcements(today: date, now: datetime) -> int:
     return added
 
 
-def _minute_utc(column) -> sa.ColumnElement:
-    """A timestamp as 'YYYYMMDDHHMI' in UTC (the same text on both databases)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return sa.func.to_char(sa.func.timezone("UTC", column), "YYYYMMDDHH24MI")
-    return sa.func.strftime("%Y%m%d%H%M", column)
-
-
 def alert_overdue_orders(today: date, now: datetime) -> int:
     """Open orders past their deadline -> the staff of the order's community and the admins of
     the unit it was sent to. Once per order and deadline (the period is the deadline): an order
@@ -268,7 +242,7 @@ def alert_overdue_orders(today: date, now: datetime) -> int:
     for recipient in recipients:
         kind, _period, due_on, created, sent = _values(ReminderKind.ORDER_OVERDUE, "", today, now,
                                                        User.id)
-        rows = (sa.select(User.id, kind, Order.id, _minute_utc(Order.deadline), due_on, text,
+        rows = (sa.select(User.id, kind, Order.id, minute_utc(Order.deadline), due_on, text,
                           created, sent)
                 .select_from(Order).join(User, recipient)
                 .where(Order.status.in_(OPEN_ORDER_STATUSES), Order.deadline < now,
@@ -308,8 +282,7 @@ def run_pass(today: date | None = None, now: datetime | None = None) -> dict[str
     Returns how many reminders of each kind were added and how many digests were stored."""
     now = now or utcnow()
     today = today or local_today(now)
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.text("SET LOCAL jit = off"))  # compiling costs more than it saves
+    without_jit()
     summary = {
         ReminderKind.IDLE: remind_idle(today, now),
         ReminderKind.IDLE_ESCALATION: escalate_idle(today, now),

@@ -13,12 +13,12 @@ from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.auth.models import User
+from app.clock import day_start
 from app.extensions import db
 from app.notifications.models import Notification
 from app.orders.models import Order, OrderClaim, OrderStatus, Urgency
 from app.orders.notices import POOL_KIND
 from app.orders.skills import skill_matches
-from app.points.periods import day_start
 from app.registrations.models import Registration, RegistrationStatus
 from app.reminders.models import Reminder, ReminderKind
 

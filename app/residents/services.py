@@ -12,7 +12,8 @@ from app.auth.models import Role, User
 from app.auth.permissions import require_manage_community
 from app.auth.services import create_user, normalize_phone
 from app.auth.sms import use_code
-from app.database import update_by_id, utcnow
+from app.clock import utcnow
+from app.database import update_by_id
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.places.models import Place, PlaceKind

@@ -14,12 +14,13 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import can_manage_member, can_manage_place, place_scope, require_manage_place
-from app.database import local_today, utcnow
+from app.auth.roles import STAFF_LIKE
+from app.clock import local_today, utcnow
+from app.database import insert_unique
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.notifications.services import notify
@@ -29,7 +30,7 @@ from app.points import spending
 from app.registrations.services import active_registration
 from app.rewards.models import Redemption, RedemptionStatus, Reward
 
-MANAGERS = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
+MANAGERS = STAFF_LIKE
 OFFERING_KINDS = (PlaceKind.COMMUNITY, PlaceKind.STREET, PlaceKind.DISTRICT)
 # (state, action) → next state. Who may act: `fulfil` staff over the reward or the member;
 # `cancel` the same, or the member himself while the item waits.
@@ -109,11 +110,7 @@ def redeem(member: User, reward_id: int, request_key: str | None = None,
     now = now or utcnow()
     redemption = Redemption(reward_id=reward.id, member_id=member.id, points=reward.points,
                             request_key=key, created_at=now)
-    try:
-        with db.session.begin_nested():  # a concurrent double submit waits here, then finds it
-            db.session.add(redemption)
-            db.session.flush()
-    except IntegrityError:
+    if insert_unique(redemption) is None:  # a concurrent double submit waits here, then finds it
         return _existing(member.id, key), False
     spending.spend(member.id, reward.points, key=f"redemption:{redemption.id}",
                    source_type="redemption", source_id=redemption.id, now=now)

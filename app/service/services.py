@@ -5,19 +5,19 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import Role, User
-from app.auth.permissions import STAFF_LIKE, place_scope, require_manage_community
-from app.database import utcnow
+from app.auth.permissions import place_scope, require_manage_community
+from app.auth.roles import STAFF_LIKE
+from app.clock import utcnow, year_bounds
+from app.database import get_or_404, insert_unique
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
 from app.notifications.services import notify
 from app.params import not_found, require_id
 from app.points.models import SourceType
-from app.points.periods import year_bounds
 from app.points.services import award, record_evidence
 from app.registrations.services import active_registration
 from app.service.models import Household, Pairing, RecordStatus, ServiceRecord, Suggestion, SuggestionStatus
@@ -105,9 +105,7 @@ def _listing(model, viewer: User, status: str | None, community_id: int | None):
 def _pending_decision(model, staff: User, row_id: int, what: str, reason: str | None,
                       reason_needed: bool):
     """The pending row a staff member of its community may decide; never his own."""
-    row = db.session.get(model, require_id(row_id, what))
-    if row is None:
-        raise NotFound(not_found(what))
+    row = get_or_404(model, row_id, what)
     if row.member_id == staff.id:
         raise Forbidden(_("不能处理本人的记录"))
     _staff_scope(staff, row.community_id, what)
@@ -172,12 +170,7 @@ def pair(staff: User, household_id: int, member_id: int, now: datetime | None = 
     now = now or utcnow()
     pairing = Pairing(household_id=household.id, member_id=member_id, created_by_id=staff.id,
                       created_at=now)
-    try:
-        with db.session.begin_nested():
-            db.session.add(pairing)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_("已结对")) from None
+    insert_unique(pairing, Conflict(_("已结对")))
     record(staff, "pairing.create", pairing, {"household_id": household.id,
                                               "member_id": member_id}, now=now)
     return pairing

@@ -6,8 +6,9 @@ from flask_login import current_user
 from app import nav
 from app.api_base import paginate
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, roles_required
-from app.database import LOCAL_TZ
+from app.auth.permissions import roles_required
+from app.auth.roles import STAFF_LIKE
+from app.clock import LOCAL_TZ
 from app.extensions import db
 from app.i18n import N_
 from app.pages import submit_form

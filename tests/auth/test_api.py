@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from app.audit.models import AuditEntry
 from app.auth.models import ApiToken, Role, User
 from app.auth.services import issue_token
-from app.database import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from tests import factories as f
 from tests.conftest import count, settle

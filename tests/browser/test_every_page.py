@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from app.activities.models import Activity
 from app.activities.services import create_activity
 from app.auth.models import User
-from app.database import local_today, utcnow
+from app.clock import local_today, utcnow
 from app.orders.models import Order
 from app.orders.services import create_order, dispatch
 from app.places.models import Unit

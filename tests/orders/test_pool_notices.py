@@ -48,7 +48,7 @@ def test_at_most_a_few_a_day_and_none_for_needs_that_can_wait(world, settings):
 def test_needs_that_can_wait_go_into_the_daily_digest_a_few_at_most(world, settings):
     from datetime import timedelta
 
-    from app.database import local_today, utcnow
+    from app.clock import local_today, utcnow
     from app.reminders.daily_pass import run_pass
     from app.reminders.models import Reminder, ReminderKind
 
