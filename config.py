@@ -148,6 +148,11 @@ class Config:
 
     ORDER_DEADLINE_HOURS = {"urgent": 2, "high": 24, "normal": 72, "low": 336}
     ORDER_REOPEN_DAYS = 7
+    # An address's map link: {address} is replaced by the URL-quoted address (issue 14).
+    MAP_URL_TEMPLATE = os.environ.get("MAP_URL_TEMPLATE", "https://uri.amap.com/search?keyword={address}")
+    # Members hear of at most this many new pool needs a day (urgent ones at once, the others
+    # in the daily digest).
+    POOL_NOTICES_PER_DAY = _env_int("POOL_NOTICES_PER_DAY", 3)
 
 
 class DevelopmentConfig(Config):

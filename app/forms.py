@@ -4,7 +4,9 @@ required text must show something), lengths come from the columns (`fits`), ids 
 bounded like the API's (`app.params`)."""
 from __future__ import annotations
 
+import wtforms
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
@@ -20,6 +22,15 @@ class Form(FlaskForm):
                 filters = (clean_text, *unbound_field.kwargs.get("filters", ()))
                 return unbound_field.bind(form=form, filters=filters, **options)
             return unbound_field.bind(form=form, **options)
+
+
+class SubForm(wtforms.Form):
+    """A group of fields inside a Form (a FormField, no CSRF of its own), whose messages are in
+    the page's language like the Form's."""
+
+    class Meta:
+        def get_translations(self, form):
+            return translations
 
 
 def fits(column, min: int = -1) -> Length:  # noqa: A002

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import quote
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -24,11 +25,38 @@ STATUS_LABELS = {
     "pending": N_("待审核"), "approved": N_("已通过"), "rejected": N_("未通过"), "transferred": N_("已转移"),
 }
 
+# The member's bottom tab bar on phones: (endpoint, icon in static/icons, label).
+MEMBER_TABS = (
+    ("registrations.member_home", "home", N_("首页")), ("activities.index", "activities", N_("活动")),
+    ("orders.member_orders", "needs", N_("需求")), ("notifications.inbox", "messages", N_("消息")),
+    ("points.my_points", "me", N_("我的")),
+)
+TAB_LABELS = frozenset(label for _, _, label in MEMBER_TABS)
+
+
+def tabs_for(user, app: Flask) -> tuple:
+    if not getattr(user, "is_authenticated", False) or user.role != "member":
+        return ()
+    return tuple(tab for tab in MEMBER_TABS if tab[0] in app.view_functions)
+
 
 def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None:
         return ""
     return value.astimezone(LOCAL_TZ).strftime(fmt)
+
+
+def map_url(address: str | None) -> str:
+    """The map link of an address, from the `MAP_URL_TEMPLATE` setting ("" without address)."""
+    if not address:
+        return ""
+    return current_app.config["MAP_URL_TEMPLATE"].replace("{address}", quote(address, safe=""))
+
+
+def tel_url(phone: str | None) -> str:
+    """`tel:` + the number, or "" for no number or a masked one (it cannot be dialled)."""
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit() or ch == "+")
+    return f"tel:{digits}" if digits and "*" not in (phone or "") else ""
 
 
 def label_filter(key, labels, context: str | None = None) -> Markup:
@@ -40,10 +68,13 @@ def label_filter(key, labels, context: str | None = None) -> Markup:
 def register(app: Flask) -> None:
     app.jinja_env.filters["label"] = label_filter
     app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["map_url"] = map_url
+    app.jinja_env.filters["tel_url"] = tel_url
     app.jinja_env.filters["phone"] = lambda user: visible_phone(user) or ""
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
     app.jinja_env.globals["STAFF_LIKE"] = STAFF_LIKE
     app.jinja_env.globals["STATUS_LABELS"] = STATUS_LABELS
+    app.jinja_env.globals["TAB_LABELS"] = TAB_LABELS
     app.jinja_env.globals["back_url"] = back_url
 
     @app.context_processor
@@ -57,6 +88,7 @@ def register(app: Flask) -> None:
 
         return {
             "nav_items": items_for(current_user, app),
+            "tab_bar": tabs_for(current_user, app),
             "MENU_LABELS": menu_labels(),
             "current_locale": str(get_locale()),
             "unread_count": unread,

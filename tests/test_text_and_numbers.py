@@ -135,7 +135,7 @@ def test_page_text_fields_have_a_length_limit(app):
 @pytest.mark.parametrize("title", INVISIBLE[:4])
 def test_page_refuses_invisible_required_text(world, page, title):
     res = page(world.member1).post("/service/suggestions/new", data={"title": title, "body": "楼道"})
-    assert res.status_code == 200 and count(Suggestion) == 0
+    assert res.status_code == 422 and count(Suggestion) == 0
     before = count(User)
     res = page().post("/signup", data={"username": "ghost_user", "password": "long-enough-1",
                                        "name": title, "phone": "13900001111", "unit_id": world.unit1.id})
@@ -146,7 +146,7 @@ def test_page_refuses_invisible_required_text(world, page, title):
 def test_page_points_are_whole_numbers(world, page, points):
     res = page(world.staff1).post("/staff/points/adjust", data={
         "member_id": world.member1.id, "points": points, "reason": "补录"})
-    assert res.status_code == 200 and count(LedgerEntry) == 0
+    assert res.status_code == 422 and count(LedgerEntry) == 0
 
 
 @pytest.mark.parametrize("member_id", [str(2**31), "99999999999999999999", "-1"])
@@ -155,7 +155,7 @@ def test_page_member_ids_beyond_the_bound_are_form_errors(world, page, member_id
 
     client = page(world.staff1)
     res = client.post("/staff/points/adjust", data={"member_id": member_id, "points": 2, "reason": "补录"})
-    assert res.status_code == 200 and count(LedgerEntry) == 0
+    assert res.status_code == 422 and count(LedgerEntry) == 0
     res = client.post("/staff/pairings", data={"member_id": member_id, "household_id": member_id})
     assert res.status_code < 500 and count(Pairing) == 0
 
@@ -183,13 +183,13 @@ def test_page_dates_outside_the_years_are_form_errors(world, page, when):
     res = page(world.staff1).post("/activities/new", data={
         "community_id": world.comm1.id, "title": "宣传", "category": "洁净家园", "starts_at": when,
         "ends_at": later, "capacity": 5, "points": 4})
-    assert res.status_code == 200 and "2000 年至 2100 年" in res.get_data(as_text=True)
+    assert res.status_code == 422 and "2000 年至 2100 年" in res.get_data(as_text=True)
     res = page(world.staff1).post("/activities/new", data={
         "community_id": world.comm1.id, "title": "宣传", "category": "洁净家园", "starts_at": later,
         "ends_at": when, "capacity": 5, "points": 4})
-    assert res.status_code == 200 and count(Activity) == 0
+    assert res.status_code == 422 and count(Activity) == 0
     res = page(world.member1).post("/service/records/new", data={
         "category": "守护平安", "household_id": 0, "started_at": when, "hours": "2",
         "description": "夜间巡逻"})
-    assert res.status_code == 200 and "2000 年至 2100 年" in res.get_data(as_text=True)
+    assert res.status_code == 422 and "2000 年至 2100 年" in res.get_data(as_text=True)
     assert count(ServiceRecord) == 0

@@ -14,7 +14,7 @@ from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import place_scope, require_manage_community
 from app.auth.roles import STAFF_LIKE
-from app.clock import utcnow
+from app.clock import LOCAL_TZ, utcnow
 from app.database import get_or_404, insert_unique
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
@@ -25,7 +25,8 @@ from app.points.services import award, get_rule, record_evidence
 from app.registrations.services import active_registration
 
 CHECKIN_SALT = "activity-checkin"
-CHECKIN_WINDOW = timedelta(hours=1)  # QR check-in opens an hour before, closes an hour after
+CHECKIN_WINDOW = timedelta(hours=1)  # staff may mark attendance from an hour before the start
+QR_OPENS_BEFORE = timedelta(minutes=30)  # members check in by QR from 30 minutes before to the end
 STAFF_RECORD_LATE = timedelta(days=7)  # staff may record attendance up to a week afterwards
 
 
@@ -209,10 +210,24 @@ def cancel_signup(member: User, activity_id: int, now: datetime | None = None) -
     return signup
 
 
+def checkin_window(activity: Activity) -> tuple[datetime, datetime]:
+    """When members may check in by QR: from 30 minutes before the start to the end."""
+    return activity.starts_at - QR_OPENS_BEFORE, activity.ends_at
+
+
+def is_checkin_open(activity: Activity, now: datetime | None = None) -> bool:
+    opens, closes = checkin_window(activity)
+    return not activity.is_cancelled and opens <= (now or utcnow()) <= closes
+
+
 def _attend(activity: Activity, member_id: int, *, method: str, recorded_by: User,
             now: datetime, late: timedelta = CHECKIN_WINDOW) -> ActivitySignup:
     if activity.is_cancelled:
         raise Conflict(_("活动已取消"))
+    if method == "qr" and not is_checkin_open(activity, now):
+        opens, closes = (moment.astimezone(LOCAL_TZ).strftime("%m-%d %H:%M")
+                         for moment in checkin_window(activity))
+        raise Conflict(_("不在签到时间内。签到时间：%(opens)s 至 %(closes)s", opens=opens, closes=closes))
     if now < activity.starts_at - CHECKIN_WINDOW or now > activity.ends_at + late:
         raise Conflict(_("不在活动签到时间内"))
     signup = signup_of(activity.id, member_id) or _walk_in(activity, member_id, now)
@@ -306,3 +321,23 @@ def my_signups(member_id: int, activity_ids: list[int]) -> dict[int, ActivitySig
     rows = db.session.scalars(sa.select(ActivitySignup).where(
         ActivitySignup.member_id == member_id, ActivitySignup.activity_id.in_(activity_ids)))
     return {s.activity_id: s for s in rows}
+
+
+def member_outlook(member: User, now: datetime | None = None, limit: int = 3) -> dict:
+    """For the member home: his next activities (signed up, not over) and the soonest one of his
+    community he could still sign up for (not full, not called off). Three queries."""
+    now = now or utcnow()
+    community_id = _home_community_id(member.id)
+    if community_id is None:
+        return {"mine": [], "next": None}
+    ahead = (Activity.community_id == community_id, Activity.ends_at >= now,
+             Activity.is_cancelled.is_(False))
+    mine_ids = sa.select(ActivitySignup.activity_id).where(
+        ActivitySignup.member_id == member.id, ActivitySignup.status == SignupStatus.SIGNED_UP)
+    mine = db.session.scalars(sa.select(Activity).where(*ahead, Activity.id.in_(mine_ids))
+                              .order_by(Activity.starts_at, Activity.id).limit(limit)).all()
+    taken = sa.select(ActivitySignup.activity_id).where(ActivitySignup.member_id == member.id)
+    open_one = db.session.scalars(sa.select(Activity).where(
+        *ahead, Activity.starts_at > now, Activity.signup_count < Activity.capacity,
+        Activity.id.not_in(taken)).order_by(Activity.starts_at, Activity.id).limit(1)).first()
+    return {"mine": list(mine), "next": open_one}

@@ -16,6 +16,7 @@ from app.clock import LOCAL_TZ, utcnow
 from app.extensions import db
 from app.i18n import N_
 from app.input_checks import clean_text
+from app.pages import submit_form
 from app.params import query_page
 from app.places.services import communities_managed_by
 from app.registrations.services import members_by_community
@@ -23,6 +24,12 @@ from app.registrations.services import members_by_community
 bp = Blueprint("activities", __name__)
 bp.record_once(lambda state: state.app.jinja_env.globals.update(ACTIVITY_CATEGORIES=CATEGORIES))
 nav.add(N_("社区活动"), "activities.index", MEMBER_OR_STAFF, order=20)
+
+
+@bp.app_template_global()
+def activity_outlook() -> dict:
+    """The member home's activities: his next ones and the next he could join."""
+    return services.member_outlook(current_user)
 
 
 @bp.get("/activities")
@@ -48,7 +55,8 @@ def _communities():
 def new():
     form = ActivityForm()
     form.community_id.choices = [(c.id, c.name) for c in _communities()]
-    if form.validate_on_submit():
+
+    def post():
         activity = services.create_activity(
             current_user, community_id=form.community_id.data, title=form.title.data,
             category=form.category.data, checklist_item=form.checklist_item.data or None,
@@ -58,12 +66,17 @@ def new():
             description=form.description.data or "")
         flash(_("活动已发布"), "success")
         return redirect(url_for("activities.detail", activity_id=activity.id))
-    return render_template("activities/new.html", form=form)
+
+    return submit_form(form, post, lambda: render_template("activities/new.html", form=form))
 
 
 @bp.get("/activities/<int:activity_id>")
 @roles_required(*MEMBER_OR_STAFF)
 def detail(activity_id):
+    return _detail_page(activity_id, AttendanceForm(formdata=None))
+
+
+def _detail_page(activity_id: int, attendance_form: AttendanceForm):
     activity = services.visible_activity(current_user, activity_id)
     now = utcnow()
     context = {"activity": activity, "now": now}
@@ -72,7 +85,7 @@ def detail(activity_id):
     else:
         rows = services.signups(activity)
         context["rows"] = [(s, services.is_no_show(s, activity, now)) for s in rows]
-        context["attendance_form"] = AttendanceForm()
+        context["attendance_form"] = attendance_form
         context["members"] = members_by_community([activity.community_id])[activity.community_id]
     return render_template("activities/detail.html", **context)
 
@@ -106,12 +119,13 @@ def call_off(activity_id):
 @roles_required(*STAFF_LIKE)
 def attend(activity_id):
     form = AttendanceForm()
-    if not form.validate_on_submit():
-        flash(_("请从列表中选择党员"), "error")
+
+    def attend_it():
+        signup = services.record_attendance(current_user, activity_id, form.member_id.data)
+        flash(_("已记录 %(name)s 参加", name=signup.member.name), "success")
         return redirect(url_for("activities.detail", activity_id=activity_id))
-    signup = services.record_attendance(current_user, activity_id, form.member_id.data)
-    flash(_("已记录 %(name)s 参加", name=signup.member.name), "success")
-    return redirect(url_for("activities.detail", activity_id=activity_id))
+
+    return submit_form(form, attend_it, lambda: _detail_page(activity_id, form))
 
 
 @bp.get("/activities/<int:activity_id>/qr")
@@ -124,17 +138,25 @@ def qr(activity_id):
                   _external=True)
     refresh = max(int(services.checkin_ttl().total_seconds()) - 60, 30)
     return render_template("activities/qr.html", activity=activity, url=url, svg=qr_svg(url),
-                           expires_at=result["expires_at"], refresh=refresh)
+                           expires_at=result["expires_at"], refresh=refresh,
+                           window=services.checkin_window(activity),
+                           is_open=services.is_checkin_open(activity),
+                           projection=request.args.get("full") == "1")
 
 
 @bp.route("/activities/<int:activity_id>/checkin", methods=["GET", "POST"])
 @roles_required(Role.MEMBER)
 def checkin_page(activity_id):
-    """What the member's phone opens after scanning: confirm, then recorded present."""
+    """What the member's phone opens after scanning: confirm, then recorded present. The window
+    is stated; outside it the button is disabled (and a POST is refused with the times)."""
     activity = services.visible_activity(current_user, activity_id)
     form = CheckinForm(code=request.args.get("code", ""))
-    if form.validate_on_submit():
+
+    def check_in():
         services.check_in(current_user, activity_id, form.code.data)
         flash(_("签到成功，积分已计入"), "success")
         return redirect(url_for("activities.detail", activity_id=activity_id))
-    return render_template("activities/checkin.html", activity=activity, form=form)
+
+    return submit_form(form, check_in, lambda: render_template(
+        "activities/checkin.html", activity=activity, form=form,
+        window=services.checkin_window(activity), is_open=services.is_checkin_open(activity)))

@@ -1,9 +1,27 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
 from app.auth.models import User
+from app.auth.services import normalize_phone
+from app.errors import Invalid
 from app.forms import Form, fits
+
+
+class MobilePhone:
+    """A form's mobile number: checked and normalised to its 11 digits by the one phone rule
+    (`normalize_phone`, phonenumbers), with the message in the page's language. Empty passes
+    (pair it with DataRequired or Optional)."""
+
+    message = _l("请填写11位手机号码，例如 13800138000")
+
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        try:
+            field.data = normalize_phone(field.data, field.name)
+        except Invalid:
+            raise ValidationError(str(self.message)) from None
 
 
 class LoginForm(Form):
@@ -16,7 +34,7 @@ class SignupForm(Form):
         r"^[A-Za-z0-9_.@-]{3,64}$", message=_l("3-64位字母、数字或 _.@-"))])
     password = PasswordField(_l("密码（至少8位）"), validators=[DataRequired()])  # the policy: in the service
     name = StringField(_l("姓名"), validators=[DataRequired(), fits(User.name)])
-    phone = StringField(_l("手机号"), validators=[DataRequired(), Length(min=11, max=20)])
+    phone = StringField(_l("手机号"), validators=[DataRequired(), Length(max=40), MobilePhone()])
     unit_id = SelectField(_l("工作单位"), coerce=int, validators=[DataRequired(message=_l("请选择工作单位"))])
 
 

@@ -31,9 +31,10 @@ def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def normalize_phone(phone: str | None) -> str | None:
+def normalize_phone(phone: str | None, field: str = "phone") -> str | None:
     """A mainland mobile number as its 11 digits, whatever the spelling (`+86 138-0013-8000`,
-    `(0086) 13800138000`, full-width digits), parsed by the phonenumbers library."""
+    `(0086) 13800138000`, full-width digits), parsed by the phonenumbers library; anything
+    else is `Invalid` naming `field` (the form or API field the number came in)."""
     if phone is None or phone.strip() == "":
         return None
     try:
@@ -43,7 +44,7 @@ def normalize_phone(phone: str | None) -> str | None:
     digits = str(number.national_number) if number is not None else ""
     if (number is None or number.country_code != 86 or len(digits) != PHONE_DIGITS
             or not digits.startswith("1")):
-        raise Invalid("phone", _("手机号应为11位数字"))
+        raise Invalid(field, _("手机号应为11位数字"))
     return digits
 
 

@@ -10,7 +10,7 @@ from app.auth.permissions import login_required, roles_required
 from app.auth.roles import ADMINS, STAFF_LIKE
 from app.auth.signals import units_asked
 from app.auth.throttling import sign_in_throttled, sign_up_throttled
-from app.errors import DomainError, refuse_form
+from app.pages import submit_form
 from app.redirects import redirect_back, redirect_to
 from app.signals import ask
 
@@ -33,7 +33,7 @@ def login():
             return redirect_to(request.args.get("next"), url_for("main.home"))
         flash(_("用户名或密码错误"), "error")
         return render_template("auth/login.html", form=form), 401
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
 
 @bp.post("/logout")
@@ -58,17 +58,15 @@ def change_password():
     form = PasswordChangeForm()
     if not current_user.has_password:  # signed in by phone: his first password, nothing to confirm
         del form.current_password
-    if form.validate_on_submit():
-        try:
-            current = form.current_password.data if form.current_password else ""
-            accounts.change_password(current_user, current, form.new_password.data,
-                                     keep_session_id=sessions.current_session_id())
-        except DomainError as err:
-            status = refuse_form(form, err)
-            return render_template("auth/change_password.html", form=form), status
+
+    def change():
+        current = form.current_password.data if form.current_password else ""
+        accounts.change_password(current_user, current, form.new_password.data,
+                                 keep_session_id=sessions.current_session_id())
         flash(_("密码已修改，其他设备上的登录已退出"), "success")
         return redirect(url_for("main.home"))
-    return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
+
+    return submit_form(form, change, lambda: render_template("auth/change_password.html", form=form))
 
 
 # ---- account actions of admins and staff ----------------------------------------------------
@@ -96,16 +94,14 @@ def signup():
     form = SignupForm()
     units = ask(units_asked, "auth") or []  # the unit list lives above auth (app/places)
     form.unit_id.choices = [(0, _("请选择工作单位"))] + [(u.id, u.name) for u in units]
-    if form.validate_on_submit():
-        try:
-            user = services.signup_member(
-                username=form.username.data, password=form.password.data, name=form.name.data,
-                phone=form.phone.data, unit_id=form.unit_id.data,
-            )
-        except DomainError as err:
-            status = refuse_form(form, err)
-            return render_template("auth/signup.html", form=form), status
+
+    def sign_up():
+        user = services.signup_member(
+            username=form.username.data, password=form.password.data, name=form.name.data,
+            phone=form.phone.data, unit_id=form.unit_id.data,
+        )
         sessions.sign_in(user)
         flash(_("注册成功，请向居住地社区报到"), "success")
         return redirect(url_for("registrations.register_page"))
-    return render_template("auth/signup.html", form=form), 422 if form.errors else 200
+
+    return submit_form(form, sign_up, lambda: render_template("auth/signup.html", form=form))

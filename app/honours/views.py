@@ -14,6 +14,7 @@ from app.honours import services
 from app.honours.forms import DecisionForm, NominationForm, ObjectionForm
 from app.honours.models import KINDS, STATUS_LABELS
 from app.i18n import N_
+from app.pages import submit_form
 from app.params import query_page
 from app.places.services import communities_managed_by
 from app.registrations.services import members_by_community
@@ -28,11 +29,20 @@ PAGE_SIZE = 20
 @bp.route("/honours")
 @roles_required()
 def index():
+    return _index_page()
+
+
+def _index_page(decision: DecisionForm | None = None, objection: ObjectionForm | None = None,
+                failed_id: int | None = None):
+    """The honours; `failed_id`: the honour whose refused decision or objection (the form given)
+    is shown again with its error and what was typed."""
     page = query_page()
     items = paginate(db.session, services.honours_query(current_user), page, PAGE_SIZE)
     return render_template("honours/index.html", items=items, page=page, page_size=PAGE_SIZE, kinds=KINDS,
-                           statuses=STATUS_LABELS, now=utcnow(), decision=DecisionForm(),
-                           objection=ObjectionForm(), may_nominate=current_user.role in services.NOMINATORS,
+                           statuses=STATUS_LABELS, now=utcnow(), failed_id=failed_id,
+                           decision=decision or DecisionForm(formdata=None),
+                           objection=objection or ObjectionForm(formdata=None),
+                           may_nominate=current_user.role in services.NOMINATORS,
                            may_decide=current_user.role in services.APPROVERS,
                            may_object=current_user.role in services.OBJECTORS)
 
@@ -65,30 +75,24 @@ def new():
 @roles_required(*services.APPROVERS)
 def decide(honour_id, action):
     form = DecisionForm()
-    try:
-        form.validate_on_submit()
+
+    def decide_it():
         services.decide(current_user, honour_id, action, form.note.data or "")
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-    else:
         done = {"approve": _("已批准，开始公示"), "reject": _("已驳回"), "grant": _("已授予表彰")}
         flash(done[action], "success")
-    return redirect(url_for("honours.index"))
+        return redirect(url_for("honours.index"))
+
+    return submit_form(form, decide_it, lambda: _index_page(decision=form, failed_id=honour_id))
 
 
 @bp.post("/honours/<int:honour_id>/object")
 @roles_required(*services.OBJECTORS)
 def object_to(honour_id):
     form = ObjectionForm()
-    if not form.validate_on_submit():
-        flash(_("请填写异议内容"), "error")
-        return redirect(url_for("honours.index"))
-    try:
+
+    def object_it():
         services.object_to(current_user, honour_id, form.reason.data)
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-    else:
         flash(_("异议已提交，街道将核实处理"), "success")
-    return redirect(url_for("honours.index"))
+        return redirect(url_for("honours.index"))
+
+    return submit_form(form, object_it, lambda: _index_page(objection=form, failed_id=honour_id))

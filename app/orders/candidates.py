@@ -22,6 +22,7 @@ from app.orders import notices
 from app.orders.access import is_offered_to, viewer_for
 from app.orders.models import CATEGORIES, OPEN_STATUSES, Order, OrderClaim, OrderInvitation
 from app.orders.services import order_for_action
+from app.orders.skills import CATEGORY_WORDS, skill_matches  # noqa: F401 (re-exported)
 from app.orders.states import Action, add_event, claimable_status
 from app.params import valid_id
 from app.places.models import Place
@@ -32,19 +33,6 @@ MAX_CANDIDATES = 100
 WEIGHTS = {"category": 40, "text": 25, "grid": 20, "community": 10, "availability": 15,
            "open_claim": -12, "recent_claim": -4, "rested": 5}
 # Words that tie a skill to a service category (a skill also matches when it names the category).
-CATEGORY_WORDS = {
-    "扶贫助困": ("扶贫", "助困", "帮扶", "救助", "社工"),
-    "洁净家园": ("清洁", "保洁", "卫生", "环保", "垃圾", "绿化"),
-    "守护平安": ("安全", "巡逻", "治安", "消防", "保安", "安保"),
-    "文明出行": ("交通", "出行", "驾驶", "停车", "司机"),
-    "和睦邻里": ("调解", "邻里", "沟通", "心理", "矛盾"),
-    "关爱老人": ("老人", "养老", "护理", "陪护", "照护", "陪伴", "理发", "助餐"),
-    "课业辅导": ("辅导", "教师", "家教", "教育", "数学", "语文", "英语", "物理"),
-    "法律咨询": ("法律", "律师", "法务", "合同"),
-    "医疗健康": ("医", "护士", "健康", "药", "体检", "康复"),
-    "理财咨询": ("理财", "财务", "会计", "金融", "税"),
-    "维修服务": ("维修", "水电", "电工", "家电", "修理", "木工"),
-}
 # Stated availability (作息时间) in words -> the times of week it covers.
 DAY, EVENING, WEEKEND = "weekday_day", "weekday_evening", "weekend"
 AVAILABILITY_WORDS = {
@@ -96,11 +84,6 @@ def times_stated(availability: str) -> set[str]:
         if word in (availability or ""):
             stated |= times
     return stated
-
-
-def skill_matches(skill: str, category: str) -> bool:
-    return skill in category or category in skill or any(
-        word in skill for word in CATEGORY_WORDS.get(category, ()))
 
 
 def score(candidate: Candidate, order: Order, needed: set[str]) -> Candidate:

@@ -10,6 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.auth.forms import MobilePhone
 from app.forms import Form, fits
 from app.i18n import N_
 from app.orders.models import CATEGORIES, Order, OrderClaim, OrderEvent
@@ -33,7 +34,7 @@ class OrderForm(Form):
     urgency = RadioField(_l("多急"), choices=URGENCY_CHOICES, default="normal",
                          validators=[DataRequired()])
     address = StringField(_l("地址"), validators=[Optional(), fits(Order.address)])
-    contact_phone = StringField(_l("联系电话"), validators=[Optional(), fits(Order.contact_phone)])
+    contact_phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=40), MobilePhone()])
     slots = IntegerField(_l("需要几位党员"), default=1,
                          validators=[Optional(), NumberRange(min=1, max=MAX_SLOTS)])
 

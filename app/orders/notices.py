@@ -5,13 +5,21 @@ hears of his own act. Notifications are stored (and their deliveries queued) in 
 transaction; the sweep sends them after the commit."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
-from app.clock import LOCAL_TZ
+import sqlalchemy as sa
+from flask import current_app
+
+from app.auth.models import User
+from app.clock import LOCAL_TZ, local_today
+from app.extensions import db
+from app.notifications.models import Notification
 from app.notifications.services import notify
 from app.orders.access import community_staff_ids, unit_admin_ids
-from app.orders.models import Order, OrderEvent
+from app.orders.models import Order, OrderEvent, Urgency
+from app.orders.skills import skill_matches
 from app.orders.states import STATUS_LABELS, Action
+from app.registrations.models import Registration, RegistrationStatus
 
 STAFF, UNIT, CLAIMERS = "staff", "unit", "claimers"
 
@@ -71,3 +79,41 @@ def invited(order: Order, member_id: int, staff, *, now: datetime) -> None:
            body="\n".join(filter(None, [f"{staff.name}认为您适合这项需求，请查看并领单。",
                                         _deadline(order)])),
            link=link(order), now=now)
+
+
+POOL_KIND = "order_pool"
+
+
+def pool_matches(order: Order) -> list[int]:
+    """The members a pool need suits: approved in its community, active, in its grid or with a
+    skill that fits its category (the candidates' rule). One query."""
+    rows = db.session.execute(
+        sa.select(Registration.member_id, Registration.grid_id, Registration.skills)
+        .join(User, User.id == Registration.member_id)
+        .where(Registration.community_id == order.community_id, User.is_active.is_(True),
+               Registration.status == RegistrationStatus.APPROVED))
+    return [member_id for member_id, grid_id, skills in rows
+            if (order.grid_id is not None and grid_id == order.grid_id)
+            or any(skill_matches(str(s), order.category) for s in (skills or []))]
+
+
+def pool_opened(order: Order, *, now: datetime) -> list[int]:
+    """An urgent need sent to the members' pool: the members it suits hear of it at once, each
+    at most POOL_NOTICES_PER_DAY such notices a (local) day; less urgent needs wait for the
+    daily digest. The delivery rules (channels, quiet hours) are the notifications domain's.
+    Returns who was told."""
+    if order.urgency != Urgency.URGENT:
+        return []
+    members = [m for m in pool_matches(order) if m != order.resident_id]
+    if not members:
+        return []
+    cap = current_app.config["POOL_NOTICES_PER_DAY"]
+    since = datetime.combine(local_today(now), time(), LOCAL_TZ)
+    told = dict(db.session.execute(
+        sa.select(Notification.user_id, sa.func.count()).where(
+            Notification.kind == POOL_KIND, Notification.created_at >= since,
+            Notification.user_id.in_(members)).group_by(Notification.user_id)).all())
+    members = [m for m in members if told.get(m, 0) < cap]
+    notify(members, kind=POOL_KIND, title=f"紧急需求等你认领：{order.title}",
+           body=_deadline(order), link=link(order), now=now)
+    return members

@@ -14,6 +14,7 @@ from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import require_manage_community
 from app.auth.roles import STAFF_LIKE, STAFF_OR_UNIT_ADMIN
+from app.auth.services import normalize_phone
 from app.clock import utcnow
 from app.database import UTCDateTime, get_or_404, insert_unique
 from app.errors import Conflict, Forbidden, Invalid, NotFound
@@ -115,7 +116,7 @@ def create_order(actor: User, *, title: str, category: str, description: str = "
         description=_text(description, "description", False, 2000),
         category=_text(category, "category", limit=40), urgency=urgency, slots=slots,
         resident_id=resident.id, created_by_id=actor.id,
-        contact_phone=_text(contact_phone, "contact_phone", False, 20) or resident.phone,
+        contact_phone=normalize_phone(contact_phone, "contact_phone") or resident.phone,
         address=_text(address, "address", False, 200), status=OrderStatus.SUBMITTED,
         deadline=deadline_for(urgency, now), created_at=now, updated_at=now)
     db.session.add(order)
@@ -205,6 +206,8 @@ def dispatch(staff: User, order_id: int, *, unit_id: int | None = None, to_pool:
     _audit(staff, Action.DISPATCH, order, now, unit_id=order.unit_id, to_pool=order.to_pool,
            deadline=order.deadline.isoformat())
     notices.announce(order, event, staff, now=now)
+    if order.to_pool:
+        notices.pool_opened(order, now=now)
     return order
 
 

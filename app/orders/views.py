@@ -20,7 +20,7 @@ from app.clock import LOCAL_TZ, utcnow
 from app.extensions import db
 from app.i18n import N_
 from app.orders import candidates as matching
-from app.orders import forms, services
+from app.orders import forms, progress, services
 from app.orders.access import can_see_contact, parties_of, viewer_for
 from app.orders.models import CATEGORIES, Order, OrderStatus
 from app.orders.queries import (
@@ -32,6 +32,7 @@ from app.orders.queries import (
     status_counts,
 )
 from app.orders.states import ACTION_LABELS, STATUS_LABELS, Action
+from app.pages import submit_form
 from app.params import query_id, query_page
 from app.places.services import communities_in_scope
 from app.redirects import back_url
@@ -39,7 +40,7 @@ from app.registrations.units import reported_units
 
 bp = Blueprint("orders", __name__)
 PAGE_SIZE = 20
-nav.add(N_("我的点单"), "orders.resident_home", (Role.RESIDENT,), order=10)
+nav.add(N_("我的需求"), "orders.resident_home", (Role.RESIDENT,), order=10)
 nav.add(N_("群众点单"), "orders.member_orders", (Role.MEMBER,), order=16)
 nav.add(N_("派单台"), "orders.board", STAFF_LIKE, order=12)
 nav.add(N_("单位接单"), "orders.unit_inbox", (Role.UNIT_ADMIN,), order=12)
@@ -48,7 +49,8 @@ BOARD_TABS = [OPEN, *OrderStatus]
 
 bp.record_once(lambda state: state.app.jinja_env.globals.update(  # also seen by imported macros
     ORDER_STATUS=STATUS_LABELS, ORDER_ACTIONS=ACTION_LABELS, URGENCY_LABELS=forms.URGENCY_LABELS,
-    ORDER_CATEGORIES=CATEGORIES))
+    ORDER_CATEGORIES=CATEGORIES, RESIDENT_STATUS=progress.RESIDENT_STATUS,
+    ORDER_STEP_LABELS=(*progress.STEP_LABELS, progress.RATED_LABEL)))
 
 
 
@@ -56,13 +58,28 @@ def _listing(stmt, *loads, count: bool = True):
     return page_of(stmt, query_page(), PAGE_SIZE, selectinload(Order.resident), *loads, count=count)
 
 
+@bp.app_template_global()
+def claimable_count() -> int:
+    """The member home's "N 个需求等你认领": the needs near him he could claim now."""
+    stmt = list_orders(current_user, claimable=True)
+    return db.session.scalar(stmt.with_only_columns(sa.func.count(), maintain_column_froms=True)
+                             .order_by(None)) or 0
+
+
 # ---- residents -------------------------------------------------------------------------------
 
 @bp.get("/resident/orders")
 @roles_required(Role.RESIDENT)
 def resident_home():
-    result = _listing(list_orders(current_user).order_by(None).order_by(Order.id.desc()))
-    return render_template("orders/resident_home.html", result=result, page=query_page(),
+    """The resident's needs: the live and finished ones with their step bars, the cancelled or
+    rejected ones apart (the latest 20)."""
+    mine = list_orders(current_user).order_by(None)
+    result = _listing(mine.where(Order.status.not_in(progress.STOPPED)).order_by(Order.id.desc()),
+                      selectinload(Order.claims))
+    stopped = db.session.scalars(mine.where(Order.status.in_(progress.STOPPED))
+                                 .order_by(Order.id.desc()).limit(PAGE_SIZE)).all()
+    return render_template("orders/resident_home.html", result=result, active=result["items"],
+                           stopped=stopped, steps_of=progress.resident_steps, page=query_page(),
                            page_size=PAGE_SIZE, now=utcnow())
 
 
@@ -87,7 +104,8 @@ def new():
         del form.resident_id, form.slots
         if request.method == "GET":
             form.contact_phone.data = current_user.phone
-    if form.validate_on_submit():
+
+    def place():
         resident = db.session.get(User, form.resident_id.data) if on_behalf else current_user
         order = services.create_order(
             current_user, resident_id=resident.id if resident else None,
@@ -96,9 +114,11 @@ def new():
             description=form.description.data or "", urgency=form.urgency.data,
             slots=(form.slots.data or 1) if on_behalf else 1, address=form.address.data or "",
             contact_phone=form.contact_phone.data or None)
-        flash(_("点单已提交，社区会尽快安排"), "success")
+        flash(_("需求已提交，社区会尽快安排"), "success")
         return redirect(url_for("orders.detail", order_id=order.id))
-    return render_template("orders/new.html", form=form, on_behalf=on_behalf)
+
+    return submit_form(form, place, lambda: render_template("orders/new.html", form=form,
+                                                           on_behalf=on_behalf))
 
 
 # ---- staff, unit admins, members --------------------------------------------------------------
@@ -168,23 +188,41 @@ def _dispatch_targets(order: Order) -> list[tuple[str, str]]:
     return [("pool", _("党员领单池（本社区党员直接领单）"))] + [(f"unit:{u.id}", u.name) for u in units]
 
 
-@bp.get("/orders/<int:order_id>")
-@login_required
-def detail(order_id):
+# The detail page's form of each action (several reason boxes share one ReasonForm class).
+ACTION_FORMS = {
+    Action.DISPATCH: "dispatch_form", Action.ACCEPT: "note_form", Action.COMPLETE: "complete_form",
+    Action.RELEASE: "release_form", Action.RATE: "rate_form",
+}
+
+
+def _detail_page(order_id: int, failed: tuple[str, object] | None = None):
+    """The order as the viewer may see it, with the actions he may take; `failed` = (action,
+    form) re-shows a refused form with its errors and what was typed."""
     order = services.visible_order(current_user, order_id)
     viewer = viewer_for(current_user)
     parties = parties_of(viewer, order)
     actions = services.actions_for(current_user, order)
-    dispatch_form = forms.DispatchForm()
+    page_forms = {name: form_class(formdata=None) for name, form_class in (
+        ("dispatch_form", forms.DispatchForm), ("reason_form", forms.ReasonForm),
+        ("note_form", forms.NoteForm), ("complete_form", forms.CompleteForm),
+        ("release_form", forms.ReleaseForm), ("rate_form", forms.RateForm),
+        ("confirm_form", forms.ConfirmForm))}
+    failed_action, failed_form = failed or (None, None)
+    if failed_action in ACTION_FORMS:
+        page_forms[ACTION_FORMS[failed_action]] = failed_form
     if Action.DISPATCH in actions:
-        dispatch_form.target.choices = _dispatch_targets(order)
+        page_forms["dispatch_form"].target.choices = _dispatch_targets(order)
     return render_template(
         "orders/detail.html", order=order, now=utcnow(), actions=actions, parties=parties,
         contact=order.contact_phone if can_see_contact(viewer, order) else mask_phone(order.contact_phone),
-        reopen_until=services.reopen_until(order),
-        dispatch_form=dispatch_form, reason_form=forms.ReasonForm(), note_form=forms.NoteForm(),
-        complete_form=forms.CompleteForm(), release_form=forms.ReleaseForm(),
-        rate_form=forms.RateForm(), confirm_form=forms.ConfirmForm())
+        reopen_until=services.reopen_until(order), steps=progress.resident_steps(order),
+        failed_action=failed_action, failed_form=failed_form, **page_forms)
+
+
+@bp.get("/orders/<int:order_id>")
+@login_required
+def detail(order_id):
+    return _detail_page(order_id)
 
 
 @bp.get("/orders/<int:order_id>/candidates")
@@ -240,16 +278,17 @@ def act(order_id, action):
         abort(404)
     form_class, call, message = PAGE_ACTIONS[Action(action)]
     form = form_class()
-    back = back_url(url_for("orders.detail", order_id=order_id))
     if form_class is forms.DispatchForm:
         form.target.choices = [(form.target.data, form.target.data)] if form.target.data else []
-    if not form.validate_on_submit():
-        flash(_("请检查输入：") + _("；").join(
-            _("%(field)s：%(error)s", field=form[k].label.text, error=v[0]) for k, v in form.errors.items()),
-            "error")
-        return redirect(back)
-    call(form, order_id)
-    flash(str(message), "success")
-    if action == Action.DECLINE:
-        return redirect(url_for("orders.unit_inbox"))
-    return redirect(back)
+
+    def done():
+        call(form, order_id)
+        flash(str(message), "success")
+        if action == Action.DECLINE:
+            return redirect(url_for("orders.unit_inbox"))
+        if action in (Action.CLAIM, Action.RATE, Action.COMPLETE):  # on to the order and its next step
+            return redirect(url_for("orders.detail", order_id=order_id))
+        return redirect(back_url(url_for("orders.detail", order_id=order_id)))
+
+    return submit_form(form, done, lambda: _detail_page(order_id, failed=(action, form)),
+                       conflicts_at_form=False)

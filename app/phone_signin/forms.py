@@ -2,11 +2,12 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from app.auth.forms import MobilePhone
 from app.forms import Form
 
 
 class PhoneForm(Form):
-    phone = StringField(_l("手机号"), validators=[DataRequired(), Length(max=40)])
+    phone = StringField(_l("手机号"), validators=[DataRequired(), Length(max=40), MobilePhone()])
 
 
 class CodeForm(Form):

@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from app.auth.forms import MobilePhone
 from app.auth.models import User
 from app.forms import Form, fits
 from app.places.models import Place, PlaceKind, Unit, UnitKind
@@ -31,7 +32,7 @@ class AccountForm(Form):
     password = PasswordField(_l("初始密码（至少8位）"), validators=[DataRequired()], description=_l(
         "首次登录时须修改"))  # the policy: in the service
     name = StringField(_l("姓名"), validators=[DataRequired(), fits(User.name)])
-    phone = StringField(_l("手机号"), validators=[Optional(), fits(User.phone)])
+    phone = StringField(_l("手机号"), validators=[Optional(), Length(max=40), MobilePhone()])
     role = SelectField(_l("角色"), choices=ACCOUNT_ROLES)
     place_id = SelectField(_l("所属地区"), coerce=int, validators=[Optional()],
                            description=_l("社区工作人员、居民选社区或网格；街道/区管理员选街道或区"))

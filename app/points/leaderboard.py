@@ -124,6 +124,12 @@ def _rank_statement(scope: str) -> sa.Select:
     return sa.select(me.c.total, me.c.scope_id, ahead, tied_ahead)
 
 
+def board_size(scope: str, scope_id: int, year: int) -> int:
+    """How many members the board holds (the "of N" of a rank): one indexed count."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(PointsTotal).where(
+        PointsTotal.year == year, SCOPE_COLUMNS[scope] == scope_id)) or 0
+
+
 def rank_of(scope: str, scope_id: int, year: int, member_id: int) -> dict | None:
     """The member's rank on the board (None when he has no total there): one query with two
     index range counts (members ahead, ties reached earlier), however many the board holds."""

@@ -9,15 +9,16 @@ from app.auth.models import Role, User
 from app.auth.permissions import require_view_member, roles_required
 from app.auth.roles import ADMINS, BOARD_ROLES, STAFF_LIKE
 from app.clock import this_year
-from app.errors import DomainError
+from app.errors import DomainError, Invalid
 from app.extensions import db
 from app.i18n import N_
+from app.pages import submit_form
 from app.params import query_id, query_page, query_year, require_id
 from app.places.services import first_place_in_scope, places_in_scope
 from app.points import config, services
-from app.points.checklist import DEFAULT_ITEMS, ITEM_TITLES, checklist_for, completion_for
+from app.points.checklist import DEFAULT_ITEMS, ITEM_TITLES, checklist_for
 from app.points.forms import AdjustmentForm, RuleForm
-from app.points.leaderboard import SCOPES, default_scope_id, leaderboard, rank_of
+from app.points.leaderboard import SCOPES, board_size, default_scope_id, leaderboard, rank_of
 from app.registrations.services import members_by_community
 
 bp = Blueprint("points", __name__)
@@ -31,18 +32,38 @@ BOARD_PAGE = 50
 SCOPE_LABELS = {"community": N_("社区"), "street": N_("街道"), "unit": N_("单位")}
 bp.record_once(lambda state: state.app.jinja_env.globals.update(  # also seen by included templates
     SCOPE_LABELS=SCOPE_LABELS, RULE_TITLES=config.RULE_TITLES, CHECKLIST_TITLES=ITEM_TITLES,
-    CHECKLIST_DEFAULT_TITLES=frozenset(ITEM_TITLES.values())))
+    CHECKLIST_DEFAULT_TITLES=frozenset(ITEM_TITLES.values()), STEP_ACTIONS=STEP_ACTIONS))
+
+
+# What ticks each 五个一 item, as the member home's "下一步" offers it: (endpoint, action).
+# An item a locality configured itself leads to the member's checklist.
+NEXT_STEPS = {
+    "grid_volunteer": ("service.new_record", N_("登记一次网格志愿服务")),
+    "community_activity": ("activities.index", N_("报名下一场社区活动")),
+    "suggestion": ("service.new_suggestion", N_("提一条建议")),
+    "solve_problem": ("orders.member_orders", N_("认领一个群众需求")),
+    "help_household": ("service.new_record", N_("走访结对困难户并登记")),
+}
+OTHER_STEP = ("points.my_points", N_("查看我的清单"))
+STEP_ACTIONS = frozenset(label for _, label in (*NEXT_STEPS.values(), OTHER_STEP))
 
 
 @bp.app_template_global()
 def points_summary(member_id: int) -> dict:
-    """This year's points, 五个一 completion and community rank for the member home."""
+    """This year's points, 五个一 completion (with the items still missing and what ticks each)
+    and community rank "第 N 名 / 共 M 人" for the member home."""
     year = this_year()
-    completed, total = completion_for([member_id], year)[member_id]
+    checklist = checklist_for(member_id, year)
     community_id = default_scope_id(current_user, "community") if current_user.id == member_id else None
     rank = rank_of("community", community_id, year, member_id) if community_id else None
-    return {"year": year, "points": services.total_for(member_id, year), "completed": completed,
-            "items": total, "rank": rank["rank"] if rank else None}
+    missing = [{"key": item["key"], "title": item["title"],
+                "endpoint": NEXT_STEPS.get(item["key"], OTHER_STEP)[0],
+                "action": NEXT_STEPS.get(item["key"], OTHER_STEP)[1]}
+               for item in checklist["items"] if not item["done"]]
+    return {"year": year, "points": services.total_for(member_id, year),
+            "completed": checklist["completed"], "items": checklist["total"], "missing": missing,
+            "rank": rank["rank"] if rank else None,
+            "of": board_size("community", community_id, year) if rank else None}
 
 
 def _points_page(member):
@@ -134,25 +155,34 @@ def adjust_page():
     asked = query_id("member_id")
     member = require_view_member(current_user, require_id(asked, "member")) if asked else None
     form = AdjustmentForm(member_id=asked)
-    if form.validate_on_submit():
-        if form.points.data == 0:
-            flash(_("调整分值不能为 0"), "error")
-        else:
-            entry = services.adjust(current_user, form.member_id.data, form.points.data, form.reason.data,
-                                    request_key=form.request_key.data or None)
-            name = db.session.get(User, entry.member_id).name
-            flash(_("已为 %(name)s 调整 %(points)s 分", name=name, points=f"{entry.points:+d}"), "success")
-            return redirect(url_for("points.member_points", member_id=entry.member_id))
     community_id = default_scope_id(current_user, "community") if member is None else None
     members = members_by_community([community_id])[community_id] if community_id else []
-    return render_template("points/adjust.html", form=form, member=member, members=members)
+
+    def adjust():
+        if form.points.data == 0:
+            raise Invalid("points", _("调整分值不能为 0"))
+        entry = services.adjust(current_user, form.member_id.data, form.points.data, form.reason.data,
+                                request_key=form.request_key.data or None)
+        name = db.session.get(User, entry.member_id).name
+        flash(_("已为 %(name)s 调整 %(points)s 分", name=name, points=f"{entry.points:+d}"), "success")
+        return redirect(url_for("points.member_points", member_id=entry.member_id))
+
+    return submit_form(form, adjust, lambda: render_template(
+        "points/adjust.html", form=form, member=member, members=members))
 
 
 @bp.get("/admin/scoring-rules")
 @roles_required(*ADMINS)
 def rules():
+    return _rules_page()
+
+
+def _rules_page(failed: RuleForm | None = None):
     items = config.list_rules()
-    forms = {r.key: RuleForm(prefix=r.key, obj=r, cap_period=r.cap_period or "") for r in items}
+    forms = {r.key: RuleForm(formdata=None, prefix=r.key, obj=r, cap_period=r.cap_period or "")
+             for r in items}
+    if failed is not None:
+        forms[failed._prefix[:-1]] = failed
     return render_template("points/rules.html", rules=items, forms=forms,
                            can_edit=config.can_edit_rules(current_user))
 
@@ -161,16 +191,16 @@ def rules():
 @roles_required(*ADMINS)
 def update_rule(key):
     form = RuleForm(prefix=key)
-    if not form.validate_on_submit():
-        flash(_("请检查输入：%(errors)s", errors=_("；").join(
-            f"{form[k].label.text}: {v[0]}" for k, v in form.errors.items())), "error")
+
+    def update():
+        config.update_rule(current_user, key[:40], {
+            "title": form.title.data, "points": form.points.data, "per_hour": form.per_hour.data,
+            "cap_period": form.cap_period.data or None, "cap_points": form.cap_points.data,
+            "is_active": form.is_active.data})
+        flash(_("积分规则已更新"), "success")
         return redirect(url_for("points.rules"))
-    config.update_rule(current_user, key[:40], {
-        "title": form.title.data, "points": form.points.data, "per_hour": form.per_hour.data,
-        "cap_period": form.cap_period.data or None, "cap_points": form.cap_points.data,
-        "is_active": form.is_active.data})
-    flash(_("积分规则已更新"), "success")
-    return redirect(url_for("points.rules"))
+
+    return submit_form(form, update, lambda: _rules_page(form))
 
 
 def _admin_places():

@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, FloatField, FormField, IntegerField, SelectField, TextAreaField
-from wtforms import Form as SubForm
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import Form
+from app.forms import Form, SubForm
 from app.params import id_range, year_range
 from app.ratings.models import LEVEL_LABELS, LEVEL_ORDER, RatingLevel
 

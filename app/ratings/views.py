@@ -14,6 +14,7 @@ from app.auth.roles import STAFF_LIKE, UNIT_RATERS
 from app.clock import local_today
 from app.errors import Forbidden, NotFound
 from app.i18n import N_
+from app.pages import submit_form
 from app.params import query_id, query_page, query_year
 from app.places.services import communities_in_scope
 from app.ratings import export, letters, publicity, services
@@ -122,16 +123,16 @@ def my_rating():
 @roles_required()
 def member_page(member_id):
     form = RatingForm()
-    if request.method == "POST":
-        if current_user.role not in STAFF_LIKE:
-            raise Forbidden(_("只有社区工作人员可以评议"))
-        if form.validate_on_submit():
-            services.set_rating(current_user, member_id, query_year(), comment=form.comment.data,
-                                level=form.level.data if form.level.data != KEEP else None)
-            flash(_("评议已保存"), "success")
-            return redirect(url_for("ratings.member_page", member_id=member_id, year=query_year()))
-        return _member_page(member_id, form), 422
-    return _member_page(member_id, form)
+    if request.method == "POST" and current_user.role not in STAFF_LIKE:
+        raise Forbidden(_("只有社区工作人员可以评议"))
+
+    def rate():
+        services.set_rating(current_user, member_id, query_year(), comment=form.comment.data,
+                            level=form.level.data if form.level.data != KEEP else None)
+        flash(_("评议已保存"), "success")
+        return redirect(url_for("ratings.member_page", member_id=member_id, year=query_year()))
+
+    return submit_form(form, rate, lambda: _member_page(member_id, form))
 
 
 def _member_page(member_id: int, form: RatingForm):

@@ -9,9 +9,9 @@ from app.api_base import paginate
 from app.auth.models import Role
 from app.auth.permissions import roles_required
 from app.auth.roles import STAFF_LIKE
-from app.errors import DomainError, refuse_form
 from app.extensions import db
 from app.i18n import N_
+from app.pages import submit_form
 from app.params import query_id, query_page
 from app.places.services import communities_managed_by, get_unit, list_units, place_choices
 from app.redirects import safe_path
@@ -63,19 +63,16 @@ def register_page():
     if current is not None:  # pending: one open registration at a time
         code = 409 if request.method == "POST" else 200
         return render_template("registrations/register.html", form=form, current=current), code
-    if form.validate_on_submit():
-        try:
-            services.register(current_user, community_id=form.community_id.data,
-                              grid_id=form.grid_id.data or None, address=form.address.data,
-                              skills=split_skills(form.skills.data),
-                              availability=form.availability.data or "")
-        except DomainError as err:
-            status = refuse_form(form, err)
-            return render_template("registrations/register.html", form=form, current=current), status
+
+    def register():
+        services.register(current_user, community_id=form.community_id.data,
+                          grid_id=form.grid_id.data or None, address=form.address.data,
+                          skills=split_skills(form.skills.data), availability=form.availability.data or "")
         flash(_("报到已提交，等待社区审核"), "success")
         return redirect(url_for("registrations.member_home"))
-    status = 422 if form.errors else 200
-    return render_template("registrations/register.html", form=form, current=current), status
+
+    return submit_form(form, register, lambda: render_template(
+        "registrations/register.html", form=form, current=current))
 
 
 @bp.route("/me/transfer", methods=["GET", "POST"])
@@ -87,23 +84,26 @@ def transfer_page():
         return redirect(url_for("registrations.register_page"))
     form = TransferForm()
     _fill_choices(form)
-    if form.validate_on_submit():
-        try:
-            services.transfer(current_user, current.id, community_id=form.community_id.data,
-                              grid_id=form.grid_id.data or None, address=form.address.data)
-        except DomainError as err:
-            status = refuse_form(form, err)
-            return render_template("registrations/transfer.html", form=form, current=current), status
+
+    def transfer():
+        services.transfer(current_user, current.id, community_id=form.community_id.data,
+                          grid_id=form.grid_id.data or None, address=form.address.data)
         flash(_("已提交转移报到，等待新社区审核"), "success")
         return redirect(url_for("registrations.member_home"))
-    status = 422 if form.errors else 200
-    return render_template("registrations/transfer.html", form=form, current=current), status
+
+    return submit_form(form, transfer, lambda: render_template(
+        "registrations/transfer.html", form=form, current=current))
 
 
 @bp.get("/staff/registrations")
 @roles_required(*STAFF_LIKE)
 def queue():
-    """Registrations in the staff's scope by status (pending first), optionally one community."""
+    return _queue_page(RejectForm(formdata=None))
+
+
+def _queue_page(reject_form: RejectForm, failed_id: int | None = None):
+    """Registrations in the staff's scope by status (pending first), optionally one community;
+    `failed_id`: the registration whose refused reject form (`reject_form`) is shown again."""
     status = request.args.get("status", RegistrationStatus.PENDING)
     if status not in set(RegistrationStatus):
         status = RegistrationStatus.PENDING
@@ -112,7 +112,8 @@ def queue():
     stmt = services.list_registrations(current_user, status=status, community_id=community_id)
     return render_template("registrations/queue.html", result=paginate(db.session, stmt, page, PAGE_SIZE),
                            status=status, page=page, page_size=PAGE_SIZE, community_id=community_id or 0,
-                           communities=communities_managed_by(current_user), reject_form=RejectForm())
+                           communities=communities_managed_by(current_user), reject_form=reject_form,
+                           failed_id=failed_id)
 
 
 def _back_to_queue():
@@ -134,12 +135,13 @@ def approve(reg_id):
 @roles_required(*STAFF_LIKE)
 def reject(reg_id):
     form = RejectForm()
-    if not form.validate_on_submit():
-        flash(_("请填写驳回原因"), "error")
+
+    def reject_it():
+        reg = services.reject(current_user, reg_id, form.reason.data)
+        flash(_("已驳回 %(name)s 的报到", name=reg.member.name), "success")
         return _back_to_queue()
-    reg = services.reject(current_user, reg_id, form.reason.data)
-    flash(_("已驳回 %(name)s 的报到", name=reg.member.name), "success")
-    return _back_to_queue()
+
+    return submit_form(form, reject_it, lambda: _queue_page(form, failed_id=reg_id))
 
 
 # ---- 组织报到 ------------------------------------------------------------------------------
@@ -170,16 +172,14 @@ def unit_registrations():
 @roles_required(*STAFF_LIKE)
 def register_unit():
     form = _unit_registration_form()
-    if not form.validate_on_submit():
-        return _unit_registrations_page(form), 422
-    try:
+
+    def register():
         units.register_unit(unit=get_unit(form.unit_id.data), community_id=form.community_id.data,
                             resources=split_lines(form.resources.data), actor=current_user)
-    except DomainError as err:
-        status = refuse_form(form, err)
-        return _unit_registrations_page(form), status
-    flash(_("已登记组织报到"), "success")
-    return redirect(url_for("registrations.unit_registrations"))
+        flash(_("已登记组织报到"), "success")
+        return redirect(url_for("registrations.unit_registrations"))
+
+    return submit_form(form, register, lambda: _unit_registrations_page(form))
 
 
 @bp.get("/unit")

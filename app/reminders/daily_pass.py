@@ -29,6 +29,7 @@ from app.points.idleness import approved_before, approved_members, idle_conditio
 from app.points.models import ChecklistEvidence, ChecklistItem
 from app.registrations.models import Registration, RegistrationStatus
 from app.reminders.models import Reminder, ReminderKind
+from app.reminders.pool_needs import remind_pool_needs
 
 REMINDER_COLUMNS = ["user_id", "kind", "subject_id", "period", "due_on", "text", "created_at",
                     "sent_at"]
@@ -51,6 +52,14 @@ def _values(kind: str, period: str, today: date, now: datetime, user_id) -> tupl
         sent_at = sa.case((has_digest, sa.null()), else_=sent_at)
     return (sa.literal(kind), sa.literal(period), sa.literal(today, sa.Date),
             sa.literal(now, UTCDateTime), sent_at)
+
+
+def _have_digest(today: date) -> set[int]:
+    """Who already has today's digest (a second pass of the day)."""
+    if not _digests_exist(today):
+        return set()
+    return set(db.session.scalars(sa.select(Notification.user_id)
+                                  .where(Notification.dedupe_key == digest_key(today))))
 
 
 def _digests_exist(today: date) -> bool:
@@ -280,6 +289,7 @@ def run_pass(today: date | None = None, now: datetime | None = None) -> dict[str
         ReminderKind.CHECKLIST_LAG: remind_checklist_lag(today, now),
         ReminderKind.ACTIVITY_TOMORROW: remind_activity_tomorrow(today, now),
         ReminderKind.ORDER_OVERDUE: alert_overdue_orders(today, now),
+        ReminderKind.POOL_NEED: remind_pool_needs(today, now, _have_digest(today)),
         ReminderKind.ANNOUNCEMENT: remind_announcements(today, now),
     }
     refresh_statistics("reminder")

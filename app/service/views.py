@@ -9,9 +9,9 @@ from app.auth.models import Role
 from app.auth.permissions import roles_required
 from app.auth.roles import STAFF_LIKE
 from app.clock import LOCAL_TZ
-from app.errors import DomainError, attach_to_form
 from app.extensions import db
 from app.i18n import N_
+from app.pages import submit_form
 from app.params import query_page
 from app.places.services import communities_managed_by
 from app.points.checklist import ITEM_TITLES
@@ -47,19 +47,13 @@ def new_record():
     paired = db.session.scalars(services.list_households(current_user)).all()
     form.household_id.choices = [(0, _("无"))] + [
         (h.id, _("%(name)s（%(place)s）", name=h.name, place=h.address)) for h in paired]
-    if form.validate_on_submit():
-        try:
-            _log_service(form, community_id)
-        except DomainError as err:
-            db.session.rollback()
-            if "file" in err.errors:  # a refused photo (photos name the upload `file`)
-                form.photos.errors = list(err.errors["file"])
-            else:
-                attach_to_form(form, err)
-            return render_template("service/record_form.html", form=form), err.status_code
+
+    def log():
+        _log_service(form, community_id)  # a refused photo names `file`: shown above the form
         flash(_("服务记录已提交，等待社区审核"), "success")
         return redirect(url_for("service.mine"))
-    return render_template("service/record_form.html", form=form)
+
+    return submit_form(form, log, lambda: render_template("service/record_form.html", form=form))
 
 
 def _log_service(form: RecordForm, community_id: int) -> None:
@@ -81,12 +75,14 @@ def new_suggestion():
         flash(_("请先向居住地社区报到并通过审核"), "error")
         return redirect(url_for("registrations.member_home"))
     form = SuggestionForm()
-    if form.validate_on_submit():
+
+    def suggest():
         services.create_suggestion(current_user, community_id=community_id, title=form.title.data,
                                    body=form.body.data)
         flash(_("建议已提交"), "success")
         return redirect(url_for("service.mine"))
-    return render_template("service/suggestion_form.html", form=form)
+
+    return submit_form(form, suggest, lambda: render_template("service/suggestion_form.html", form=form))
 
 
 @bp.get("/me/service")
@@ -102,9 +98,15 @@ def mine():
 @bp.get("/staff/verify")
 @roles_required(*STAFF_LIKE)
 def queue():
+    return _queue_page(DecisionForm(formdata=None))
+
+
+def _queue_page(form: DecisionForm, failed: tuple[str, int] | None = None):
+    """The pending records and suggestions; `failed` = ("record" | "suggestion", id) shows that
+    row's refused decision again with what was typed."""
     page, spage = query_page(), query_page("spage")
     return render_template(
-        "service/queue.html", page=page, spage=spage, form=DecisionForm(), checklist_titles=ITEM_TITLES,
+        "service/queue.html", page=page, spage=spage, form=form, checklist_titles=ITEM_TITLES, failed=failed,
         records=paginate(db.session, services.list_records(current_user, status="pending"), page, 20),
         suggestions=paginate(db.session, services.list_suggestions(current_user, status="pending"),
                              spage, 20))
@@ -115,11 +117,14 @@ def queue():
 def verify(record_id):
     form = DecisionForm()
     approved = request.form.get("decision") == "approve"
-    if form.validate_on_submit():
+
+    def decide_it():
         rec = services.verify_record(current_user, record_id, approved, form.reason.data)
         flash(_("已通过 %(name)s 的服务记录", name=rec.member.name) if approved
               else _("已驳回 %(name)s 的服务记录", name=rec.member.name), "success")
-    return redirect(url_for("service.queue"))
+        return redirect(url_for("service.queue"))
+
+    return submit_form(form, decide_it, lambda: _queue_page(form, ("record", record_id)))
 
 
 @bp.post("/staff/verify/suggestions/<int:suggestion_id>")
@@ -127,11 +132,14 @@ def verify(record_id):
 def decide(suggestion_id):
     form = DecisionForm()
     adopt = request.form.get("decision") == "adopt"
-    if form.validate_on_submit():
+
+    def decide_it():
         sug = services.decide_suggestion(current_user, suggestion_id, adopt, form.reason.data)
         flash(_("已采纳建议“%(title)s”", title=sug.title) if adopt
               else _("已不采纳建议“%(title)s”", title=sug.title), "success")
-    return redirect(url_for("service.queue"))
+        return redirect(url_for("service.queue"))
+
+    return submit_form(form, decide_it, lambda: _queue_page(form, ("suggestion", suggestion_id)))
 
 
 def _communities():
@@ -143,27 +151,37 @@ def _communities():
 def households():
     form = HouseholdForm()
     form.community_id.choices = [(c.id, c.name) for c in _communities()]
-    if form.validate_on_submit():
+
+    def add():
         services.create_household(current_user, community_id=form.community_id.data, name=form.name.data,
                                   address=form.address.data, needs=form.needs.data or "")
         flash(_("已添加困难群众"), "success")
         return redirect(url_for("service.households"))
+
+    return submit_form(form, add, lambda: _households_page(form, PairingForm(formdata=None)))
+
+
+def _households_page(form: HouseholdForm, pair_form: PairingForm, failed_id: int | None = None):
     page = query_page()
     result = paginate(db.session, services.list_households(current_user), page, 20)
     pairings = services.pairings_of([h.id for h in result["items"]])
     pickers = members_by_community(sorted({h.community_id for h in result["items"]}))
     return render_template("service/households.html", form=form, result=result, page=page,
-                           pairings=pairings, pickers=pickers, pair_form=PairingForm())
+                           pairings=pairings, pickers=pickers, pair_form=pair_form, failed_id=failed_id)
 
 
 @bp.post("/staff/pairings")
 @roles_required(*STAFF_LIKE)
 def pair():
     form = PairingForm()
-    if form.validate_on_submit():
+
+    def pair_them():
         p = services.pair(current_user, form.household_id.data, form.member_id.data)
         flash(_("%(member)s 已与 %(household)s 结对", member=p.member.name, household=p.household.name),
               "success")
-    else:
-        flash(_("请从列表中选择结对党员"), "error")
-    return redirect(url_for("service.households"))
+        return redirect(url_for("service.households"))
+
+    household_form = HouseholdForm(formdata=None)
+    household_form.community_id.choices = [(c.id, c.name) for c in _communities()]
+    return submit_form(form, pair_them, lambda: _households_page(
+        household_form, form, failed_id=form.household_id.data))

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from app.activities.models import ActivitySignup
@@ -69,3 +70,31 @@ def test_staff_record_attendance_by_picking_a_name(world, page, make_activity):
     assert 'list="activity-members"' in html and 'placeholder="党员编号"' not in html
     assert f'<option value="{world.member1.id}">{world.member1.name}</option>' in html
     assert world.member3.name not in html  # another community's member
+
+
+def test_qr_check_in_states_its_window_and_refreshes_by_script(world, page, make_activity, now):
+    """Issue 14: "签到时间：开始前 30 分钟至结束", the button disabled outside it, a POST then refused
+    with the times, the projection mode, and no <meta refresh>."""
+    from app.activities.services import checkin_code
+
+    later = make_activity(starts_at=now + timedelta(hours=3), ends_at=now + timedelta(hours=4))
+    staff = page(world.staff1)
+    html = staff.get(f"/activities/{later.id}/qr").get_data(as_text=True)
+    assert "签到时间：开始前 30 分钟至结束" in html and 'data-testid="checkin-closed"' in html
+    assert 'http-equiv="refresh"' not in html and "data-refresh-after=" in html
+    projection = staff.get(f"/activities/{later.id}/qr?full=1").get_data(as_text=True)
+    assert 'class="projection' in projection and "url-text" not in projection
+    code = checkin_code(world.staff1, later.id, now=now)["code"]
+    member = page(world.member1)
+    form = member.get(f"/activities/{later.id}/checkin?code={code}").get_data(as_text=True)
+    assert "签到时间：开始前 30 分钟至结束" in form
+    assert re.search(r'<button[^>]*disabled[^>]*data-testid="checkin"', form)
+    refused = member.post(f"/activities/{later.id}/checkin", data={"code": code})
+    assert refused.status_code == 409 and "不在签到时间内。签到时间：" in refused.get_data(as_text=True)
+    assert count(LedgerEntry, LedgerEntry.member_id == world.member1.id) == 0
+
+    soon = make_activity(starts_at=now + timedelta(minutes=20), ends_at=now + timedelta(hours=1))
+    code = checkin_code(world.staff1, soon.id, now=now)["code"]
+    form = member.get(f"/activities/{soon.id}/checkin?code={code}").get_data(as_text=True)
+    assert not re.search(r'<button[^>]*disabled[^>]*data-testid="checkin"', form)
+    assert member.post(f"/activities/{soon.id}/checkin", data={"code": code}).status_code == 302

@@ -30,7 +30,7 @@ def test_wrong_password_is_401_and_signs_nobody_in(world, page):
 
 def test_empty_login_form_shows_the_form_again(world, page):
     res = page().post("/login", data={"username": "", "password": ""})
-    assert res.status_code == 200 and 'name="username"' in res.get_data(as_text=True)
+    assert res.status_code == 422 and 'name="username"' in res.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("target,expected", [("/me/transfer", "/me/transfer"), ("https://evil.example/", "/"),

@@ -66,7 +66,7 @@ def test_successes_and_bad_input_are_not_counted(app, world, client):
     limit = int(app.config["LOGIN_ADDRESS_FAILURE_LIMIT"].split()[0])
     for _ in range(limit + 5):
         assert sign_in(client, "api", world.staff1.username, f.PASSWORD) == 201
-        assert sign_in(client, "page", world.staff1.username, "") == 200  # the form's own error
+        assert sign_in(client, "page", world.staff1.username, "") == 422  # the form's own error
     assert sign_in(client, "page", world.staff1.username, f.PASSWORD) == 302
 
 

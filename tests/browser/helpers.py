@@ -1,6 +1,8 @@
 """Helpers for browser tests (see conftest.py)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.factories import PASSWORD
 
 
@@ -19,3 +21,20 @@ def assert_fits_phone(page) -> None:
     width = page.viewport_size["width"]
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= width, f"{page.url} is {scroll}px wide in a {width}px viewport"
+
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"  # axe-core 4.14.1 (npm), MPL-2.0
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on the page as it is (WCAG 2.x A/AA and best practices), one line
+    each: rule, impact and the first elements concerned. axe is put into the page by the
+    DevTools protocol (not a <script>, which the CSP would refuse), so the pages carry nothing."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    found = page.evaluate("""async () => {
+      const result = await axe.run(document, {resultTypes: ['violations']});
+      return result.violations.map(v => v.id + ' (' + v.impact + '): ' +
+        v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+    }""")
+    return [f"{page.url}: {line}" for line in found]

@@ -53,6 +53,25 @@ def lived_in(world, committed):
     return world
 
 
+def behind_the_menus(w) -> dict[str, list[str]]:
+    """The pages the menus lead to, by who opens them (also the accessibility run's list)."""
+    year = local_today().year
+    return {
+        "staff1": [f"/orders/{w.order_id}", f"/orders/{w.order_id}/candidates",
+                   f"/activities/{w.activity_id}", f"/activities/{w.activity_id}/qr",
+                   f"/activities/{w.activity_id}/qr?full=1",
+                   f"/members/{w.member1.id}/points", f"/staff/points/adjust?member_id={w.member1.id}",
+                   "/orders/new", "/leaderboard?scope=community"],
+        "admin": ["/admin/audit"],
+        "unit_admin1": [f"{path}?year={year}" for path in (
+            f"/members/{w.member1.id}/rating", f"/units/{w.unit1.id}/cover-letter",
+            f"/units/{w.unit1.id}/letters", f"/members/{w.member1.id}/letter")],
+        "member1": [f"/orders/{w.order_id}", f"/activities/{w.activity_id}",
+                    "/service/suggestions/new", "/orders/open?mine=1"],
+        "resident1": [f"/orders/{w.order_id}", "/orders/new"],
+    }
+
+
 def menu_links(page) -> list[str]:
     hrefs = page.eval_on_selector_all("nav.menu a", "links => links.map(a => a.getAttribute('href'))")
     return list(dict.fromkeys(hrefs))
@@ -85,11 +104,9 @@ def test_every_menu_page_opens_and_fits_a_phone(lived_in, page, sign_in, who):
 
 def test_pages_behind_the_menus_fit_a_phone(lived_in, page, new_page, sign_in):
     w = lived_in
+    pages = behind_the_menus(w)
     sign_in(page, w.staff1.username)
-    for path in (f"/orders/{w.order_id}", f"/orders/{w.order_id}/candidates", f"/activities/{w.activity_id}",
-                 f"/activities/{w.activity_id}/qr", f"/members/{w.member1.id}/points",
-                 f"/staff/points/adjust?member_id={w.member1.id}", "/orders/new",
-                 "/leaderboard?scope=community"):
+    for path in pages["staff1"]:
         visit(page, path)
     # The overdue order heads the board; the verify queue names the checklist item in words.
     visit(page, "/staff/orders")
@@ -106,10 +123,7 @@ def test_pages_behind_the_menus_fit_a_phone(lived_in, page, new_page, sign_in):
 
     unit = new_page()
     sign_in(unit, w.unit_admin1.username)
-    year = local_today().year
-    for path in (f"/members/{w.member1.id}/rating", f"/units/{w.unit1.id}/cover-letter",
-                 f"/units/{w.unit1.id}/letters", f"/members/{w.member1.id}/letter"):
-        path += f"?year={year}"
+    for path in pages["unit_admin1"]:
         visit(unit, path)
     unit.emulate_media(media="print")  # printed: the letter alone, no menus
     expect(unit.locator("header.topbar")).to_be_hidden()
@@ -117,8 +131,8 @@ def test_pages_behind_the_menus_fit_a_phone(lived_in, page, new_page, sign_in):
 
     resident = new_page()
     sign_in(resident, w.resident1.username)
-    visit(resident, f"/orders/{w.order_id}")
-    visit(resident, "/orders/new")
+    for path in pages["resident1"]:
+        visit(resident, path)
     urgent = resident.get_by_label("紧急（2小时内）")
     box = urgent.locator("xpath=..").bounding_box()  # the whole line is the tap target
     assert box["height"] >= 44 and box["width"] >= 200, box

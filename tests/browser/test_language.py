@@ -16,7 +16,8 @@ def test_switch_to_english_and_back(world, page, sign_in):
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     page.get_by_role("link", name="EN", exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.locator("nav.menu")).to_contain_text("My home")
+    expect(page.locator("details.menu-phone nav.menu")).to_contain_text("My home")  # folded: the tab bar
+    expect(page.get_by_test_id("tabbar")).to_contain_text("Home")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     page.goto("/leaderboard")  # the choice is kept (cookie)
     expect(page.locator("main h1")).to_contain_text("Leaderboard")

@@ -23,7 +23,7 @@ def test_a_resident_lands_on_his_orders_and_files_one(world, page):
     resident = page(world.resident1)
     assert resident.get("/").headers["Location"].endswith("/resident/orders")
     home = html(resident.get("/resident/orders"))
-    assert "我要点单" in home and "您还没有点单" in home
+    assert "我要求助" in home and "您还没有提过需求" in home
     form = html(resident.get("/orders/new"))
     assert 'class="card big"' in form and world.resident1.phone in form  # large text, his phone
     assert "为哪位居民点单" not in form
@@ -35,14 +35,17 @@ def test_a_resident_lands_on_his_orders_and_files_one(world, page):
         "帮忙换灯泡", "high", world.resident1.id, 1)
     assert res.headers["Location"].endswith(f"/orders/{order.id}")
     detail = html(resident.get(f"/orders/{order.id}"))
-    assert "帮忙换灯泡" in detail and "待派单" in detail and "取消工单" in detail
+    assert "帮忙换灯泡" in detail and "已提交，等社区受理" in detail and "取消这个需求" in detail
+    assert 'data-testid="steps"' in detail
+    for jargon in ("党员领单池", "领单 ", "派往", "待派单"):  # staff words, not the resident's
+        assert jargon not in detail
     assert "帮忙换灯泡" in html(resident.get("/resident/orders"))
 
 
 def test_the_form_shows_errors_and_writes_nothing(world, page):
     resident = page(world.resident1)
     res = resident.post("/orders/new", data={"title": "", "category": "维修服务", "urgency": "x"})
-    assert res.status_code == 200
+    assert res.status_code == 422
     assert 'class="field has-error"' in html(res)
     assert count(Order) == 0
 
@@ -60,10 +63,10 @@ def test_staff_file_for_a_resident_of_their_community(world, page):
                                                                      world.staff1.id, 2)
     res = staff.post("/orders/new", data={"resident_id": world.resident2.id, "title": "x",
                                           "category": "其他", "urgency": "normal"})
-    assert res.status_code == 200 and count(Order) == 1  # not a valid choice
+    assert res.status_code == 422 and count(Order) == 1  # not a valid choice
     res = staff.post("/orders/new", data={"resident_id": 0, "title": "x", "category": "其他",
                                           "urgency": "normal"})  # nobody chosen: the first line
-    assert res.status_code == 200 and "请选择代为点单的居民" in html(res) and count(Order) == 1
+    assert res.status_code == 422 and "请选择代为点单的居民" in html(res) and count(Order) == 1
 
 
 @pytest.mark.parametrize("path,allowed", [
@@ -174,7 +177,9 @@ def test_complete_and_rate_on_the_detail_page(world, page, make_order):
     assert 'data-testid="form-rate"' in detail and "重新打开" in detail
     resident.post(f"/orders/{order.id}/rate", data={"score": "4", "comment": "满意"})
     detail = html(resident.get(f"/orders/{order.id}"))
-    assert 'data-testid="score">4<' in detail and "已办结" in detail
+    assert 'data-testid="score">4<' in detail and "已评价" in detail
+    assert 'data-testid="form-rate"' not in detail
+    detail = html(page(world.staff1).get(f"/orders/{order.id}"))
     timeline = detail[detail.index('data-testid="timeline"'):]
     for label in ("点单", "派单", "接单", "领单", "完成", "评价"):
         assert label in timeline
@@ -230,3 +235,29 @@ def test_finished_orders_page_without_counting_them(world, page, make_order, mon
     assert sorted(shown) == sorted(ids)
     open_tab = html(staff.get("/staff/orders"))  # counted tabs keep the numbered pager
     assert "下一页" not in open_tab
+
+
+def test_a_claim_lands_on_the_order_with_its_phone_address_map_and_next_step(world, page, make_order,
+                                                                             settings):
+    settings(MAP_URL_TEMPLATE="https://maps.example/?q={address}")
+    order = make_order("dispatched_pool", address="仓边路8号", contact_phone="+86 139-1234-5678")
+    assert order.contact_phone == "13912345678"  # normalised
+    member = page(world.member1)
+    res = member.post(f"/orders/{order.id}/claim", headers={"Referer": "/orders/open"})
+    assert res.status_code == 302 and res.headers["Location"].endswith(f"/orders/{order.id}")
+    detail = html(member.get(f"/orders/{order.id}"))
+    assert 'href="tel:13912345678"' in detail
+    assert 'href="https://maps.example/?q=%E4%BB%93%E8%BE%B9%E8%B7%AF8%E5%8F%B7"' in detail
+    assert "下一步：完成并填写说明" in detail
+    other = html(page(world.member2).get(f"/orders/{order.id}"))
+    assert "tel:" not in other  # a member who did not claim it sees the masked number
+
+
+def test_a_contact_phone_that_is_not_a_mobile_number_is_refused(world, page, api):
+    res = page(world.resident1).post("/orders/new", data={
+        "title": "修水管", "category": "维修服务", "urgency": "normal", "contact_phone": "12ab"})
+    assert res.status_code == 422 and 'data-testid="error-contact_phone"' in html(res)
+    res = api(world.resident1).post("/orders", {"title": "修水管", "category": "维修服务",
+                                                "contact_phone": "12ab"})
+    assert res.status_code == 422 and "contact_phone" in res.json["errors"]
+    assert count(Order) == 0

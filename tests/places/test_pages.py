@@ -81,7 +81,7 @@ def test_admin_creates_accounts_on_the_page(world, page):
 @pytest.mark.parametrize("over,message", [
     ({"a-place_id": 0}, "请选择所属地区"), ({"a-role": "unit_admin"}, "请选择单位"),
     ({"a-place_id": "street1"}, "所属地区类型不符"), ({"a-username": "member1_w"}, "用户名已存在"),
-    ({"a-password": "short"}, "8"), ({"a-phone": "12345"}, "手机号应为11位数字"),
+    ({"a-password": "short"}, "8"), ({"a-phone": "12345"}, "请填写11位手机号码"),
 ])
 def test_bad_account_form_shows_the_error_and_writes_nothing(world, page, over, message):
     if over.get("a-place_id") == "street1":

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 
 from app.points.models import LedgerEntry
@@ -138,3 +140,29 @@ def test_adjust_page_names_the_member_and_returns_to_his_points(world, page):
 def test_rules_page_shows_no_rule_keys(world, page):
     html = page(world.admin).get("/admin/scoring-rules").get_data(as_text=True)
     assert 'class="check"' in html and '<small class="muted">attendance</small>' not in html
+
+
+def test_the_member_home_says_what_to_do_next_and_his_rank_of_n(world, page, now):
+    """Issue 14: each missing 五个一 item with the action that ticks it, the next activity to join,
+    the needs waiting near him, and "第 N 名 / 共 M 人"."""
+    from app.activities.services import create_activity
+    from app.orders import services as orders
+    from app.points.services import adjust
+    from tests.conftest import settle
+
+    activity = create_activity(world.staff1, community_id=world.comm1.id, title="周末义诊",
+                               category="医疗健康", starts_at=now + timedelta(days=2),
+                               ends_at=now + timedelta(days=2, hours=2), capacity=10)
+    need = orders.create_order(world.resident1, title="换灯泡", category="维修服务")
+    orders.dispatch(world.staff1, need.id, to_pool=True)
+    adjust(world.staff1, world.member1.id, 5, "补录")
+    adjust(world.staff1, world.member2.id, 9, "补录")
+    settle()
+    html = page(world.member1).get("/me").get_data(as_text=True)
+    steps = html[html.index('data-testid="next-steps"'):html.index('data-testid="points-summary"')]
+    for action in ("登记一次网格志愿服务", "提一条建议", "认领一个群众需求", "走访结对困难户并登记"):
+        assert action in steps
+    assert f'/activities/{activity.id}"' in steps and "报名：周末义诊" in steps
+    assert "1 个需求等你认领" in html
+    assert "第 2 名" in html and "共 2 人" in html
+    assert 'data-testid="tabbar"' in html and "/static/icons/home.svg" in html

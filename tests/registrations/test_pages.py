@@ -127,7 +127,8 @@ def test_staff_approve_and_reject_on_the_page(world, page):
                       data={"next": "/staff/registrations?status=pending"})
     assert res.status_code == 302 and res.headers["Location"] == "/staff/registrations?status=pending"
     assert "已通过" in client.get(res.headers["Location"]).get_data(as_text=True)
-    assert client.post(f"/staff/registrations/{second.id}/reject", data={"reason": ""}).status_code == 302
+    refused = client.post(f"/staff/registrations/{second.id}/reject", data={"reason": ""})
+    assert refused.status_code == 422 and 'data-testid="error-reason"' in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Registration, second.id).status == "pending"  # no reason, nothing done
     client.post(f"/staff/registrations/{second.id}/reject", data={"reason": "地址不在本社区"})
