@@ -164,6 +164,7 @@ def register_blueprints(app: Flask) -> None:
     from app.ratings import api as ratings_api
     from app.ratings import views as ratings_views
     from app.registrations import api as registrations_api
+    from app.registrations import resource_views  # noqa: F401  (routes on the registrations bp)
     from app.registrations import views as registrations_views
     from app.reminders import views as reminders_views
     from app.residents import api as residents_api

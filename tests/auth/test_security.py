@@ -186,7 +186,7 @@ ACTIONS = {
                                                    "name": "居民", "role": "resident",
                                                    "place_id": w.comm1.id}, User),
     "unit.register": lambda w: ("street_admin", f"/units/{w.unit2.id}/registrations",
-                                {"community_id": w.comm2.id, "resources": ["义诊"]}, UnitRegistration),
+                                {"community_id": w.comm2.id, "resources": [{"kind": "professional", "name": "义诊"}]}, UnitRegistration),
     "registration.approve": lambda w: ("staff1", f"/registrations/{_pending(w, w.newbie).id}/approve",
                                        {}, Registration),
     "registration.reject": lambda w: ("staff1", f"/registrations/{_pending(w, w.newbie).id}/reject",
