@@ -1,6 +1,7 @@
 """Co-building projects, their unit claims, member sign-ups, progress updates, timeline events,
 and the co-building agreements they may belong to. The lifecycles live in
 app/projects/states.py; these tables only hold them."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -14,21 +15,29 @@ from app.extensions import db
 from app.i18n import N_
 
 # The eight kinds of co-building project seen in the sources (seed 002).
-KINDS = [N_("党建联建"), N_("扶贫助困"), N_("洁净家园"), N_("守护平安"), N_("文明创建"), N_("关爱老幼"),
-         N_("文化体育"), N_("专业服务")]
+KINDS = [
+    N_("党建联建"),
+    N_("扶贫助困"),
+    N_("洁净家园"),
+    N_("守护平安"),
+    N_("文明创建"),
+    N_("关爱老幼"),
+    N_("文化体育"),
+    N_("专业服务"),
+]
 
 
 class ProjectStatus(StrEnum):
-    OPEN = "open"            # 招募中: units may claim a place, members sign up
-    FULL = "full"            # every unit place claimed; members still sign up
-    CLOSED = "closed"        # 已结项: outcomes recorded, participants paid
+    OPEN = "open"  # 招募中: units may claim a place, members sign up
+    FULL = "full"  # every unit place claimed; members still sign up
+    CLOSED = "closed"  # 已结项: outcomes recorded, participants paid
     CANCELLED = "cancelled"
 
 
 class ClaimStatus(StrEnum):
-    PENDING = "pending"      # a unit claimed a place (the place is held)
-    ACCEPTED = "accepted"    # the community accepted the unit's claim
-    DECLINED = "declined"    # the community declined it (the place is free again)
+    PENDING = "pending"  # a unit claimed a place (the place is held)
+    ACCEPTED = "accepted"  # the community accepted the unit's claim
+    DECLINED = "declined"  # the community declined it (the place is free again)
     WITHDRAWN = "withdrawn"  # the unit withdrew it (the place is free again)
     DELIVERED = "delivered"  # the project closed with the unit's claim accepted
 
@@ -54,6 +63,7 @@ class Agreement(db.Model):
 
     community = relationship("Place", lazy="joined")
     unit = relationship("Unit", lazy="joined")
+    projects = relationship("Project", lazy="selectin", viewonly=True, order_by="Project.id")
 
 
 class Project(db.Model):
@@ -106,9 +116,14 @@ class ProjectClaim(db.Model):
 
     __tablename__ = "project_claim"
     __table_args__ = (
-        sa.Index("uq_project_claim_live_unit", "project_id", "unit_id", unique=True,
-                 sqlite_where=sa.text("status IN ('pending', 'accepted') AND unit_id IS NOT NULL"),
-                 postgresql_where=sa.text("status IN ('pending', 'accepted') AND unit_id IS NOT NULL")),
+        sa.Index(
+            "uq_project_claim_live_unit",
+            "project_id",
+            "unit_id",
+            unique=True,
+            sqlite_where=sa.text("status IN ('pending', 'accepted') AND unit_id IS NOT NULL"),
+            postgresql_where=sa.text("status IN ('pending', 'accepted') AND unit_id IS NOT NULL"),
+        ),
         sa.Index("ix_project_claim_unit_status", "unit_id", "status"),
     )
 
@@ -125,8 +140,9 @@ class ProjectClaim(db.Model):
 
     project = relationship("Project", lazy="joined")
     unit = relationship("Unit", lazy="joined")
-    resources = relationship("UnitResource", secondary="project_claim_resource", viewonly=True,
-                             order_by="UnitResource.id")
+    resources = relationship(
+        "UnitResource", secondary="project_claim_resource", viewonly=True, order_by="UnitResource.id"
+    )
 
     @property
     def claimant_name(self) -> str:
@@ -147,15 +163,17 @@ class ProjectSignup(db.Model):
     project's hours (`hours`) and paid its points once."""
 
     __tablename__ = "project_signup"
-    __table_args__ = (sa.UniqueConstraint("project_id", "member_id"),
-                      sa.Index("ix_project_signup_member", "member_id", "project_id"))
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "member_id"),
+        sa.Index("ix_project_signup_member", "member_id", "project_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id"))
     member_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     hours: Mapped[float | None] = mapped_column(sa.Float)  # verified at closing; None before
-    points: Mapped[int | None] = mapped_column()            # paid at closing
+    points: Mapped[int | None] = mapped_column()  # paid at closing
     is_absent: Mapped[bool] = mapped_column(default=False)
 
     member = relationship("User", lazy="joined")

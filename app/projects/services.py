@@ -1,6 +1,7 @@
 """项目清单: staff post co-building projects; units claim places with the resources they commit
 (认领); members sign up for slots; units and staff post progress; closing records the outcome
 and pays the participants once. Services flush; the request commits."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -37,6 +38,7 @@ from app.projects.states import (
     ClaimAction,
     Party,
     add_event,
+    allowed_actions,
     authorize,
     authorize_claim,
     claim_transition,
@@ -58,18 +60,28 @@ NOTICE_TITLES = (CLAIM_ACCEPTED, CLAIM_DECLINED, PROJECT_CLOSED, PROJECT_CANCELL
 
 # ---- who stands how to a project ----------------------------------------------------------
 
+
 def _live_claim_of_unit(project_id: int, unit_id: int | None) -> ProjectClaim | None:
     if unit_id is None:
         return None
-    return db.session.scalar(sa.select(ProjectClaim).where(
-        ProjectClaim.project_id == project_id, ProjectClaim.unit_id == unit_id,
-        ProjectClaim.status.in_(HOLDING_PLACE)))
+    return db.session.scalar(
+        sa.select(ProjectClaim).where(
+            ProjectClaim.project_id == project_id,
+            ProjectClaim.unit_id == unit_id,
+            ProjectClaim.status.in_(HOLDING_PLACE),
+        )
+    )
 
 
 def _live_team_claim_of(project_id: int, leader_id: int) -> ProjectClaim | None:
-    return db.session.scalar(sa.select(ProjectClaim).where(
-        ProjectClaim.project_id == project_id, ProjectClaim.unit_id.is_(None),
-        ProjectClaim.claimed_by_id == leader_id, ProjectClaim.status.in_(HOLDING_PLACE)))
+    return db.session.scalar(
+        sa.select(ProjectClaim).where(
+            ProjectClaim.project_id == project_id,
+            ProjectClaim.unit_id.is_(None),
+            ProjectClaim.claimed_by_id == leader_id,
+            ProjectClaim.status.in_(HOLDING_PLACE),
+        )
+    )
 
 
 def parties(viewer: User, project: Project) -> set[Party]:
@@ -85,8 +97,9 @@ def parties(viewer: User, project: Project) -> set[Party]:
             found.add(Party.CLAIMANT)
     if viewer.role == Role.MEMBER:
         reg = active_registration(viewer.id)
-        if (reg is not None and reg.community_id == project.community_id) or \
-                _live_claim_of_unit(project.id, viewer.unit_id) is not None:
+        if (reg is not None and reg.community_id == project.community_id) or _live_claim_of_unit(
+            project.id, viewer.unit_id
+        ) is not None:
             found.add(Party.MEMBER)
         if _live_team_claim_of(project.id, viewer.id) is not None:
             found.add(Party.CLAIMANT)
@@ -96,8 +109,14 @@ def parties(viewer: User, project: Project) -> set[Party]:
 def _has_history_with(viewer: User, project: Project) -> bool:
     """A unit that ever claimed it, a member who signed up: they keep seeing it."""
     if viewer.role == Role.UNIT_ADMIN and viewer.unit_id is not None:
-        return db.session.scalar(sa.select(ProjectClaim.id).where(
-            ProjectClaim.project_id == project.id, ProjectClaim.unit_id == viewer.unit_id).limit(1)) is not None
+        return (
+            db.session.scalar(
+                sa.select(ProjectClaim.id)
+                .where(ProjectClaim.project_id == project.id, ProjectClaim.unit_id == viewer.unit_id)
+                .limit(1)
+            )
+            is not None
+        )
     if viewer.role == Role.MEMBER:
         return signup_of(project.id, viewer.id) is not None
     return False
@@ -135,10 +154,16 @@ def list_projects(viewer: User, *, status: str | None = None, community_id: int 
     elif viewer.role == Role.MEMBER:
         reg = active_registration(viewer.id)
         claimed = sa.select(ProjectClaim.project_id).where(
-            ProjectClaim.unit_id == viewer.unit_id, ProjectClaim.status.in_(HOLDING_PLACE))
+            ProjectClaim.unit_id == viewer.unit_id, ProjectClaim.status.in_(HOLDING_PLACE)
+        )
         mine = sa.select(ProjectSignup.project_id).where(ProjectSignup.member_id == viewer.id)
-        stmt = stmt.where(sa.or_(Project.community_id == (reg.community_id if reg else -1),
-                                 Project.id.in_(claimed), Project.id.in_(mine)))
+        stmt = stmt.where(
+            sa.or_(
+                Project.community_id == (reg.community_id if reg else -1),
+                Project.id.in_(claimed),
+                Project.id.in_(mine),
+            )
+        )
     else:
         raise Forbidden(_("无权查看共建项目"))
     if status:
@@ -150,16 +175,31 @@ def list_projects(viewer: User, *, status: str | None = None, community_id: int 
 
 # ---- posting --------------------------------------------------------------------------------
 
+
 def _check_period(starts_on: date, ends_on: date) -> None:
     if ends_on < starts_on:
         raise Invalid("ends_on", _("结束日期不能早于开始日期"))
 
 
-def create_project(staff: User, *, community_id: int, title: str, kind: str, goals: str,
-                   starts_on: date, ends_on: date, slots: int, points: int, skills: list[str] | None = None,
-                   checklist_item: str | None = None, places: int = 1, hours: float = 2.0,
-                   resources_needed: str = "", agreement_id: int | None = None,
-                   now: datetime | None = None) -> Project:
+def create_project(
+    staff: User,
+    *,
+    community_id: int,
+    title: str,
+    kind: str,
+    goals: str,
+    starts_on: date,
+    ends_on: date,
+    slots: int,
+    points: int,
+    skills: list[str] | None = None,
+    checklist_item: str | None = None,
+    places: int = 1,
+    hours: float = 2.0,
+    resources_needed: str = "",
+    agreement_id: int | None = None,
+    now: datetime | None = None,
+) -> Project:
     """Staff over the community post a project (open for claims and sign-ups)."""
     if staff.role not in STAFF_LIKE:
         raise Forbidden(_("只有社区工作人员可以发布项目"))
@@ -183,11 +223,25 @@ def create_project(staff: User, *, community_id: int, title: str, kind: str, goa
     if agreement_id is not None:
         agreement_id = _agreement_of_community(agreement_id, community_id)
     now = now or utcnow()
-    project = Project(community_id=community_id, title=title.strip(), kind=kind.strip(),
-                      goals=(goals or "").strip(), starts_on=starts_on, ends_on=ends_on,
-                      slots=slots, places=places, points=points, hours=hours, skills=skills,
-                      resources_needed=(resources_needed or "").strip(), checklist_item=checklist_item,
-                      agreement_id=agreement_id, created_by_id=staff.id, created_at=now, updated_at=now)
+    project = Project(
+        community_id=community_id,
+        title=title.strip(),
+        kind=kind.strip(),
+        goals=(goals or "").strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        slots=slots,
+        places=places,
+        points=points,
+        hours=hours,
+        skills=skills,
+        resources_needed=(resources_needed or "").strip(),
+        checklist_item=checklist_item,
+        agreement_id=agreement_id,
+        created_by_id=staff.id,
+        created_at=now,
+        updated_at=now,
+    )
     db.session.add(project)
     db.session.flush()
     add_event(project.id, Action.POST, staff, to_status=project.status, now=now)
@@ -204,17 +258,26 @@ def _agreement_of_community(agreement_id: int, community_id: int) -> int:
 
 # ---- claims (认领) ---------------------------------------------------------------------------
 
+
 def _take_place(project: Project, now: datetime) -> None:
     """One conditional UPDATE: a place is taken only while one is free, and the last one makes
     the project full, however many units claim at once."""
     taken = db.session.execute(
         sa.update(Project)
-        .where(Project.id == project.id, Project.status == ProjectStatus.OPEN,
-               Project.claimed_places < Project.places)
-        .values(claimed_places=Project.claimed_places + 1, updated_at=now,
-                status=sa.case((Project.claimed_places + 1 >= Project.places, ProjectStatus.FULL),
-                               else_=Project.status))
-        .execution_options(synchronize_session=False))
+        .where(
+            Project.id == project.id,
+            Project.status == ProjectStatus.OPEN,
+            Project.claimed_places < Project.places,
+        )
+        .values(
+            claimed_places=Project.claimed_places + 1,
+            updated_at=now,
+            status=sa.case(
+                (Project.claimed_places + 1 >= Project.places, ProjectStatus.FULL), else_=Project.status
+            ),
+        )
+        .execution_options(synchronize_session=False)
+    )
     if taken.rowcount != 1:
         raise Conflict(_("认领名额已满"))
     db.session.expire(project)
@@ -224,20 +287,34 @@ def _free_place(project: Project, actor, now: datetime) -> None:
     """A declined or withdrawn claim gives its place back; a full project is open again."""
     was = project.status
     db.session.execute(
-        sa.update(Project).where(Project.id == project.id, Project.claimed_places > 0,
-                                 Project.status.in_((ProjectStatus.OPEN, ProjectStatus.FULL)))
-        .values(claimed_places=Project.claimed_places - 1, updated_at=now,
-                status=sa.case((Project.status == ProjectStatus.FULL, ProjectStatus.OPEN),
-                               else_=Project.status))
-        .execution_options(synchronize_session=False))
+        sa.update(Project)
+        .where(
+            Project.id == project.id,
+            Project.claimed_places > 0,
+            Project.status.in_((ProjectStatus.OPEN, ProjectStatus.FULL)),
+        )
+        .values(
+            claimed_places=Project.claimed_places - 1,
+            updated_at=now,
+            status=sa.case((Project.status == ProjectStatus.FULL, ProjectStatus.OPEN), else_=Project.status),
+        )
+        .execution_options(synchronize_session=False)
+    )
     db.session.expire(project)
     if was == ProjectStatus.FULL:
         add_event(project.id, Action.RELEASE, actor, from_status=was, to_status=ProjectStatus.OPEN, now=now)
 
 
-def claim_project(actor: User, project_id: int, *, unit_id: int | None = None,
-                  resource_ids: list[int] | None = None, note: str = "", team_name: str | None = None,
-                  now: datetime | None = None) -> ProjectClaim:
+def claim_project(
+    actor: User,
+    project_id: int,
+    *,
+    unit_id: int | None = None,
+    resource_ids: list[int] | None = None,
+    note: str = "",
+    team_name: str | None = None,
+    now: datetime | None = None,
+) -> ProjectClaim:
     """认领: the admin of a unit that reported to the project's community claims one place for
     it, committing items of its resource list; or (`team_name`, called by the teams domain,
     which checked the leader) a service team claims one through its leader. The last place
@@ -261,8 +338,14 @@ def claim_project(actor: User, project_id: int, *, unit_id: int | None = None,
     if team_name is not None and _live_team_claim_of(project.id, actor.id) is not None:
         raise Conflict(_("已认领该项目"))
     _take_place(project, now)
-    claim = ProjectClaim(project_id=project.id, unit_id=unit_id, team_name=team_name,
-                         claimed_by_id=actor.id, note=(note or "").strip()[:500], created_at=now)
+    claim = ProjectClaim(
+        project_id=project.id,
+        unit_id=unit_id,
+        team_name=team_name,
+        claimed_by_id=actor.id,
+        note=(note or "").strip()[:500],
+        created_at=now,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(claim)
@@ -270,12 +353,30 @@ def claim_project(actor: User, project_id: int, *, unit_id: int | None = None,
     except sa.exc.IntegrityError:
         raise Conflict(_("本单位已认领该项目")) from None
     if resources:
-        db.session.execute(sa.insert(ProjectClaimResource),
-                           [{"claim_id": claim.id, "resource_id": r.id} for r in resources])
-    add_event(project.id, Action.CLAIM, actor, to_status=claim.status, claim_id=claim.id, now=now,
-              note=claim.claimant_name)
-    record(actor, "project.claim", project, {"claim_id": claim.id, "unit_id": unit_id, "team": team_name,
-                                             "resource_ids": [r.id for r in resources]}, now=now)
+        db.session.execute(
+            sa.insert(ProjectClaimResource), [{"claim_id": claim.id, "resource_id": r.id} for r in resources]
+        )
+    add_event(
+        project.id,
+        Action.CLAIM,
+        actor,
+        to_status=claim.status,
+        claim_id=claim.id,
+        now=now,
+        note=claim.claimant_name,
+    )
+    record(
+        actor,
+        "project.claim",
+        project,
+        {
+            "claim_id": claim.id,
+            "unit_id": unit_id,
+            "team": team_name,
+            "resource_ids": [r.id for r in resources],
+        },
+        now=now,
+    )
     return claim
 
 
@@ -290,12 +391,16 @@ def _claimant_ids(claim: ProjectClaim) -> list[int]:
     """Who hears of a claim: the unit's admins, or the team leader who claimed."""
     if claim.unit_id is None:
         return [claim.claimed_by_id]
-    return list(db.session.scalars(sa.select(User.id).where(
-        User.role == Role.UNIT_ADMIN, User.unit_id == claim.unit_id)))
+    return list(
+        db.session.scalars(
+            sa.select(User.id).where(User.role == Role.UNIT_ADMIN, User.unit_id == claim.unit_id)
+        )
+    )
 
 
-def decide_claim(staff: User, project_id: int, claim_id: int, accept: bool, reason: str = "",
-                 now: datetime | None = None) -> ProjectClaim:
+def decide_claim(
+    staff: User, project_id: int, claim_id: int, accept: bool, reason: str = "", now: datetime | None = None
+) -> ProjectClaim:
     """The community accepts a unit's claim, or declines it (its place comes free); the unit's
     admins hear of it."""
     now = now or utcnow()
@@ -305,14 +410,20 @@ def decide_claim(staff: User, project_id: int, claim_id: int, accept: bool, reas
     authorize_claim(found, claim, action)
     if project.status not in (ProjectStatus.OPEN, ProjectStatus.FULL):
         raise Conflict(_("项目已结束"))
-    claim_transition(claim, action, staff, now=now, note=reason,
-                     values={"decided_at": now, "decided_by_id": staff.id})
+    claim_transition(
+        claim, action, staff, now=now, note=reason, values={"decided_at": now, "decided_by_id": staff.id}
+    )
     if not accept:
         _free_place(project, staff, now)
     record(staff, f"project.claim_{action}", project, {"claim_id": claim.id, "reason": reason}, now=now)
-    notify(_claimant_ids(claim), kind=f"project_claim_{action}",
-           title=CLAIM_ACCEPTED if accept else CLAIM_DECLINED, body=project.title,
-           link=f"/projects/{project.id}", now=now)
+    notify(
+        _claimant_ids(claim),
+        kind=f"project_claim_{action}",
+        title=CLAIM_ACCEPTED if accept else CLAIM_DECLINED,
+        body=project.title,
+        link=f"/projects/{project.id}",
+        now=now,
+    )
     return claim
 
 
@@ -321,8 +432,9 @@ def withdraw_claim(actor: User, project_id: int, claim_id: int, now: datetime | 
     now = now or utcnow()
     project, found = visible_project(actor, project_id)
     claim = _claim_of(project, claim_id)
-    mine = (claim.unit_id is not None and actor.role == Role.UNIT_ADMIN and actor.unit_id == claim.unit_id) \
-        or (claim.unit_id is None and claim.claimed_by_id == actor.id)
+    mine = (
+        claim.unit_id is not None and actor.role == Role.UNIT_ADMIN and actor.unit_id == claim.unit_id
+    ) or (claim.unit_id is None and claim.claimed_by_id == actor.id)
     authorize_claim(found if mine else found - {Party.CLAIMANT}, claim, ClaimAction.WITHDRAW)
     if project.status not in (ProjectStatus.OPEN, ProjectStatus.FULL):
         raise Conflict(_("项目已结束"))
@@ -333,15 +445,22 @@ def withdraw_claim(actor: User, project_id: int, claim_id: int, now: datetime | 
 
 
 def claims_of(project_id: int) -> list[ProjectClaim]:
-    return list(db.session.scalars(sa.select(ProjectClaim).where(ProjectClaim.project_id == project_id)
-                                   .order_by(ProjectClaim.id)))
+    return list(
+        db.session.scalars(
+            sa.select(ProjectClaim).where(ProjectClaim.project_id == project_id).order_by(ProjectClaim.id)
+        )
+    )
 
 
 # ---- sign-ups, updates --------------------------------------------------------------------------
 
+
 def signup_of(project_id: int, member_id: int) -> ProjectSignup | None:
-    return db.session.scalar(sa.select(ProjectSignup).where(
-        ProjectSignup.project_id == project_id, ProjectSignup.member_id == member_id))
+    return db.session.scalar(
+        sa.select(ProjectSignup).where(
+            ProjectSignup.project_id == project_id, ProjectSignup.member_id == member_id
+        )
+    )
 
 
 def sign_up(member: User, project_id: int, now: datetime | None = None) -> ProjectSignup:
@@ -353,9 +472,15 @@ def sign_up(member: User, project_id: int, now: datetime | None = None) -> Proje
     if signup_of(project.id, member.id) is not None:
         raise Conflict(_("已经报名"))
     taken = db.session.execute(
-        sa.update(Project).where(Project.id == project.id, Project.signup_count < Project.slots,
-                                 Project.status.in_((ProjectStatus.OPEN, ProjectStatus.FULL)))
-        .values(signup_count=Project.signup_count + 1).execution_options(synchronize_session=False))
+        sa.update(Project)
+        .where(
+            Project.id == project.id,
+            Project.signup_count < Project.slots,
+            Project.status.in_((ProjectStatus.OPEN, ProjectStatus.FULL)),
+        )
+        .values(signup_count=Project.signup_count + 1)
+        .execution_options(synchronize_session=False)
+    )
     if taken.rowcount != 1:
         raise Conflict(_("报名名额已满"))
     signup = ProjectSignup(project_id=project.id, member_id=member.id, created_at=now)
@@ -370,8 +495,11 @@ def sign_up(member: User, project_id: int, now: datetime | None = None) -> Proje
 
 
 def signups_of(project_id: int) -> list[ProjectSignup]:
-    return list(db.session.scalars(sa.select(ProjectSignup).where(ProjectSignup.project_id == project_id)
-                                   .order_by(ProjectSignup.id)))
+    return list(
+        db.session.scalars(
+            sa.select(ProjectSignup).where(ProjectSignup.project_id == project_id).order_by(ProjectSignup.id)
+        )
+    )
 
 
 def add_update(actor: User, project_id: int, note: str, now: datetime | None = None) -> ProjectEvent:
@@ -389,14 +517,26 @@ def add_update(actor: User, project_id: int, note: str, now: datetime | None = N
 
 
 def events_of(project_id: int) -> list[ProjectEvent]:
-    return list(db.session.scalars(sa.select(ProjectEvent).where(ProjectEvent.project_id == project_id)
-                                   .order_by(ProjectEvent.at, ProjectEvent.id)))
+    return list(
+        db.session.scalars(
+            sa.select(ProjectEvent)
+            .where(ProjectEvent.project_id == project_id)
+            .order_by(ProjectEvent.at, ProjectEvent.id)
+        )
+    )
 
 
 # ---- closing ------------------------------------------------------------------------------------
 
-def close_project(staff: User, project_id: int, outcome: str, *, absent_member_ids: list[int] | None = None,
-                  now: datetime | None = None) -> Project:
+
+def close_project(
+    staff: User,
+    project_id: int,
+    outcome: str,
+    *,
+    absent_member_ids: list[int] | None = None,
+    now: datetime | None = None,
+) -> Project:
     """结项: records the outcome, delivers the accepted claims (pending ones are declined),
     credits each present participant the project's hours and pays its points through the
     ledger (one idempotency key per project and member: paid once, even if two closings race,
@@ -412,39 +552,76 @@ def close_project(staff: User, project_id: int, outcome: str, *, absent_member_i
     unknown = absent - {s.member_id for s in signups}
     if unknown:
         raise Invalid("absent_member_ids", _("只能标记已报名的党员"))
-    transition(project, Action.CLOSE, staff, now=now, note=outcome.strip(),
-               values={"outcome": outcome.strip(), "closed_at": now, "closed_by_id": staff.id})
+    transition(
+        project,
+        Action.CLOSE,
+        staff,
+        now=now,
+        note=outcome.strip(),
+        values={"outcome": outcome.strip(), "closed_at": now, "closed_by_id": staff.id},
+    )
     claims = claims_of(project.id)
     for claim in claims:
         if claim.status == ClaimStatus.ACCEPTED:
             claim_transition(claim, ClaimAction.DELIVER, staff, now=now)
         elif claim.status == ClaimStatus.PENDING:
-            move(ProjectClaim, claim, ClaimStatus.PENDING, {"status": ClaimStatus.DECLINED, "decided_at": now})
+            move(
+                ProjectClaim, claim, ClaimStatus.PENDING, {"status": ClaimStatus.DECLINED, "decided_at": now}
+            )
     present = [s for s in signups if s.member_id not in absent]
     _pay(staff, project, present, absent, now)
-    record(staff, "project.close", project, {"outcome": project.outcome, "paid": len(present),
-                                             "absent": sorted(absent)}, now=now)
+    record(
+        staff,
+        "project.close",
+        project,
+        {"outcome": project.outcome, "paid": len(present), "absent": sorted(absent)},
+        now=now,
+    )
     claimant_ids = [uid for c in claims if c.status == ClaimStatus.DELIVERED for uid in _claimant_ids(c)]
-    notify([s.member_id for s in present] + claimant_ids, kind="project_closed", title=PROJECT_CLOSED,
-           body=project.title, link=f"/projects/{project.id}", now=now)
+    notify(
+        [s.member_id for s in present] + claimant_ids,
+        kind="project_closed",
+        title=PROJECT_CLOSED,
+        body=project.title,
+        link=f"/projects/{project.id}",
+        now=now,
+    )
     return project
 
 
-def _pay(staff: User, project: Project, present: list[ProjectSignup], absent: set[int], now: datetime) -> None:
+def _pay(
+    staff: User, project: Project, present: list[ProjectSignup], absent: set[int], now: datetime
+) -> None:
     if absent:
-        db.session.execute(sa.update(ProjectSignup).where(
-            ProjectSignup.project_id == project.id, ProjectSignup.member_id.in_(absent))
-            .values(is_absent=True, hours=0, points=0).execution_options(synchronize_session=False))
+        db.session.execute(
+            sa.update(ProjectSignup)
+            .where(ProjectSignup.project_id == project.id, ProjectSignup.member_id.in_(absent))
+            .values(is_absent=True, hours=0, points=0)
+            .execution_options(synchronize_session=False)
+        )
     for signup in present:
-        entry = award(signup.member_id, POINTS_RULE, source_type=SourceType.PROJECT, source_id=project.id,
-                      points=project.points, created_by_id=staff.id, now=now,
-                      key=f"project:{project.id}:member:{signup.member_id}",
-                      reason=_("共建项目：%(title)s", title=project.title)[:300])
+        entry = award(
+            signup.member_id,
+            POINTS_RULE,
+            source_type=SourceType.PROJECT,
+            source_id=project.id,
+            points=project.points,
+            created_by_id=staff.id,
+            now=now,
+            key=f"project:{project.id}:member:{signup.member_id}",
+            reason=_("共建项目：%(title)s", title=project.title)[:300],
+        )
         signup.hours = project.hours
         signup.points = entry.points if entry is not None else 0
         if project.checklist_item:
-            record_evidence(signup.member_id, project.checklist_item, source_type=SourceType.PROJECT,
-                            source_id=project.id, note=project.title[:100], now=now)
+            record_evidence(
+                signup.member_id,
+                project.checklist_item,
+                source_type=SourceType.PROJECT,
+                source_id=project.id,
+                note=project.title[:100],
+                now=now,
+            )
     db.session.flush()
 
 
@@ -456,12 +633,19 @@ def cancel_project(staff: User, project_id: int, reason: str, now: datetime | No
         raise Invalid("reason", _("请填写取消原因"))
     transition(project, Action.CANCEL, staff, now=now, note=reason.strip())
     record(staff, "project.cancel", project, {"reason": reason.strip()}, now=now)
-    notify([s.member_id for s in signups_of(project.id)], kind="project_cancelled", title=PROJECT_CANCELLED,
-           body=project.title, link=f"/projects/{project.id}", now=now)
+    notify(
+        [s.member_id for s in signups_of(project.id)],
+        kind="project_cancelled",
+        title=PROJECT_CANCELLED,
+        body=project.title,
+        link=f"/projects/{project.id}",
+        now=now,
+    )
     return project
 
 
 # ---- figures for other domains -----------------------------------------------------------
+
 
 def delivered_counts(unit_ids, year: int) -> dict[int, int]:
     """{unit_id: projects the unit claimed (its claim accepted) that closed in `year` (local
@@ -474,9 +658,14 @@ def delivered_counts(unit_ids, year: int) -> dict[int, int]:
     rows = db.session.execute(
         sa.select(ProjectClaim.unit_id, sa.func.count(sa.distinct(ProjectClaim.project_id)))
         .join(Project, Project.id == ProjectClaim.project_id)
-        .where(ProjectClaim.unit_id.in_(ids), ProjectClaim.status == ClaimStatus.DELIVERED,
-               Project.closed_at >= start, Project.closed_at < end)
-        .group_by(ProjectClaim.unit_id))
+        .where(
+            ProjectClaim.unit_id.in_(ids),
+            ProjectClaim.status == ClaimStatus.DELIVERED,
+            Project.closed_at >= start,
+            Project.closed_at < end,
+        )
+        .group_by(ProjectClaim.unit_id)
+    )
     result.update(dict(rows.all()))
     return result
 
@@ -492,13 +681,50 @@ def hours_for(member_ids, year: int) -> dict[int, float]:
         sa.select(ProjectSignup.member_id, sa.func.sum(ProjectSignup.hours))
         .join(Project, Project.id == ProjectSignup.project_id)
         .where(ProjectSignup.member_id.in_(ids), Project.closed_at >= start, Project.closed_at < end)
-        .group_by(ProjectSignup.member_id))
+        .group_by(ProjectSignup.member_id)
+    )
     result.update({m: float(h or 0) for m, h in rows})
     return result
 
 
+def projects_by_ids(project_ids: list[int]) -> list[Project]:
+    if not project_ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Project)
+            .where(Project.id.in_(project_ids))
+            .order_by(Project.starts_on.desc(), Project.id.desc())
+        )
+    )
+
+
 def member_signups(member_id: int):
     """A select of the member's sign-ups, newest project first."""
-    return (sa.select(ProjectSignup).join(Project, Project.id == ProjectSignup.project_id)
-            .where(ProjectSignup.member_id == member_id)
-            .order_by(Project.starts_on.desc(), ProjectSignup.id.desc()))
+    return (
+        sa.select(ProjectSignup)
+        .join(Project, Project.id == ProjectSignup.project_id)
+        .where(ProjectSignup.member_id == member_id)
+        .order_by(Project.starts_on.desc(), ProjectSignup.id.desc())
+    )
+
+
+class ProjectDetail:
+    """A project with what its page and the API show about it: claims, sign-ups, timeline, and
+    the actions the viewer may take now."""
+
+    def __init__(self, project: Project, viewer_parties: set[Party]):
+        self.project = project
+        self.parties = viewer_parties
+        self.claims = claims_of(project.id)
+        self.signups = signups_of(project.id)
+        self.events = events_of(project.id)
+        self.actions = [str(a) for a in allowed_actions(viewer_parties, project)]
+
+    def __getattr__(self, name):
+        return getattr(self.project, name)
+
+
+def project_detail(viewer: User, project_id: int) -> ProjectDetail:
+    project, found = visible_project(viewer, project_id)
+    return ProjectDetail(project, found)

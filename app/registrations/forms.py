@@ -39,7 +39,8 @@ class UnitRegistrationForm(Form):
 
     unit_id = SelectField(_l("单位"), coerce=int, validators=[DataRequired()])
     community_id = SelectField(_l("报到社区"), coerce=int, validators=[DataRequired()])
-    resources = FieldList(FormField(lambda *a, **kw: ResourceItemForm(*a, **kw)), min_entries=3, max_entries=10)
+    resources = FieldList(FormField(lambda *a, **kw: ResourceItemForm(*a, **kw)),
+                          min_entries=3, max_entries=10)
 
     def items(self) -> list[dict]:
         """The filled rows as resource items (a row without a name is left out)."""

@@ -1,5 +1,6 @@
 """资源清单 pages: the unit admin keeps his unit's list; staff search the resources offered to
 the communities of their scope when planning a project or dispatching a need."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -28,8 +29,12 @@ bp.record_once(lambda state: state.app.jinja_env.globals.update(RESOURCE_KINDS=r
 
 def _list_page(form: ResourceForm, status: int = 200):
     unit = current_user.unit
-    return render_template("registrations/resources.html", unit=unit, form=form,
-                           items=resources.list_for_unit(current_user, unit)), status
+    return render_template(
+        "registrations/resources.html",
+        unit=unit,
+        form=form,
+        items=resources.list_for_unit(current_user, unit),
+    ), status
 
 
 def _saved(form: ResourceForm, save, message: str, failed):
@@ -52,8 +57,12 @@ def unit_resources():
     form = ResourceForm()
     if request.method == "GET":
         return _list_page(form)
-    return _saved(form, lambda item: resources.create_resource(current_user, current_user.unit, item),
-                  _("已添加资源"), _list_page)
+    return _saved(
+        form,
+        lambda item: resources.create_resource(current_user, current_user.unit, item),
+        _("已添加资源"),
+        _list_page,
+    )
 
 
 @bp.route("/unit/resources/<int:resource_id>/edit", methods=["GET", "POST"])
@@ -67,8 +76,9 @@ def edit_resource(resource_id):
 
     if request.method == "GET":
         return page(form)
-    return _saved(form, lambda values: resources.update_resource(current_user, item.id, values),
-                  _("已保存资源"), page)
+    return _saved(
+        form, lambda values: resources.update_resource(current_user, item.id, values), _("已保存资源"), page
+    )
 
 
 @bp.post("/unit/resources/<int:resource_id>/delete")
@@ -89,9 +99,17 @@ def search_resources():
     keyword = (request.args.get("q") or "").strip()[:50]
     community_id = query_id("community_id")
     page = query_page()
-    stmt = resources.search_resources(current_user, kind=kind, keyword=keyword or None,
-                                      community_id=community_id)
-    return render_template("registrations/resource_search.html", page=page, page_size=PAGE_SIZE,
-                           result=paginate(db.session, stmt, page, PAGE_SIZE), kind=kind or "",
-                           keyword=keyword, community_id=community_id or 0, kinds=kind_choices(blank=False),
-                           communities=communities_managed_by(current_user))
+    stmt = resources.search_resources(
+        current_user, kind=kind, keyword=keyword or None, community_id=community_id
+    )
+    return render_template(
+        "registrations/resource_search.html",
+        page=page,
+        page_size=PAGE_SIZE,
+        result=paginate(db.session, stmt, page, PAGE_SIZE),
+        kind=kind or "",
+        keyword=keyword,
+        community_id=community_id or 0,
+        kinds=kind_choices(blank=False),
+        communities=communities_managed_by(current_user),
+    )

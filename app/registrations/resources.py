@@ -1,6 +1,7 @@
 """资源清单: a unit's resources as items (kind, name, quantity, when available, contact),
 offered to every community it reported to (组织报到). The unit's admin keeps them up to date;
 staff read (and search) those offered to the communities of their scope."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -19,9 +20,14 @@ from app.params import require_id
 from app.places.models import Unit
 from app.registrations.models import ResourceKind, UnitRegistration, UnitResource
 
-KIND_LABELS = {ResourceKind.VENUE: N_("场地"), ResourceKind.EQUIPMENT: N_("设备物资"),
-               ResourceKind.FUNDS: N_("资金"), ResourceKind.PROFESSIONAL: N_("专业服务"),
-               ResourceKind.VOLUNTEERS: N_("志愿者"), ResourceKind.OTHER: N_("其他")}
+KIND_LABELS = {
+    ResourceKind.VENUE: N_("场地"),
+    ResourceKind.EQUIPMENT: N_("设备物资"),
+    ResourceKind.FUNDS: N_("资金"),
+    ResourceKind.PROFESSIONAL: N_("专业服务"),
+    ResourceKind.VOLUNTEERS: N_("志愿者"),
+    ResourceKind.OTHER: N_("其他"),
+}
 FIELDS = ("kind", "name", "description", "quantity", "available", "contact")
 MAX_ITEMS = 50
 QUANTITY_MAX = 1_000_000
@@ -55,10 +61,14 @@ def clean_item(item: dict, field: str | None = None) -> dict:
     quantity = item.get("quantity")
     if quantity is not None and not 0 <= quantity <= QUANTITY_MAX:
         raise Invalid(field or "quantity", _("数量超出范围"))
-    return {"kind": kind, "name": name[:100], "quantity": quantity,
-            "description": (item.get("description") or "").strip()[:500],
-            "available": (item.get("available") or "").strip()[:200],
-            "contact": (item.get("contact") or "").strip()[:100]}
+    return {
+        "kind": kind,
+        "name": name[:100],
+        "quantity": quantity,
+        "description": (item.get("description") or "").strip()[:500],
+        "available": (item.get("available") or "").strip()[:200],
+        "contact": (item.get("contact") or "").strip()[:100],
+    }
 
 
 def add_items(unit_id: int, items: list[dict], now: datetime | None = None) -> list[UnitResource]:
@@ -77,8 +87,7 @@ def items_from_names(names: list[str]) -> list[dict]:
 
 def unit_resources(unit_id: int, ids: list[int] | None = None) -> list[UnitResource]:
     """The unit's offered items (not withdrawn), oldest first; only `ids` when given."""
-    stmt = sa.select(UnitResource).where(UnitResource.unit_id == unit_id,
-                                         UnitResource.withdrawn_at.is_(None))
+    stmt = sa.select(UnitResource).where(UnitResource.unit_id == unit_id, UnitResource.withdrawn_at.is_(None))
     if ids is not None:
         stmt = stmt.where(UnitResource.id.in_(ids))
     return list(db.session.scalars(stmt.order_by(UnitResource.id)))
@@ -86,9 +95,14 @@ def unit_resources(unit_id: int, ids: list[int] | None = None) -> list[UnitResou
 
 def _offered_in_scope(viewer: User, unit_id: int) -> bool:
     """Whether the unit reported to a community in the staff member's scope."""
-    return db.session.scalar(sa.select(UnitRegistration.id).where(
-        UnitRegistration.unit_id == unit_id, place_scope(viewer, UnitRegistration.community_id))
-        .limit(1)) is not None
+    return (
+        db.session.scalar(
+            sa.select(UnitRegistration.id)
+            .where(UnitRegistration.unit_id == unit_id, place_scope(viewer, UnitRegistration.community_id))
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def require_read(viewer: User, unit: Unit) -> None:
@@ -151,11 +165,14 @@ def withdraw_resource(actor: User, resource_id: int, now: datetime | None = None
     now = now or utcnow()
     resource.withdrawn_at = now
     db.session.flush()
-    record(actor, "resource.withdraw", resource, {"unit_id": resource.unit_id, "name": resource.name}, now=now)
+    record(
+        actor, "resource.withdraw", resource, {"unit_id": resource.unit_id, "name": resource.name}, now=now
+    )
 
 
-def search_resources(viewer: User, *, kind: str | None = None, keyword: str | None = None,
-                     community_id: int | None = None):
+def search_resources(
+    viewer: User, *, kind: str | None = None, keyword: str | None = None, community_id: int | None = None
+):
     """A select of the items offered to the communities of the staff member's scope (one
     community with `community_id`), by kind and keyword (name, description, unit), by unit."""
     if viewer.role not in STAFF_LIKE:
@@ -163,14 +180,21 @@ def search_resources(viewer: User, *, kind: str | None = None, keyword: str | No
     offered = sa.select(UnitRegistration.unit_id).where(place_scope(viewer, UnitRegistration.community_id))
     if community_id:
         offered = offered.where(UnitRegistration.community_id == community_id)
-    stmt = (sa.select(UnitResource).join(Unit, Unit.id == UnitResource.unit_id)
-            .where(UnitResource.withdrawn_at.is_(None), UnitResource.unit_id.in_(offered))
-            .order_by(Unit.name, UnitResource.id))
+    stmt = (
+        sa.select(UnitResource)
+        .join(Unit, Unit.id == UnitResource.unit_id)
+        .where(UnitResource.withdrawn_at.is_(None), UnitResource.unit_id.in_(offered))
+        .order_by(Unit.name, UnitResource.id)
+    )
     if kind:
         stmt = stmt.where(UnitResource.kind == kind)
     if keyword:
         pattern = "%" + keyword.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(sa.or_(UnitResource.name.like(pattern, escape="\\"),
-                                 UnitResource.description.like(pattern, escape="\\"),
-                                 Unit.name.like(pattern, escape="\\")))
+        stmt = stmt.where(
+            sa.or_(
+                UnitResource.name.like(pattern, escape="\\"),
+                UnitResource.description.like(pattern, escape="\\"),
+                Unit.name.like(pattern, escape="\\"),
+            )
+        )
     return stmt

@@ -1,4 +1,5 @@
 """Service teams, their members and what they claimed as a team."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -14,8 +15,9 @@ class Team(db.Model):
     """A service team: its leader is one of its members; it belongs to a community or a unit."""
 
     __tablename__ = "team"
-    __table_args__ = (sa.CheckConstraint("(community_id IS NULL) <> (unit_id IS NULL)",
-                                         name="home_community_or_unit"),)
+    __table_args__ = (
+        sa.CheckConstraint("(community_id IS NULL) <> (unit_id IS NULL)", name="home_community_or_unit"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(100), unique=True)
@@ -48,8 +50,10 @@ class TeamClaim(db.Model):
     """A pool need (order) or a project the team claimed as one (through its leader)."""
 
     __tablename__ = "team_claim"
-    __table_args__ = (sa.UniqueConstraint("team_id", "target_type", "target_id"),
-                      sa.Index("ix_team_claim_target", "target_type", "target_id"))
+    __table_args__ = (
+        sa.UniqueConstraint("team_id", "target_type", "target_id"),
+        sa.Index("ix_team_claim_target", "target_type", "target_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(sa.ForeignKey("team.id"))

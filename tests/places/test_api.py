@@ -124,7 +124,7 @@ def test_unit_registration_by_role_and_scope(world, api, who, community, status)
 def test_a_unit_reports_once_to_a_community(world, api):
     client = api(world.staff1)
     assert client.post(f"/units/{world.unit1.id}/registrations", unit_reg(world)).status_code == 201
-    res = client.post(f"/units/{world.unit1.id}/registrations", unit_reg(world, resources=[{"kind": "professional", "name": "义诊"}]))
+    res = client.post(f"/units/{world.unit1.id}/registrations", unit_reg(world, resources=[LAW]))
     assert res.status_code == 409 and res.json["code"] == 409
     assert client.post(f"/units/{world.unit2.id}/registrations", unit_reg(world)).status_code == 201
     assert count(UnitRegistration) == 2

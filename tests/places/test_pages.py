@@ -106,6 +106,10 @@ def test_accounts_list_paginates_and_searches(world, page):
     assert found.count('data-testid="account-') == 10
 
 
+ROOM = {"kind": "venue", "name": "会议室"}
+MEDICAL = {"kind": "professional", "name": "义诊"}
+
+
 # ---- 组织报到 ------------------------------------------------------------------------------
 
 def test_staff_register_a_unit_with_its_resources(world, page):
@@ -115,7 +119,8 @@ def test_staff_register_a_unit_with_its_resources(world, page):
     assert html.count('data-testid="resource-row"') == 3
     res = client.post("/staff/unit-registrations", data={
         "unit_id": world.unit2.id, "community_id": world.comm1.id,
-        "resources-0-kind": "professional", "resources-0-name": "义诊", "resources-0-available": "每月第一个周六",
+        "resources-0-kind": "professional", "resources-0-name": "义诊",
+        "resources-0-available": "每月第一个周六",
         "resources-1-kind": "venue", "resources-1-name": "健康讲座室", "resources-1-quantity": "50",
         "resources-2-kind": "", "resources-2-name": ""})  # an empty row is left out
     assert res.status_code == 302
@@ -139,9 +144,11 @@ def test_unit_registration_form_refuses_other_communities_and_duplicates(world, 
     res = client.post("/staff/unit-registrations", data=data)
     assert res.status_code == 409 and "该单位已向此社区报到" in res.get_data(as_text=True)
     res = client.post("/staff/unit-registrations", data={"unit_id": world.unit1.id,
-                                                          "community_id": world.comm1.id, "resources-0-name": " "})
+                                                          "community_id": world.comm1.id,
+                                                          "resources-0-name": " "})
     assert res.status_code == 422 and "列出至少一项可提供的资源" in res.get_data(as_text=True)
-    res = client.post("/staff/unit-registrations", data={"unit_id": world.unit1.id, "community_id": world.comm1.id,
+    res = client.post("/staff/unit-registrations", data={"unit_id": world.unit1.id,
+                                                          "community_id": world.comm1.id,
                                                           "resources-0-name": "会议室"})  # no kind
     assert res.status_code == 422 and "请选择资源类别" in res.get_data(as_text=True)
     assert count(UnitRegistration) == 1
@@ -162,9 +169,9 @@ def test_unit_admin_sees_his_units_registrations(world, page):
 
 def test_audit_log_is_scoped(world, page, api):
     api(world.staff1).post(f"/units/{world.unit1.id}/registrations",
-                           {"community_id": world.comm1.id, "resources": [{"kind": "venue", "name": "会议室"}]})
+                           {"community_id": world.comm1.id, "resources": [ROOM]})
     api(world.staff3).post(f"/units/{world.unit2.id}/registrations",
-                           {"community_id": world.comm3.id, "resources": [{"kind": "professional", "name": "义诊"}]})
+                           {"community_id": world.comm3.id, "resources": [MEDICAL]})
     everything = page(world.admin).get("/admin/audit").get_data(as_text=True)
     assert world.staff1.name in everything and world.staff3.name in everything
     street = page(world.street_admin).get("/admin/audit").get_data(as_text=True)
@@ -174,7 +181,7 @@ def test_audit_log_is_scoped(world, page, api):
 
 def test_audit_log_is_in_words(world, page, api):
     api(world.staff1).post(f"/units/{world.unit1.id}/registrations",
-                           {"community_id": world.comm1.id, "resources": [{"kind": "venue", "name": "会议室"}]})
+                           {"community_id": world.comm1.id, "resources": [ROOM]})
     html = page(world.admin).get("/admin/audit").get_data(as_text=True)
     assert "单位报到" in html and 'title="unit.register"' in html
     assert f"单位: {world.unit1.id}" in html and f"社区: {world.comm1.id}" in html

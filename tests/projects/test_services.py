@@ -1,5 +1,6 @@
 """Project services: claims hold the places, sign-ups the slots, closing pays once; the
 figures other domains read (delivered_counts, hours_for)."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,9 +20,13 @@ def _close(world, project, **kw):
 
 
 def test_a_unit_claims_with_resources_and_the_last_place_makes_the_project_full(cob):
-    claim = services.claim_project(cob.unit_admin1, cob.project.id, unit_id=cob.unit1.id,
-                                   resource_ids=cob.res1)
-    assert claim.status == ClaimStatus.PENDING and [r.name for r in claim.resources] == ["二楼会议室", "法律咨询"]
+    claim = services.claim_project(
+        cob.unit_admin1, cob.project.id, unit_id=cob.unit1.id, resource_ids=cob.res1
+    )
+    assert claim.status == ClaimStatus.PENDING and [r.name for r in claim.resources] == [
+        "二楼会议室",
+        "法律咨询",
+    ]
     assert cob.project.status == ProjectStatus.FULL and cob.project.places_left == 0
     with pytest.raises(Conflict):
         services.claim_project(cob.unit_admin2, cob.project.id, unit_id=cob.unit2.id)
@@ -49,7 +54,9 @@ def test_a_unit_admin_claims_for_his_own_unit_only(cob):
 
 
 def test_closing_pays_present_members_once_and_delivers_the_accepted_claim(cob, now):
-    claim = services.claim_project(cob.unit_admin1, cob.project.id, unit_id=cob.unit1.id, resource_ids=cob.res1)
+    claim = services.claim_project(
+        cob.unit_admin1, cob.project.id, unit_id=cob.unit1.id, resource_ids=cob.res1
+    )
     services.decide_claim(cob.staff1, cob.project.id, claim.id, accept=True)
     services.sign_up(cob.member1, cob.project.id)
     services.sign_up(cob.member2, cob.project.id)
@@ -60,8 +67,14 @@ def test_closing_pays_present_members_once_and_delivers_the_accepted_claim(cob, 
     assert [(e.member_id, e.points) for e in entries] == [(cob.member1.id, 12)]
     total = db.session.scalar(sa.select(PointsTotal.total).where(PointsTotal.member_id == cob.member1.id))
     assert total == 12
-    assert count(ChecklistEvidence, ChecklistEvidence.member_id == cob.member1.id,
-                 ChecklistEvidence.item_key == "solve_problem") == 1
+    assert (
+        count(
+            ChecklistEvidence,
+            ChecklistEvidence.member_id == cob.member1.id,
+            ChecklistEvidence.item_key == "solve_problem",
+        )
+        == 1
+    )
     with pytest.raises(Conflict):
         _close(cob, cob.project, now=now)
     assert count(LedgerEntry, LedgerEntry.source_type == "project") == 1
@@ -78,7 +91,10 @@ def test_delivered_counts_counts_projects_closed_in_the_year_with_the_claim_acce
         _close(cob, project, now=now)
     services.claim_project(cob.unit_admin2, pending.id, unit_id=cob.unit2.id)  # never accepted
     _close(cob, pending, now=now)
-    assert services.delivered_counts([cob.unit1.id, cob.unit2.id], now.year) == {cob.unit1.id: 2, cob.unit2.id: 0}
+    assert services.delivered_counts([cob.unit1.id, cob.unit2.id], now.year) == {
+        cob.unit1.id: 2,
+        cob.unit2.id: 0,
+    }
     assert services.delivered_counts([cob.unit1.id], now.year - 1) == {cob.unit1.id: 0}
     assert services.delivered_counts([], now.year) == {}
 
