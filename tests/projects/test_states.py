@@ -2,6 +2,7 @@
 app/projects/states.py): every action in every state for every party: allowed (and where it
 leads), 403 (never for this party, or not in this state) or 409 (no such move from here). Then
 the one conditional UPDATE that moves a row: a stale state is a 409 and changes nothing."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,8 +32,14 @@ PROJECT = {
     ("full", "cancel"): ({STAFF}, "cancelled"),
 }
 # Who may ever take each action (anyone else: 403 whatever the state).
-PROJECT_EVER = {"claim": {UNIT}, "release": {STAFF, CLAIMANT}, "signup": {MEMBER},
-                "update": {STAFF, CLAIMANT}, "close": {STAFF}, "cancel": {STAFF}}
+PROJECT_EVER = {
+    "claim": {UNIT},
+    "release": {STAFF, CLAIMANT},
+    "signup": {MEMBER},
+    "update": {STAFF, CLAIMANT},
+    "close": {STAFF},
+    "cancel": {STAFF},
+}
 CLAIM = {
     ("pending", "accept"): ({STAFF}, "accepted"),
     ("pending", "decline"): ({STAFF}, "declined"),
@@ -88,7 +95,11 @@ def test_the_tables_here_cover_the_code_tables():
 def test_allowed_actions_name_what_the_party_may_do_now():
     assert states.allowed_actions({MEMBER}, Project(status="open")) == [Action.SIGNUP]
     assert set(states.allowed_actions({STAFF}, Project(status="full"))) == {
-        Action.RELEASE, Action.UPDATE, Action.CLOSE, Action.CANCEL}
+        Action.RELEASE,
+        Action.UPDATE,
+        Action.CLOSE,
+        Action.CANCEL,
+    }
     assert states.allowed_actions({STAFF, UNIT, MEMBER}, Project(status="closed")) == []
 
 
