@@ -39,8 +39,8 @@ class UnitRegistrationForm(Form):
 
     unit_id = SelectField(_l("单位"), coerce=int, validators=[DataRequired()])
     community_id = SelectField(_l("报到社区"), coerce=int, validators=[DataRequired()])
-    resources = FieldList(FormField(lambda *a, **kw: ResourceItemForm(*a, **kw)),
-                          min_entries=3, max_entries=10)
+    resources = FieldList(FormField(lambda *a, **kw: ResourceItemForm(*a, meta={"csrf": False}, **kw)),
+                          min_entries=3, max_entries=10)  # rows inside a form that has its token
 
     def items(self) -> list[dict]:
         """The filled rows as resource items (a row without a name is left out)."""
@@ -56,9 +56,6 @@ class ResourceItemForm(Form):
     """One item of a unit's resource list (资源清单): a row of the unit-reporting form, or the
     unit admin's own form."""
 
-    class Meta:
-        csrf = False  # a row inside a form that has its own token, or a form with hidden_tag()
-
     kind = SelectField(_l("资源类别"), choices=kind_choices(), validators=[Optional()])
     name = StringField(_l("资源名称"), validators=[Optional(), fits(UnitResource.name)])
     quantity = IntegerField(_l("数量或容量"), validators=[Optional(), NumberRange(min=0, max=QUANTITY_MAX)])
@@ -70,9 +67,4 @@ class ResourceItemForm(Form):
         return {"kind": self.kind.data or None, "name": self.name.data, "quantity": self.quantity.data,
                 "available": self.available.data, "contact": self.contact.data,
                 "description": self.description.data}
-
-
-class ResourceForm(ResourceItemForm):
-    class Meta:
-        csrf = True
 

@@ -17,7 +17,7 @@ from app.i18n import N_
 from app.params import query_id, query_page
 from app.places.services import communities_managed_by
 from app.registrations import resources
-from app.registrations.forms import ResourceForm, kind_choices
+from app.registrations.forms import ResourceItemForm, kind_choices
 from app.registrations.models import ResourceKind
 from app.registrations.views import bp
 
@@ -27,7 +27,7 @@ nav.add(N_("资源查找"), "registrations.search_resources", STAFF_LIKE, order=
 bp.record_once(lambda state: state.app.jinja_env.globals.update(RESOURCE_KINDS=resources.KIND_LABELS))
 
 
-def _list_page(form: ResourceForm, status: int = 200):
+def _list_page(form: ResourceItemForm, status: int = 200):
     unit = current_user.unit
     return render_template(
         "registrations/resources.html",
@@ -37,7 +37,7 @@ def _list_page(form: ResourceForm, status: int = 200):
     ), status
 
 
-def _saved(form: ResourceForm, save, message: str, failed):
+def _saved(form: ResourceItemForm, save, message: str, failed):
     if not form.validate_on_submit():
         return failed(form, 422)
     try:
@@ -54,7 +54,7 @@ def _saved(form: ResourceForm, save, message: str, failed):
 @roles_required(Role.UNIT_ADMIN)
 def unit_resources():
     """The unit's resource list, and a form adding an item to it."""
-    form = ResourceForm()
+    form = ResourceItemForm()
     if request.method == "GET":
         return _list_page(form)
     return _saved(
@@ -69,7 +69,7 @@ def unit_resources():
 @roles_required(Role.UNIT_ADMIN)
 def edit_resource(resource_id):
     item = resources.get_resource(current_user, resource_id)
-    form = ResourceForm(obj=item)
+    form = ResourceItemForm(obj=item)
 
     def page(form, status=200):
         return render_template("registrations/resource_edit.html", form=form, item=item), status
