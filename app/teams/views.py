@@ -21,7 +21,7 @@ from app.teams import forms, services
 bp = Blueprint("teams", __name__)
 PAGE_SIZE = 20
 VIEWERS = (Role.MEMBER, Role.UNIT_ADMIN, *STAFF_LIKE)
-nav.add(N_("服务队"), "teams.index", VIEWERS, order=21)
+nav.add(N_("服务队"), "teams.index", STAFF_LIKE, order=21)  # members and units: from 共建项目
 
 
 @bp.get("/teams")
