@@ -124,13 +124,15 @@ def unit_registrations(args, unit_id):
 # ---- 资源清单 (a unit's resource list) --------------------------------------------------------
 
 @units_blp.route("/units/<int:unit_id>/resources", methods=["GET"])
-@units_blp.response(200, ResourceOut(many=True))
+@units_blp.arguments(PageArgs, location="query")
+@units_blp.response(200, ResourcePage)
 @documents_errors(units_blp, 401, 403, 404)
 @roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF, Role.UNIT_ADMIN)
-def list_unit_resources(unit_id):
+def list_unit_resources(args, unit_id):
     """The unit's resource list: its admin; staff and street admins of a community it reported
     to (else 404)."""
-    return resources.list_for_unit(current_user, get_unit(unit_id))
+    stmt = resources.list_for_unit(current_user, get_unit(unit_id))
+    return paginate(db.session, stmt, args["page"], args["page_size"])
 
 
 @units_blp.route("/units/<int:unit_id>/resources", methods=["POST"])

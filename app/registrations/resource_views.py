@@ -32,7 +32,7 @@ def _list_page(form: ResourceItemForm, status: int = 200):
         "registrations/resources.html",
         unit=unit,
         form=form,
-        items=resources.list_for_unit(current_user, unit),
+        items=db.session.scalars(resources.list_for_unit(current_user, unit)).all(),
     ), status
 
 

@@ -85,12 +85,21 @@ def items_from_names(names: list[str]) -> list[dict]:
     return [clean_item({"kind": guess_kind(name), "name": name}) for name in names]
 
 
+def unit_resources_query(unit_id: int):
+    """A select of the unit's offered items (not withdrawn), oldest first."""
+    return (
+        sa.select(UnitResource)
+        .where(UnitResource.unit_id == unit_id, UnitResource.withdrawn_at.is_(None))
+        .order_by(UnitResource.id)
+    )
+
+
 def unit_resources(unit_id: int, ids: list[int] | None = None) -> list[UnitResource]:
-    """The unit's offered items (not withdrawn), oldest first; only `ids` when given."""
-    stmt = sa.select(UnitResource).where(UnitResource.unit_id == unit_id, UnitResource.withdrawn_at.is_(None))
+    """The unit's offered items, oldest first; only `ids` when given."""
+    stmt = unit_resources_query(unit_id)
     if ids is not None:
         stmt = stmt.where(UnitResource.id.in_(ids))
-    return list(db.session.scalars(stmt.order_by(UnitResource.id)))
+    return list(db.session.scalars(stmt))
 
 
 def _offered_in_scope(viewer: User, unit_id: int) -> bool:
@@ -124,9 +133,10 @@ def _require_write(viewer: User, unit_id: int) -> None:
         raise Forbidden(_("只有本单位管理员可以维护资源清单"))
 
 
-def list_for_unit(viewer: User, unit: Unit) -> list[UnitResource]:
+def list_for_unit(viewer: User, unit: Unit):
+    """A select of the unit's list, for a viewer who may read it (see require_read)."""
     require_read(viewer, unit)
-    return unit_resources(unit.id)
+    return unit_resources_query(unit.id)
 
 
 def create_resource(actor: User, unit: Unit, item: dict, now: datetime | None = None) -> UnitResource:

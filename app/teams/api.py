@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from app.api_base import documents_errors, paginate
+from app.api_base import PageArgs, documents_errors, paginate
 from app.auth.models import Role
 from app.auth.permissions import STAFF_LIKE, roles_required
 from app.errors import Invalid
@@ -18,6 +18,7 @@ from app.teams.schemas import (
     TeamLeaderboardOut,
     TeamLeaderboardQuery,
     TeamMemberOut,
+    TeamMemberPage,
     TeamOut,
     TeamPage,
     TeamQuery,
@@ -72,11 +73,13 @@ def get_team(team_id):
 
 
 @blp.route("/<int:team_id>/members", methods=["GET"])
-@blp.response(200, TeamMemberOut(many=True))
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, TeamMemberPage)
 @documents_errors(blp, 401, 403, 404)
 @roles_required(*VIEWERS)
-def list_members(team_id):
-    return services.members_of(services.visible_team(current_user, team_id).id)
+def list_members(args, team_id):
+    stmt = services.members_query(services.visible_team(current_user, team_id).id)
+    return paginate(db.session, stmt, args["page"], args["page_size"])
 
 
 @blp.route("/<int:team_id>/members", methods=["POST"])

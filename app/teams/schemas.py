@@ -46,6 +46,9 @@ class TeamMemberOut(ma.Schema):
     joined_at = fields.DateTime()
 
 
+TeamMemberPage = page_schema(TeamMemberOut, "TeamMemberPage")
+
+
 class TeamClaimIn(ma.Schema):
     order_id = Id(load_default=None, allow_none=True)
     project_id = Id(load_default=None, allow_none=True)

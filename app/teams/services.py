@@ -148,14 +148,16 @@ def visible_team(viewer: User, team_id: int) -> Team:
     return team
 
 
-def members_of(team_id: int) -> list[TeamMember]:
-    return list(
-        db.session.scalars(
-            sa.select(TeamMember)
-            .where(TeamMember.team_id == team_id)
-            .order_by(TeamMember.joined_at, TeamMember.member_id)
-        )
+def members_query(team_id: int):
+    return (
+        sa.select(TeamMember)
+        .where(TeamMember.team_id == team_id)
+        .order_by(TeamMember.joined_at, TeamMember.member_id)
     )
+
+
+def members_of(team_id: int) -> list[TeamMember]:
+    return list(db.session.scalars(members_query(team_id)))
 
 
 def add_member(leader: User, team_id: int, member_id: int, now: datetime | None = None) -> TeamMember:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
+from app.projects import services
 from app.projects.models import Agreement, Project, ProjectClaim, ProjectSignup
 from tests.conftest import count, settle
 
@@ -141,3 +142,14 @@ def test_staff_record_an_agreement_on_the_page(cob, page):
     assert "结对共建协议" in page(cob.unit_admin1).get(f"/agreements/{agreement.id}").get_data(as_text=True)
     assert page(cob.unit_admin2).get(f"/agreements/{agreement.id}").status_code == 404
     settle()
+
+
+def test_the_inbox_tells_of_the_claim_and_the_closing_in_the_readers_language(cob, page):
+    claim = services.claim_project(cob.unit_admin1, cob.project.id, unit_id=cob.unit1.id)
+    services.decide_claim(cob.staff1, cob.project.id, claim.id, True)
+    services.sign_up(cob.member1, cob.project.id)
+    services.close_project(cob.staff1, cob.project.id, "完成")
+    settle()
+    assert "项目认领已确认" in page(cob.unit_admin1).get("/notifications").get_data(as_text=True)
+    html = page(cob.member1).get("/notifications?lang=en").get_data(as_text=True)
+    assert "Co-building project closed" in html

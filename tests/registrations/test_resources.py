@@ -59,7 +59,9 @@ def test_reading_a_units_list_by_role_and_scope(units, api, who, status):
     res = api(getattr(units, who)).get(f"/units/{units.unit1.id}/resources")
     assert res.status_code == status, res.json
     if status == 200:
-        assert [(r["kind"], r["name"], r["quantity"]) for r in res.json] == [("venue", "报告厅", 200)]
+        assert [(r["kind"], r["name"], r["quantity"]) for r in res.json["items"]] == [
+            ("venue", "报告厅", 200)
+        ]
 
 
 @pytest.mark.parametrize(
@@ -109,7 +111,7 @@ def test_changing_and_withdrawing_an_item_by_role_and_scope(units, api, who, sta
     assert (hall.withdrawn_at is not None) == (status == 200)
     if status == 200:
         assert hall.name == "报告厅（可容200人）"
-        assert api(units.unit_admin1).get(f"/units/{units.unit1.id}/resources").json == []
+        assert api(units.unit_admin1).get(f"/units/{units.unit1.id}/resources").json["items"] == []
         assert client.put(f"/resources/{units.hall.id}", ROOM).status_code == 404
 
 
