@@ -53,9 +53,10 @@ from app.registrations.units import has_reported
 POINTS_RULE = "project_participation"
 MAX_SKILLS = 20
 # Notification titles without stored data: the inbox shows them in the reader's language.
+PROJECT_CLAIMED = N_("有单位认领了共建项目")
 CLAIM_ACCEPTED, CLAIM_DECLINED = N_("项目认领已确认"), N_("项目认领未获确认")
 PROJECT_CLOSED, PROJECT_CANCELLED = N_("共建项目已结项"), N_("共建项目已取消")
-NOTICE_TITLES = (CLAIM_ACCEPTED, CLAIM_DECLINED, PROJECT_CLOSED, PROJECT_CANCELLED)
+NOTICE_TITLES = (PROJECT_CLAIMED, CLAIM_ACCEPTED, CLAIM_DECLINED, PROJECT_CLOSED, PROJECT_CANCELLED)
 
 
 # ---- who stands how to a project ----------------------------------------------------------
@@ -377,7 +378,22 @@ def claim_project(
         },
         now=now,
     )
+    notify(
+        _community_staff_ids(project.community_id),
+        kind="project_claimed",
+        title=PROJECT_CLAIMED,
+        body=f"{claim.claimant_name}：{project.title}",
+        link=f"/projects/{project.id}",
+        now=now,
+    )
     return claim
+
+
+def _community_staff_ids(community_id: int) -> list[int]:
+    """The staff of the community, who accept or decline claims."""
+    return list(
+        db.session.scalars(sa.select(User.id).where(User.role == Role.STAFF, User.place_id == community_id))
+    )
 
 
 def _claim_of(project: Project, claim_id: int) -> ProjectClaim:

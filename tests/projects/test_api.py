@@ -168,6 +168,8 @@ def test_a_claim_commits_resources_of_the_units_list(cob, api):
     project = api(cob.staff1).get(f"/projects/{cob.project.id}").json
     assert project["status"] == "full" and project["places_left"] == 0
     assert [e["action"] for e in project["events"]] == ["post", "claim"]
+    told = count(Notification, Notification.kind == "project_claimed", Notification.user_id == cob.staff1.id)
+    assert told == 1 and count(Notification, Notification.user_id == cob.staff3.id) == 0
     again = api(cob.unit_admin2).post(f"/projects/{cob.project.id}/claims", {"unit_id": cob.unit2.id})
     assert again.status_code == 409 and count(ProjectClaim) == 1
 
