@@ -3,7 +3,7 @@ items), agreement (共建协议), project with its claims, claimed resources, si
 (项目清单), team with its members and claims (服务队); the project_participation scoring rule
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0017 (0009 on its branch; re-chained after merging main)
 """
 import json
 from datetime import datetime, timezone
@@ -65,7 +65,7 @@ def _restore_free_text():
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0009'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

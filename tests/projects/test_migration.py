@@ -5,6 +5,7 @@ the free text back. Runs on a database of its own (SQLite, or PostgreSQL with TE
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +20,12 @@ from app.extensions import db
 from config import TestConfig
 
 MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
+# The revision before 0011, whatever the merges chained it to.
+BEFORE = re.search(
+    r"^down_revision = '(\w+)'",
+    (Path(MIGRATIONS) / "versions" / "0011_cobuilding_projects.py").read_text(encoding="utf-8"),
+    re.M,
+).group(1)
 TABLES = {
     "unit_resource",
     "agreement",
@@ -50,7 +57,7 @@ def test_free_text_resources_become_items_and_come_back(postgres_server):
     other = create_app({**settings, "SQLALCHEMY_DATABASE_URI": _other_database(postgres_server)})
     now = datetime.now(UTC)
     with other.app_context():
-        upgrade(directory=MIGRATIONS, revision="0009")
+        upgrade(directory=MIGRATIONS, revision=BEFORE)
         with db.engine.begin() as conn:
             conn.execute(
                 sa.text(
@@ -99,7 +106,7 @@ def test_free_text_resources_become_items_and_come_back(postgres_server):
         )
         assert compare_metadata(context, db.metadata) == []
         context.connection.close()
-        downgrade(directory=MIGRATIONS, revision="0009")
+        downgrade(directory=MIGRATIONS, revision=BEFORE)
         with db.engine.connect() as conn:
             rows = (
                 conn.execute(sa.text("SELECT resources FROM unit_registration ORDER BY id")).scalars().all()
