@@ -23,6 +23,7 @@ from app.demo import (
     honours,
     orders,
     places,
+    projects,
     ratings,
     rewards,
     service,
@@ -31,9 +32,9 @@ from app.demo.accounts import DEMO_PASSWORD, Accounts, demo_accounts, format_acc
 from app.demo.registrations import fates, register_story, report_unit
 
 DOMAIN_SEEDERS = (("activities", activities.seed), ("service", service.seed),
-                  ("orders", orders.seed), ("rewards", rewards.seed), ("honours", honours.seed),
-                  ("announcements", announcements.seed), ("ratings", ratings.seed),
-                  ("evidence", evidence.seed))
+                  ("orders", orders.seed), ("projects", projects.seed), ("rewards", rewards.seed),
+                  ("honours", honours.seed), ("announcements", announcements.seed),
+                  ("ratings", ratings.seed), ("evidence", evidence.seed))
 
 
 def seed_demo(members: int = 300, now: datetime | None = None) -> list[str]:

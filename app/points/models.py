@@ -127,10 +127,11 @@ class SourceType:
     ORDER = "order"
     PAIRING = "pairing"
     ADJUSTMENT = "adjustment"
+    PROJECT = "project"  # a co-building project closed with the member present
 
 
 SERVICE_SOURCE_TYPES = (SourceType.ATTENDANCE, SourceType.SERVICE_RECORD, SourceType.ORDER,
-                        SourceType.PAIRING)
+                        SourceType.PAIRING, SourceType.PROJECT)
 
 
 class SpendEntry(db.Model):

@@ -21,10 +21,10 @@ from app.registrations.forms import (
     RejectForm,
     TransferForm,
     UnitRegistrationForm,
-    split_lines,
     split_skills,
 )
 from app.registrations.models import RegistrationStatus
+from app.registrations.resources import unit_resources
 
 bp = Blueprint("registrations", __name__)
 PAGE_SIZE = 20
@@ -175,7 +175,7 @@ def register_unit():
 
     def register():
         units.register_unit(unit=get_unit(form.unit_id.data), community_id=form.community_id.data,
-                            resources=split_lines(form.resources.data), actor=current_user)
+                            resources=form.items(), actor=current_user)
         flash(_("已登记组织报到"), "success")
         return redirect(url_for("registrations.unit_registrations"))
 
@@ -189,4 +189,4 @@ def unit_home():
     page = query_page()
     result = paginate(db.session, units.unit_registrations(current_user, unit), page, UNIT_PAGE_SIZE)
     return render_template("registrations/unit_home.html", unit=unit, result=result, page=page,
-                           page_size=UNIT_PAGE_SIZE)
+                           page_size=UNIT_PAGE_SIZE, resources=unit_resources(unit.id) if unit else [])

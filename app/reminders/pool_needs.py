@@ -10,10 +10,10 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.auth.models import User
 from app.clock import day_start
+from app.database import upsert
 from app.extensions import db
 from app.notifications.models import Notification
 from app.orders.models import Order, OrderClaim, OrderStatus, Urgency
@@ -61,7 +61,6 @@ def remind_pool_needs(today: date, now: datetime, has_digest: set[int]) -> int:
                          "sent_at": None if member_id in has_digest else now})
     if not rows:
         return 0
-    module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    result = db.session.execute(module.insert(Reminder).values(rows).on_conflict_do_nothing()
+    result = db.session.execute(upsert(Reminder).values(rows).on_conflict_do_nothing()
                                 .execution_options(preserve_rowcount=True))
     return max(result.rowcount or 0, 0)

@@ -11,17 +11,19 @@ from app.i18n import N_
 from app.observability import add_scrape_collector
 from app.params import query_id, query_page
 from app.places.services import communities_in_scope
+from app.projects.services import NOTICE_TITLES as PROJECT_NOTICES
 from app.registrations.services import NOTICE_TITLES as REGISTRATION_NOTICES
 from app.reminders import idle
 from app.reminders.metrics import DatabaseCollector
 from app.reminders.scheduling import install_embedded
 from app.service.services import NOTICE_TITLES as SERVICE_NOTICES
+from app.teams.services import NOTICE_TITLES as TEAM_NOTICES
 
 bp = Blueprint("reminders", __name__)
 bp.record_once(lambda state: install_embedded(state.app))
 bp.record_once(lambda state: add_scrape_collector(state.app, DatabaseCollector))
 # The notification titles that are constants; every other title holds stored text, shown as is.
-NOTICE_TITLES = frozenset((*REGISTRATION_NOTICES, *SERVICE_NOTICES))
+NOTICE_TITLES = frozenset((*REGISTRATION_NOTICES, *SERVICE_NOTICES, *PROJECT_NOTICES, *TEAM_NOTICES))
 bp.record_once(lambda state: state.app.jinja_env.globals.update(NOTICE_TITLES=NOTICE_TITLES))
 PAGE_SIZE = 20
 nav.add(N_("未服务党员"), "reminders.idle_members", STAFF_LIKE, order=60)
