@@ -1,5 +1,8 @@
 """Ratings (双评议): thresholds per street/district and year, the yearly rating of a member,
-its revisions after publication, and each community's 双公示 switch."""
+the yearly rating of a unit by a community (the other half of 双评议), their revisions after
+publication, and each community's 双公示 switch. Both ratings share the publication columns
+(PublishedColumns) and the revision columns (RevisionColumns); app/ratings/publication.py is
+the one machinery that writes them."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -51,35 +54,15 @@ class RatingThreshold(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Rating(db.Model):
-    """A member's rating for a year by the community he served.
+class PublishedColumns:
+    """A rating's state and its publication snapshot. Before publication it is a draft
+    (`level` None = follow the computed level); publication fills `computed_level`,
+    `published_*` and freezes them; a later change appends a revision row and moves only
+    `level` / `comment` (the current state)."""
 
-    Before publication it is a draft: it exists only when staff chose a level or wrote a
-    comment (`level` None = follow the computed level), and the figures are read live.
-    Publication fills the snapshot (figures, computed level, `published_level`,
-    `published_comment`) and freezes it: the published columns never change again; a later
-    change appends a RatingRevision and moves only `level`/`comment` (the current state)."""
-
-    __tablename__ = "rating"
-    __table_args__ = (
-        sa.UniqueConstraint("member_id", "year"),
-        sa.Index("ix_rating_community_year", "community_id", "year", "published_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
-    year: Mapped[int] = mapped_column()
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("place.id"))
     level: Mapped[str | None] = mapped_column(sa.String(16))
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     computed_level: Mapped[str | None] = mapped_column(sa.String(16))
-    points: Mapped[int | None] = mapped_column()
-    checklist_completed: Mapped[int | None] = mapped_column()
-    checklist_total: Mapped[int | None] = mapped_column()
-    hours: Mapped[float | None] = mapped_column(sa.Float)
-    avg_satisfaction: Mapped[float | None] = mapped_column(sa.Float)
-    satisfaction_count: Mapped[int | None] = mapped_column()
-    abandoned_claims: Mapped[int | None] = mapped_column()
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     published_level: Mapped[str | None] = mapped_column(sa.String(16))
@@ -94,20 +77,74 @@ class Rating(db.Model):
         return self.published_at is not None
 
 
-class RatingRevision(db.Model):
-    """A change to a published rating: who, when, the level and comment before and after."""
+class RevisionColumns:
+    """A change to a published rating: who, when, the level and comment before and after.
+    `parent` names the column holding the rating's id."""
 
-    __tablename__ = "rating_revision"
-    __table_args__ = (sa.Index("ix_rating_revision_rating", "rating_id", "id"),)
-
+    parent = "rating_id"
     id: Mapped[int] = mapped_column(primary_key=True)
-    rating_id: Mapped[int] = mapped_column(sa.ForeignKey("rating.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     old_level: Mapped[str] = mapped_column(sa.String(16))
     new_level: Mapped[str] = mapped_column(sa.String(16))
     old_comment: Mapped[str] = mapped_column(sa.Text, default="")
     new_comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class Rating(PublishedColumns, db.Model):
+    """A member's rating for a year by the community he served; the figures are read live
+    before publication and kept in the snapshot columns after it."""
+
+    __tablename__ = "rating"
+    __table_args__ = (
+        sa.UniqueConstraint("member_id", "year"),
+        sa.Index("ix_rating_community_year", "community_id", "year", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    year: Mapped[int] = mapped_column()
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("place.id"))
+    points: Mapped[int | None] = mapped_column()
+    checklist_completed: Mapped[int | None] = mapped_column()
+    checklist_total: Mapped[int | None] = mapped_column()
+    hours: Mapped[float | None] = mapped_column(sa.Float)
+    avg_satisfaction: Mapped[float | None] = mapped_column(sa.Float)
+    satisfaction_count: Mapped[int | None] = mapped_column()
+    abandoned_claims: Mapped[int | None] = mapped_column()
+
+
+class RatingRevision(RevisionColumns, db.Model):
+    __tablename__ = "rating_revision"
+    __table_args__ = (sa.Index("ix_rating_revision_rating", "rating_id", "id"),)
+
+    rating_id: Mapped[int] = mapped_column(sa.ForeignKey("rating.id"))
+
+
+class UnitRating(PublishedColumns, db.Model):
+    """A unit's rating for a year by one community it serves (单位评议): the figures (its
+    members' registration and service there, the needs sent to it, projects delivered,
+    satisfaction) are read live before publication and frozen in `figures` by it."""
+
+    __tablename__ = "unit_rating"
+    __table_args__ = (
+        sa.UniqueConstraint("unit_id", "community_id", "year"),
+        sa.Index("ix_unit_rating_community_year", "community_id", "year", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"))
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("place.id"))
+    year: Mapped[int] = mapped_column()
+    figures: Mapped[dict | None] = mapped_column(sa.JSON)
+
+
+class UnitRatingRevision(RevisionColumns, db.Model):
+    __tablename__ = "unit_rating_revision"
+    __table_args__ = (sa.Index("ix_unit_rating_revision_rating", "unit_rating_id", "id"),)
+    parent = "unit_rating_id"
+
+    unit_rating_id: Mapped[int] = mapped_column(sa.ForeignKey("unit_rating.id"))
 
 
 class RatingPublicity(db.Model):

@@ -1,0 +1,171 @@
+"""The figures a unit is judged by, for 单位评议 (a community rates the unit) and 绩效评估
+(department performance): grouped sums read set-based — a fixed number of statements whatever
+the number of units, communities or needs — that callers add up, and the rates read from them.
+
+Needs (orders) count in the year they were dispatched to the unit (`dispatched_at`). An order
+the unit declined is sent back without its unit (app/orders/services.py::decline), so declines
+are read from the timeline: a `decline` event whose actor is an admin of the unit."""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app.auth.models import User
+from app.extensions import db
+from app.orders.models import OPEN_STATUSES, Order, OrderEvent
+from app.orders.states import Action
+from app.points.idleness import approved_members
+from app.points.models import SERVICE_SOURCE_TYPES, LedgerEntry
+from app.points.periods import year_bounds
+from app.registrations.models import Registration
+
+KEYS = ("unit", "community", "category")
+
+
+@dataclass
+class OrderSums:
+    """One group's needs. Sums only, so groups add up (a unit over its categories)."""
+
+    received: int = 0          # dispatched to the unit in the year (still there, or declined)
+    accepted: int = 0          # 接单
+    declined: int = 0          # sent back to the community (退单)
+    response_seconds: float = 0.0  # dispatch to acceptance, over the accepted ones
+    due: int = 0               # completed, or still open past the deadline
+    on_time: int = 0           # completed by the deadline
+    finished: int = 0          # completed at least once (a reopened one too)
+    reopened: int = 0          # reopened by the resident at least once
+    score_sum: int = 0
+    score_count: int = 0
+
+    def add(self, other: OrderSums) -> OrderSums:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        return self
+
+    @property
+    def acceptance_rate(self) -> float | None:
+        """Accepted among the needs the unit answered (accepted or declined)."""
+        answered = self.accepted + self.declined
+        return round(self.accepted / answered, 4) if answered else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return round(self.on_time / self.due, 4) if self.due else None
+
+    @property
+    def reopened_rate(self) -> float | None:
+        return round(self.reopened / self.finished, 4) if self.finished else None
+
+    @property
+    def first_response_hours(self) -> float | None:
+        """Mean hours from dispatch to acceptance."""
+        return round(self.response_seconds / self.accepted / 3600, 2) if self.accepted else None
+
+    @property
+    def satisfaction(self) -> float | None:
+        return round(self.score_sum / self.score_count, 2) if self.score_count else None
+
+    def as_dict(self) -> dict:
+        return {"received": self.received, "accepted": self.accepted, "declined": self.declined,
+                "acceptance_rate": self.acceptance_rate,
+                "first_response_hours": self.first_response_hours,
+                "on_time_rate": self.on_time_rate, "reopened_rate": self.reopened_rate,
+                "satisfaction": self.satisfaction, "satisfaction_count": self.score_count}
+
+
+def seconds_between(start, end):
+    """`end - start` in seconds, as SQL on either database."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.extract("epoch", end - start)
+    return (sa.func.julianday(end) - sa.func.julianday(start)) * 86400.0
+
+
+def _count_if(condition):
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def order_sums(keys: Iterable[str], year: int, now: datetime, *, communities: sa.Select | None = None,
+               unit_ids: Iterable[int] | None = None) -> dict[tuple, OrderSums]:
+    """{(key values...): OrderSums} grouped by `keys` (of KEYS) for the needs dispatched to units
+    in `year` in the given communities (a select of ids) and/or units: two statements."""
+    keys = tuple(keys)
+    start, end = year_bounds(year)
+    unit_ids = None if unit_ids is None else sorted(set(unit_ids))
+    if unit_ids == []:
+        return {}
+    columns = {"unit": Order.unit_id, "community": Order.community_id, "category": Order.category}
+    group = [columns[k] for k in keys]
+    late_open = sa.and_(Order.status.in_(OPEN_STATUSES), Order.deadline < now)
+    completed = Order.completed_at.is_not(None)
+    where = [Order.unit_id.is_not(None), Order.dispatched_at >= start, Order.dispatched_at < end]
+    if communities is not None:
+        where.append(Order.community_id.in_(communities))
+    if unit_ids is not None:
+        where.append(Order.unit_id.in_(unit_ids))
+    result: dict[tuple, OrderSums] = defaultdict(OrderSums)
+    rows = db.session.execute(sa.select(
+        *group, sa.func.count(), sa.func.count(Order.accepted_at),
+        sa.func.coalesce(sa.func.sum(seconds_between(Order.dispatched_at, Order.accepted_at)), 0),
+        _count_if(sa.or_(completed, late_open)),
+        _count_if(sa.and_(completed, Order.completed_at <= Order.deadline)),
+        _count_if(sa.or_(completed, Order.reopen_count > 0)), _count_if(Order.reopen_count > 0),
+        sa.func.coalesce(sa.func.sum(Order.score), 0), sa.func.count(Order.score),
+    ).where(*where).group_by(*group))
+    for row in rows:
+        (received, accepted, seconds, due, on_time, finished, reopened, score_sum,
+         score_count) = row[len(keys):]
+        result[tuple(row[:len(keys)])].add(OrderSums(
+            received=received, accepted=accepted, response_seconds=float(seconds or 0), due=due,
+            on_time=on_time, finished=finished, reopened=reopened, score_sum=int(score_sum or 0),
+            score_count=score_count))
+    for key, n in _declines(keys, start, end, communities, unit_ids):
+        result[key].add(OrderSums(received=n, declined=n))
+    return dict(result)
+
+
+def _declines(keys, start, end, communities, unit_ids) -> list[tuple[tuple, int]]:
+    columns = {"unit": User.unit_id, "community": Order.community_id, "category": Order.category}
+    group = [columns[k] for k in keys]
+    where = [OrderEvent.action == Action.DECLINE.value, OrderEvent.at >= start, OrderEvent.at < end,
+             User.unit_id.is_not(None)]
+    if communities is not None:
+        where.append(Order.community_id.in_(communities))
+    if unit_ids is not None:
+        where.append(User.unit_id.in_(unit_ids))
+    rows = db.session.execute(
+        sa.select(*group, sa.func.count()).select_from(OrderEvent)
+        .join(User, User.id == OrderEvent.actor_id).join(Order, Order.id == OrderEvent.order_id)
+        .where(*where).group_by(*group))
+    return [(tuple(row[:-1]), row[-1]) for row in rows]
+
+
+@dataclass
+class MemberSums:
+    registered: int = 0  # the unit's members registered (approved) with the community
+    served: int = 0      # of them, those with service evidence in the year
+
+    @property
+    def service_rate(self) -> float | None:
+        return round(self.served / self.registered, 4) if self.registered else None
+
+
+def member_sums(unit_ids: Iterable[int], year: int, communities: sa.Select | None = None
+                ) -> dict[tuple[int, int], MemberSums]:
+    """{(unit_id, community_id): MemberSums}: one statement."""
+    unit_ids = sorted(set(unit_ids))
+    if not unit_ids:
+        return {}
+    served = sa.exists().where(LedgerEntry.member_id == Registration.member_id,
+                               LedgerEntry.year == year,
+                               LedgerEntry.source_type.in_(SERVICE_SOURCE_TYPES))
+    stmt = approved_members().where(User.unit_id.in_(unit_ids)).with_only_columns(
+        User.unit_id, Registration.community_id, sa.func.count(), _count_if(served)).group_by(
+        User.unit_id, Registration.community_id)
+    if communities is not None:
+        stmt = stmt.where(Registration.community_id.in_(communities))
+    return {(unit_id, community_id): MemberSums(registered, served_n)
+            for unit_id, community_id, registered, served_n in db.session.execute(stmt)}
