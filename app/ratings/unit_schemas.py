@@ -40,7 +40,7 @@ class UnitRatingIn(ma.Schema):
     comment = text(1, 1000, required=True, metadata={"description": "written comment (required)"})
 
 
-class UnitRatingOut(ma.Schema):
+class UnitCommunityRatingItemOut(ma.Schema):
     unit_id = fields.Integer(required=True)
     unit_name = fields.String()
     community_id = fields.Integer(required=True)
@@ -55,6 +55,9 @@ class UnitRatingOut(ma.Schema):
     figures = fields.Nested(UnitRatingFigures, required=True)
     published_at = fields.DateTime(allow_none=True)
     revision_count = fields.Integer()
+
+
+class UnitCommunityRatingOut(UnitCommunityRatingItemOut):
     revisions = fields.List(fields.Nested(RevisionOut))
 
 
@@ -62,7 +65,7 @@ class UnitRatingListOut(ma.Schema):
     community_id = fields.Integer(required=True)
     community_name = fields.String()
     year = fields.Integer(required=True)
-    items = fields.List(fields.Nested(UnitRatingOut(exclude=("revisions",))), required=True)
+    items = fields.List(fields.Nested(UnitCommunityRatingItemOut), required=True)
     total = fields.Integer(required=True)
 
 
