@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from bench.bench_ratings import page_client
 from bench.common import Bench, backends, base_parser, timer
 from bench.datagen import CATEGORIES, PASSWORD_HASH, bulk_insert, create_district, create_staff, next_id
 
@@ -104,6 +103,43 @@ def add_needs(conn, lo: int, hi: int, year: int) -> None:
         {"lo": lo, "hi": hi})
 
 
+def rebuild_tallies(b: Bench, timings: dict, label: str) -> None:
+    """Needs loaded straight into the tables bypass the order transitions that keep the units'
+    need tallies: recount them, as `flask ratings rebuild-tally` does (timed)."""
+    from app.ratings import need_tally
+
+    b.db.session.remove()
+    with timer(label, timings):
+        need_tally.rebuild()
+        b.db.session.commit()
+    b.db.session.remove()
+
+
+def page_client(b: Bench, user_id: int):
+    """A pages client signed in as the tests sign in (a server-side session, as signing in
+    makes). The bench keeps one app context, so Flask-Login's per-request cache is dropped."""
+    from flask import g
+
+    from app.auth.models import User
+    from app.auth.sessions import open_session
+
+    user = b.db.session.get(User, user_id)
+    client = b.app.test_client()
+    with client.session_transaction() as session:
+        session.update(open_session(user))
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+    b.db.session.commit()
+    b.db.session.remove()
+
+    class Client:
+        def get(self, path, **kw):
+            g.pop("_login_user", None)
+            return client.get(path, **kw)
+
+    return Client()
+
+
 def run(backend: str, needs: int, first_batch: int, repeat: int) -> dict:
     from app.database import local_today
 
@@ -119,6 +155,7 @@ def run(backend: str, needs: int, first_batch: int, repeat: int) -> dict:
             base = next_id(conn, "service_order")
         with timer(f"first {first_batch:,} needs", timings), b.connection() as conn:
             add_needs(conn, base, base + first_batch - 1, year)
+        rebuild_tallies(b, timings, f"need tallies for {first_batch:,} needs")
         b.analyze()
         district_admin = _district_admin(b, district.district_id)
         street_admin = staff[district.street_ids[0]]
@@ -132,6 +169,7 @@ def run(backend: str, needs: int, first_batch: int, repeat: int) -> dict:
         with timer(f"the other {needs - first_batch:,} needs", timings), b.connection() as conn:
             add_needs(conn, base + first_batch, base + needs - 1, year)
             conn.exec_driver_sql("DROP TABLE bench_unit")
+        rebuild_tallies(b, timings, f"need tallies for {needs:,} needs")
         if backend == "postgres":
             with b.engine.begin() as conn:
                 conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('service_order', 'id'), "
@@ -139,10 +177,14 @@ def run(backend: str, needs: int, first_batch: int, repeat: int) -> dict:
         b.analyze()
         counts = dict(b.db.session.execute(sa.text(
             "SELECT 'needs', COUNT(*) FROM service_order UNION ALL "
-            "SELECT 'events', COUNT(*) FROM order_event")).all())
+            "SELECT 'events', COUNT(*) FROM order_event UNION ALL "
+            "SELECT 'tallies', COUNT(*) FROM unit_need_tally")).all())
         b.note("data", f"{len(district.unit_ids)} units, {len(district.community_ids)} communities, "
-                       f"{counts['needs']:,} needs in {year}, {counts['events']:,} timeline events")
+                       f"{counts['needs']:,} needs in {year}, {counts['events']:,} timeline events, "
+                       f"{counts['tallies']:,} need tally rows")
         b.note("load times (s)", timings)
+        for key, client in clients.items():  # signed in, answering the page (not a redirect)
+            assert b.request(lambda c=client, k=key: c.get(paths[k])).status_code == 200, key
         b.measure("baseline: GET /api/v1/me", lambda: api.get("/api/v1/me"), repeat=repeat)
         labels = {"page": "department performance page, district (test client, cookie session)",
                   "api": "GET /api/v1/statistics/units, district (test client, bearer token)",

@@ -24,6 +24,7 @@ from app.errors import Conflict, Forbidden
 from app.extensions import db
 from app.i18n import N_
 from app.orders.models import Order, OrderEvent, OrderStatus
+from app.orders.signals import order_moved
 
 S = OrderStatus
 
@@ -185,6 +186,7 @@ def transition(order: Order, action: Action, actor, *, now: datetime, note: str 
     if found is None:
         raise Conflict(f"order is {order.status}: cannot {action}")
     expected = order.status
+    before = {"unit_id": order.unit_id, "dispatched_at": order.dispatched_at}
     target = found.to if found.to is not None else claimable_status(order)
     changes = {"status": target, "updated_at": now, **(values or {})}
     result = db.session.execute(
@@ -193,5 +195,7 @@ def transition(order: Order, action: Action, actor, *, now: datetime, note: str 
     if result.rowcount != 1:
         raise Conflict(conflict)
     db.session.expire(order)
-    return add_event(order, action, actor, from_status=expected, to_status=order.status, note=note,
-                     now=now)
+    event = add_event(order, action, actor, from_status=expected, to_status=order.status, note=note,
+                      now=now)
+    order_moved.send("orders", order=order, before=before, actor=actor, action=action, now=now)
+    return event

@@ -156,3 +156,28 @@ class RatingPublicity(db.Model):
     is_public: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+
+class UnitNeedTally(db.Model):
+    """The needs a unit was sent by one community in one category and year, summed (a read
+    model of the orders, kept by app/ratings/need_tally.py on every order transition, rebuilt
+    by `flask ratings rebuild-tally`): what 绩效评估 and 单位评议 read instead of scanning every
+    order. Only "open past the deadline" depends on the clock and is read live."""
+
+    __tablename__ = "unit_need_tally"
+    __table_args__ = (sa.Index("ix_unit_need_tally_year_community", "year", "community_id"),)
+
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("place.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    received_now: Mapped[int] = mapped_column(default=0)  # dispatched that year, still with the unit
+    accepted: Mapped[int] = mapped_column(default=0)
+    response_seconds: Mapped[float] = mapped_column(sa.Float, default=0.0)
+    completed: Mapped[int] = mapped_column(default=0)
+    on_time: Mapped[int] = mapped_column(default=0)
+    finished: Mapped[int] = mapped_column(default=0)
+    reopened: Mapped[int] = mapped_column(default=0)
+    score_sum: Mapped[int] = mapped_column(default=0)
+    score_count: Mapped[int] = mapped_column(default=0)
+    declined: Mapped[int] = mapped_column(default=0)  # by the event's year

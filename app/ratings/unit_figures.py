@@ -4,7 +4,8 @@ the number of units, communities or needs — that callers add up, and the rates
 
 Needs (orders) count in the year they were dispatched to the unit (`dispatched_at`). An order
 the unit declined is sent back without its unit (app/orders/services.py::decline), so declines
-are read from the timeline: a `decline` event whose actor is an admin of the unit."""
+are read from the timeline: a `decline` event whose actor is an admin of the unit. The sums
+come from the need tallies (app/ratings/need_tally.py)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -16,11 +17,12 @@ import sqlalchemy as sa
 
 from app.auth.models import User
 from app.extensions import db
-from app.orders.models import OPEN_STATUSES, Order, OrderEvent
-from app.orders.states import Action
+from app.orders.models import Order
 from app.points.idleness import approved_members
 from app.points.models import SERVICE_SOURCE_TYPES, LedgerEntry
 from app.points.periods import year_bounds
+from app.ratings.models import UnitNeedTally
+from app.ratings.need_tally import TALLIED, count_if
 from app.registrations.models import Registration
 
 KEYS = ("unit", "community", "category")
@@ -77,70 +79,45 @@ class OrderSums:
                 "satisfaction": self.satisfaction, "satisfaction_count": self.score_count}
 
 
-def seconds_between(start, end):
-    """`end - start` in seconds, as SQL on either database."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return sa.extract("epoch", end - start)
-    return (sa.func.julianday(end) - sa.func.julianday(start)) * 86400.0
-
-
-def _count_if(condition):
-    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-
-
 def order_sums(keys: Iterable[str], year: int, now: datetime, *, communities: sa.Select | None = None,
                unit_ids: Iterable[int] | None = None) -> dict[tuple, OrderSums]:
     """{(key values...): OrderSums} grouped by `keys` (of KEYS) for the needs dispatched to units
-    in `year` in the given communities (a select of ids) and/or units: two statements."""
+    in `year` in the given communities (a select of ids) and/or units: two statements, one over
+    the need tallies (app/ratings/need_tally.py) and one over the open needs past their
+    deadline (the clock's part, read live through the partial index of open needs)."""
     keys = tuple(keys)
-    start, end = year_bounds(year)
     unit_ids = None if unit_ids is None else sorted(set(unit_ids))
     if unit_ids == []:
         return {}
-    columns = {"unit": Order.unit_id, "community": Order.community_id, "category": Order.category}
-    group = [columns[k] for k in keys]
-    late_open = sa.and_(Order.status.in_(OPEN_STATUSES), Order.deadline < now)
-    completed = Order.completed_at.is_not(None)
-    where = [Order.unit_id.is_not(None), Order.dispatched_at >= start, Order.dispatched_at < end]
+    t = UnitNeedTally
+    tally_columns = {"unit": t.unit_id, "community": t.community_id, "category": t.category}
+    where = [t.year == year]
     if communities is not None:
-        where.append(Order.community_id.in_(communities))
+        where.append(t.community_id.in_(communities))
     if unit_ids is not None:
-        where.append(Order.unit_id.in_(unit_ids))
+        where.append(t.unit_id.in_(unit_ids))
+    group = [tally_columns[k] for k in keys]
     result: dict[tuple, OrderSums] = defaultdict(OrderSums)
-    rows = db.session.execute(sa.select(
-        *group, sa.func.count(), sa.func.count(Order.accepted_at),
-        sa.func.coalesce(sa.func.sum(seconds_between(Order.dispatched_at, Order.accepted_at)), 0),
-        _count_if(sa.or_(completed, late_open)),
-        _count_if(sa.and_(completed, Order.completed_at <= Order.deadline)),
-        _count_if(sa.or_(completed, Order.reopen_count > 0)), _count_if(Order.reopen_count > 0),
-        sa.func.coalesce(sa.func.sum(Order.score), 0), sa.func.count(Order.score),
-    ).where(*where).group_by(*group))
-    for row in rows:
-        (received, accepted, seconds, due, on_time, finished, reopened, score_sum,
-         score_count) = row[len(keys):]
+    for row in db.session.execute(sa.select(*group, *[sa.func.sum(getattr(t, name)) for name in TALLIED])
+                                  .where(*where).group_by(*group)):
+        v = dict(zip(TALLIED, (x or 0 for x in row[len(keys):]), strict=True))
         result[tuple(row[:len(keys)])].add(OrderSums(
-            received=received, accepted=accepted, response_seconds=float(seconds or 0), due=due,
-            on_time=on_time, finished=finished, reopened=reopened, score_sum=int(score_sum or 0),
-            score_count=score_count))
-    for key, n in _declines(keys, start, end, communities, unit_ids):
-        result[key].add(OrderSums(received=n, declined=n))
-    return dict(result)
-
-
-def _declines(keys, start, end, communities, unit_ids) -> list[tuple[tuple, int]]:
-    columns = {"unit": User.unit_id, "community": Order.community_id, "category": Order.category}
-    group = [columns[k] for k in keys]
-    where = [OrderEvent.action == Action.DECLINE.value, OrderEvent.at >= start, OrderEvent.at < end,
-             User.unit_id.is_not(None)]
+            received=int(v["received_now"] + v["declined"]), accepted=int(v["accepted"]),
+            declined=int(v["declined"]), response_seconds=float(v["response_seconds"]),
+            due=int(v["completed"]), on_time=int(v["on_time"]), finished=int(v["finished"]),
+            reopened=int(v["reopened"]), score_sum=int(v["score_sum"]), score_count=int(v["score_count"])))
+    start, end = year_bounds(year)
+    order_columns = {"unit": Order.unit_id, "community": Order.community_id, "category": Order.category}
+    late = [Order.open_clause(), Order.unit_id.is_not(None), Order.deadline < now,
+            Order.dispatched_at >= start, Order.dispatched_at < end]
     if communities is not None:
-        where.append(Order.community_id.in_(communities))
+        late.append(Order.community_id.in_(communities))
     if unit_ids is not None:
-        where.append(User.unit_id.in_(unit_ids))
-    rows = db.session.execute(
-        sa.select(*group, sa.func.count()).select_from(OrderEvent)
-        .join(User, User.id == OrderEvent.actor_id).join(Order, Order.id == OrderEvent.order_id)
-        .where(*where).group_by(*group))
-    return [(tuple(row[:-1]), row[-1]) for row in rows]
+        late.append(Order.unit_id.in_(unit_ids))
+    group = [order_columns[k] for k in keys]
+    for row in db.session.execute(sa.select(*group, sa.func.count()).where(*late).group_by(*group)):
+        result[tuple(row[:len(keys)])].add(OrderSums(due=row[-1]))
+    return dict(result)
 
 
 @dataclass
@@ -163,7 +140,7 @@ def member_sums(unit_ids: Iterable[int], year: int, communities: sa.Select | Non
                                LedgerEntry.year == year,
                                LedgerEntry.source_type.in_(SERVICE_SOURCE_TYPES))
     stmt = approved_members().where(User.unit_id.in_(unit_ids)).with_only_columns(
-        User.unit_id, Registration.community_id, sa.func.count(), _count_if(served)).group_by(
+        User.unit_id, Registration.community_id, sa.func.count(), count_if(served)).group_by(
         User.unit_id, Registration.community_id)
     if communities is not None:
         stmt = stmt.where(Registration.community_id.in_(communities))

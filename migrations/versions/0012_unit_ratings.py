@@ -1,6 +1,7 @@
 """unit ratings: unit_rating (a community's yearly rating of a unit, frozen once published),
-unit_rating_revision (changes after publication); indexes for department performance (needs
-by dispatch time per unit, decline events)
+unit_rating_revision (changes after publication), unit_need_tally (the needs a unit was sent,
+summed per community, category and year); indexes for the tallies (needs per unit, open needs
+per unit, decline events)
 
 Revision ID: 0012
 Revises: 0009
@@ -63,7 +64,46 @@ def upgrade():
         batch_op.create_index('ix_unit_rating_revision_rating', ['unit_rating_id', 'id'], unique=False)
 
 
+    op.create_table('unit_need_tally',
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('category', sa.String(length=40), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('received_now', sa.Integer(), nullable=False),
+    sa.Column('accepted', sa.Integer(), nullable=False),
+    sa.Column('response_seconds', sa.Float(), nullable=False),
+    sa.Column('completed', sa.Integer(), nullable=False),
+    sa.Column('on_time', sa.Integer(), nullable=False),
+    sa.Column('finished', sa.Integer(), nullable=False),
+    sa.Column('reopened', sa.Integer(), nullable=False),
+    sa.Column('score_sum', sa.Integer(), nullable=False),
+    sa.Column('score_count', sa.Integer(), nullable=False),
+    sa.Column('declined', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['place.id'], name=op.f('fk_unit_need_tally_community_id_place')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_unit_need_tally_unit_id_unit')),
+    sa.PrimaryKeyConstraint('unit_id', 'community_id', 'category', 'year', name=op.f('pk_unit_need_tally'))
+    )
+    with op.batch_alter_table('unit_need_tally', schema=None) as batch_op:
+        batch_op.create_index('ix_unit_need_tally_year_community', ['year', 'community_id'], unique=False)
+    open_where = sa.text("status IN ('submitted', 'dispatched', 'accepted', 'claimed')")
+    with op.batch_alter_table('service_order', schema=None) as batch_op:
+        batch_op.create_index('ix_service_order_unit_tally', ['unit_id', 'community_id', 'category', 'dispatched_at'], unique=False)
+        batch_op.create_index('ix_service_order_open_unit', ['unit_id', 'community_id', 'category', 'deadline', 'dispatched_at'], unique=False, sqlite_where=open_where, postgresql_where=open_where)
+    decline = sa.text("action = 'decline'")
+    with op.batch_alter_table('order_event', schema=None) as batch_op:
+        batch_op.create_index('ix_order_event_decline', ['actor_id', 'at'], unique=False, sqlite_where=decline, postgresql_where=decline)
+    # Existing orders: run `flask ratings rebuild-tally` once after this migration (README).
+
+
 def downgrade():
+    with op.batch_alter_table('order_event', schema=None) as batch_op:
+        batch_op.drop_index('ix_order_event_decline')
+    with op.batch_alter_table('service_order', schema=None) as batch_op:
+        batch_op.drop_index('ix_service_order_open_unit')
+        batch_op.drop_index('ix_service_order_unit_tally')
+    with op.batch_alter_table('unit_need_tally', schema=None) as batch_op:
+        batch_op.drop_index('ix_unit_need_tally_year_community')
+    op.drop_table('unit_need_tally')
     with op.batch_alter_table('unit_rating_revision', schema=None) as batch_op:
         batch_op.drop_index('ix_unit_rating_revision_rating')
     op.drop_table('unit_rating_revision')

@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 
 from app.audit.models import AuditEntry
 from app.auth.models import Role
+from app.ratings import need_tally
 from tests import factories as f
 from tests.conftest import count
 from tests.ratings.helpers import YEAR
@@ -84,6 +85,7 @@ def test_statements_do_not_grow_with_the_data(api, page, unit_year):
         for category in ("关爱老人", "法律咨询", "课业辅导"):
             need(w.comm2 if i % 2 else w.comm3, unit, status="closed", category=category, accepted_after=1,
                  completed_after=3, score=4)
+    need_tally.rebuild()
     assert statements(client, path) == before
     assert statements(page(w.admin), f"/stats/units?place_id={w.district.id}&year={YEAR}") == page_before
 
