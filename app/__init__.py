@@ -160,32 +160,37 @@ def register_blueprints(app: Flask) -> None:
     from app.places import views as places_views
     from app.points import api as points_api
     from app.points import views as points_views
+    from app.projects import api as projects_api
+    from app.projects import views as projects_views
     from app.ratings import admin_views as ratings_admin_views  # noqa: F401  (routes on ratings bp)
     from app.ratings import api as ratings_api
     from app.ratings import unit_api as unit_ratings_api
     from app.ratings import unit_views as unit_ratings_views  # noqa: F401  (routes on ratings bp)
     from app.ratings import views as ratings_views
     from app.registrations import api as registrations_api
+    from app.registrations import resource_views  # noqa: F401  (routes on the registrations bp)
     from app.registrations import views as registrations_views
     from app.reminders import views as reminders_views
     from app.residents import api as residents_api
     from app.residents import views as residents_views
     from app.service import api as service_api
     from app.service import views as service_views
+    from app.teams import api as teams_api
+    from app.teams import views as teams_views
 
     app.url_map.converters["int"] = IdConverter  # before any rule is added
 
     app.register_blueprint(main_bp)
     for blp in (auth_api.blp, places_api.blp, registrations_api.blp, registrations_api.units_blp,
                 activities_api.blp, service_api.blp, points_api.blp, orders_api.blp,
-                notifications_api.blp, ratings_api.blp, unit_ratings_api.blp, residents_api.blp, imports_api.blp,
-                phone_signin_api.blp):
+                notifications_api.blp, ratings_api.blp, unit_ratings_api.blp, residents_api.blp,
+                imports_api.blp, phone_signin_api.blp, projects_api.blp, teams_api.blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)
     for bp in (auth_views.bp, places_views.bp, registrations_views.bp, activities_views.bp,
                service_views.bp, points_views.bp, orders_views.bp, notifications_views.bp,
                reminders_views.bp, ratings_views.bp, audit_views.bp, residents_views.bp,
-               imports_views.bp, phone_signin_views.bp):
+               imports_views.bp, phone_signin_views.bp, projects_views.bp, teams_views.bp):
         app.register_blueprint(bp)
 
 
@@ -196,6 +201,7 @@ def register_receivers() -> None:
     from app.points import receivers as points_receivers  # noqa: F401
     from app.ratings import receivers as ratings_receivers  # noqa: F401
     from app.registrations import receivers as registrations_receivers  # noqa: F401
+    from app.teams import receivers as teams_receivers  # noqa: F401
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -77,6 +77,11 @@ def aware(**kw) -> ma.fields.AwareDateTime:
     return ma.fields.AwareDateTime(default_timezone=LOCAL_TZ, validate=_year_in_range, **kw)
 
 
+def day(**kw) -> ma.fields.Date:
+    """A date (YYYY-MM-DD); years YEAR_MIN..YEAR_MAX."""
+    return ma.fields.Date(validate=_year_in_range, **kw)
+
+
 class ErrorSchema(SmorestErrorSchema):
     """The contract's error body, with the request id (the X-Request-ID header) to quote."""
 

@@ -176,7 +176,7 @@ class UnitsHandler(Handler):
             self.reports[(unit.id, community.id)] = registrations_bulk.add_unit_registration(
                 unit, community.id, resources, getattr(self.actor, "id", None))
             return "created"
-        if list(report.resources) != resources:
+        if registrations_bulk.resource_names(report) != resources:
             registrations_bulk.set_unit_resources(report, resources)
             return "created" if what == "created" else "updated"
         return what

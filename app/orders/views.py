@@ -30,11 +30,13 @@ from app.orders.queries import (
     page_of,
     status_counts,
 )
+from app.orders.signals import teams_for_order
 from app.orders.states import ACTION_LABELS, STATUS_LABELS, Action
 from app.params import query_id, query_page
 from app.places.services import communities_in_scope
 from app.redirects import back_url
 from app.registrations.units import reported_units
+from app.signals import ask
 
 bp = Blueprint("orders", __name__)
 PAGE_SIZE = 20
@@ -190,7 +192,8 @@ def detail(order_id):
 @roles_required(*STAFF_LIKE)
 def candidates_page(order_id):
     order, ranked = matching.candidates(current_user, order_id, limit=30)
-    return render_template("orders/candidates.html", order=order, ranked=ranked, now=utcnow())
+    teams = (ask(teams_for_order, "orders", order=order) or []) if order.to_pool else []
+    return render_template("orders/candidates.html", order=order, ranked=ranked, now=utcnow(), teams=teams)
 
 
 def _deadline(value: datetime | None) -> datetime | None:

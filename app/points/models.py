@@ -124,7 +124,8 @@ class SourceType:
     ORDER = "order"
     PAIRING = "pairing"
     ADJUSTMENT = "adjustment"
+    PROJECT = "project"  # a co-building project closed with the member present
 
 
 SERVICE_SOURCE_TYPES = (SourceType.ATTENDANCE, SourceType.SERVICE_RECORD, SourceType.ORDER,
-                        SourceType.PAIRING)
+                        SourceType.PAIRING, SourceType.PROJECT)

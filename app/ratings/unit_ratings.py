@@ -21,6 +21,7 @@ from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.params import require_id
 from app.places.models import Place, Unit
+from app.projects.services import delivered_counts
 from app.ratings import publication
 from app.ratings.models import LEVEL_LABELS, LEVEL_ORDER, RatingLevel, UnitRating, UnitRatingRevision
 from app.ratings.performance import score
@@ -61,7 +62,7 @@ def figures_for(pairs: list[tuple[int, int]], year: int, now: datetime) -> dict[
     communities = sa.select(Place.id).where(Place.id.in_(sorted({c for _, c in pairs})))
     members = member_sums(unit_ids, year, communities)
     needs = order_sums(("unit", "community"), year, now, communities=communities, unit_ids=unit_ids)
-    projects = projects_delivered(unit_ids, year)
+    projects = delivered_counts(unit_ids, year)  # co-building projects closed in the year
     out = {}
     for pair in pairs:
         m, n, p = members.get(pair, MemberSums()), needs.get(pair, OrderSums()), projects.get(pair[0], 0)
@@ -69,11 +70,6 @@ def figures_for(pairs: list[tuple[int, int]], year: int, now: datetime) -> dict[
                      "service_rate": m.service_rate, **n.as_dict(), "projects_delivered": p,
                      "score": unit_score(m, n, p)}
     return out
-
-
-def projects_delivered(unit_ids, year: int) -> dict[int, int]:
-    """{unit_id: co-building projects the unit delivered (closed) in the year}."""
-    return {}
 
 
 @dataclass

@@ -7,13 +7,17 @@ from app.auth.models import Role
 from app.auth.permissions import roles_required
 from app.extensions import db
 from app.places.services import get_unit
-from app.registrations import services, units
+from app.registrations import resources, services, units
 from app.registrations.schemas import (
     RegistrationIn,
     RegistrationOut,
     RegistrationPage,
     RegistrationQuery,
     RejectIn,
+    ResourceIn,
+    ResourceOut,
+    ResourcePage,
+    ResourceQuery,
     TransferIn,
     UnitRegistrationIn,
     UnitRegistrationOut,
@@ -114,4 +118,58 @@ def unit_registrations(args, unit_id):
     """The communities the unit reported to, with its resources: its own admin sees all,
     staff and street admins those in their scope."""
     stmt = units.unit_registrations(current_user, get_unit(unit_id))
+    return paginate(db.session, stmt, args["page"], args["page_size"])
+
+
+# ---- 资源清单 (a unit's resource list) --------------------------------------------------------
+
+@units_blp.route("/units/<int:unit_id>/resources", methods=["GET"])
+@units_blp.response(200, ResourceOut(many=True))
+@documents_errors(units_blp, 401, 403, 404)
+@roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF, Role.UNIT_ADMIN)
+def list_unit_resources(unit_id):
+    """The unit's resource list: its admin; staff and street admins of a community it reported
+    to (else 404)."""
+    return resources.list_for_unit(current_user, get_unit(unit_id))
+
+
+@units_blp.route("/units/<int:unit_id>/resources", methods=["POST"])
+@units_blp.arguments(ResourceIn)
+@units_blp.response(201, ResourceOut)
+@documents_errors(units_blp, 401, 403, 404)
+@roles_required(Role.ADMIN, Role.UNIT_ADMIN)
+def create_unit_resource(data, unit_id):
+    """The unit's admin adds an item to its list, offered to every community it reported to."""
+    return resources.create_resource(current_user, get_unit(unit_id), data)
+
+
+@units_blp.route("/resources/<int:resource_id>", methods=["PUT"])
+@units_blp.arguments(ResourceIn)
+@units_blp.response(200, ResourceOut)
+@documents_errors(units_blp, 401, 403, 404)
+@roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF, Role.UNIT_ADMIN)
+def update_unit_resource(data, resource_id):
+    """The unit's admin changes an item (staff who may read it: 403; others 404)."""
+    return resources.update_resource(current_user, resource_id, data)
+
+
+@units_blp.route("/resources/<int:resource_id>", methods=["DELETE"])
+@units_blp.response(204)
+@documents_errors(units_blp, 401, 403, 404)
+@roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF, Role.UNIT_ADMIN)
+def delete_unit_resource(resource_id):
+    """The unit's admin takes an item off the list (claims that committed it keep it)."""
+    resources.withdraw_resource(current_user, resource_id)
+
+
+@units_blp.route("/resources", methods=["GET"])
+@units_blp.arguments(ResourceQuery, location="query")
+@units_blp.response(200, ResourcePage)
+@documents_errors(units_blp, 401, 403)
+@roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF)
+def search_resources(args):
+    """Staff search the resources offered to the communities of their scope (kind, keyword q,
+    community_id)."""
+    stmt = resources.search_resources(current_user, kind=args.get("kind"), keyword=args.get("q") or None,
+                                      community_id=args.get("community_id"))
     return paginate(db.session, stmt, args["page"], args["page_size"])

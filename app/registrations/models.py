@@ -63,9 +63,44 @@ class UnitRegistration(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("place.id"), index=True)
-    resources: Mapped[list] = mapped_column(sa.JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     unit = relationship("Unit", lazy="joined")
     community = relationship("Place", lazy="joined")
+    # The unit's resource list (资源清单), offered to every community it reported to.
+    resources = relationship(
+        "UnitResource", viewonly=True, order_by="UnitResource.id",
+        primaryjoin="and_(foreign(UnitResource.unit_id) == UnitRegistration.unit_id, "
+                    "UnitResource.withdrawn_at.is_(None))")
+
+
+class ResourceKind(StrEnum):
+    VENUE = "venue"                # 场地
+    EQUIPMENT = "equipment"        # 设备物资
+    FUNDS = "funds"                # 资金
+    PROFESSIONAL = "professional"  # 专业服务
+    VOLUNTEERS = "volunteers"      # 志愿者
+    OTHER = "other"                # 其他 (free text migrated from before the list had kinds)
+
+
+class UnitResource(db.Model):
+    """One item of a unit's resource list (资源清单): what it offers the communities it reported
+    to (组织报到). Withdrawn items stay (projects' claims name them) but are offered no more."""
+
+    __tablename__ = "unit_resource"
+    __table_args__ = (sa.Index("ix_unit_resource_unit_kind", "unit_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    name: Mapped[str] = mapped_column(sa.String(100))
+    description: Mapped[str] = mapped_column(sa.String(500), default="")
+    quantity: Mapped[int | None] = mapped_column()  # how many, or how many people it holds
+    available: Mapped[str] = mapped_column(sa.String(200), default="")  # when: 工作日白天 …
+    contact: Mapped[str] = mapped_column(sa.String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    unit = relationship("Unit", lazy="joined")

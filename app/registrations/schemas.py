@@ -1,8 +1,9 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api_base import Id, PageArgs, page_schema, text
-from app.registrations.models import RegistrationStatus
+from app.api_base import Id, Integer, PageArgs, page_schema, text
+from app.registrations.models import RegistrationStatus, ResourceKind
+from app.registrations.resources import MAX_ITEMS, QUANTITY_MAX
 
 
 class RegistrationIn(ma.Schema):
@@ -51,10 +52,43 @@ class RegistrationOut(ma.Schema):
 RegistrationPage = page_schema(RegistrationOut, "RegistrationPage")
 
 
+class ResourceIn(ma.Schema):
+    """One item of a unit's resource list (资源清单)."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(list(ResourceKind)))
+    name = text(1, 100, required=True)
+    description = text(0, 500, load_default="")
+    quantity = Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=QUANTITY_MAX))
+    available = text(0, 200, load_default="")
+    contact = text(0, 100, load_default="")
+
+
+class ResourceOut(ma.Schema):
+    id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)
+    unit_name = fields.Function(lambda r: r.unit.name)
+    kind = fields.String(required=True)
+    name = fields.String(required=True)
+    description = fields.String()
+    quantity = fields.Integer(allow_none=True)
+    available = fields.String()
+    contact = fields.String()
+    updated_at = fields.DateTime()
+
+
+ResourcePage = page_schema(ResourceOut, "ResourcePage")
+
+
+class ResourceQuery(PageArgs):
+    kind = fields.String(validate=validate.OneOf(list(ResourceKind)))
+    q = text(0, 50)
+    community_id = Id()
+
+
 class UnitRegistrationIn(ma.Schema):
     community_id = Id(required=True)
-    resources = fields.List(text(0, 200), required=True,
-                            validate=validate.Length(min=1, max=50))
+    resources = fields.List(fields.Nested(ResourceIn), load_default=list,
+                            validate=validate.Length(max=MAX_ITEMS))
 
 
 class UnitRegistrationOut(ma.Schema):
@@ -63,7 +97,7 @@ class UnitRegistrationOut(ma.Schema):
     unit_name = fields.Function(lambda r: r.unit.name, required=True)
     community_id = fields.Integer(required=True)
     community_name = fields.Function(lambda r: r.community.name, required=True)
-    resources = fields.List(fields.String(), required=True)
+    resources = fields.List(fields.Nested(ResourceOut), required=True)
     created_at = fields.DateTime(required=True)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth.models import Role
@@ -10,33 +11,34 @@ from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from app.places.models import Place, PlaceKind, Unit
 from app.registrations.models import UnitRegistration
+from app.registrations.resources import add_items, clean_item, guess_kind, unit_resources
 
 
-def register_unit(*, unit: Unit, community_id: int, resources: list[str], actor) -> UnitRegistration:
+def register_unit(*, unit: Unit, community_id: int, resources: list[dict], actor) -> UnitRegistration:
     """组织报到, by an admin or by staff / street admins for a community in their scope; at most
-    once per unit and community (409)."""
+    once per unit and community (409). `resources` are items added to the unit's resource list
+    (资源清单), which it offers to every community it reported to; a unit without any item must
+    list at least one. A bare name (code and imports: not the API) is an item of a guessed kind."""
     community = db.session.get(Place, community_id)
     if community is None or community.kind != PlaceKind.COMMUNITY:
-        raise Invalid("community_id", "社区不存在 / community not found")
+        raise Invalid("community_id", _("社区不存在"))
     if not can_manage_place(actor, community):
-        raise Forbidden("不在您的管辖范围 / outside your scope")
-    resources = [r.strip() for r in resources if r and r.strip()]
-    if not resources:
-        raise Invalid("resources", "列出至少一项可提供的资源 / list at least one resource")
+        raise Forbidden(_("不在您的管辖范围"))
+    items = [clean_item(item if isinstance(item, dict) else {"kind": guess_kind(item), "name": item},
+                        "resources") for item in resources if isinstance(item, dict) or item.strip()]
+    if not items and not unit_resources(unit.id):
+        raise Invalid("resources", _("列出至少一项可提供的资源"))
     exists = db.session.scalar(
         sa.select(UnitRegistration.id).where(
             UnitRegistration.unit_id == unit.id, UnitRegistration.community_id == community_id
         )
     )
     if exists:
-        message = "该单位已向此社区报到 / unit already registered here"
+        message = _("该单位已向此社区报到")
         raise Conflict(message, {"community_id": [message]})
-    reg = UnitRegistration(
-        unit_id=unit.id, community_id=community_id,
-        resources=resources, created_by_id=actor.id,
-    )
+    reg = UnitRegistration(unit_id=unit.id, community_id=community_id, created_by_id=actor.id)
     db.session.add(reg)
-    db.session.flush()
+    add_items(unit.id, items)
     record(actor, "unit.register", reg, {"unit_id": unit.id, "community_id": community_id})
     return reg
 

@@ -20,10 +20,10 @@ from app.registrations.forms import (
     RejectForm,
     TransferForm,
     UnitRegistrationForm,
-    split_lines,
     split_skills,
 )
 from app.registrations.models import RegistrationStatus
+from app.registrations.resources import unit_resources
 
 bp = Blueprint("registrations", __name__)
 STAFF = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
@@ -176,7 +176,7 @@ def register_unit():
         return _unit_registrations_page(form), 422
     try:
         units.register_unit(unit=get_unit(form.unit_id.data), community_id=form.community_id.data,
-                            resources=split_lines(form.resources.data), actor=current_user)
+                            resources=form.items(), actor=current_user)
     except DomainError as err:
         db.session.rollback()
         attach_to_form(form, err)
@@ -192,4 +192,4 @@ def unit_home():
     page = query_page()
     result = paginate(db.session, units.unit_registrations(current_user, unit), page, UNIT_PAGE_SIZE)
     return render_template("registrations/unit_home.html", unit=unit, result=result, page=page,
-                           page_size=UNIT_PAGE_SIZE)
+                           page_size=UNIT_PAGE_SIZE, resources=unit_resources(unit.id) if unit else [])

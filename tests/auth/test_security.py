@@ -16,6 +16,9 @@ from config import DEFAULT_SECRET_KEY, ProductionConfig
 from tests import factories as f
 from tests.conftest import count, settle
 
+MEDICAL = {"kind": "professional", "name": "义诊"}  # a resource item of a unit
+
+
 # ---- configuration -------------------------------------------------------------------------
 
 def test_production_refuses_the_default_secret_key(monkeypatch):
@@ -186,7 +189,7 @@ ACTIONS = {
                                                    "name": "居民", "role": "resident",
                                                    "place_id": w.comm1.id}, User),
     "unit.register": lambda w: ("street_admin", f"/units/{w.unit2.id}/registrations",
-                                {"community_id": w.comm2.id, "resources": ["义诊"]}, UnitRegistration),
+                                {"community_id": w.comm2.id, "resources": [MEDICAL]}, UnitRegistration),
     "registration.approve": lambda w: ("staff1", f"/registrations/{_pending(w, w.newbie).id}/approve",
                                        {}, Registration),
     "registration.reject": lambda w: ("staff1", f"/registrations/{_pending(w, w.newbie).id}/reject",

@@ -51,13 +51,14 @@ def test_units_with_their_communities_and_resources(world, api):
     unit = db.session.scalar(sa.select(Unit).where(Unit.name == "新单位"))
     assert unit.kind == "enterprise"
     reg = db.session.scalar(sa.select(UnitRegistration).where(UnitRegistration.unit_id == world.unit1.id))
-    assert reg.resources == ["法律咨询", "志愿者10人"]
+    assert [(r.kind, r.name) for r in reg.resources] == [("professional", "法律咨询"),
+                                                         ("volunteers", "志愿者10人")]
     rows = [["区税务局", "机关", "北京街道", "仓边社区", "法律咨询"],
             ["新单位", "企业", "", "都府社区", "场地"]]
     again = upload(client, "units", xlsx(rows, kind="units"), dry_run=False).json
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 1, 1)
     db.session.refresh(reg)
-    assert reg.resources == ["法律咨询"]
+    assert [r.name for r in reg.resources] == ["法律咨询"]
 
 
 def test_residents_by_phone_with_their_address(world, api):

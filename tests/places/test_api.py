@@ -4,7 +4,7 @@ import pytest
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.places.models import Place, Unit
-from app.registrations.models import UnitRegistration
+from app.registrations.models import UnitRegistration, UnitResource
 from tests.conftest import count
 
 NOT_ADMIN = ["member1", "resident1", "staff1", "unit_admin1", "street_admin"]
@@ -96,8 +96,12 @@ def test_units_are_listed_publicly_paginated_and_searchable(world, api):
 
 # ---- 组织报到 ------------------------------------------------------------------------------
 
+LAW = {"kind": "professional", "name": "法律咨询", "available": "每周三下午"}
+ROOM = {"kind": "venue", "name": "会议室", "quantity": 30, "contact": "王老师 020-1234"}
+
+
 def unit_reg(w, **over):
-    return {"community_id": w.comm1.id, "resources": ["法律咨询", "会议室"], **over}
+    return {"community_id": w.comm1.id, "resources": [LAW, ROOM], **over}
 
 
 @pytest.mark.parametrize("who,community,status", [
@@ -111,14 +115,16 @@ def test_unit_registration_by_role_and_scope(world, api, who, community, status)
     assert res.status_code == status, res.json
     assert count(UnitRegistration) == (1 if status == 201 else 0)
     if status == 201:
-        assert res.json["resources"] == ["法律咨询", "会议室"] and res.json["unit_name"] == "区税务局"
+        assert [(r["kind"], r["name"], r["quantity"]) for r in res.json["resources"]] == [
+            ("professional", "法律咨询", None), ("venue", "会议室", 30)]
+        assert res.json["unit_name"] == "区税务局"
         assert count(AuditEntry, AuditEntry.action == "unit.register") == 1
 
 
 def test_a_unit_reports_once_to_a_community(world, api):
     client = api(world.staff1)
     assert client.post(f"/units/{world.unit1.id}/registrations", unit_reg(world)).status_code == 201
-    res = client.post(f"/units/{world.unit1.id}/registrations", unit_reg(world, resources=["义诊"]))
+    res = client.post(f"/units/{world.unit1.id}/registrations", unit_reg(world, resources=[LAW]))
     assert res.status_code == 409 and res.json["code"] == 409
     assert client.post(f"/units/{world.unit2.id}/registrations", unit_reg(world)).status_code == 201
     assert count(UnitRegistration) == 2
@@ -128,15 +134,18 @@ def test_a_unit_reports_once_to_a_community(world, api):
                                         ({"community_id": 999999}, "community_id"),
                                         ({"community_id": None}, "community_id"),
                                         ({"resources": []}, "resources"),
-                                        ({"resources": ["  "]}, "resources"),
-                                        ({"resources": ["x" * 201]}, "resources"),
+                                        ({"resources": ["会议室"]}, "resources"),
+                                        ({"resources": [{"kind": "venue", "name": "  "}]}, "resources"),
+                                        ({"resources": [{"kind": "castle", "name": "城堡"}]}, "resources"),
+                                        ({"resources": [{"kind": "venue", "name": "x" * 101}]}, "resources"),
+                                        ({"resources": [{**ROOM, "quantity": -1}]}, "resources"),
                                         ({"resources": "会议室"}, "resources")])
 def test_bad_unit_registration_input_is_422(world, api, over, field):
     if over.get("community_id") == "grid1":
         over = {"community_id": world.grid1.id}
     res = api(world.admin).post(f"/units/{world.unit1.id}/registrations", unit_reg(world, **over))
     assert res.status_code == 422 and field in res.json["errors"], res.json
-    assert count(UnitRegistration) == 0
+    assert count(UnitRegistration) == 0 and count(UnitResource) == 0
 
 
 def test_unknown_unit_is_404(world, api):

@@ -106,36 +106,51 @@ def test_accounts_list_paginates_and_searches(world, page):
     assert found.count('data-testid="account-') == 10
 
 
+ROOM = {"kind": "venue", "name": "会议室"}
+MEDICAL = {"kind": "professional", "name": "义诊"}
+
+
 # ---- 组织报到 ------------------------------------------------------------------------------
 
 def test_staff_register_a_unit_with_its_resources(world, page):
     client = page(world.staff1)
     html = client.get("/staff/unit-registrations").get_data(as_text=True)
     assert f'<option value="{world.comm1.id}">仓边社区' in html and "光孝社区" not in html
-    res = client.post("/staff/unit-registrations", data={"unit_id": world.unit2.id,
-                                                          "community_id": world.comm1.id,
-                                                          "resources": "义诊\n健康讲座；慢病随访\n"})
+    assert html.count('data-testid="resource-row"') == 3
+    res = client.post("/staff/unit-registrations", data={
+        "unit_id": world.unit2.id, "community_id": world.comm1.id,
+        "resources-0-kind": "professional", "resources-0-name": "义诊",
+        "resources-0-available": "每月第一个周六",
+        "resources-1-kind": "venue", "resources-1-name": "健康讲座室", "resources-1-quantity": "50",
+        "resources-2-kind": "", "resources-2-name": ""})  # an empty row is left out
     assert res.status_code == 302
     reg = UnitRegistration.query.one()
-    assert (reg.unit_id, reg.community_id, reg.resources) == (world.unit2.id, world.comm1.id,
-                                                              ["义诊", "健康讲座", "慢病随访"])
+    assert (reg.unit_id, reg.community_id) == (world.unit2.id, world.comm1.id)
+    assert [(r.kind, r.name, r.quantity, r.available) for r in reg.resources] == [
+        ("professional", "义诊", None, "每月第一个周六"), ("venue", "健康讲座室", 50, "")]
     listing = client.get("/staff/unit-registrations").get_data(as_text=True)
-    assert "市第一医院" in listing and "义诊、健康讲座、慢病随访" in listing
+    assert "市第一医院" in listing and "义诊" in listing and "每月第一个周六" in listing
     assert count(AuditEntry, AuditEntry.action == "unit.register") == 1
 
 
 def test_unit_registration_form_refuses_other_communities_and_duplicates(world, page):
     client = page(world.staff1)
-    res = client.post("/staff/unit-registrations", data={"unit_id": world.unit2.id, "resources": "义诊",
+    item = {"resources-0-kind": "professional", "resources-0-name": "义诊"}
+    res = client.post("/staff/unit-registrations", data={"unit_id": world.unit2.id, **item,
                                                           "community_id": world.comm3.id})
     assert res.status_code == 422 and count(UnitRegistration) == 0
-    data = {"unit_id": world.unit2.id, "community_id": world.comm1.id, "resources": "义诊"}
+    data = {"unit_id": world.unit2.id, "community_id": world.comm1.id, **item}
     assert client.post("/staff/unit-registrations", data=data).status_code == 302
     res = client.post("/staff/unit-registrations", data=data)
     assert res.status_code == 409 and "该单位已向此社区报到" in res.get_data(as_text=True)
-    res = client.post("/staff/unit-registrations", data={**data, "unit_id": world.unit1.id,
-                                                          "resources": " \n "})
-    assert res.status_code == 422
+    res = client.post("/staff/unit-registrations", data={"unit_id": world.unit1.id,
+                                                          "community_id": world.comm1.id,
+                                                          "resources-0-name": " "})
+    assert res.status_code == 422 and "列出至少一项可提供的资源" in res.get_data(as_text=True)
+    res = client.post("/staff/unit-registrations", data={"unit_id": world.unit1.id,
+                                                          "community_id": world.comm1.id,
+                                                          "resources-0-name": "会议室"})  # no kind
+    assert res.status_code == 422 and "请选择资源类别" in res.get_data(as_text=True)
     assert count(UnitRegistration) == 1
 
 
@@ -154,9 +169,9 @@ def test_unit_admin_sees_his_units_registrations(world, page):
 
 def test_audit_log_is_scoped(world, page, api):
     api(world.staff1).post(f"/units/{world.unit1.id}/registrations",
-                           {"community_id": world.comm1.id, "resources": ["会议室"]})
+                           {"community_id": world.comm1.id, "resources": [ROOM]})
     api(world.staff3).post(f"/units/{world.unit2.id}/registrations",
-                           {"community_id": world.comm3.id, "resources": ["义诊"]})
+                           {"community_id": world.comm3.id, "resources": [MEDICAL]})
     everything = page(world.admin).get("/admin/audit").get_data(as_text=True)
     assert world.staff1.name in everything and world.staff3.name in everything
     street = page(world.street_admin).get("/admin/audit").get_data(as_text=True)
@@ -166,7 +181,7 @@ def test_audit_log_is_scoped(world, page, api):
 
 def test_audit_log_is_in_words(world, page, api):
     api(world.staff1).post(f"/units/{world.unit1.id}/registrations",
-                           {"community_id": world.comm1.id, "resources": ["会议室"]})
+                           {"community_id": world.comm1.id, "resources": [ROOM]})
     html = page(world.admin).get("/admin/audit").get_data(as_text=True)
     assert "单位报到" in html and 'title="unit.register"' in html
     assert f"单位: {world.unit1.id}" in html and f"社区: {world.comm1.id}" in html

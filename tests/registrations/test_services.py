@@ -39,7 +39,8 @@ def test_approving_a_transfer_moves_this_years_points_to_the_new_community(world
 def test_units_report_once_per_community_inside_the_callers_scope(world):
     reg = register_unit(unit=world.unit1, community_id=world.comm1.id, resources=[" 义诊 ", ""],
                         actor=world.staff1)
-    assert reg.resources == ["义诊"] and has_reported(world.unit1.id, world.comm1.id)
+    assert [(r.kind, r.name) for r in reg.resources] == [("professional", "义诊")]
+    assert has_reported(world.unit1.id, world.comm1.id)
     assert not has_reported(world.unit1.id, world.comm2.id)
     assert reported_unit_ids(world.comm1.id) == {world.unit1.id}
     assert [u.name for u in reported_units(world.comm1.id)] == [world.unit1.name]

@@ -1,0 +1,294 @@
+"""项目清单 pages: the list by scope, the staff's posting form, the project page (claims with
+resources, sign-ups, progress, closing), the member's own projects, and 共建协议. Every action
+posts to a route that calls the same service as the API."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app import nav
+from app.api_base import paginate
+from app.auth.models import Role
+from app.auth.permissions import STAFF_LIKE, roles_required
+from app.errors import DomainError, attach_to_form
+from app.extensions import db
+from app.i18n import N_
+from app.params import query_id, query_page
+from app.places.services import communities_managed_by
+from app.projects import agreements, forms, services
+from app.projects.models import KINDS, ProjectStatus
+from app.projects.states import ACTION_LABELS, CLAIM_LABELS, STATUS_LABELS, Party
+from app.registrations.resources import unit_resources
+from app.registrations.units import reported_units
+
+bp = Blueprint("projects", __name__)
+PAGE_SIZE = 20
+VIEWERS = (Role.MEMBER, Role.UNIT_ADMIN, *STAFF_LIKE)
+nav.add(N_("共建项目"), "projects.index", VIEWERS, order=20)
+nav.add(N_("共建协议"), "projects.agreements_page", (Role.UNIT_ADMIN, *STAFF_LIKE), order=62)
+bp.record_once(
+    lambda state: state.app.jinja_env.globals.update(
+        PROJECT_STATUS=STATUS_LABELS,
+        CLAIM_STATUS=CLAIM_LABELS,
+        PROJECT_ACTIONS=ACTION_LABELS,
+        PROJECT_KINDS=KINDS,
+    )
+)
+
+
+@bp.get("/projects")
+@roles_required(*VIEWERS)
+def index():
+    status = request.args.get("status") or None
+    if status not in set(ProjectStatus):
+        status = None
+    page = query_page()
+    stmt = services.list_projects(current_user, status=status, community_id=query_id("community_id"))
+    return render_template(
+        "projects/index.html",
+        result=paginate(db.session, stmt, page, PAGE_SIZE),
+        page=page,
+        page_size=PAGE_SIZE,
+        status=status or "",
+        statuses=list(ProjectStatus),
+    )
+
+
+def _project_form() -> forms.ProjectForm:
+    form = forms.ProjectForm()
+    form.community_id.choices = [(c.id, c.name) for c in communities_managed_by(current_user)]
+    stmt = agreements.list_agreements(current_user)
+    form.agreement_id.choices = [(0, _("无"))] + [
+        (a.id, f"{a.unit.name} · {a.title}") for a in db.session.scalars(stmt.limit(100))
+    ]
+    return form
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+@roles_required(*STAFF_LIKE)
+def new():
+    form = _project_form()
+    if form.validate_on_submit():
+        values = {
+            name: form[name].data
+            for name in (
+                "community_id",
+                "title",
+                "kind",
+                "goals",
+                "starts_on",
+                "ends_on",
+                "places",
+                "slots",
+                "resources_needed",
+            )
+        }
+        try:
+            project = services.create_project(
+                current_user,
+                **values,
+                points=form.points.data or 0,
+                hours=form.hours.data or 0,
+                skills=[s.strip() for s in (form.skills.data or "").replace("，", ",").split(",")],
+                checklist_item=form.checklist_item.data or None,
+                agreement_id=form.agreement_id.data or None,
+            )
+        except DomainError as err:
+            db.session.rollback()
+            attach_to_form(form, err)
+            return render_template("projects/new.html", form=form), err.status_code
+        flash(_("已发布共建项目"), "success")
+        return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/new.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/projects/<int:project_id>")
+@roles_required(*VIEWERS)
+def detail(project_id):
+    project = services.project_detail(current_user, project_id)
+    claim_form = forms.ClaimForm()
+    if current_user.role == Role.UNIT_ADMIN and current_user.unit_id:
+        claim_form.resource_ids.choices = [(r.id, f"{r.name}") for r in unit_resources(current_user.unit_id)]
+    close_form = forms.CloseForm()
+    close_form.absent_member_ids.choices = [(s.member_id, s.member.name) for s in project.signups]
+    signed_up = any(s.member_id == current_user.id for s in project.signups)
+    return render_template(
+        "projects/detail.html",
+        project=project,
+        is_staff=Party.STAFF in project.parties,
+        claim_form=claim_form,
+        note_form=forms.NoteForm(),
+        close_form=close_form,
+        reason_form=forms.ReasonForm(),
+        signed_up=signed_up,
+    )
+
+
+def _posted(form, call, message: str, project_id: int):
+    """Validates the posted form, calls the service, flashes; back to the project page."""
+    back = url_for("projects.detail", project_id=project_id)
+    if not form.validate_on_submit():
+        flash(
+            _("请检查输入：")
+            + _("；").join(
+                _("%(field)s：%(error)s", field=form[k].label.text, error=v[0])
+                for k, v in form.errors.items()
+            ),
+            "error",
+        )
+        return redirect(back)
+    call(form)
+    flash(message, "success")
+    return redirect(back)
+
+
+@bp.post("/projects/<int:project_id>/claim")
+@roles_required(Role.UNIT_ADMIN)
+def claim(project_id):
+    form = forms.ClaimForm()
+    form.resource_ids.choices = [(r.id, r.name) for r in unit_resources(current_user.unit_id)]
+    return _posted(
+        form,
+        lambda f: services.claim_project(
+            current_user,
+            project_id,
+            unit_id=current_user.unit_id,
+            resource_ids=f.resource_ids.data or [],
+            note=f.note.data or "",
+        ),
+        _("已认领，等待社区确认"),
+        project_id,
+    )
+
+
+@bp.post("/projects/<int:project_id>/claims/<int:claim_id>/<decision>")
+@roles_required(Role.UNIT_ADMIN, Role.MEMBER, *STAFF_LIKE)
+def decide(project_id, claim_id, decision):
+    if decision == "withdraw":
+        return _posted(
+            forms.ReasonForm(),
+            lambda f: services.withdraw_claim(current_user, project_id, claim_id),
+            _("已撤回认领"),
+            project_id,
+        )
+    if decision not in ("accept", "decline"):
+        abort(404)
+    accept = decision == "accept"
+    return _posted(
+        forms.ReasonForm(),
+        lambda f: services.decide_claim(current_user, project_id, claim_id, accept, f.reason.data or ""),
+        _("已确认认领") if accept else _("已不予确认"),
+        project_id,
+    )
+
+
+@bp.post("/projects/<int:project_id>/signup")
+@roles_required(Role.MEMBER)
+def signup(project_id):
+    return _posted(
+        forms.ReasonForm(), lambda f: services.sign_up(current_user, project_id), _("报名成功"), project_id
+    )
+
+
+@bp.post("/projects/<int:project_id>/update")
+@roles_required(Role.UNIT_ADMIN, Role.MEMBER, *STAFF_LIKE)
+def update(project_id):
+    return _posted(
+        forms.NoteForm(),
+        lambda f: services.add_update(current_user, project_id, f.note.data),
+        _("已记录进展"),
+        project_id,
+    )
+
+
+@bp.post("/projects/<int:project_id>/close")
+@roles_required(*STAFF_LIKE)
+def close(project_id):
+    form = forms.CloseForm()
+    project, _parties = services.visible_project(current_user, project_id)
+    form.absent_member_ids.choices = [(s.member_id, s.member.name) for s in services.signups_of(project.id)]
+    return _posted(
+        form,
+        lambda f: services.close_project(
+            current_user, project_id, f.outcome.data, absent_member_ids=f.absent_member_ids.data or []
+        ),
+        _("项目已结项，积分和时长已记入参与党员"),
+        project_id,
+    )
+
+
+@bp.post("/projects/<int:project_id>/cancel")
+@roles_required(*STAFF_LIKE)
+def cancel(project_id):
+    return _posted(
+        forms.ReasonForm(),
+        lambda f: services.cancel_project(current_user, project_id, f.reason.data),
+        _("项目已取消"),
+        project_id,
+    )
+
+
+@bp.get("/me/projects")
+@roles_required(Role.MEMBER)
+def mine():
+    """The member's projects: signed up, and after closing the hours and points credited."""
+    page = query_page()
+    result = paginate(db.session, services.member_signups(current_user.id), page, PAGE_SIZE)
+    return render_template("projects/mine.html", result=result, page=page, page_size=PAGE_SIZE)
+
+
+# ---- 共建协议 ---------------------------------------------------------------------------------------
+
+
+@bp.get("/agreements")
+@roles_required(Role.UNIT_ADMIN, *STAFF_LIKE)
+def agreements_page():
+    page = query_page()
+    stmt = agreements.list_agreements(current_user, community_id=query_id("community_id"))
+    return render_template(
+        "projects/agreements.html",
+        result=paginate(db.session, stmt, page, PAGE_SIZE),
+        page=page,
+        page_size=PAGE_SIZE,
+    )
+
+
+def _agreement_form() -> forms.AgreementForm:
+    form = forms.AgreementForm()
+    communities = communities_managed_by(current_user)
+    form.community_id.choices = [(c.id, c.name) for c in communities]
+    units = {u.id: u for c in communities[:50] for u in reported_units(c.id)}
+    form.unit_id.choices = [(u.id, u.name) for u in sorted(units.values(), key=lambda u: u.name)]
+    return form
+
+
+@bp.route("/agreements/new", methods=["GET", "POST"])
+@roles_required(*STAFF_LIKE)
+def new_agreement():
+    form = _agreement_form()
+    if form.validate_on_submit():
+        try:
+            agreement = agreements.create_agreement(
+                current_user,
+                **{
+                    name: form[name].data
+                    for name in ("community_id", "unit_id", "title", "content", "starts_on", "ends_on")
+                },
+            )
+        except DomainError as err:
+            db.session.rollback()
+            attach_to_form(form, err)
+            return render_template("projects/agreement_new.html", form=form), err.status_code
+        flash(_("已登记共建协议"), "success")
+        return redirect(url_for("projects.agreement", agreement_id=agreement.id))
+    return render_template("projects/agreement_new.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/agreements/<int:agreement_id>")
+@roles_required(Role.UNIT_ADMIN, *STAFF_LIKE)
+def agreement(agreement_id):
+    return render_template(
+        "projects/agreement.html", agreement=agreements.visible_agreement(current_user, agreement_id)
+    )

@@ -1,0 +1,119 @@
+"""服务队 pages: the teams by scope with their leaderboard, forming a team, a team's page
+(members, what it claimed; the leader adds members and claims as one)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app import nav
+from app.api_base import paginate
+from app.auth.models import Role
+from app.auth.permissions import STAFF_LIKE, roles_required
+from app.errors import DomainError, attach_to_form
+from app.extensions import db
+from app.i18n import N_
+from app.params import query_page, query_year
+from app.places.services import communities_managed_by
+from app.teams import forms, services
+
+bp = Blueprint("teams", __name__)
+PAGE_SIZE = 20
+VIEWERS = (Role.MEMBER, Role.UNIT_ADMIN, *STAFF_LIKE)
+nav.add(N_("服务队"), "teams.index", VIEWERS, order=21)
+
+
+@bp.get("/teams")
+@roles_required(*VIEWERS)
+def index():
+    page = query_page()
+    year = query_year()
+    return render_template(
+        "teams/index.html",
+        result=paginate(db.session, services.list_teams(current_user), page, PAGE_SIZE),
+        page=page,
+        page_size=PAGE_SIZE,
+        year=year,
+        board=services.leaderboard(current_user, year, limit=10),
+    )
+
+
+def _team_form() -> forms.TeamForm:
+    form = forms.TeamForm()
+    if current_user.role == Role.UNIT_ADMIN:
+        form.home.choices = (
+            [(f"unit:{current_user.unit_id}", current_user.unit.name)] if current_user.unit else []
+        )
+    else:
+        form.home.choices = [(f"community:{c.id}", c.name) for c in communities_managed_by(current_user)]
+    return form
+
+
+@bp.route("/teams/new", methods=["GET", "POST"])
+@roles_required(Role.UNIT_ADMIN, *STAFF_LIKE)
+def new():
+    form = _team_form()
+    if form.validate_on_submit():
+        kind, _sep, home_id = form.home.data.partition(":")
+        home = {"community_id": int(home_id)} if kind == "community" else {"unit_id": int(home_id)}
+        try:
+            team = services.create_team(
+                current_user,
+                name=form.name.data,
+                leader_id=form.leader_id.data,
+                description=form.description.data,
+                specialities=[
+                    s.strip() for s in (form.specialities.data or "").replace("，", ",").split(",")
+                ],
+                **home,
+            )
+        except DomainError as err:
+            db.session.rollback()
+            attach_to_form(form, err)
+            return render_template("teams/new.html", form=form), err.status_code
+        flash(_("已组建服务队"), "success")
+        return redirect(url_for("teams.detail", team_id=team.id))
+    return render_template("teams/new.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/teams/<int:team_id>")
+@roles_required(*VIEWERS)
+def detail(team_id):
+    team = services.visible_team(current_user, team_id)
+    return render_template(
+        "teams/detail.html",
+        team=team,
+        members=services.members_of(team.id),
+        claims=services.claims_of(team.id),
+        is_leader=team.leader_id == current_user.id,
+        member_form=forms.MemberForm(),
+        claim_form=forms.ClaimForm(),
+    )
+
+
+@bp.post("/teams/<int:team_id>/members")
+@roles_required(Role.MEMBER)
+def add_member(team_id):
+    form = forms.MemberForm()
+    if form.validate_on_submit():
+        services.add_member(current_user, team_id, form.member_id.data)
+        flash(_("已添加队员"), "success")
+    else:
+        flash(_("请填写党员编号"), "error")
+    return redirect(url_for("teams.detail", team_id=team_id))
+
+
+@bp.post("/teams/<int:team_id>/claims/<kind>")
+@roles_required(Role.MEMBER)
+def claim(team_id, kind):
+    calls = {"order": services.claim_order, "project": services.claim_project}
+    if kind not in calls:
+        abort(404)
+    form = forms.ClaimForm()
+    if form.validate_on_submit():
+        calls[kind](current_user, team_id, form.target_id.data)
+        flash(_("已代表服务队认领"), "success")
+    else:
+        flash(_("请填写编号"), "error")
+    return redirect(url_for("teams.detail", team_id=team_id))
