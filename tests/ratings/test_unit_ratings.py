@@ -140,3 +140,22 @@ def test_a_future_year_cannot_be_published(api, unit_year):
     res = api(w.staff1).post(f"/api/v1/communities/{w.comm1.id}/unit-ratings/publish", json={"year": 2999})
     assert res.status_code == 422 and "year" in res.json["errors"]
     assert count(UnitRating) == 0
+
+
+def test_projects_delivered_count_and_raise_the_score(api, world, now):
+    """A co-building project the unit claimed (accepted) and the community closed this year."""
+    from app.projects import services as projects
+    from app.registrations.units import register_unit
+    from tests.projects.conftest import post_project
+
+    w = world
+    register_unit(unit=w.unit1, community_id=w.comm1.id, actor=w.admin,
+                  resources=[{"kind": "venue", "name": "会议室", "quantity": 1}])
+    project = post_project(w.staff1, w.comm1)
+    claim = projects.claim_project(w.unit_admin1, project.id, unit_id=w.unit1.id)
+    projects.decide_claim(w.staff1, project.id, claim.id, accept=True)
+    projects.close_project(w.staff1, project.id, "完成")
+    settle()
+    body = api(w.staff1).get(path(w.unit1, w.comm1, now.year)).json
+    # member1 registered, not served (0 %): the mean is 0, plus 5 for the project
+    assert body["figures"]["projects_delivered"] == 1 and body["figures"]["score"] == 5.0
