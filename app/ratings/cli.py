@@ -1,5 +1,6 @@
 """`flask ratings rebuild-tally`: recount the units' need tallies from the orders (after the
 migration that adds them, or after loading orders outside the app)."""
+
 from __future__ import annotations
 
 import click

@@ -5,6 +5,7 @@ rate and satisfaction, a score and its rank; and the same figures per category.
 
 Set-based: five statements whatever the number of units or needs (the place, the two grouped
 sums of app/ratings/unit_figures.py, the units, and the viewer's scope check)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -32,9 +33,12 @@ def performance_score(sums: OrderSums) -> float | None:
     equal parts (处置答复率和群众满意度)."""
     if not sums.received:
         return None
-    return score(sums.acceptance_rate, sums.on_time_rate,
-                 None if sums.satisfaction is None else sums.satisfaction / 5,
-                 None if sums.reopened_rate is None else 1 - sums.reopened_rate)
+    return score(
+        sums.acceptance_rate,
+        sums.on_time_rate,
+        None if sums.satisfaction is None else sums.satisfaction / 5,
+        None if sums.reopened_rate is None else 1 - sums.reopened_rate,
+    )
 
 
 def _figures(sums: OrderSums) -> dict:
@@ -61,14 +65,24 @@ def unit_performance(viewer: User, place_id: int | None, year: int, now: datetim
         by_category[category].add(s)
         totals.add(s)
     reported = sa.select(UnitRegistration.unit_id).where(UnitRegistration.community_id.in_(communities))
-    units = db.session.execute(sa.select(Unit.id, Unit.name).where(
-        sa.or_(Unit.id.in_(reported), Unit.id.in_(sorted(by_unit)))).order_by(Unit.name, Unit.id)).all()
+    units = db.session.execute(
+        sa.select(Unit.id, Unit.name)
+        .where(sa.or_(Unit.id.in_(reported), Unit.id.in_(sorted(by_unit))))
+        .order_by(Unit.name, Unit.id)
+    ).all()
     rows = [{"unit_id": u.id, "name": u.name, **_figures(by_unit.get(u.id, OrderSums()))} for u in units]
     _rank(rows)
-    categories = sorted(({"category": c, **_figures(s)} for c, s in by_category.items()),
-                        key=lambda r: (-r["received"], r["category"]))
-    return {"place": {"id": place.id, "name": place.name, "kind": place.kind}, "year": year,
-            "totals": _figures(totals), "units": rows, "categories": categories}
+    categories = sorted(
+        ({"category": c, **_figures(s)} for c, s in by_category.items()),
+        key=lambda r: (-r["received"], r["category"]),
+    )
+    return {
+        "place": {"id": place.id, "name": place.name, "kind": place.kind},
+        "year": year,
+        "totals": _figures(totals),
+        "units": rows,
+        "categories": categories,
+    }
 
 
 def _rank(rows: list[dict]) -> None:

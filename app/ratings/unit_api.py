@@ -1,4 +1,5 @@
 """The API of unit ratings (单位评议, published at both ends) and department performance (绩效评估)."""
+
 from io import BytesIO
 
 from flask import send_file
@@ -15,17 +16,27 @@ from app.ratings.unit_schemas import (
     PerformanceOut,
     PerformanceQuery,
     PublicUnitRatingsOut,
+    UnitCommunityRatingOut,
     UnitPublishOut,
     UnitRatingIn,
     UnitRatingListOut,
-    UnitCommunityRatingOut,
     UnitRatingQuery,
 )
 
-blp = Blueprint("unit_ratings_api", __name__, url_prefix="/api/v1",
-                description="单位评议 (units rated by communities) and 绩效评估 (department performance)")
-XLSX_DOC = {"responses": {"200": {"description": "the workbook: a row per unit, then per category",
-                                  "content": {XLSX_MIME: {"schema": {"type": "string", "format": "binary"}}}}}}
+blp = Blueprint(
+    "unit_ratings_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="单位评议 (units rated by communities) and 绩效评估 (department performance)",
+)
+XLSX_DOC = {
+    "responses": {
+        "200": {
+            "description": "the workbook: a row per unit, then per category",
+            "content": {XLSX_MIME: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
 
 
 @blp.route("/statistics/units", methods=["GET"])
@@ -48,8 +59,12 @@ def unit_statistics(args):
 def unit_statistics_xlsx(args):
     """The same figures as an .xlsx workbook (audited)."""
     name, data = performance_export.workbook(current_user, args.get("place_id"), args["year"])
-    return send_file(BytesIO(data), mimetype=XLSX_MIME, as_attachment=True,
-                     download_name=f"{name}-{args['year']}-绩效评估.xlsx")
+    return send_file(
+        BytesIO(data),
+        mimetype=XLSX_MIME,
+        as_attachment=True,
+        download_name=f"{name}-{args['year']}-绩效评估.xlsx",
+    )
 
 
 def _out(row) -> dict:
@@ -77,8 +92,14 @@ def get_unit_rating(args, unit_id):
 def put_unit_rating(data, args, unit_id):
     """Staff of that community set the level (optional: else the suggested one) with a required
     comment; after publication this appends a revision (the published values stay)."""
-    row = unit_ratings.set_unit_rating(current_user, unit_id, args["community_id"], args["year"],
-                                       level=data["level"], comment=data["comment"])
+    row = unit_ratings.set_unit_rating(
+        current_user,
+        unit_id,
+        args["community_id"],
+        args["year"],
+        level=data["level"],
+        comment=data["comment"],
+    )
     return _out(row)
 
 
@@ -94,9 +115,15 @@ class _ListQuery(PageArgs, RatingYearQuery):
 def community_unit_ratings(args, community_id):
     """Staff: every unit serving the community (reported to it, or rated by it) with its rating."""
     community, rows, total = unit_ratings.community_unit_ratings(
-        current_user, community_id, args["year"], args["page"], args["page_size"])
-    return {"community_id": community.id, "community_name": community.name, "year": args["year"],
-            "items": [_out(r) for r in rows], "total": total}
+        current_user, community_id, args["year"], args["page"], args["page_size"]
+    )
+    return {
+        "community_id": community.id,
+        "community_name": community.name,
+        "year": args["year"],
+        "items": [_out(r) for r in rows],
+        "total": total,
+    }
 
 
 @blp.route("/communities/<int:community_id>/unit-ratings/publish", methods=["POST"])
@@ -116,8 +143,9 @@ def publish_unit_ratings(data, community_id):
 @roles_required(Role.UNIT_ADMIN, Role.ADMIN)
 def unit_published(args, unit_id):
     """双公示 at the unit: its ratings published by the communities it serves (its own admin)."""
-    _unit, items, total = unit_ratings.unit_published(current_user, unit_id, args["year"], args["page"],
-                                                      args["page_size"])
+    _unit, items, total = unit_ratings.unit_published(
+        current_user, unit_id, args["year"], args["page"], args["page_size"]
+    )
     return {"year": args["year"], "items": items, "total": total}
 
 
@@ -130,6 +158,7 @@ def public_unit_ratings(args, community_id):
     """双公示 at the community: the units it rated (name, level), when its 双公示 page is switched
     on, for the people of the community and the staff over it; otherwise 404."""
     community = publicity.public_community(current_user, community_id)
-    items, total = unit_ratings.published(args["year"], community_id=community.id, page=args["page"],
-                                          page_size=args["page_size"])
+    items, total = unit_ratings.published(
+        args["year"], community_id=community.id, page=args["page"], page_size=args["page_size"]
+    )
     return {"year": args["year"], "items": items, "total": total}

@@ -6,6 +6,7 @@ Needs (orders) count in the year they were dispatched to the unit (`dispatched_a
 the unit declined is sent back without its unit (app/orders/services.py::decline), so declines
 are read from the timeline: a `decline` event whose actor is an admin of the unit. The sums
 come from the need tallies (app/ratings/need_tally.py)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -32,14 +33,14 @@ KEYS = ("unit", "community", "category")
 class OrderSums:
     """One group's needs. Sums only, so groups add up (a unit over its categories)."""
 
-    received: int = 0          # dispatched to the unit in the year (still there, or declined)
-    accepted: int = 0          # 接单
-    declined: int = 0          # sent back to the community (退单)
+    received: int = 0  # dispatched to the unit in the year (still there, or declined)
+    accepted: int = 0  # 接单
+    declined: int = 0  # sent back to the community (退单)
     response_seconds: float = 0.0  # dispatch to acceptance, over the accepted ones
-    due: int = 0               # completed, or still open past the deadline
-    on_time: int = 0           # completed by the deadline
-    finished: int = 0          # completed at least once (a reopened one too)
-    reopened: int = 0          # reopened by the resident at least once
+    due: int = 0  # completed, or still open past the deadline
+    on_time: int = 0  # completed by the deadline
+    finished: int = 0  # completed at least once (a reopened one too)
+    reopened: int = 0  # reopened by the resident at least once
     score_sum: int = 0
     score_count: int = 0
 
@@ -72,15 +73,27 @@ class OrderSums:
         return round(self.score_sum / self.score_count, 2) if self.score_count else None
 
     def as_dict(self) -> dict:
-        return {"received": self.received, "accepted": self.accepted, "declined": self.declined,
-                "acceptance_rate": self.acceptance_rate,
-                "first_response_hours": self.first_response_hours,
-                "on_time_rate": self.on_time_rate, "reopened_rate": self.reopened_rate,
-                "satisfaction": self.satisfaction, "satisfaction_count": self.score_count}
+        return {
+            "received": self.received,
+            "accepted": self.accepted,
+            "declined": self.declined,
+            "acceptance_rate": self.acceptance_rate,
+            "first_response_hours": self.first_response_hours,
+            "on_time_rate": self.on_time_rate,
+            "reopened_rate": self.reopened_rate,
+            "satisfaction": self.satisfaction,
+            "satisfaction_count": self.score_count,
+        }
 
 
-def order_sums(keys: Iterable[str], year: int, now: datetime, *, communities: sa.Select | None = None,
-               unit_ids: Iterable[int] | None = None) -> dict[tuple, OrderSums]:
+def order_sums(
+    keys: Iterable[str],
+    year: int,
+    now: datetime,
+    *,
+    communities: sa.Select | None = None,
+    unit_ids: Iterable[int] | None = None,
+) -> dict[tuple, OrderSums]:
     """{(key values...): OrderSums} grouped by `keys` (of KEYS) for the needs dispatched to units
     in `year` in the given communities (a select of ids) and/or units: two statements, one over
     the need tallies (app/ratings/need_tally.py) and one over the open needs past their
@@ -98,51 +111,74 @@ def order_sums(keys: Iterable[str], year: int, now: datetime, *, communities: sa
         where.append(t.unit_id.in_(unit_ids))
     group = [tally_columns[k] for k in keys]
     result: dict[tuple, OrderSums] = defaultdict(OrderSums)
-    for row in db.session.execute(sa.select(*group, *[sa.func.sum(getattr(t, name)) for name in TALLIED])
-                                  .where(*where).group_by(*group)):
-        v = dict(zip(TALLIED, (x or 0 for x in row[len(keys):]), strict=True))
-        result[tuple(row[:len(keys)])].add(OrderSums(
-            received=int(v["received_now"] + v["declined"]), accepted=int(v["accepted"]),
-            declined=int(v["declined"]), response_seconds=float(v["response_seconds"]),
-            due=int(v["completed"]), on_time=int(v["on_time"]), finished=int(v["finished"]),
-            reopened=int(v["reopened"]), score_sum=int(v["score_sum"]), score_count=int(v["score_count"])))
+    for row in db.session.execute(
+        sa.select(*group, *[sa.func.sum(getattr(t, name)) for name in TALLIED]).where(*where).group_by(*group)
+    ):
+        v = dict(zip(TALLIED, (x or 0 for x in row[len(keys) :]), strict=True))
+        result[tuple(row[: len(keys)])].add(
+            OrderSums(
+                received=int(v["received_now"] + v["declined"]),
+                accepted=int(v["accepted"]),
+                declined=int(v["declined"]),
+                response_seconds=float(v["response_seconds"]),
+                due=int(v["completed"]),
+                on_time=int(v["on_time"]),
+                finished=int(v["finished"]),
+                reopened=int(v["reopened"]),
+                score_sum=int(v["score_sum"]),
+                score_count=int(v["score_count"]),
+            )
+        )
     start, end = year_bounds(year)
     order_columns = {"unit": Order.unit_id, "community": Order.community_id, "category": Order.category}
-    late = [Order.open_clause(), Order.unit_id.is_not(None), Order.deadline < now,
-            Order.dispatched_at >= start, Order.dispatched_at < end]
+    late = [
+        Order.open_clause(),
+        Order.unit_id.is_not(None),
+        Order.deadline < now,
+        Order.dispatched_at >= start,
+        Order.dispatched_at < end,
+    ]
     if communities is not None:
         late.append(Order.community_id.in_(communities))
     if unit_ids is not None:
         late.append(Order.unit_id.in_(unit_ids))
     group = [order_columns[k] for k in keys]
     for row in db.session.execute(sa.select(*group, sa.func.count()).where(*late).group_by(*group)):
-        result[tuple(row[:len(keys)])].add(OrderSums(due=row[-1]))
+        result[tuple(row[: len(keys)])].add(OrderSums(due=row[-1]))
     return dict(result)
 
 
 @dataclass
 class MemberSums:
     registered: int = 0  # the unit's members registered (approved) with the community
-    served: int = 0      # of them, those with service evidence in the year
+    served: int = 0  # of them, those with service evidence in the year
 
     @property
     def service_rate(self) -> float | None:
         return round(self.served / self.registered, 4) if self.registered else None
 
 
-def member_sums(unit_ids: Iterable[int], year: int, communities: sa.Select | None = None
-                ) -> dict[tuple[int, int], MemberSums]:
+def member_sums(
+    unit_ids: Iterable[int], year: int, communities: sa.Select | None = None
+) -> dict[tuple[int, int], MemberSums]:
     """{(unit_id, community_id): MemberSums}: one statement."""
     unit_ids = sorted(set(unit_ids))
     if not unit_ids:
         return {}
-    served = sa.exists().where(LedgerEntry.member_id == Registration.member_id,
-                               LedgerEntry.year == year,
-                               LedgerEntry.source_type.in_(SERVICE_SOURCE_TYPES))
-    stmt = approved_members().where(User.unit_id.in_(unit_ids)).with_only_columns(
-        User.unit_id, Registration.community_id, sa.func.count(), count_if(served)).group_by(
-        User.unit_id, Registration.community_id)
+    served = sa.exists().where(
+        LedgerEntry.member_id == Registration.member_id,
+        LedgerEntry.year == year,
+        LedgerEntry.source_type.in_(SERVICE_SOURCE_TYPES),
+    )
+    stmt = (
+        approved_members()
+        .where(User.unit_id.in_(unit_ids))
+        .with_only_columns(User.unit_id, Registration.community_id, sa.func.count(), count_if(served))
+        .group_by(User.unit_id, Registration.community_id)
+    )
     if communities is not None:
         stmt = stmt.where(Registration.community_id.in_(communities))
-    return {(unit_id, community_id): MemberSums(registered, served_n)
-            for unit_id, community_id, registered, served_n in db.session.execute(stmt)}
+    return {
+        (unit_id, community_id): MemberSums(registered, served_n)
+        for unit_id, community_id, registered, served_n in db.session.execute(stmt)
+    }

@@ -5,6 +5,7 @@ satisfaction — with a suggested level (the member ratings' levels) and a writt
 staff. Publication freezes a snapshot; later changes are revisions (app/ratings/publication.py,
 as for members); published ratings show at both ends (the unit's page, the community's 双公示
 page). Services flush; the request commits."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,9 +14,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import STAFF_LIKE, can_manage_place, require_manage_community
-from app.audit.services import record
 from app.database import utcnow
 from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
@@ -30,8 +31,12 @@ from app.ratings.unit_figures import MemberSums, OrderSums, member_sums, order_s
 from app.registrations.models import UnitRegistration
 
 # The suggested level: the best whose minimum score (0-100) the unit reaches.
-LEVEL_SCORES = ((RatingLevel.EXCELLENT, 90), (RatingLevel.GOOD, 80), (RatingLevel.QUALIFIED, 65),
-                (RatingLevel.BASIC, 50))
+LEVEL_SCORES = (
+    (RatingLevel.EXCELLENT, 90),
+    (RatingLevel.GOOD, 80),
+    (RatingLevel.QUALIFIED, 65),
+    (RatingLevel.BASIC, 50),
+)
 PROJECT_BONUS, PROJECT_BONUS_MAX = 5, 10  # points per project delivered, at most
 
 
@@ -46,12 +51,18 @@ def unit_score(members: MemberSums, needs: OrderSums, projects: int) -> float | 
     """The mean of the known rates — members' service rate, acceptance, on time, satisfaction
     (of 5), not reopened — as 0-100, plus PROJECT_BONUS per project delivered (at most
     PROJECT_BONUS_MAX; capped at 100)."""
-    base = score(members.service_rate, needs.acceptance_rate, needs.on_time_rate,
-                 None if needs.satisfaction is None else needs.satisfaction / 5,
-                 None if needs.reopened_rate is None else 1 - needs.reopened_rate)
+    base = score(
+        members.service_rate,
+        needs.acceptance_rate,
+        needs.on_time_rate,
+        None if needs.satisfaction is None else needs.satisfaction / 5,
+        None if needs.reopened_rate is None else 1 - needs.reopened_rate,
+    )
     if base is None and not projects:
         return None
-    return min(100.0, round((base if base is not None else 0) + min(PROJECT_BONUS_MAX, PROJECT_BONUS * projects), 1))
+    return min(
+        100.0, round((base if base is not None else 0) + min(PROJECT_BONUS_MAX, PROJECT_BONUS * projects), 1)
+    )
 
 
 def figures_for(pairs: list[tuple[int, int]], year: int, now: datetime) -> dict[tuple[int, int], dict]:
@@ -66,9 +77,14 @@ def figures_for(pairs: list[tuple[int, int]], year: int, now: datetime) -> dict[
     out = {}
     for pair in pairs:
         m, n, p = members.get(pair, MemberSums()), needs.get(pair, OrderSums()), projects.get(pair[0], 0)
-        out[pair] = {"members_registered": m.registered, "members_served": m.served,
-                     "service_rate": m.service_rate, **n.as_dict(), "projects_delivered": p,
-                     "score": unit_score(m, n, p)}
+        out[pair] = {
+            "members_registered": m.registered,
+            "members_served": m.served,
+            "service_rate": m.service_rate,
+            **n.as_dict(),
+            "projects_delivered": p,
+            "score": unit_score(m, n, p),
+        }
     return out
 
 
@@ -102,11 +118,20 @@ def _rows(pairs: list[tuple[int, int]], year: int, now: datetime) -> list[UnitRa
     """A row per (unit, community): the published snapshot, else the draft with live figures."""
     if not pairs:
         return []
-    ratings = {(r.unit_id, r.community_id): r for r in db.session.scalars(sa.select(UnitRating).where(
-        UnitRating.year == year, sa.tuple_(UnitRating.unit_id, UnitRating.community_id).in_(pairs)))}
-    names = dict(db.session.execute(sa.select(Unit.id, Unit.name).where(Unit.id.in_({u for u, _ in pairs}))).all())
-    places = dict(db.session.execute(sa.select(Place.id, Place.name).where(
-        Place.id.in_({c for _, c in pairs}))).all())
+    ratings = {
+        (r.unit_id, r.community_id): r
+        for r in db.session.scalars(
+            sa.select(UnitRating).where(
+                UnitRating.year == year, sa.tuple_(UnitRating.unit_id, UnitRating.community_id).in_(pairs)
+            )
+        )
+    }
+    names = dict(
+        db.session.execute(sa.select(Unit.id, Unit.name).where(Unit.id.in_({u for u, _ in pairs}))).all()
+    )
+    places = dict(
+        db.session.execute(sa.select(Place.id, Place.name).where(Place.id.in_({c for _, c in pairs}))).all()
+    )
     live = figures_for([p for p in pairs if not (p in ratings and ratings[p].is_published)], year, now)
     rows = []
     for pair in pairs:
@@ -117,16 +142,28 @@ def _rows(pairs: list[tuple[int, int]], year: int, now: datetime) -> list[UnitRa
             figures = live[pair]
             computed = suggested_level(figures["score"])
             level, status = (r.level if r is not None and r.level else computed), "draft"
-        rows.append(UnitRatingRow(
-            unit_id=pair[0], unit_name=names.get(pair[0], ""), community_id=pair[1],
-            community_name=places.get(pair[1], ""), year=year, figures=figures, computed_level=computed,
-            level=level, comment=r.comment if r is not None else "", status=status,
-            rating_id=r.id if r is not None else None, published_at=r.published_at if r is not None else None,
-            revision_count=r.revision_count if r is not None else 0))
+        rows.append(
+            UnitRatingRow(
+                unit_id=pair[0],
+                unit_name=names.get(pair[0], ""),
+                community_id=pair[1],
+                community_name=places.get(pair[1], ""),
+                year=year,
+                figures=figures,
+                computed_level=computed,
+                level=level,
+                comment=r.comment if r is not None else "",
+                status=status,
+                rating_id=r.id if r is not None else None,
+                published_at=r.published_at if r is not None else None,
+                revision_count=r.revision_count if r is not None else 0,
+            )
+        )
     return rows
 
 
 # ---- who may see and change ------------------------------------------------------------------
+
 
 def _unit(unit_id: int) -> Unit:
     unit = db.session.get(Unit, require_id(unit_id, "unit"))
@@ -137,10 +174,12 @@ def _unit(unit_id: int) -> Unit:
 
 def serves(unit_id: int, community_id: int) -> bool:
     """Whether the community rates the unit: it reported there (组织报到) or was rated there."""
-    reported = sa.select(UnitRegistration.id).where(UnitRegistration.unit_id == unit_id,
-                                                    UnitRegistration.community_id == community_id)
-    rated = sa.select(UnitRating.id).where(UnitRating.unit_id == unit_id,
-                                           UnitRating.community_id == community_id)
+    reported = sa.select(UnitRegistration.id).where(
+        UnitRegistration.unit_id == unit_id, UnitRegistration.community_id == community_id
+    )
+    rated = sa.select(UnitRating.id).where(
+        UnitRating.unit_id == unit_id, UnitRating.community_id == community_id
+    )
     return db.session.scalar(sa.select(sa.or_(sa.exists(reported), sa.exists(rated)))) or False
 
 
@@ -164,16 +203,25 @@ def _readable(viewer: User, unit_id: int, community_id: int) -> tuple[Unit, Plac
     return unit, community
 
 
-def unit_rating(viewer: User, unit_id: int, community_id: int, year: int,
-                now: datetime | None = None) -> UnitRatingRow:
+def unit_rating(
+    viewer: User, unit_id: int, community_id: int, year: int, now: datetime | None = None
+) -> UnitRatingRow:
     unit, community = _readable(viewer, unit_id, community_id)
     row = _rows([(unit.id, community.id)], year, now or utcnow())[0]
     row.revisions = publication.revisions(UnitRatingRevision, row.rating_id)
     return row
 
 
-def set_unit_rating(staff: User, unit_id: int, community_id: int, year: int, *, comment: str,
-                    level: str | None = None, now: datetime | None = None) -> UnitRatingRow:
+def set_unit_rating(
+    staff: User,
+    unit_id: int,
+    community_id: int,
+    year: int,
+    *,
+    comment: str,
+    level: str | None = None,
+    now: datetime | None = None,
+) -> UnitRatingRow:
     """Staff over the community choose the unit's level (or keep the suggested one) with a
     written comment: a draft before publication (audited), a revision after it (the published
     values stay). Same level and comment again: no change."""
@@ -187,17 +235,35 @@ def set_unit_rating(staff: User, unit_id: int, community_id: int, year: int, *, 
         raise Invalid("level", _("等次无效"))
     check_year(year, now)
     now = now or utcnow()
-    rating = db.session.scalar(sa.select(UnitRating).where(
-        UnitRating.unit_id == unit.id, UnitRating.community_id == community.id,
-        UnitRating.year == year).with_for_update())
+    rating = db.session.scalar(
+        sa.select(UnitRating)
+        .where(
+            UnitRating.unit_id == unit.id, UnitRating.community_id == community.id, UnitRating.year == year
+        )
+        .with_for_update()
+    )
     detail = {"unit_id": unit.id, "community_id": community.id, "year": year}
     if rating is not None and rating.is_published:
-        publication.revise(staff, rating, UnitRatingRevision, level or rating.level, comment, now,
-                           action="unit_rating.revise", detail=detail)
+        publication.revise(
+            staff,
+            rating,
+            UnitRatingRevision,
+            level or rating.level,
+            comment,
+            now,
+            action="unit_rating.revise",
+            detail=detail,
+        )
     else:
         if rating is None:
-            rating = UnitRating(unit_id=unit.id, community_id=community.id, year=year, comment="",
-                                created_at=now, revision_count=0)
+            rating = UnitRating(
+                unit_id=unit.id,
+                community_id=community.id,
+                year=year,
+                comment="",
+                created_at=now,
+                revision_count=0,
+            )
             db.session.add(rating)
         before = {"level": rating.level, "comment": rating.comment}
         if level is not None:
@@ -205,28 +271,41 @@ def set_unit_rating(staff: User, unit_id: int, community_id: int, year: int, *, 
         rating.comment = comment
         rating.updated_at, rating.updated_by_id = now, staff.id
         db.session.flush()
-        record(staff, "unit_rating.override", rating, {**detail, "before": before, "level": rating.level,
-                                                       "comment": comment}, now=now)
+        record(
+            staff,
+            "unit_rating.override",
+            rating,
+            {**detail, "before": before, "level": rating.level, "comment": comment},
+            now=now,
+        )
     db.session.flush()
     return unit_rating(staff, unit.id, community.id, year, now)
 
 
 # ---- a community's units and publication -------------------------------------------------------
 
+
 def serving_units(community_id: int, year: int) -> list[int]:
     """Units reported to the community, and those it rated that year, by name."""
     reported = sa.select(UnitRegistration.unit_id).where(UnitRegistration.community_id == community_id)
-    rated = sa.select(UnitRating.unit_id).where(UnitRating.community_id == community_id,
-                                                UnitRating.year == year)
-    return list(db.session.scalars(sa.select(Unit.id).where(
-        sa.or_(Unit.id.in_(reported), Unit.id.in_(rated))).order_by(Unit.name, Unit.id)))
+    rated = sa.select(UnitRating.unit_id).where(
+        UnitRating.community_id == community_id, UnitRating.year == year
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Unit.id)
+            .where(sa.or_(Unit.id.in_(reported), Unit.id.in_(rated)))
+            .order_by(Unit.name, Unit.id)
+        )
+    )
 
 
-def community_unit_ratings(staff: User, community_id: int, year: int, page: int = 1,
-                           page_size: int = 50, now: datetime | None = None) -> tuple[Place, list, int]:
+def community_unit_ratings(
+    staff: User, community_id: int, year: int, page: int = 1, page_size: int = 50, now: datetime | None = None
+) -> tuple[Place, list, int]:
     community = staff_community(staff, community_id)
     units = serving_units(community.id, year)
-    chosen = units[(page - 1) * page_size: page * page_size]
+    chosen = units[(page - 1) * page_size : page * page_size]
     return community, _rows([(u, community.id) for u in chosen], year, now or utcnow()), len(units)
 
 
@@ -238,28 +317,64 @@ def publish_unit_ratings(staff: User, community_id: int, year: int, now: datetim
     check_year(year, now)
     now = now or utcnow()
     publication.lock_drafts(UnitRating, UnitRating.community_id == community.id, UnitRating.year == year)
-    pending = [row for row in _rows([(u, community.id) for u in serving_units(community.id, year)], year, now)
-               if row.status == "draft" and row.level]
-    values = [(row, {"level": row.level, "comment": row.comment, "computed_level": row.computed_level,
-                     "figures": row.figures, "published_at": now, "published_by_id": staff.id,
-                     "published_level": row.level, "published_comment": row.comment,
-                     "updated_at": now, "updated_by_id": staff.id}) for row in pending]
+    pending = [
+        row
+        for row in _rows([(u, community.id) for u in serving_units(community.id, year)], year, now)
+        if row.status == "draft" and row.level
+    ]
+    values = [
+        (
+            row,
+            {
+                "level": row.level,
+                "comment": row.comment,
+                "computed_level": row.computed_level,
+                "figures": row.figures,
+                "published_at": now,
+                "published_by_id": staff.id,
+                "published_level": row.level,
+                "published_comment": row.comment,
+                "updated_at": now,
+                "updated_by_id": staff.id,
+            },
+        )
+        for row in pending
+    ]
     publication.write_snapshots(
         UnitRating,
-        [dict(v, unit_id=row.unit_id, community_id=community.id, year=year, created_at=now, revision_count=0)
-         for row, v in values if not row.rating_id],
-        [(row.rating_id, v) for row, v in values if row.rating_id])
-    total = publication.published_total(UnitRating, UnitRating.community_id == community.id,
-                                        UnitRating.year == year)
+        [
+            dict(
+                v, unit_id=row.unit_id, community_id=community.id, year=year, created_at=now, revision_count=0
+            )
+            for row, v in values
+            if not row.rating_id
+        ],
+        [(row.rating_id, v) for row, v in values if row.rating_id],
+    )
+    total = publication.published_total(
+        UnitRating, UnitRating.community_id == community.id, UnitRating.year == year
+    )
     record(staff, "unit_rating.publish", community, {"year": year, "published": len(values)}, now=now)
-    return {"community_id": community.id, "year": year, "published": len(values),
-            "published_total": total, "published_at": now}
+    return {
+        "community_id": community.id,
+        "year": year,
+        "published": len(values),
+        "published_total": total,
+        "published_at": now,
+    }
 
 
 # ---- published at both ends (双公示) -------------------------------------------------------------
 
-def published(year: int, *, unit_id: int | None = None, community_id: int | None = None,
-              page: int = 1, page_size: int = 50) -> tuple[list[dict], int]:
+
+def published(
+    year: int,
+    *,
+    unit_id: int | None = None,
+    community_id: int | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> tuple[list[dict], int]:
     """Published unit ratings of the year at one end: a unit's (every community that rated it)
     or a community's (every unit it rated); best level first, then by name."""
     where = [UnitRating.year == year, UnitRating.published_at.is_not(None)]
@@ -270,17 +385,28 @@ def published(year: int, *, unit_id: int | None = None, community_id: int | None
     total = db.session.scalar(sa.select(sa.func.count()).select_from(UnitRating).where(*where)) or 0
     rank = sa.case({level: n for n, level in enumerate(LEVEL_ORDER)}, value=UnitRating.level, else_=99)
     rows = db.session.execute(
-        sa.select(UnitRating.unit_id, Unit.name.label("unit_name"), UnitRating.community_id,
-                  Place.name.label("community_name"), UnitRating.level, UnitRating.published_at,
-                  UnitRating.revision_count)
-        .join(Unit, Unit.id == UnitRating.unit_id).join(Place, Place.id == UnitRating.community_id)
-        .where(*where).order_by(rank, Unit.name, Place.name, UnitRating.id)
-        .limit(page_size).offset((page - 1) * page_size))
+        sa.select(
+            UnitRating.unit_id,
+            Unit.name.label("unit_name"),
+            UnitRating.community_id,
+            Place.name.label("community_name"),
+            UnitRating.level,
+            UnitRating.published_at,
+            UnitRating.revision_count,
+        )
+        .join(Unit, Unit.id == UnitRating.unit_id)
+        .join(Place, Place.id == UnitRating.community_id)
+        .where(*where)
+        .order_by(rank, Unit.name, Place.name, UnitRating.id)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
     return [{**row._mapping, "level_label": _(LEVEL_LABELS[row.level])} for row in rows], total
 
 
-def unit_published(viewer: User, unit_id: int, year: int, page: int = 1,
-                   page_size: int = 50) -> tuple[Unit, list[dict], int]:
+def unit_published(
+    viewer: User, unit_id: int, year: int, page: int = 1, page_size: int = 50
+) -> tuple[Unit, list[dict], int]:
     """The unit's end: its own admin (and system admins); another unit 403."""
     unit = _unit(unit_id)
     if not (viewer.role == Role.ADMIN or (viewer.role == Role.UNIT_ADMIN and viewer.unit_id == unit.id)):

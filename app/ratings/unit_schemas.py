@@ -1,4 +1,5 @@
 """API schemas of unit ratings (单位评议) and department performance (绩效评估)."""
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
@@ -11,10 +12,16 @@ class NeedFigures(ma.Schema):
     received = fields.Integer(required=True, metadata={"description": "needs dispatched to the unit"})
     accepted = fields.Integer(required=True)
     declined = fields.Integer(required=True, metadata={"description": "sent back by the unit"})
-    acceptance_rate = fields.Float(allow_none=True, metadata={"description": "accepted / (accepted + declined)"})
-    first_response_hours = fields.Float(allow_none=True, metadata={"description": "mean hours dispatch → accept"})
-    on_time_rate = fields.Float(allow_none=True, metadata={
-        "description": "completed by the deadline / (completed + open past the deadline)"})
+    acceptance_rate = fields.Float(
+        allow_none=True, metadata={"description": "accepted / (accepted + declined)"}
+    )
+    first_response_hours = fields.Float(
+        allow_none=True, metadata={"description": "mean hours dispatch → accept"}
+    )
+    on_time_rate = fields.Float(
+        allow_none=True,
+        metadata={"description": "completed by the deadline / (completed + open past the deadline)"},
+    )
     reopened_rate = fields.Float(allow_none=True, metadata={"description": "reopened / completed"})
     satisfaction = fields.Float(allow_none=True, metadata={"description": "residents' mean rating 1-5"})
     satisfaction_count = fields.Integer()
@@ -22,8 +29,9 @@ class NeedFigures(ma.Schema):
 
 
 class UnitRatingFigures(NeedFigures):
-    members_registered = fields.Integer(required=True, metadata={
-        "description": "the unit's members registered with the community"})
+    members_registered = fields.Integer(
+        required=True, metadata={"description": "the unit's members registered with the community"}
+    )
     members_served = fields.Integer(required=True, metadata={"description": "of them, served in the year"})
     service_rate = fields.Float(allow_none=True)
     projects_delivered = fields.Integer(required=True)
@@ -35,8 +43,12 @@ class UnitRatingQuery(ma.Schema):
 
 
 class UnitRatingIn(ma.Schema):
-    level = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(LEVEL_ORDER),
-                          metadata={"description": LEVEL_DOC + "; omitted: keep the level"})
+    level = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(LEVEL_ORDER),
+        metadata={"description": LEVEL_DOC + "; omitted: keep the level"},
+    )
     comment = text(1, 1000, required=True, metadata={"description": "written comment (required)"})
 
 

@@ -1,5 +1,6 @@
 """Pages of unit ratings (单位评议: staff rate the units serving their community, the unit reads
 its ratings) and department performance (绩效评估, with charts and an xlsx export)."""
+
 from io import BytesIO
 
 from flask import flash, redirect, render_template, request, send_file, url_for
@@ -39,13 +40,28 @@ def _performance_charts(perf: dict) -> list:
         return [(u["name"], [None if u[key] is None else scale * u[key]]) for u in ranked]
 
     return [
-        charts.bar_chart(_("综合得分（前%(n)s名）", n=CHART_UNITS), column("score"), (_("得分"),),
-                         max_value=100, fmt=lambda v: f"{v:.1f}"),
-        charts.bar_chart(_("按时办结率"), column("on_time_rate", 100), (_("按时办结率"),), max_value=100, fmt=pct),
-        charts.bar_chart(_("群众满意度（1-5）"), column("satisfaction"), (_("满意度"),), max_value=5,
-                         fmt=lambda v: f"{v:.2f}"),
-        charts.bar_chart(_("各类别需求"), [(label(c["category"], CATEGORIES), [c["received"], c["accepted"]])
-                                      for c in perf["categories"]], (_("接收需求"), _("接单"))),
+        charts.bar_chart(
+            _("综合得分（前%(n)s名）", n=CHART_UNITS),
+            column("score"),
+            (_("得分"),),
+            max_value=100,
+            fmt=lambda v: f"{v:.1f}",
+        ),
+        charts.bar_chart(
+            _("按时办结率"), column("on_time_rate", 100), (_("按时办结率"),), max_value=100, fmt=pct
+        ),
+        charts.bar_chart(
+            _("群众满意度（1-5）"),
+            column("satisfaction"),
+            (_("满意度"),),
+            max_value=5,
+            fmt=lambda v: f"{v:.2f}",
+        ),
+        charts.bar_chart(
+            _("各类别需求"),
+            [(label(c["category"], CATEGORIES), [c["received"], c["accepted"]]) for c in perf["categories"]],
+            (_("接收需求"), _("接单")),
+        ),
     ]
 
 
@@ -54,11 +70,19 @@ def _performance_charts(perf: dict) -> list:
 def performance_page():
     year, page = query_year(), query_page()
     perf = performance.unit_performance(current_user, query_id("place_id"), year)
-    units = perf["units"][(page - 1) * PERFORMANCE_PAGE: page * PERFORMANCE_PAGE]
-    return render_template("ratings/performance.html", perf=perf, units=units, page=page,
-                           page_size=PERFORMANCE_PAGE, year=year, years=_years(),
-                           charts=_performance_charts(perf), categories=CATEGORIES,
-                           places=statistics.viewer_places(current_user))
+    units = perf["units"][(page - 1) * PERFORMANCE_PAGE : page * PERFORMANCE_PAGE]
+    return render_template(
+        "ratings/performance.html",
+        perf=perf,
+        units=units,
+        page=page,
+        page_size=PERFORMANCE_PAGE,
+        year=year,
+        years=_years(),
+        charts=_performance_charts(perf),
+        categories=CATEGORIES,
+        places=statistics.viewer_places(current_user),
+    )
 
 
 @bp.get("/stats/units.xlsx")
@@ -66,8 +90,12 @@ def performance_page():
 def performance_xlsx():
     year = query_year()
     name, data = performance_export.workbook(current_user, query_id("place_id"), year)
-    return send_file(BytesIO(data), mimetype=XLSX_MIME, as_attachment=True,
-                     download_name=f"{name}-{year}-{_('绩效评估')}.xlsx")
+    return send_file(
+        BytesIO(data),
+        mimetype=XLSX_MIME,
+        as_attachment=True,
+        download_name=f"{name}-{year}-{_('绩效评估')}.xlsx",
+    )
 
 
 # ---- unit ratings ---------------------------------------------------------------------------
@@ -85,11 +113,21 @@ def community_units_page():
     if community_id is None:
         return render_template("ratings/unit_ratings.html", community=None, communities=communities)
     year, page = query_year(), query_page()
-    community, rows, total = unit_ratings.community_unit_ratings(current_user, community_id, year, page,
-                                                                 UNIT_PAGE)
-    return render_template("ratings/unit_ratings.html", community=community, communities=communities,
-                           rows=rows, total=total, page=page, page_size=UNIT_PAGE, year=year,
-                           years=_years(), publish_form=PublishForm(community_id=community.id, year=year))
+    community, rows, total = unit_ratings.community_unit_ratings(
+        current_user, community_id, year, page, UNIT_PAGE
+    )
+    return render_template(
+        "ratings/unit_ratings.html",
+        community=community,
+        communities=communities,
+        rows=rows,
+        total=total,
+        page=page,
+        page_size=UNIT_PAGE,
+        year=year,
+        years=_years(),
+        publish_form=PublishForm(community_id=community.id, year=year),
+    )
 
 
 @bp.post("/staff/unit-ratings/publish")
@@ -101,8 +139,9 @@ def publish_units():
         return redirect(url_for("ratings.community_units_page"))
     result = unit_ratings.publish_unit_ratings(current_user, form.community_id.data, form.year.data)
     flash(_("已公布 %(n)s 个单位的 %(year)s 年度评议", n=result["published"], year=form.year.data), "success")
-    return redirect(url_for("ratings.community_units_page", community_id=form.community_id.data,
-                            year=form.year.data))
+    return redirect(
+        url_for("ratings.community_units_page", community_id=form.community_id.data, year=form.year.data)
+    )
 
 
 @bp.route("/units/<int:unit_id>/community-ratings", methods=["GET", "POST"])
@@ -116,16 +155,29 @@ def unit_rating_page(unit_id):
         if current_user.role not in STAFF_LIKE:
             raise Forbidden(_("只有社区工作人员可以评议单位"))
         if form.validate_on_submit():
-            unit_ratings.set_unit_rating(current_user, unit_id, community_id, year, comment=form.comment.data,
-                                         level=form.level.data if form.level.data != KEEP else None)
+            unit_ratings.set_unit_rating(
+                current_user,
+                unit_id,
+                community_id,
+                year,
+                comment=form.comment.data,
+                level=form.level.data if form.level.data != KEEP else None,
+            )
             flash(_("评议已保存"), "success")
-            return redirect(url_for("ratings.unit_rating_page", unit_id=unit_id, community_id=community_id,
-                                    year=year))
+            return redirect(
+                url_for("ratings.unit_rating_page", unit_id=unit_id, community_id=community_id, year=year)
+            )
         status = 422
     row = unit_ratings.unit_rating(current_user, unit_id, community_id, year)
     community = db.session.get(Place, row.community_id)
-    return render_template("ratings/unit_rating.html", row=row, year=year, years=_years(), form=form,
-                           can_rate=unit_ratings.can_rate(current_user, community)), status
+    return render_template(
+        "ratings/unit_rating.html",
+        row=row,
+        year=year,
+        years=_years(),
+        form=form,
+        can_rate=unit_ratings.can_rate(current_user, community),
+    ), status
 
 
 @bp.get("/unit/community-ratings")
@@ -142,5 +194,13 @@ def unit_published_page(unit_id):
     """双公示 at the unit: its ratings published by the communities it serves."""
     year, page = query_year(), query_page()
     unit, items, total = unit_ratings.unit_published(current_user, unit_id, year, page, UNIT_PAGE)
-    return render_template("ratings/unit_published.html", unit=unit, items=items, total=total, page=page,
-                           page_size=UNIT_PAGE, year=year, years=_years())
+    return render_template(
+        "ratings/unit_published.html",
+        unit=unit,
+        items=items,
+        total=total,
+        page=page,
+        page_size=UNIT_PAGE,
+        year=year,
+        years=_years(),
+    )

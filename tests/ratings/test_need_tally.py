@@ -1,5 +1,6 @@
 """The units' need tallies follow every order transition made through the orders services: after
 dispatch, accept, decline, claim, complete, rate, reopen and cancel they equal a full recount."""
+
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -13,15 +14,18 @@ from tests.conftest import settle
 
 
 def _tallies() -> set[tuple]:
-    return {tuple(r) for r in db.session.execute(sa.select(*UnitNeedTally.__table__.c)).all()
-            if any(r[4:])}  # rows left at zero by a recount are the same as no row
+    return {
+        tuple(r) for r in db.session.execute(sa.select(*UnitNeedTally.__table__.c)).all() if any(r[4:])
+    }  # rows left at zero by a recount are the same as no row
 
 
 def test_the_tallies_follow_the_transitions(world, now):
     w = world
     db.session.add(UnitRegistration(unit_id=w.unit1.id, community_id=w.comm1.id, resources=[]))
     settle()
-    needs = [orders.create_order(w.resident1, title=f"需求{i}", category="关爱老人", now=now).id for i in range(4)]
+    needs = [
+        orders.create_order(w.resident1, title=f"需求{i}", category="关爱老人", now=now).id for i in range(4)
+    ]
     for order_id in needs:
         orders.dispatch(w.staff1, order_id, unit_id=w.unit1.id, now=now)
     orders.accept(w.unit_admin1, needs[0], now=now + timedelta(hours=2))
@@ -38,5 +42,11 @@ def test_the_tallies_follow_the_transitions(world, now):
     need_tally.rebuild()
     assert followed == _tallies()
     row = db.session.scalars(sa.select(UnitNeedTally)).one()
-    assert (row.received_now, row.accepted, row.declined, row.completed, row.reopened, row.score_sum) == \
-        (3, 2, 1, 1, 1, 4)
+    assert (row.received_now, row.accepted, row.declined, row.completed, row.reopened, row.score_sum) == (
+        3,
+        2,
+        1,
+        1,
+        1,
+        4,
+    )

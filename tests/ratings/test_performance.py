@@ -1,5 +1,6 @@
 """Department performance (绩效评估): figures on the hand-made year, role × scope, statements
 independent of the data size, the page and the xlsx export."""
+
 from io import BytesIO
 
 import pytest
@@ -31,7 +32,12 @@ def test_the_figures_of_the_hand_made_year(api, unit_year):
     assert (u1["satisfaction"], u1["satisfaction_count"]) == (4.0, 2)
     # score: mean of 0.75, 0.25, 4/5 and 1 - 0.5
     assert u1["score"] == pytest.approx(57.5)
-    assert (u2["received"], u2["acceptance_rate"], u2["on_time_rate"], u2["satisfaction"]) == (1, 1.0, 1.0, 4.0)
+    assert (u2["received"], u2["acceptance_rate"], u2["on_time_rate"], u2["satisfaction"]) == (
+        1,
+        1.0,
+        1.0,
+        4.0,
+    )
     assert u2["score"] == pytest.approx(95.0)
     assert [u["rank"] for u in body["units"]] == [1, 2]
     assert body["units"][0]["unit_id"] == w.unit2.id
@@ -49,17 +55,34 @@ def test_the_district_adds_other_streets(api, unit_year):
     assert [(u["unit_id"], u["received"]) for u in community["units"]] == [(w.unit1.id, 1)]
 
 
-@pytest.mark.parametrize("who, place, status", [
-    ("admin", "district", 200), ("street_admin", "street1", 200), ("street_admin", "comm1", 200),
-    ("street_admin", "street2", 403), ("street_admin", "district", 403), ("staff1", "comm1", 200),
-    ("staff1", "comm2", 403), ("staff1", "street1", 403), ("unit_admin1", "comm1", 403),
-    ("member1", "comm1", 403), ("resident1", "comm1", 403), ("staff1", "grid1", 404),
-])
+@pytest.mark.parametrize(
+    "who, place, status",
+    [
+        ("admin", "district", 200),
+        ("street_admin", "street1", 200),
+        ("street_admin", "comm1", 200),
+        ("street_admin", "street2", 403),
+        ("street_admin", "district", 403),
+        ("staff1", "comm1", 200),
+        ("staff1", "comm2", 403),
+        ("staff1", "street1", 403),
+        ("unit_admin1", "comm1", 403),
+        ("member1", "comm1", 403),
+        ("resident1", "comm1", 403),
+        ("staff1", "grid1", 404),
+    ],
+)
 def test_role_and_scope(api, page, unit_year, who, place, status):
     w = unit_year
     place_id = getattr(w, place).id
-    assert api(getattr(w, who)).get(f"/api/v1/statistics/units?place_id={place_id}&year={YEAR}").status_code == status
-    assert api(getattr(w, who)).get(f"/api/v1/statistics/units.xlsx?place_id={place_id}&year={YEAR}").status_code == status
+    assert (
+        api(getattr(w, who)).get(f"/api/v1/statistics/units?place_id={place_id}&year={YEAR}").status_code
+        == status
+    )
+    assert (
+        api(getattr(w, who)).get(f"/api/v1/statistics/units.xlsx?place_id={place_id}&year={YEAR}").status_code
+        == status
+    )
     assert page(getattr(w, who)).get(f"/stats/units?place_id={place_id}&year={YEAR}").status_code == status
 
 
@@ -78,13 +101,23 @@ def test_statements_do_not_grow_with_the_data(api, page, unit_year):
     w = unit_year
     path = f"/api/v1/statistics/units?place_id={w.district.id}&year={YEAR}"
     client = api(w.admin)
-    before, page_before = statements(client, path), statements(page(w.admin), f"/stats/units?place_id={w.district.id}&year={YEAR}")
+    before, page_before = (
+        statements(client, path),
+        statements(page(w.admin), f"/stats/units?place_id={w.district.id}&year={YEAR}"),
+    )
     for i in range(6):
         unit = f.UnitFactory()
         f.UserFactory(role=Role.UNIT_ADMIN, unit_id=unit.id)
         for category in ("关爱老人", "法律咨询", "课业辅导"):
-            need(w.comm2 if i % 2 else w.comm3, unit, status="closed", category=category, accepted_after=1,
-                 completed_after=3, score=4)
+            need(
+                w.comm2 if i % 2 else w.comm3,
+                unit,
+                status="closed",
+                category=category,
+                accepted_after=1,
+                completed_after=3,
+                score=4,
+            )
     need_tally.rebuild()
     assert statements(client, path) == before
     assert statements(page(w.admin), f"/stats/units?place_id={w.district.id}&year={YEAR}") == page_before
@@ -92,7 +125,9 @@ def test_statements_do_not_grow_with_the_data(api, page, unit_year):
 
 def test_the_page_shows_ranks_and_charts(page, unit_year):
     w = unit_year
-    html = page(w.street_admin).get(f"/stats/units?place_id={w.street1.id}&year={YEAR}").get_data(as_text=True)
+    html = (
+        page(w.street_admin).get(f"/stats/units?place_id={w.street1.id}&year={YEAR}").get_data(as_text=True)
+    )
     assert "<svg" in html and w.unit1.name in html and w.unit2.name in html
     assert "57.5" in html and "95.0" in html
 

@@ -1,6 +1,7 @@
 """Unit ratings (单位评议): the figures on the hand-made year, the suggested level, staff's
 level and comment, publication (snapshot, revisions, audit), both ends of 双公示, role × scope
 and bad input (422 naming the field, nothing written)."""
+
 import pytest
 
 from app.audit.models import AuditEntry
@@ -39,7 +40,11 @@ def test_staff_choose_a_level_with_a_comment_then_publish_and_revise(api, unit_y
     staff = api(w.staff1)
     res = staff.put(path(w.unit1, w.comm1), json={"level": "qualified", "comment": "响应及时，办结偏慢"})
     assert res.status_code == 200, res.json
-    assert (res.json["level"], res.json["computed_level"], res.json["is_override"]) == ("qualified", "basic", True)
+    assert (res.json["level"], res.json["computed_level"], res.json["is_override"]) == (
+        "qualified",
+        "basic",
+        True,
+    )
     assert count(AuditEntry, AuditEntry.action == "unit_rating.override") == 1
     res = staff.post(f"/api/v1/communities/{w.comm1.id}/unit-ratings/publish", json={"year": YEAR})
     assert res.status_code == 200 and res.json["published"] == 2 and res.json["published_total"] == 2
@@ -67,7 +72,9 @@ def test_both_ends_show_the_published_ratings(api, unit_year):
     own = api(w.unit_admin1).get(f"/api/v1/units/{w.unit1.id}/published-ratings?year={YEAR}")
     assert own.status_code == 200
     assert [(i["community_id"], i["level"]) for i in own.json["items"]] == [(w.comm1.id, "basic")]
-    assert api(w.unit_admin2).get(f"/api/v1/units/{w.unit1.id}/published-ratings?year={YEAR}").status_code == 403
+    assert (
+        api(w.unit_admin2).get(f"/api/v1/units/{w.unit1.id}/published-ratings?year={YEAR}").status_code == 403
+    )
     public = f"/api/v1/communities/{w.comm1.id}/public-unit-ratings?year={YEAR}"
     assert api(w.resident1).get(public).status_code == 404  # 双公示 off
     set_publicity(w.staff1, w.comm1.id, True)
@@ -77,29 +84,48 @@ def test_both_ends_show_the_published_ratings(api, unit_year):
     assert api(w.resident2).get(public).status_code == 404  # another community's resident
 
 
-@pytest.mark.parametrize("who, unit, community, status", [
-    ("staff1", "unit1", "comm1", 200), ("street_admin", "unit1", "comm1", 200), ("admin", "unit1", "comm1", 200),
-    ("unit_admin1", "unit1", "comm1", 200), ("unit_admin1", "unit1", "comm3", 200),
-    ("unit_admin2", "unit1", "comm1", 403), ("staff2", "unit1", "comm1", 403), ("staff3", "unit1", "comm1", 403),
-    ("member1", "unit1", "comm1", 403), ("resident1", "unit1", "comm1", 403),
-    ("staff2", "unit1", "comm2", 404),  # unit1 does not serve comm2
-    ("staff1", "unit2", "grid1", 404),
-])
+@pytest.mark.parametrize(
+    "who, unit, community, status",
+    [
+        ("staff1", "unit1", "comm1", 200),
+        ("street_admin", "unit1", "comm1", 200),
+        ("admin", "unit1", "comm1", 200),
+        ("unit_admin1", "unit1", "comm1", 200),
+        ("unit_admin1", "unit1", "comm3", 200),
+        ("unit_admin2", "unit1", "comm1", 403),
+        ("staff2", "unit1", "comm1", 403),
+        ("staff3", "unit1", "comm1", 403),
+        ("member1", "unit1", "comm1", 403),
+        ("resident1", "unit1", "comm1", 403),
+        ("staff2", "unit1", "comm2", 404),  # unit1 does not serve comm2
+        ("staff1", "unit2", "grid1", 404),
+    ],
+)
 def test_reading_role_and_scope(api, unit_year, who, unit, community, status):
     w = unit_year
     assert api(getattr(w, who)).get(path(getattr(w, unit), getattr(w, community))).status_code == status
 
 
-@pytest.mark.parametrize("who, status", [
-    ("staff1", 200), ("street_admin", 200), ("staff2", 403), ("staff3", 403), ("unit_admin1", 403),
-    ("member1", 403), ("resident1", 403),
-])
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("staff1", 200),
+        ("street_admin", 200),
+        ("staff2", 403),
+        ("staff3", 403),
+        ("unit_admin1", 403),
+        ("member1", 403),
+        ("resident1", 403),
+    ],
+)
 def test_writing_role_and_scope(api, unit_year, who, status):
     w = unit_year
     res = api(getattr(w, who)).put(path(w.unit1, w.comm1), json={"level": "good", "comment": "好"})
     assert res.status_code == status
     assert count(UnitRating) == (1 if status == 200 else 0)
-    res = api(getattr(w, who)).post(f"/api/v1/communities/{w.comm1.id}/unit-ratings/publish", json={"year": YEAR})
+    res = api(getattr(w, who)).post(
+        f"/api/v1/communities/{w.comm1.id}/unit-ratings/publish", json={"year": YEAR}
+    )
     assert res.status_code == status
     list_res = api(getattr(w, who)).get(f"/api/v1/communities/{w.comm1.id}/unit-ratings?year={YEAR}")
     assert list_res.status_code == status
@@ -110,19 +136,26 @@ def test_unknown_ids(api, unit_year):
     staff = api(w.staff1)
     assert staff.get(f"/api/v1/units/999999/community-ratings?community_id={w.comm1.id}").status_code == 404
     assert staff.get(f"/api/v1/units/{w.unit1.id}/community-ratings?community_id=999999").status_code == 404
-    assert staff.post("/api/v1/communities/999999/unit-ratings/publish", json={"year": YEAR}).status_code == 404
+    assert (
+        staff.post("/api/v1/communities/999999/unit-ratings/publish", json={"year": YEAR}).status_code == 404
+    )
 
 
-@pytest.mark.parametrize("body, query, field", [
-    ({"level": "good"}, "", "comment"),
-    ({"level": "good", "comment": "   "}, "", "comment"),
-    ({"level": "best", "comment": "好"}, "", "level"),
-    ({"level": "good", "comment": "好" * 1001}, "", "comment"),
-    ({"level": "good", "comment": "好"}, "&year=2999", "year"),
-])
+@pytest.mark.parametrize(
+    "body, query, field",
+    [
+        ({"level": "good"}, "", "comment"),
+        ({"level": "good", "comment": "   "}, "", "comment"),
+        ({"level": "best", "comment": "好"}, "", "level"),
+        ({"level": "good", "comment": "好" * 1001}, "", "comment"),
+        ({"level": "good", "comment": "好"}, "&year=2999", "year"),
+    ],
+)
 def test_bad_input_names_the_field_and_writes_nothing(api, unit_year, body, query, field):
     w = unit_year
-    url = f"/api/v1/units/{w.unit1.id}/community-ratings?community_id={w.comm1.id}" + (query or f"&year={YEAR}")
+    url = f"/api/v1/units/{w.unit1.id}/community-ratings?community_id={w.comm1.id}" + (
+        query or f"&year={YEAR}"
+    )
     res = api(w.staff1).put(url, json=body)
     assert res.status_code == 422, res.json
     assert field in res.json["errors"]
@@ -149,8 +182,12 @@ def test_projects_delivered_count_and_raise_the_score(api, world, now):
     from tests.projects.conftest import post_project
 
     w = world
-    register_unit(unit=w.unit1, community_id=w.comm1.id, actor=w.admin,
-                  resources=[{"kind": "venue", "name": "会议室", "quantity": 1}])
+    register_unit(
+        unit=w.unit1,
+        community_id=w.comm1.id,
+        actor=w.admin,
+        resources=[{"kind": "venue", "name": "会议室", "quantity": 1}],
+    )
     project = post_project(w.staff1, w.comm1)
     claim = projects.claim_project(w.unit_admin1, project.id, unit_id=w.unit1.id)
     projects.decide_claim(w.staff1, project.id, claim.id, accept=True)

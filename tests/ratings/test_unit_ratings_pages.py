@@ -1,5 +1,6 @@
 """Unit rating pages: staff list and rate, publish, the unit's page, the community's 双公示 page;
 role × scope (403/404), bad input (422, nothing written)."""
+
 import pytest
 
 from app.audit.models import AuditEntry
@@ -42,10 +43,18 @@ def test_a_comment_is_required_on_the_page(page, unit_year):
     assert count(UnitRating) == 0 and count(AuditEntry, AuditEntry.action.like("unit_rating.%")) == 0
 
 
-@pytest.mark.parametrize("who, status", [
-    ("staff1", 200), ("street_admin", 200), ("unit_admin1", 200), ("unit_admin2", 403), ("staff2", 403),
-    ("member1", 403), ("resident1", 403),
-])
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("staff1", 200),
+        ("street_admin", 200),
+        ("unit_admin1", 200),
+        ("unit_admin2", 403),
+        ("staff2", 403),
+        ("member1", 403),
+        ("resident1", 403),
+    ],
+)
 def test_rating_page_role_and_scope(page, unit_year, who, status):
     assert page(getattr(unit_year, who)).get(rating_page(unit_year)).status_code == status
 
@@ -59,16 +68,23 @@ def test_only_staff_of_the_community_rate_on_the_page(page, unit_year, who):
     assert count(AuditEntry, AuditEntry.action.like("unit_rating.%")) == 0
 
 
-@pytest.mark.parametrize("who, path, status", [
-    ("staff1", "/staff/unit-ratings", 200), ("unit_admin1", "/staff/unit-ratings", 403),
-    ("member1", "/staff/unit-ratings", 403), ("staff2", "/staff/unit-ratings?community_id={comm1}", 403),
-    ("unit_admin1", "/unit/community-ratings", 200), ("staff1", "/unit/community-ratings", 403),
-    ("unit_admin1", "/units/{unit1}/published-ratings", 200),
-    ("unit_admin2", "/units/{unit1}/published-ratings", 403),
-    ("admin", "/units/{unit1}/published-ratings", 200), ("admin", "/units/999999/published-ratings", 404),
-    ("staff1", "/units/{unit2}/community-ratings?community_id={comm3}", 403),
-    ("staff3", "/units/{unit2}/community-ratings?community_id={comm3}", 404),  # unit2 not there
-])
+@pytest.mark.parametrize(
+    "who, path, status",
+    [
+        ("staff1", "/staff/unit-ratings", 200),
+        ("unit_admin1", "/staff/unit-ratings", 403),
+        ("member1", "/staff/unit-ratings", 403),
+        ("staff2", "/staff/unit-ratings?community_id={comm1}", 403),
+        ("unit_admin1", "/unit/community-ratings", 200),
+        ("staff1", "/unit/community-ratings", 403),
+        ("unit_admin1", "/units/{unit1}/published-ratings", 200),
+        ("unit_admin2", "/units/{unit1}/published-ratings", 403),
+        ("admin", "/units/{unit1}/published-ratings", 200),
+        ("admin", "/units/999999/published-ratings", 404),
+        ("staff1", "/units/{unit2}/community-ratings?community_id={comm3}", 403),
+        ("staff3", "/units/{unit2}/community-ratings?community_id={comm3}", 404),  # unit2 not there
+    ],
+)
 def test_pages_role_and_scope(page, unit_year, who, path, status):
     w = unit_year
     url = path.format(comm1=w.comm1.id, comm3=w.comm3.id, unit1=w.unit1.id, unit2=w.unit2.id)

@@ -1,5 +1,6 @@
 """A small hand-made year for unit ratings and department performance (last year, figures
 worked out by hand in the docstring of `unit_year`)."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -17,14 +18,34 @@ D = datetime(YEAR, 5, 10, 2, tzinfo=UTC)  # when the needs were dispatched
 H = timedelta(hours=1)
 
 
-def need(community, unit, *, status="dispatched", category="关爱老人", accepted_after=None,
-         completed_after=None, deadline_after=72, score=None, reopened=0, now=D) -> Order:
-    o = Order(community_id=community.id, title="代买药品", category=category, status=status,
-              unit_id=unit.id if unit else None, created_at=now, updated_at=now,
-              dispatched_at=now if unit else None, deadline=now + deadline_after * H,
-              accepted_at=now + accepted_after * H if accepted_after is not None else None,
-              completed_at=now + completed_after * H if completed_after is not None else None,
-              score=score, reopen_count=reopened)
+def need(
+    community,
+    unit,
+    *,
+    status="dispatched",
+    category="关爱老人",
+    accepted_after=None,
+    completed_after=None,
+    deadline_after=72,
+    score=None,
+    reopened=0,
+    now=D,
+) -> Order:
+    o = Order(
+        community_id=community.id,
+        title="代买药品",
+        category=category,
+        status=status,
+        unit_id=unit.id if unit else None,
+        created_at=now,
+        updated_at=now,
+        dispatched_at=now if unit else None,
+        deadline=now + deadline_after * H,
+        accepted_at=now + accepted_after * H if accepted_after is not None else None,
+        completed_at=now + completed_after * H if completed_after is not None else None,
+        score=score,
+        reopen_count=reopened,
+    )
     db.session.add(o)
     db.session.flush()
     return o
@@ -32,8 +53,17 @@ def need(community, unit, *, status="dispatched", category="关爱老人", accep
 
 def declined(community, unit_admin, category="关爱老人") -> Order:
     o = need(community, None, status="submitted", category=category)
-    db.session.add(OrderEvent(order_id=o.id, at=D + 2 * H, actor_id=unit_admin.id, action="decline",
-                              from_status="dispatched", to_status="submitted", note="人手不足"))
+    db.session.add(
+        OrderEvent(
+            order_id=o.id,
+            at=D + 2 * H,
+            actor_id=unit_admin.id,
+            action="decline",
+            from_status="dispatched",
+            to_status="submitted",
+            note="人手不足",
+        )
+    )
     db.session.flush()
     return o
 
@@ -60,15 +90,30 @@ def unit_year(world):
     points(w.member1, 10, source_type="service_record")
     points(second, 5, source_type="adjustment")  # not service
     need(w.comm1, w.unit1, status="closed", accepted_after=2, completed_after=10, score=5)
-    need(w.comm1, w.unit1, status="closed", category="维修服务", accepted_after=4, completed_after=80,
-         score=3, reopened=1)
+    need(
+        w.comm1,
+        w.unit1,
+        status="closed",
+        category="维修服务",
+        accepted_after=4,
+        completed_after=80,
+        score=3,
+        reopened=1,
+    )
     need(w.comm1, w.unit1, status="claimed", accepted_after=6)
     need(w.comm1, w.unit1, status="dispatched")
     declined(w.comm1, w.unit_admin1)
     need(w.comm1, w.unit2, status="closed", accepted_after=1, completed_after=5, score=4)
     need(w.comm3, w.unit1, status="accepted", accepted_after=8, deadline_after=24 * 800)
-    need(w.comm1, w.unit1, status="closed", accepted_after=1, completed_after=2, score=1,
-         now=D.replace(year=YEAR - 1))  # another year: not counted
+    need(
+        w.comm1,
+        w.unit1,
+        status="closed",
+        accepted_after=1,
+        completed_after=2,
+        score=1,
+        now=D.replace(year=YEAR - 1),
+    )  # another year: not counted
     need_tally.rebuild()  # written straight into the tables: recount, as after loading data
     db.session.commit()
     w.second = second
