@@ -11,13 +11,12 @@ from app.auth.models import Role
 from app.auth.permissions import STAFF_LIKE, roles_required
 from app.exports import XLSX_MIME
 from app.ratings import performance, performance_export, publicity, unit_ratings
-from app.ratings.schemas import PublicQuery, PublishIn, RatingYearQuery
+from app.ratings.schemas import PublicQuery, PublishIn, PublishOut, RatingYearQuery
 from app.ratings.unit_schemas import (
     PerformanceOut,
     PerformanceQuery,
     PublicUnitRatingsOut,
     UnitCommunityRatingOut,
-    UnitPublishOut,
     UnitRatingIn,
     UnitRatingListOut,
     UnitRatingQuery,
@@ -128,7 +127,7 @@ def community_unit_ratings(args, community_id):
 
 @blp.route("/communities/<int:community_id>/unit-ratings/publish", methods=["POST"])
 @blp.arguments(PublishIn)
-@blp.response(200, UnitPublishOut)
+@blp.response(200, PublishOut)
 @documents_errors(blp, 401, 403, 404, 409)
 @roles_required(*STAFF_LIKE)
 def publish_unit_ratings(data, community_id):

@@ -5,7 +5,7 @@ from marshmallow import fields, validate
 
 from app.api_base import Id, Year, text
 from app.ratings.models import LEVEL_ORDER
-from app.ratings.schemas import LEVEL_DOC, PublicQuery, RevisionOut
+from app.ratings.schemas import LEVEL_DOC, PublicQuery, RevisionOut, StatsPlaceOut
 
 
 class NeedFigures(ma.Schema):
@@ -81,14 +81,6 @@ class UnitRatingListOut(ma.Schema):
     total = fields.Integer(required=True)
 
 
-class UnitPublishOut(ma.Schema):
-    community_id = fields.Integer(required=True)
-    year = fields.Integer(required=True)
-    published = fields.Integer(required=True, metadata={"description": "unit ratings published now"})
-    published_total = fields.Integer(required=True)
-    published_at = fields.DateTime(required=True)
-
-
 class PublicUnitRatingOut(ma.Schema):
     unit_id = fields.Integer(required=True)
     unit_name = fields.String(required=True)
@@ -125,14 +117,8 @@ class CategoryPerformanceOut(NeedFigures):
     category = fields.String(required=True)
 
 
-class PerformancePlaceOut(ma.Schema):
-    id = fields.Integer(required=True)
-    name = fields.String(required=True)
-    kind = fields.String(required=True)
-
-
 class PerformanceOut(ma.Schema):
-    place = fields.Nested(PerformancePlaceOut, required=True)
+    place = fields.Nested(StatsPlaceOut, required=True)
     year = fields.Integer(required=True)
     totals = fields.Nested(NeedFigures, required=True)
     units = fields.List(fields.Nested(UnitPerformanceOut), required=True)
