@@ -69,9 +69,9 @@ class Order(db.Model):
         sa.Index("ix_service_order_open_deadline", "community_id", "deadline", "id",
                  sqlite_where=sa.text(OPEN_WHERE), postgresql_where=sa.text(OPEN_WHERE)),
         # The units' need tallies (app/ratings/need_tally.py): a recount of one unit, community
-        # and category; the open needs past their deadline per unit (the clock's part).
+        # and category; the open needs not yet due, per unit (the clock's part: the backlog).
         sa.Index("ix_service_order_unit_tally", "unit_id", "community_id", "category", "dispatched_at"),
-        sa.Index("ix_service_order_open_unit", "unit_id", "community_id", "category", "deadline",
+        sa.Index("ix_service_order_open_unit", "deadline", "unit_id", "community_id", "category",
                  "dispatched_at", sqlite_where=sa.text(OPEN_WHERE), postgresql_where=sa.text(OPEN_WHERE)),
     )
 

@@ -162,7 +162,8 @@ class UnitNeedTally(db.Model):
     """The needs a unit was sent by one community in one category and year, summed (a read
     model of the orders, kept by app/ratings/need_tally.py on every order transition, rebuilt
     by `flask ratings rebuild-tally`): what 绩效评估 and 单位评议 read instead of scanning every
-    order. Only "open past the deadline" depends on the clock and is read live."""
+    order. Only which open needs are past their deadline depends on the clock: the open ones
+    not yet due are read live (the current backlog, not the year's needs)."""
 
     __tablename__ = "unit_need_tally"
     __table_args__ = (sa.Index("ix_unit_need_tally_year_community", "year", "community_id"),)
@@ -181,3 +182,4 @@ class UnitNeedTally(db.Model):
     score_sum: Mapped[int] = mapped_column(default=0)
     score_count: Mapped[int] = mapped_column(default=0)
     declined: Mapped[int] = mapped_column(default=0)  # by the event's year
+    open_now: Mapped[int] = mapped_column(default=0)  # still open (its deadline counts)

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.auth.models import User
 from app.database import year_of
 from app.extensions import db
-from app.orders.models import Order, OrderEvent
+from app.orders.models import OPEN_STATUSES, Order, OrderEvent
 from app.orders.states import Action
 from app.points.periods import year_bounds
 from app.ratings.models import UnitNeedTally
@@ -30,6 +30,7 @@ TALLIED = (
     "score_sum",
     "score_count",
     "declined",
+    "open_now",
 )
 KEY = ("unit_id", "community_id", "category", "year")
 
@@ -86,6 +87,7 @@ def _sums(year: int, key: tuple | None = None) -> sa.Select:
             sa.func.coalesce(sa.func.sum(Order.score), 0).label("score_sum"),
             sa.func.count(Order.score).label("score_count"),
             zero.label("declined"),
+            count_if(Order.status.in_(OPEN_STATUSES)).label("open_now"),
         )
         .where(*order_where)
         .group_by(Order.unit_id, Order.community_id, Order.category)
@@ -95,8 +97,9 @@ def _sums(year: int, key: tuple | None = None) -> sa.Select:
             User.unit_id,
             Order.community_id,
             Order.category,
-            *[zero] * (len(TALLIED) - 1),
+            *[zero] * (TALLIED.index("declined")),
             sa.func.count(),
+            zero,
         )
         .select_from(OrderEvent)
         .join(User, User.id == OrderEvent.actor_id)

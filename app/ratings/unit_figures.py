@@ -97,7 +97,8 @@ def order_sums(
     """{(key values...): OrderSums} grouped by `keys` (of KEYS) for the needs dispatched to units
     in `year` in the given communities (a select of ids) and/or units: two statements, one over
     the need tallies (app/ratings/need_tally.py) and one over the open needs past their
-    deadline (the clock's part, read live through the partial index of open needs)."""
+    deadline: the tallied open ones less those not yet due (the clock's part, read live: the
+    open needs with a deadline still ahead, through the partial index of open needs)."""
     keys = tuple(keys)
     unit_ids = None if unit_ids is None else sorted(set(unit_ids))
     if unit_ids == []:
@@ -111,10 +112,12 @@ def order_sums(
         where.append(t.unit_id.in_(unit_ids))
     group = [tally_columns[k] for k in keys]
     result: dict[tuple, OrderSums] = defaultdict(OrderSums)
+    open_counts: dict[tuple, int] = {}
     for row in db.session.execute(
         sa.select(*group, *[sa.func.sum(getattr(t, name)) for name in TALLIED]).where(*where).group_by(*group)
     ):
         v = dict(zip(TALLIED, (x or 0 for x in row[len(keys) :]), strict=True))
+        open_counts[tuple(row[: len(keys)])] = int(v["open_now"])
         result[tuple(row[: len(keys)])].add(
             OrderSums(
                 received=int(v["received_now"] + v["declined"]),
@@ -131,20 +134,24 @@ def order_sums(
         )
     start, end = year_bounds(year)
     order_columns = {"unit": Order.unit_id, "community": Order.community_id, "category": Order.category}
-    late = [
+    not_due = [
         Order.open_clause(),
+        sa.or_(Order.deadline >= now, Order.deadline.is_(None)),
         Order.unit_id.is_not(None),
-        Order.deadline < now,
         Order.dispatched_at >= start,
         Order.dispatched_at < end,
     ]
     if communities is not None:
-        late.append(Order.community_id.in_(communities))
+        not_due.append(Order.community_id.in_(communities))
     if unit_ids is not None:
-        late.append(Order.unit_id.in_(unit_ids))
+        not_due.append(Order.unit_id.in_(unit_ids))
     group = [order_columns[k] for k in keys]
-    for row in db.session.execute(sa.select(*group, sa.func.count()).where(*late).group_by(*group)):
-        result[tuple(row[: len(keys)])].add(OrderSums(due=row[-1]))
+    not_yet_due = {
+        tuple(row[: len(keys)]): row[-1]
+        for row in db.session.execute(sa.select(*group, sa.func.count()).where(*not_due).group_by(*group))
+    }
+    for key, open_now in open_counts.items():
+        result[key].add(OrderSums(due=open_now - not_yet_due.get(key, 0)))
     return dict(result)
 
 

@@ -79,6 +79,7 @@ def upgrade():
     sa.Column('score_sum', sa.Integer(), nullable=False),
     sa.Column('score_count', sa.Integer(), nullable=False),
     sa.Column('declined', sa.Integer(), nullable=False),
+    sa.Column('open_now', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['community_id'], ['place.id'], name=op.f('fk_unit_need_tally_community_id_place')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_unit_need_tally_unit_id_unit')),
     sa.PrimaryKeyConstraint('unit_id', 'community_id', 'category', 'year', name=op.f('pk_unit_need_tally'))
@@ -88,7 +89,7 @@ def upgrade():
     open_where = sa.text("status IN ('submitted', 'dispatched', 'accepted', 'claimed')")
     with op.batch_alter_table('service_order', schema=None) as batch_op:
         batch_op.create_index('ix_service_order_unit_tally', ['unit_id', 'community_id', 'category', 'dispatched_at'], unique=False)
-        batch_op.create_index('ix_service_order_open_unit', ['unit_id', 'community_id', 'category', 'deadline', 'dispatched_at'], unique=False, sqlite_where=open_where, postgresql_where=open_where)
+        batch_op.create_index('ix_service_order_open_unit', ['deadline', 'unit_id', 'community_id', 'category', 'dispatched_at'], unique=False, sqlite_where=open_where, postgresql_where=open_where)
     decline = sa.text("action = 'decline'")
     with op.batch_alter_table('order_event', schema=None) as batch_op:
         batch_op.create_index('ix_order_event_decline', ['actor_id', 'at'], unique=False, sqlite_where=decline, postgresql_where=decline)

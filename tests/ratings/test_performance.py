@@ -51,6 +51,8 @@ def test_the_district_adds_other_streets(api, unit_year):
     w = unit_year
     body = api(w.admin).get(f"/api/v1/statistics/units?place_id={w.district.id}&year={YEAR}").json
     assert _by_unit(body)[w.unit1.id]["received"] == 6  # comm3 too
+    # comm3's need is open with its deadline ahead: not due, so the on-time rate stays 1 of 4
+    assert _by_unit(body)[w.unit1.id]["on_time_rate"] == 0.25
     community = api(w.staff3).get(f"/api/v1/statistics/units?place_id={w.comm3.id}&year={YEAR}").json
     assert [(u["unit_id"], u["received"]) for u in community["units"]] == [(w.unit1.id, 1)]
 
