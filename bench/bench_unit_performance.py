@@ -45,9 +45,9 @@ def add_units_and_admins(conn, district) -> None:
     bulk_insert(
         conn,
         "unit_registration",
-        ["unit_id", "community_id", "resources", "created_at"],
+        ["unit_id", "community_id", "created_at"],
         [
-            (unit, communities[(i + 17 * k) % len(communities)], "[]", now)
+            (unit, communities[(i + 17 * k) % len(communities)], now)
             for i, unit in enumerate(district.unit_ids)
             for k in range(REPORTS_PER_UNIT)
         ],

@@ -3,12 +3,12 @@ every unit serving there (reported to one of its communities, or sent needs ther
 needs it received, accepted and declined, its first response time, on-time rate, reopened
 rate and satisfaction, a score and its rank; and the same figures per category.
 
-Set-based: five statements whatever the number of units or needs (the place, the two grouped
-sums of app/ratings/unit_figures.py, the units, and the viewer's scope check)."""
+Set-based: a fixed number of statements whatever the number of units or needs (the place and
+the viewer's scope, the grouped sums of app/ratings/unit_figures.py per unit and per category,
+the units)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -56,13 +56,12 @@ def unit_performance(viewer: User, place_id: int | None, year: int, now: datetim
     place = stats_place(viewer, place_id)
     now = now or utcnow()
     communities = communities_of(place)
-    sums = order_sums(("unit", "category"), year, now, communities=communities)
-    by_unit: dict[int, OrderSums] = defaultdict(OrderSums)
-    by_category: dict[str, OrderSums] = defaultdict(OrderSums)
+    by_unit = {key[0]: s for key, s in order_sums(("unit",), year, now, communities=communities).items()}
+    by_category = {
+        key[0]: s for key, s in order_sums(("category",), year, now, communities=communities).items()
+    }
     totals = OrderSums()
-    for (unit_id, category), s in sums.items():
-        by_unit[unit_id].add(s)
-        by_category[category].add(s)
+    for s in by_unit.values():
         totals.add(s)
     reported = sa.select(UnitRegistration.unit_id).where(UnitRegistration.community_id.in_(communities))
     units = db.session.execute(

@@ -45,8 +45,8 @@ class OrderSums:
     score_count: int = 0
 
     def add(self, other: OrderSums) -> OrderSums:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        for name in SUM_FIELDS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
         return self
 
     @property
@@ -153,6 +153,9 @@ def order_sums(
     for key, open_now in open_counts.items():
         result[key].add(OrderSums(due=open_now - not_yet_due.get(key, 0)))
     return dict(result)
+
+
+SUM_FIELDS = tuple(f.name for f in fields(OrderSums))
 
 
 @dataclass
