@@ -27,6 +27,12 @@ ACTION_LABELS = {
     "rating.revise": _l("修改已公布评议"), "rating.override": _l("调整评议"),
     "rating.publish": _l("公布年度评议"), "rating.publicity": _l("双公示开关"),
     "rating.thresholds": _l("设置评议标准"), "rating.export": _l("导出评议名册"),
+    "resource.create": _l("添加资源"), "resource.update": _l("修改资源"), "resource.withdraw": _l("撤下资源"),
+    "project.create": _l("发布共建项目"), "project.claim": _l("认领共建项目"),
+    "project.claim_accept": _l("确认项目认领"), "project.claim_decline": _l("不予确认项目认领"),
+    "project.claim_withdraw": _l("撤回项目认领"), "project.update": _l("记录项目进展"),
+    "project.close": _l("共建项目结项"), "project.cancel": _l("取消共建项目"),
+    "agreement.create": _l("登记共建协议"), "team.create": _l("组建服务队"),
 }
 TARGET_LABELS = {
     "place": _l("地区"), "unit": _l("单位"), "unit_registration": _l("单位报到"), "user": _l("账号"),
@@ -34,6 +40,7 @@ TARGET_LABELS = {
     "suggestion": _l("建议"), "household": _l("困难群众"), "pairing": _l("结对"),
     "ledger_entry": _l("积分记录"), "scoring_rule": _l("积分规则"), "service_order": _l("点单"),
     "rating": _l("评议"), "rating_threshold": _l("评议标准"),
+    "unit_resource": _l("资源"), "project": _l("共建项目"), "agreement": _l("共建协议"), "team": _l("服务队"),
 }
 KEY_LABELS = {
     "member_id": _l("党员"), "year": _l("年度"), "reason": _l("原因"), "title": _l("标题"),
@@ -43,6 +50,8 @@ KEY_LABELS = {
     "resident_id": _l("居民"), "published": _l("公布人数"), "is_public": _l("双公示"),
     "level": _l("等次"), "old_level": _l("原等次"), "new_level": _l("新等次"), "note": _l("备注"),
     "key": _l("规则"), "items": _l("事项"), "levels": _l("等次标准"),
+    "claim_id": _l("认领"), "team": _l("服务队"), "resource_ids": _l("投入资源"), "outcome": _l("成效"),
+    "paid": _l("计分人数"), "absent": _l("未到场"), "event_id": _l("进展"),
 }
 # {detail key: {stored value: label}}: a higher domain registers the words for its own values
 # (ratings: the levels), so audit never imports it.

@@ -28,7 +28,7 @@ class ProjectQuery(PageArgs):
     community_id = Id()
 
 
-class ResourceRef(ma.Schema):
+class ClaimedResourceOut(ma.Schema):
     id = fields.Integer(required=True)
     kind = fields.String(required=True)
     name = fields.String(required=True)
@@ -41,7 +41,7 @@ class ProjectClaimOut(ma.Schema):
     claimant_name = fields.String(required=True)
     status = fields.String(required=True)
     note = fields.String()
-    resources = fields.List(fields.Nested(ResourceRef))
+    resources = fields.List(fields.Nested(ClaimedResourceOut))
     created_at = fields.DateTime()
     decided_at = fields.DateTime(allow_none=True)
 

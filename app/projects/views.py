@@ -12,8 +12,8 @@ from app import nav
 from app.api_base import paginate
 from app.auth.models import Role
 from app.auth.permissions import STAFF_LIKE, roles_required
-from app.errors import DomainError, attach_to_form
 from app.extensions import db
+from app.forms import form_page
 from app.i18n import N_
 from app.params import query_id, query_page
 from app.places.services import communities_managed_by
@@ -70,7 +70,8 @@ def _project_form() -> forms.ProjectForm:
 @roles_required(*STAFF_LIKE)
 def new():
     form = _project_form()
-    if form.validate_on_submit():
+
+    def save():
         values = {
             name: form[name].data
             for name in (
@@ -85,23 +86,23 @@ def new():
                 "resources_needed",
             )
         }
-        try:
-            project = services.create_project(
-                current_user,
-                **values,
-                points=form.points.data or 0,
-                hours=form.hours.data or 0,
-                skills=[s.strip() for s in (form.skills.data or "").replace("，", ",").split(",")],
-                checklist_item=form.checklist_item.data or None,
-                agreement_id=form.agreement_id.data or None,
-            )
-        except DomainError as err:
-            db.session.rollback()
-            attach_to_form(form, err)
-            return render_template("projects/new.html", form=form), err.status_code
-        flash(_("已发布共建项目"), "success")
-        return redirect(url_for("projects.detail", project_id=project.id))
-    return render_template("projects/new.html", form=form), 422 if form.errors else 200
+        return services.create_project(
+            current_user,
+            **values,
+            points=form.points.data or 0,
+            hours=form.hours.data or 0,
+            skills=[s.strip() for s in (form.skills.data or "").replace("，", ",").split(",")],
+            checklist_item=form.checklist_item.data or None,
+            agreement_id=form.agreement_id.data or None,
+        )
+
+    return form_page(
+        form,
+        "projects/new.html",
+        save,
+        _("已发布共建项目"),
+        lambda project: url_for("projects.detail", project_id=project.id),
+    )
 
 
 @bp.get("/projects/<int:project_id>")
@@ -268,22 +269,14 @@ def _agreement_form() -> forms.AgreementForm:
 @roles_required(*STAFF_LIKE)
 def new_agreement():
     form = _agreement_form()
-    if form.validate_on_submit():
-        try:
-            agreement = agreements.create_agreement(
-                current_user,
-                **{
-                    name: form[name].data
-                    for name in ("community_id", "unit_id", "title", "content", "starts_on", "ends_on")
-                },
-            )
-        except DomainError as err:
-            db.session.rollback()
-            attach_to_form(form, err)
-            return render_template("projects/agreement_new.html", form=form), err.status_code
-        flash(_("已登记共建协议"), "success")
-        return redirect(url_for("projects.agreement", agreement_id=agreement.id))
-    return render_template("projects/agreement_new.html", form=form), 422 if form.errors else 200
+    fields = ("community_id", "unit_id", "title", "content", "starts_on", "ends_on")
+    return form_page(
+        form,
+        "projects/agreement_new.html",
+        lambda: agreements.create_agreement(current_user, **{name: form[name].data for name in fields}),
+        _("已登记共建协议"),
+        lambda agreement: url_for("projects.agreement", agreement_id=agreement.id),
+    )
 
 
 @bp.get("/agreements/<int:agreement_id>")

@@ -22,7 +22,6 @@ from app.registrations.models import ResourceKind
 from app.registrations.views import bp
 
 PAGE_SIZE = 30
-nav.add(N_("资源清单"), "registrations.unit_resources", (Role.UNIT_ADMIN,), order=61)
 nav.add(N_("资源查找"), "registrations.search_resources", STAFF_LIKE, order=61)
 bp.record_once(lambda state: state.app.jinja_env.globals.update(RESOURCE_KINDS=resources.KIND_LABELS))
 

@@ -18,7 +18,8 @@ def register_unit(*, unit: Unit, community_id: int, resources: list[dict], actor
     """组织报到, by an admin or by staff / street admins for a community in their scope; at most
     once per unit and community (409). `resources` are items added to the unit's resource list
     (资源清单), which it offers to every community it reported to; a unit without any item must
-    list at least one. A bare name (code and imports: not the API) is an item of a guessed kind."""
+    list at least one; an item named like one on the list is not added twice. A bare name (code
+    and imports: not the API) is an item of a guessed kind."""
     community = db.session.get(Place, community_id)
     if community is None or community.kind != PlaceKind.COMMUNITY:
         raise Invalid("community_id", _("社区不存在"))
@@ -26,8 +27,11 @@ def register_unit(*, unit: Unit, community_id: int, resources: list[dict], actor
         raise Forbidden(_("不在您的管辖范围"))
     items = [clean_item(item if isinstance(item, dict) else {"kind": guess_kind(item), "name": item},
                         "resources") for item in resources if isinstance(item, dict) or item.strip()]
-    if not items and not unit_resources(unit.id):
+    listed = unit_resources(unit.id)
+    if not items and not listed:
         raise Invalid("resources", _("列出至少一项可提供的资源"))
+    have = {item.name for item in listed}
+    items = [item for item in items if item["name"] not in have]  # on the list already
     exists = db.session.scalar(
         sa.select(UnitRegistration.id).where(
             UnitRegistration.unit_id == unit.id, UnitRegistration.community_id == community_id

@@ -65,7 +65,7 @@ class TeamLeaderboardQuery(ma.Schema):
     limit = Integer(load_default=50, validate=validate.Range(min=1, max=100))
 
 
-class TeamLeaderboardRow(ma.Schema):
+class TeamLeaderboardRowOut(ma.Schema):
     rank = fields.Integer(required=True)
     team_id = fields.Function(lambda r: r["team"].id)
     name = fields.Function(lambda r: r["team"].name)
@@ -76,4 +76,4 @@ class TeamLeaderboardRow(ma.Schema):
 
 class TeamLeaderboardOut(ma.Schema):
     year = fields.Integer(required=True)
-    items = fields.List(fields.Nested(TeamLeaderboardRow), required=True)
+    items = fields.List(fields.Nested(TeamLeaderboardRowOut), required=True)

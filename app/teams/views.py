@@ -11,8 +11,8 @@ from app import nav
 from app.api_base import paginate
 from app.auth.models import Role
 from app.auth.permissions import STAFF_LIKE, roles_required
-from app.errors import DomainError, attach_to_form
 from app.extensions import db
+from app.forms import form_page
 from app.i18n import N_
 from app.params import query_page, query_year
 from app.places.services import communities_managed_by
@@ -21,7 +21,7 @@ from app.teams import forms, services
 bp = Blueprint("teams", __name__)
 PAGE_SIZE = 20
 VIEWERS = (Role.MEMBER, Role.UNIT_ADMIN, *STAFF_LIKE)
-nav.add(N_("服务队"), "teams.index", VIEWERS, order=21)
+nav.add(N_("服务队"), "teams.index", STAFF_LIKE, order=21)  # members and units: from 共建项目
 
 
 @bp.get("/teams")
@@ -54,27 +54,23 @@ def _team_form() -> forms.TeamForm:
 @roles_required(Role.UNIT_ADMIN, *STAFF_LIKE)
 def new():
     form = _team_form()
-    if form.validate_on_submit():
+
+    def save():
         kind, _sep, home_id = form.home.data.partition(":")
         home = {"community_id": int(home_id)} if kind == "community" else {"unit_id": int(home_id)}
-        try:
-            team = services.create_team(
-                current_user,
-                name=form.name.data,
-                leader_id=form.leader_id.data,
-                description=form.description.data,
-                specialities=[
-                    s.strip() for s in (form.specialities.data or "").replace("，", ",").split(",")
-                ],
-                **home,
-            )
-        except DomainError as err:
-            db.session.rollback()
-            attach_to_form(form, err)
-            return render_template("teams/new.html", form=form), err.status_code
-        flash(_("已组建服务队"), "success")
-        return redirect(url_for("teams.detail", team_id=team.id))
-    return render_template("teams/new.html", form=form), 422 if form.errors else 200
+        specialities = [s.strip() for s in (form.specialities.data or "").replace("，", ",").split(",")]
+        return services.create_team(
+            current_user,
+            name=form.name.data,
+            leader_id=form.leader_id.data,
+            description=form.description.data,
+            specialities=specialities,
+            **home,
+        )
+
+    return form_page(
+        form, "teams/new.html", save, _("已组建服务队"), lambda team: url_for("teams.detail", team_id=team.id)
+    )
 
 
 @bp.get("/teams/<int:team_id>")

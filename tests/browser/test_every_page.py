@@ -23,7 +23,7 @@ from app.service.services import create_household, create_record, create_suggest
 from tests.browser.helpers import assert_fits_phone
 
 ROLES = ("admin", "street_admin", "staff1", "unit_admin1", "member1", "newbie", "resident1")
-LONG_MENU = {"admin", "street_admin", "staff1"}  # folded behind one button on a phone
+LONG_MENU = {"admin", "street_admin", "staff1", "member1", "newbie"}  # folded behind one button on a phone
 
 
 @pytest.fixture

@@ -125,10 +125,17 @@ def test_admin_pages_work_on_a_phone(world, page, sign_in, committed):
     page.goto("/staff/unit-registrations")
     page.get_by_label("单位", exact=True).select_option(label="区档案馆")
     page.get_by_label("报到社区").select_option(label="光孝社区")
-    page.get_by_label("可提供的资源（每行一项）").fill("档案查询\n志愿讲解")
+    page.locator('[name="resources-0-kind"]').select_option(label="专业服务")
+    page.locator('[name="resources-0-name"]').fill("档案查询")
+    page.locator('[name="resources-1-kind"]').select_option(label="志愿者")
+    page.locator('[name="resources-1-name"]').fill("志愿讲解")
+    page.locator('[name="resources-1-quantity"]').fill("6")
     page.get_by_role("button", name="登记").click()
-    expect(page.locator("article", has_text="区档案馆")).to_contain_text("档案查询、志愿讲解")
+    expect(page.locator("article", has_text="区档案馆")).to_contain_text("档案查询")
+    expect(page.locator("article", has_text="区档案馆")).to_contain_text("志愿讲解 · 数量 6")
     with committed():
         unit = db.session.scalar(sa.select(Unit).where(Unit.name == "区档案馆"))
         reg = db.session.scalar(sa.select(UnitRegistration).where(UnitRegistration.unit_id == unit.id))
-        assert (reg.community_id, reg.resources) == (world.comm3.id, ["档案查询", "志愿讲解"])
+        assert reg.community_id == world.comm3.id
+        assert [(r.kind, r.name, r.quantity) for r in reg.resources] == [("professional", "档案查询", None),
+                                                                        ("volunteers", "志愿讲解", 6)]
