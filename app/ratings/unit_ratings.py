@@ -20,6 +20,7 @@ from app.auth.permissions import STAFF_LIKE, can_manage_place, require_manage_co
 from app.database import utcnow
 from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
+from app.notifications.services import notify
 from app.params import require_id
 from app.places.models import Place, Unit
 from app.projects.services import delivered_counts
@@ -312,7 +313,8 @@ def community_unit_ratings(
 def publish_unit_ratings(staff: User, community_id: int, year: int, now: datetime | None = None) -> dict:
     """Publishes the year's ratings of every unit serving the community that has none published
     and has a level (staff's, else the suggested one): a snapshot of its figures, the suggested
-    level and the level in force. Published ones stay as they are; audited."""
+    level and the level in force. Published ones stay as they are; audited; the units' admins are
+    told (a notification)."""
     community = staff_community(staff, community_id)
     check_year(year, now)
     now = now or utcnow()
@@ -355,6 +357,20 @@ def publish_unit_ratings(staff: User, community_id: int, year: int, now: datetim
         UnitRating, UnitRating.community_id == community.id, UnitRating.year == year
     )
     record(staff, "unit_rating.publish", community, {"year": year, "published": len(values)}, now=now)
+    admins = db.session.scalars(
+        sa.select(User.id).where(
+            User.role == Role.UNIT_ADMIN,
+            User.is_active.is_(True),
+            User.unit_id.in_(sorted({row.unit_id for row, _ in values})),
+        )
+    )
+    notify(
+        list(admins),
+        kind="unit_rating_published",
+        title=f"{community.name}已公布对本单位的{year}年度评议",
+        link=f"/unit/community-ratings?year={year}",
+        now=now,
+    )
     return {
         "community_id": community.id,
         "year": year,

@@ -5,6 +5,7 @@ and bad input (422 naming the field, nothing written)."""
 import pytest
 
 from app.audit.models import AuditEntry
+from app.notifications.models import Notification
 from app.ratings.models import UnitRating, UnitRatingRevision
 from app.ratings.publicity import set_publicity
 from tests.conftest import count, settle
@@ -49,6 +50,8 @@ def test_staff_choose_a_level_with_a_comment_then_publish_and_revise(api, unit_y
     res = staff.post(f"/api/v1/communities/{w.comm1.id}/unit-ratings/publish", json={"year": YEAR})
     assert res.status_code == 200 and res.json["published"] == 2 and res.json["published_total"] == 2
     assert count(AuditEntry, AuditEntry.action == "unit_rating.publish") == 1
+    told = {n.user_id for n in Notification.query.filter_by(kind="unit_rating_published")}
+    assert told == {w.unit_admin1.id, w.unit_admin2.id}
     rating = UnitRating.query.filter_by(unit_id=w.unit1.id, community_id=w.comm1.id).one()
     assert (rating.published_level, rating.published_comment) == ("qualified", "响应及时，办结偏慢")
     assert rating.figures["received"] == 5
