@@ -27,7 +27,7 @@ install: $(VENV)/.installed translations
 # NP_ (the same with a context: menu entries).
 BABEL_EXTRACT := -F babel.cfg -k _l -k lazy_gettext -k N_ -k NP_:1c,2 --add-location=file --no-wrap \
 	--project=shuangbaodao --copyright-holder=shuangbaodao --msgid-bugs-address=none
-BABEL_UPDATE := --no-wrap --ignore-obsolete
+BABEL_UPDATE := --no-wrap --ignore-obsolete --no-fuzzy-matching
 
 translations: $(VENV)/.installed
 	@if ls app/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
@@ -63,10 +63,18 @@ run: demo
 
 # ruff, the import contracts (.importlinter: the layers of app/), then the tests: SQLite (with
 # the browser tests), then a PostgreSQL server the tests start themselves.
+# The two suites run side by side (one per core: each is one process, mostly waiting on its
+# own database or browser); each prints its own summary when it ends, and either failing fails
+# `make test`.
 test: install system-deps
 	$(VENV)/bin/ruff check app tests bench
 	$(VENV)/bin/lint-imports --no-cache
+	$(MAKE) --no-print-directory -j2 --output-sync=target suite-sqlite suite-postgres
+
+.PHONY: suite-sqlite suite-postgres
+suite-sqlite:
 	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+suite-postgres:
 	TEST_DB=postgres $(PY) -m pytest -q -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
 
 test-sqlite: install system-deps

@@ -114,6 +114,7 @@ class Config:
     METRICS_ALLOW = os.environ.get("METRICS_ALLOW", "127.0.0.1,::1")
     # Bulk imports (issue 13).
     IMPORT_MAX_ROWS = _env_int("IMPORT_MAX_ROWS", 100000)
+    HONOUR_PUBLICITY_DAYS = _env_int("HONOUR_PUBLICITY_DAYS", 5)  # 公示期 of an approved honour
     IMPORT_MAX_BYTES = _env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)  # larger uploads: 413
     IMPORT_CHUNK_ROWS = _env_int("IMPORT_CHUNK_ROWS", 1000)
     IMPORT_MAX_ERRORS_SHOWN = _env_int("IMPORT_MAX_ERRORS_SHOWN", 1000)

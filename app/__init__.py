@@ -52,12 +52,19 @@ def create_app(config: type[Config] | dict | None = None) -> App:
 
 
 def select_locale():
-    """?lang=, else the `lang` cookie, else Chinese; outside a request (CLI, jobs) Chinese."""
+    """?lang=, else the `lang` cookie, else on /api the Accept-Language header (a client has no
+    cookie; its messages follow it), else Chinese; outside a request (CLI, jobs) Chinese. Pages
+    ignore the header: they are Chinese until the reader picks English."""
     if not has_request_context():
         return "zh_CN"
     lang = request.args.get("lang") or request.cookies.get("lang")
     if lang in ("zh_CN", "en"):
         return lang
+    if request.path.startswith("/api/"):
+        for tag, _quality in request.accept_languages:  # highest quality first
+            primary = tag.replace("_", "-").split("-")[0].lower()
+            if primary in ("zh", "en"):
+                return "en" if primary == "en" else "zh_CN"
     return "zh_CN"
 
 
@@ -143,10 +150,14 @@ def register_blueprints(app: Flask) -> None:
     blueprint, listed here by hand: a missing module is an ImportError, never skipped."""
     from app.activities import api as activities_api
     from app.activities import views as activities_views
+    from app.announcements import api as announcements_api
+    from app.announcements import views as announcements_views
     from app.api_base import IdConverter
     from app.audit import views as audit_views
     from app.auth import api as auth_api
     from app.auth import views as auth_views
+    from app.honours import api as honours_api
+    from app.honours import views as honours_views
     from app.imports import api as imports_api
     from app.imports import views as imports_views
     from app.main import bp as main_bp
@@ -173,6 +184,8 @@ def register_blueprints(app: Flask) -> None:
     from app.reminders import views as reminders_views
     from app.residents import api as residents_api
     from app.residents import views as residents_views
+    from app.rewards import api as rewards_api
+    from app.rewards import views as rewards_views
     from app.service import api as service_api
     from app.service import views as service_views
     from app.teams import api as teams_api
@@ -184,13 +197,15 @@ def register_blueprints(app: Flask) -> None:
     for blp in (auth_api.blp, places_api.blp, registrations_api.blp, registrations_api.units_blp,
                 activities_api.blp, service_api.blp, points_api.blp, orders_api.blp,
                 notifications_api.blp, ratings_api.blp, unit_ratings_api.blp, residents_api.blp,
-                imports_api.blp, phone_signin_api.blp, projects_api.blp, teams_api.blp):
+                imports_api.blp, phone_signin_api.blp, projects_api.blp, teams_api.blp, rewards_api.blp,
+                announcements_api.blp, honours_api.blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)
     for bp in (auth_views.bp, places_views.bp, registrations_views.bp, activities_views.bp,
                service_views.bp, points_views.bp, orders_views.bp, notifications_views.bp,
                reminders_views.bp, ratings_views.bp, audit_views.bp, residents_views.bp,
-               imports_views.bp, phone_signin_views.bp, projects_views.bp, teams_views.bp):
+               imports_views.bp, phone_signin_views.bp, projects_views.bp, teams_views.bp,
+               rewards_views.bp, announcements_views.bp, honours_views.bp):
         app.register_blueprint(bp)
 
 

@@ -1,5 +1,6 @@
 """Tokens, /me, accounts and member sign-up."""
 from flask import g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -39,11 +40,11 @@ def create_token(data):
         user = sms.sign_in_with_code(data["phone"], data["code"])
         commit()  # a wrong code's try counts even though the answer is 401 (rolled back otherwise)
         if user is None:
-            raise Unauthorized("验证码错误或已失效 / wrong, expired or used code")
+            raise Unauthorized(_("验证码错误或已失效"))
     else:
         user = services.authenticate(data["username"], data["password"])
     if user is None:
-        raise Unauthorized("用户名或密码错误 / wrong username or password")
+        raise Unauthorized(_("用户名或密码错误"))
     raw, token = services.issue_token(user)
     g._login_user = user  # the answer is for him: his own phone unmasked
     return {"token": raw, "expires_at": token.expires_at, "user": user}
@@ -125,7 +126,7 @@ def create_user(data):
     """Create an account. Admins any role; staff and street admins only residents of a place
     in their scope."""
     if not can_create_account(current_user, data["role"], data.get("place_id")):
-        raise Forbidden("无权创建该账号 / you may not create this account")
+        raise Forbidden(_("无权创建该账号"))
     user = services.create_user(**data, created_by=current_user)
     return user
 

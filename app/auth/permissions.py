@@ -29,10 +29,10 @@ def roles_required(*roles: str):
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
                 if is_api_request():
-                    raise Unauthorized("需要登录 / authentication required")
+                    raise Unauthorized(_("需要登录"))
                 return redirect(url_for("auth.login", next=request.full_path))
             if roles and current_user.role not in roles:
-                raise Forbidden("无权操作 / not allowed for your role")
+                raise Forbidden(_("无权操作"))
             return view(*args, **kwargs)
 
         return wrapper
@@ -123,16 +123,16 @@ def can_manage_unit(user: User, unit_id: int) -> bool:
 
 def require_manage_place(user: User, place: Place | None) -> Place:
     if place is None:
-        raise NotFound("地区不存在 / place not found")
+        raise NotFound(_("地区不存在"))
     if not can_manage_place(user, place):
-        raise Forbidden("不在您的管辖范围 / outside your scope")
+        raise Forbidden(_("不在您的管辖范围"))
     return place
 
 
 def require_manage_community(user: User, community_id: int | None) -> Place:
     place = db.session.get(Place, community_id) if community_id else None
     if place is None or place.kind != PlaceKind.COMMUNITY:
-        raise NotFound("社区不存在 / community not found")
+        raise NotFound(_("社区不存在"))
     return require_manage_place(user, place)
 
 
@@ -183,9 +183,9 @@ def require_view_member(viewer: User, member_id: int) -> User:
     """404 both for an unknown id and for one the viewer may not know exists."""
     member = db.session.get(User, member_id)
     if member is None or member.role != Role.MEMBER:
-        raise NotFound("党员不存在 / member not found")
+        raise NotFound(_("党员不存在"))
     if not can_view_member(viewer, member):
-        raise NotFound("党员不存在 / member not found")
+        raise NotFound(_("党员不存在"))
     return member
 
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import phonenumbers
 import sqlalchemy as sa
 from flask import current_app, g
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -42,7 +43,7 @@ def normalize_phone(phone: str | None) -> str | None:
     digits = str(number.national_number) if number is not None else ""
     if (number is None or number.country_code != 86 or len(digits) != PHONE_DIGITS
             or not digits.startswith("1")):
-        raise Invalid("phone", "手机号应为11位数字 / phone must be 11 digits")
+        raise Invalid("phone", _("手机号应为11位数字"))
     return digits
 
 
@@ -94,23 +95,23 @@ def revoke_token(raw: str, now: datetime | None = None) -> None:
 
 def _check_username(username: str) -> None:
     if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
-        message = "用户名已存在 / username taken"
+        message = _("用户名已存在")
         raise Conflict(message, {"username": [message]})
 
 
 def _place_of_kind(place_id: int | None, kinds: tuple[str, ...], field: str = "place_id") -> Place:
     place = db.session.get(Place, place_id) if place_id else None
     if place is None:
-        raise Invalid(field, "请选择所属地区 / place not found")
+        raise Invalid(field, _("请选择所属地区"))
     if place.kind not in kinds:
-        raise Invalid(field, f"所属地区类型不符 / place must be one of: {', '.join(kinds)}")
+        raise Invalid(field, _("所属地区类型不符，应为：%(kinds)s", kinds="、".join(kinds)))
     return place
 
 
 def _unit(unit_id: int | None, field: str = "unit_id") -> Unit:
     unit = db.session.get(Unit, unit_id) if unit_id else None
     if unit is None:
-        raise Invalid(field, "请选择单位 / unit not found")
+        raise Invalid(field, _("请选择单位"))
     return unit
 
 
@@ -133,13 +134,13 @@ def create_user(
     where hashing is the cost; such a password is not checked. An account someone else creates
     must change its password at first sign-in unless `must_change_password` says otherwise."""
     if role not in set(Role):
-        raise Invalid("role", "未知角色 / unknown role")
+        raise Invalid("role", _("未知角色"))
     if not USERNAME.match(username or ""):
-        raise Invalid("username", "用户名应为3-64位字母、数字或 _.@- / 3-64 letters, digits or _.@-")
+        raise Invalid("username", _("用户名应为3-64位字母、数字或 _.@-"))
     if password_hash is None:
         check_password_policy(password, username=username, name=name)
     if not (name or "").strip():
-        raise Invalid("name", "请填写姓名 / name is required")
+        raise Invalid("name", _("请填写姓名"))
     phone = normalize_phone(phone)
     if role in (Role.STAFF, Role.RESIDENT):
         _place_of_kind(place_id, (PlaceKind.COMMUNITY, PlaceKind.GRID))
@@ -170,7 +171,7 @@ def create_user(
             db.session.add(user)
             db.session.flush()
     except IntegrityError:
-        message = "用户名已存在 / username taken"
+        message = _("用户名已存在")
         raise Conflict(message, {"username": [message]}) from None
     if created_by is not None:
         account_created.send("auth", user=user, actor=created_by,

@@ -18,7 +18,17 @@ from werkzeug.security import generate_password_hash
 from app.auth.models import Role, User
 from app.auth.services import create_demo_user
 from app.database import utcnow
-from app.demo import activities, orders, projects, ratings, service, unit_ratings
+from app.demo import (
+    activities,
+    announcements,
+    honours,
+    orders,
+    projects,
+    ratings,
+    rewards,
+    service,
+    unit_ratings,
+)
 from app.demo.registrations import fates, register_story
 from app.extensions import db
 from app.places.models import Place, PlaceKind, Unit
@@ -29,7 +39,8 @@ from app.registrations.units import register_unit
 
 DEMO_PASSWORD = "demo1234"
 DOMAIN_SEEDERS = (("activities", activities.seed), ("service", service.seed),
-                  ("orders", orders.seed), ("projects", projects.seed), ("ratings", ratings.seed),
+                  ("orders", orders.seed), ("projects", projects.seed), ("rewards", rewards.seed),
+                  ("honours", honours.seed), ("announcements", announcements.seed), ("ratings", ratings.seed),
                   ("unit_ratings", unit_ratings.seed))
 DISTRICT = "越秀区"
 STREETS = {

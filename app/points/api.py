@@ -6,7 +6,7 @@ from app.api_base import documents_errors
 from app.auth.models import Role
 from app.auth.permissions import STAFF_LIKE, require_view_member, roles_required
 from app.params import require_id
-from app.points import config, services
+from app.points import config, services, spending
 from app.points.checklist import checklist_for
 from app.points.leaderboard import leaderboard
 from app.points.schemas import (
@@ -37,9 +37,11 @@ ADMINS = (Role.STREET_ADMIN, Role.ADMIN)
 @roles_required()
 def member_points(args, member_id):
     """The member, his community's staff and his unit admin: total and ledger entries
-    (newest first, paged); each entry names its rule, source and author."""
+    (newest first, paged); each entry names its rule, source and author; and the spend
+    balance (`earned` − `spent` = `balance`, over all years: 积分兑换)."""
     require_view_member(current_user, require_id(member_id, "member"))
-    return services.entries_page(member_id, args["year"], args["page"], args["page_size"])
+    answer = services.entries_page(member_id, args["year"], args["page"], args["page_size"])
+    return {**answer, **spending.balance_of(member_id)}
 
 
 @blp.route("/points/adjustments", methods=["POST"])

@@ -129,3 +129,31 @@ class SourceType:
 
 SERVICE_SOURCE_TYPES = (SourceType.ATTENDANCE, SourceType.SERVICE_RECORD, SourceType.ORDER,
                         SourceType.PAIRING, SourceType.PROJECT)
+
+
+class SpendEntry(db.Model):
+    """One immutable movement of spent points (积分兑换): positive when points are spent,
+    negative when a cancelled redemption refunds them. Earned points (the ledger, the totals,
+    the leaderboards) are never touched by spending. `idempotency_key` is unique: a retried
+    spend or refund moves points once."""
+
+    __tablename__ = "spend_entry"
+    __table_args__ = (sa.Index("ix_spend_entry_member", "member_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    points: Mapped[int] = mapped_column()
+    source_type: Mapped[str] = mapped_column(sa.String(40))
+    source_id: Mapped[int | None] = mapped_column()
+    idempotency_key: Mapped[str] = mapped_column(sa.String(160), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SpendBalance(db.Model):
+    """Cached SUM(spend_entry.points) per member, moved in the same transaction as each entry;
+    its row is what serialises two spends of one member (a conditional UPDATE)."""
+
+    __tablename__ = "spend_balance"
+
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), primary_key=True)
+    spent: Mapped[int] = mapped_column(default=0)

@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -71,10 +72,10 @@ def _bump_total(member_id: int, year: int, points: int, now: datetime) -> None:
 
 def get_rule(key: str) -> ScoringRule:
     if not key or len(key) > 40 or not key.replace("_", "").isascii() or not key.replace("_", "").isalnum():
-        raise NotFound(f"scoring rule {key!r} not found")
+        raise NotFound(_("积分规则 %(key)s 不存在", key=repr(key)))
     rule = db.session.scalar(sa.select(ScoringRule).where(ScoringRule.key == key))
     if rule is None:
-        raise NotFound(f"scoring rule {key} not found")
+        raise NotFound(_("积分规则 %(key)s 不存在", key=key))
     return rule
 
 
@@ -155,14 +156,14 @@ def adjust(staff, member_id: int, points: int, reason: str, *, request_key: str 
     same staff sending the same key again gets the entry already written, not a second one;
     the key reused for a different correction is a 409. Without a key every call is a new entry."""
     if staff.role not in STAFF_LIKE:
-        raise Forbidden("只有社区工作人员可以调整积分 / only staff adjust points")
+        raise Forbidden(_("只有社区工作人员可以调整积分"))
     member = require_view_member(staff, member_id)
     if member.id == staff.id or not can_manage_member(staff, member):
-        raise Forbidden("不在您的管辖范围 / outside your scope")
+        raise Forbidden(_("不在您的管辖范围"))
     if not reason or not reason.strip():
-        raise Invalid("reason", "reason is required")
+        raise Invalid("reason", _("请填写原因"))
     if points == 0:
-        raise Invalid("points", "points must not be zero")
+        raise Invalid("points", _("积分不能为 0"))
     reason = reason.strip()
     now = now or utcnow()
     if request_key:
@@ -176,8 +177,8 @@ def adjust(staff, member_id: int, points: int, reason: str, *, request_key: str 
     if entry is None:  # this staff member already sent this request_key
         entry = db.session.scalar(sa.select(LedgerEntry).where(LedgerEntry.idempotency_key == key))
         if (entry.member_id, entry.points, entry.reason) != (member_id, points, reason):
-            raise Conflict("request_key 已用于另一次调整 / request_key was used for another adjustment",
-                           {"request_key": ["already used for another adjustment"]})
+            raise Conflict(_("request_key 已用于另一次调整"),
+                           {"request_key": [_("已用于另一次调整")]})
         return entry
     record(staff, "points.adjust", entry, {"member_id": member_id, "points": points,
                                            "reason": reason}, now=now)

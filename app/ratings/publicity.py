@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth.models import Role, User
@@ -62,9 +63,9 @@ def public_community(viewer: User, community_id: int) -> Place:
     viewer is not one of its people (the page's existence is not disclosed)."""
     community = db.session.get(Place, require_id(community_id, "community"))
     if community is None or community.kind != PlaceKind.COMMUNITY:
-        raise NotFound("community not found")
+        raise NotFound(_("社区不存在"))
     if not is_public(community.id) or not can_see_public_page(viewer, community):
-        raise NotFound("页面未公开 / not published")
+        raise NotFound(_("页面未公开"))
     return community
 
 

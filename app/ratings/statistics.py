@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.auth.models import User
 from app.auth.permissions import STAFF_LIKE, can_manage_place, place_scope
@@ -35,15 +36,15 @@ def stats_place(viewer: User, place_id: int | None) -> Place:
     """A community, street or district inside the viewer's scope (default: his own place):
     staff, street/district admins and admins only (403); unknown 404, outside 403."""
     if viewer.role not in STAFF_LIKE:
-        raise Forbidden("无权查看统计 / statistics are for staff and admins")
+        raise Forbidden(_("无权查看统计"))
     if place_id is None:
         place_id = viewer.place_id or db.session.scalar(
             sa.select(Place.id).where(Place.kind == PlaceKind.DISTRICT).order_by(Place.id).limit(1))
     place = db.session.get(Place, place_id) if valid_id(place_id) else None
     if place is None or place.kind == PlaceKind.GRID:
-        raise NotFound("place not found")
+        raise NotFound(_("地区不存在"))
     if not can_manage_place(viewer, place):
-        raise Forbidden("不在您的管辖范围 / outside your scope")
+        raise Forbidden(_("不在您的管辖范围"))
     return place
 
 

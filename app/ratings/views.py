@@ -47,7 +47,7 @@ def _filters() -> dict:
 @roles_required(Role.UNIT_ADMIN)
 def unit_home():
     if not current_user.unit_id:
-        raise NotFound("您的账号未关联单位 / your account has no unit")
+        raise NotFound(_("您的账号未关联单位"))
     return _unit_page(current_user.unit_id)
 
 
@@ -124,7 +124,7 @@ def member_page(member_id):
     form = RatingForm()
     if request.method == "POST":
         if current_user.role not in STAFF_LIKE:
-            raise Forbidden("只有社区工作人员可以评议 / only community staff rate members")
+            raise Forbidden(_("只有社区工作人员可以评议"))
         if form.validate_on_submit():
             services.set_rating(current_user, member_id, query_year(), comment=form.comment.data,
                                 level=form.level.data if form.level.data != KEEP else None)
@@ -172,7 +172,8 @@ def community_page():
 def publish():
     form = PublishForm()
     if not form.validate_on_submit():
-        flash(_("请检查输入：") + _("；").join(f"{k}: {v[0]}" for k, v in form.errors.items()), "error")
+        flash(_("请检查输入：") + _("；").join(_("%(field)s：%(message)s", field=k, message=v[0])
+                                             for k, v in form.errors.items()), "error")
         return redirect(url_for("ratings.community_page"))
     result = services.publish(current_user, form.community_id.data, form.year.data)
     flash(_("已公布 %(n)s 名党员的 %(year)s 年度评议", n=result["published"], year=form.year.data), "success")

@@ -56,7 +56,7 @@ def unit_registrations(viewer, unit: Unit):
         return stmt
     if viewer.role in (Role.STAFF, Role.STREET_ADMIN):
         return stmt.where(place_scope(viewer, UnitRegistration.community_id))
-    raise Forbidden("无权查看 / not allowed")
+    raise Forbidden(_("无权查看"))
 
 
 def community_unit_registrations(community_ids):

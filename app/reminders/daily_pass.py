@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from app.activities.models import Activity, ActivitySignup, SignupStatus
+from app.announcements.models import Announcement
 from app.auth.models import Role, User
 from app.database import UTCDateTime, local_today, utcnow
 from app.extensions import db
@@ -27,7 +28,7 @@ from app.points.checklist import DEFAULT_SPECS, ItemSpec, configured_specs
 from app.points.idleness import approved_before, approved_members, idle_conditions
 from app.points.models import ChecklistEvidence, ChecklistItem
 from app.points.periods import day_start
-from app.registrations.models import Registration
+from app.registrations.models import Registration, RegistrationStatus
 from app.reminders.models import Reminder, ReminderKind
 
 REMINDER_COLUMNS = ["user_id", "kind", "subject_id", "period", "due_on", "text", "created_at",
@@ -205,6 +206,34 @@ def remind_activity_tomorrow(today: date, now: datetime) -> int:
     return insert_ignoring_duplicates(Reminder, REMINDER_COLUMNS, rows)
 
 
+ANNOUNCEMENT_WINDOW = timedelta(days=3)  # a pass missed for a day or two still brings them
+
+
+def remind_announcements(today: date, now: datetime) -> int:
+    """New announcements (posted in the last few days, not expired) -> every member approved in
+    a community under the announcement's place, and every resident living under it; once per
+    person and announcement (the period is "once"). Two INSERT ... SELECT."""
+    added = 0
+    text = sa.literal("通知公告：") + sa.func.substr(Announcement.title, 1, 120)
+    target = aliased(Place)
+    fresh = (Announcement.created_at >= now - ANNOUNCEMENT_WINDOW, Announcement.created_at <= now,
+             sa.or_(Announcement.expires_on.is_(None), Announcement.expires_on >= today))
+    home = aliased(Place)
+    for person, joined in (
+            (Registration.member_id, lambda q: q.join(Registration, sa.and_(
+                Registration.community_id == home.id, Registration.status == RegistrationStatus.APPROVED))
+             .join(User, User.id == Registration.member_id)),
+            (User.id, lambda q: q.join(User, sa.and_(User.place_id == home.id, User.role == Role.RESIDENT)))):
+        kind, period, due_on, created, sent = _values(ReminderKind.ANNOUNCEMENT, "once", today, now, person)
+        rows = joined(sa.select(person, kind, Announcement.id, period, due_on, text, created, sent)
+                      .select_from(Announcement)
+                      .join(target, target.id == Announcement.place_id)
+                      .join(home, home.path.startswith(target.path)))
+        added += insert_ignoring_duplicates(
+            Reminder, REMINDER_COLUMNS, rows.where(*fresh, User.is_active.is_(True)))
+    return added
+
+
 def _minute_utc(column) -> sa.ColumnElement:
     """A timestamp as 'YYYYMMDDHHMI' in UTC (the same text on both databases)."""
     if db.session.get_bind().dialect.name == "postgresql":
@@ -278,6 +307,7 @@ def run_pass(today: date | None = None, now: datetime | None = None) -> dict[str
         ReminderKind.CHECKLIST_LAG: remind_checklist_lag(today, now),
         ReminderKind.ACTIVITY_TOMORROW: remind_activity_tomorrow(today, now),
         ReminderKind.ORDER_OVERDUE: alert_overdue_orders(today, now),
+        ReminderKind.ANNOUNCEMENT: remind_announcements(today, now),
     }
     refresh_statistics("reminder")
     summary["digests"] = compose_digests(today, now)

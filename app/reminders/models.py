@@ -16,6 +16,7 @@ class ReminderKind:
     CHECKLIST_LAG = "checklist_lag"        # to the member: "五个一" behind at a checkpoint
     ORDER_OVERDUE = "order_overdue"        # to community staff and the unit: deadline passed
     ACTIVITY_TOMORROW = "activity_tomorrow"  # to those signed up
+    ANNOUNCEMENT = "announcement"          # to the members and residents an announcement reaches
 
 
 class Reminder(db.Model):
