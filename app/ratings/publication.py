@@ -78,7 +78,7 @@ def write_snapshots(model, new: list[dict], drafts: list[tuple[int, dict]]) -> N
     someone published them meanwhile, in a savepoint; a concurrent publication (a unique key
     taken) is a 409. Rows loaded earlier are expired (stale now)."""
     table = model.__table__
-    settable = sorted({k for _, values in drafts for k in values})
+    settable = sorted({k for _unused, values in drafts for k in values})
     try:
         with db.session.begin_nested():
             if new:

@@ -4,7 +4,7 @@ summed per community, category and year); indexes for the tallies (needs per uni
 per unit, decline events)
 
 Revision ID: 0012
-Revises: 0011
+Revises: 0011, 0017 (also the merge point of the co-building and recognition chains on this branch)
 """
 from alembic import op
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ import app.database
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0011'
+down_revision = ('0011', '0017')
 branch_labels = None
 depends_on = None
 
