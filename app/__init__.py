@@ -241,6 +241,8 @@ def register_blueprints(app: Flask) -> None:
     from app.ratings import admin_views as ratings_admin_views  # noqa: F401  (routes on ratings bp)
     from app.ratings import api as ratings_api
     from app.ratings import letter_pdfs  # noqa: F401  (routes on the ratings blueprints)
+    from app.ratings import unit_api as unit_ratings_api
+    from app.ratings import unit_views as unit_ratings_views  # noqa: F401  (routes on ratings bp)
     from app.ratings import views as ratings_views
     from app.registrations import api as registrations_api
     from app.registrations import resource_views  # noqa: F401  (routes on the registrations bp)
@@ -260,8 +262,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     for blp in (auth_api.blp, places_api.blp, registrations_api.blp, registrations_api.units_blp,
                 activities_api.blp, service_api.blp, points_api.blp, orders_api.blp,
-                notifications_api.blp, ratings_api.blp, residents_api.blp, imports_api.blp,
-                phone_signin_api.blp, rewards_api.blp, announcements_api.blp,
+                notifications_api.blp, ratings_api.blp, unit_ratings_api.blp, residents_api.blp,
+                imports_api.blp, phone_signin_api.blp, rewards_api.blp, announcements_api.blp,
                 honours_api.blp, photos_api.blp, certificates_api.blp, projects_api.blp,
                 teams_api.blp):
         csrf.exempt(blp)

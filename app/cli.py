@@ -81,9 +81,10 @@ def seed(members: int) -> None:
 
 def register(app: Flask) -> None:
     from app.imports import cli as imports_cli
+    from app.ratings import cli as ratings_cli
     from app.reminders import cli as reminders_cli
 
     app.cli.add_command(admin_cli)
     app.cli.add_command(demo_cli)
-    for command in (*reminders_cli.commands, *imports_cli.commands):
+    for command in (*reminders_cli.commands, *imports_cli.commands, *ratings_cli.commands):
         app.cli.add_command(command)

@@ -27,6 +27,16 @@ UNIT_RATERS = (Role.UNIT_ADMIN, Role.ADMIN)
 
 MEMBER_OR_STAFF = (Role.MEMBER, *STAFF_LIKE)
 
+PARTICIPANTS = (*UNIT_SIDE, *STAFF_LIKE)
+"""Who take part in co-building (projects, teams): members, unit admins and staff."""
+
+UNIT_OR_SYSTEM_ADMIN = (Role.UNIT_ADMIN, Role.ADMIN)
+"""A unit's own admin, or a system admin (the unit's letters, its reports and resources)."""
+
+LIVING_HERE = (Role.MEMBER, Role.RESIDENT)
+"""The people of a community (members who reported there, residents): they see its public
+notices and may object to an honour on public notice."""
+
 STAFF_OR_UNIT_ADMIN = (*STAFF_LIKE, Role.UNIT_ADMIN)
 
 BOARD_ROLES = (*UNIT_SIDE, *STAFF_LIKE)

@@ -27,6 +27,7 @@ from app.demo import (
     ratings,
     rewards,
     service,
+    unit_ratings,
 )
 from app.demo.accounts import DEMO_PASSWORD, Accounts, demo_accounts, format_accounts
 from app.demo.registrations import fates, register_story, report_unit
@@ -34,7 +35,7 @@ from app.demo.registrations import fates, register_story, report_unit
 DOMAIN_SEEDERS = (("activities", activities.seed), ("service", service.seed),
                   ("orders", orders.seed), ("projects", projects.seed), ("rewards", rewards.seed),
                   ("honours", honours.seed), ("announcements", announcements.seed),
-                  ("ratings", ratings.seed), ("evidence", evidence.seed))
+                  ("ratings", ratings.seed), ("unit_ratings", unit_ratings.seed), ("evidence", evidence.seed))
 
 
 def seed_demo(members: int = 300, now: datetime | None = None) -> list[str]:

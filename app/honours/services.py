@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import can_manage_place, place_scope, require_manage_place
-from app.auth.roles import ADMINS, STAFF_LIKE
+from app.auth.roles import ADMINS, LIVING_HERE, STAFF_LIKE
 from app.clock import LOCAL_TZ, local_today, utcnow
 from app.database import insert_unique
 from app.errors import Conflict, Forbidden, Invalid, NotFound
@@ -28,7 +28,7 @@ from app.registrations.services import active_registration
 
 NOMINATORS = STAFF_LIKE
 APPROVERS = ADMINS
-OBJECTORS = (Role.MEMBER, Role.RESIDENT)
+OBJECTORS = LIVING_HERE
 PUBLIC = (HonourStatus.PUBLICITY, HonourStatus.GRANTED)
 # (state, action) → next state; every action is the approver's (a street admin over the
 # community, or a system admin). Objecting does not move the state (see `object_to`).

@@ -69,6 +69,11 @@ class Order(db.Model):
         # The board's default view and the overdue sweep: open orders by deadline.
         sa.Index("ix_service_order_open_deadline", "community_id", "deadline", "id",
                  sqlite_where=sa.text(OPEN_WHERE), postgresql_where=sa.text(OPEN_WHERE)),
+        # The units' need tallies (app/ratings/need_tally.py): a recount of one unit, community
+        # and category; the open needs not yet due, per unit (the clock's part: the backlog).
+        sa.Index("ix_service_order_unit_tally", "unit_id", "community_id", "category", "dispatched_at"),
+        sa.Index("ix_service_order_open_unit", "deadline", "unit_id", "community_id", "category",
+                 "dispatched_at", sqlite_where=sa.text(OPEN_WHERE), postgresql_where=sa.text(OPEN_WHERE)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -156,7 +161,12 @@ class OrderEvent(db.Model):
     """One step of an order's timeline: who did what, when, from which status to which."""
 
     __tablename__ = "order_event"
-    __table_args__ = (sa.Index("ix_order_event_order", "order_id", "id"),)
+    __table_args__ = (
+        sa.Index("ix_order_event_order", "order_id", "id"),
+        # Declines by unit (app/ratings/need_tally.py): the declining admin and the time.
+        sa.Index("ix_order_event_decline", "actor_id", "at",
+                 sqlite_where=sa.text("action = 'decline'"), postgresql_where=sa.text("action = 'decline'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("service_order.id"))

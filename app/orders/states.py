@@ -26,6 +26,7 @@ from app.errors import Conflict, Forbidden
 from app.extensions import db
 from app.i18n import N_, label
 from app.orders.models import Order, OrderEvent, OrderStatus
+from app.orders.signals import order_moved
 
 S = OrderStatus
 
@@ -188,6 +189,7 @@ def transition(order: Order, action: Action, actor, *, now: datetime, note: str 
         raise Conflict(_("工单当前状态为「%(status)s」，不能%(action)s",
                          status=label(order.status, STATUS_LABELS), action=label(action, ACTION_LABELS)))
     expected = order.status
+    before = {"unit_id": order.unit_id, "dispatched_at": order.dispatched_at}
     target = found.to if found.to is not None else claimable_status(order)
     changes = {"status": target, "updated_at": now, **(values or {})}
     result = db.session.execute(
@@ -196,5 +198,7 @@ def transition(order: Order, action: Action, actor, *, now: datetime, note: str 
     if result.rowcount != 1:
         raise Conflict(str(conflict))
     db.session.expire(order)
-    return add_event(order, action, actor, from_status=expected, to_status=order.status, note=note,
-                     now=now)
+    event = add_event(order, action, actor, from_status=expected, to_status=order.status, note=note,
+                      now=now)
+    order_moved.send("orders", order=order, before=before, actor=actor, action=action, now=now)
+    return event

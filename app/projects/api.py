@@ -5,7 +5,8 @@ from flask_smorest import Blueprint
 
 from app.api_base import documents_errors, paginate
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, roles_required
+from app.auth.permissions import roles_required
+from app.auth.roles import PARTICIPANTS, STAFF_LIKE, UNIT_SIDE
 from app.extensions import db
 from app.projects import agreements, services
 from app.projects.schemas import (
@@ -33,7 +34,7 @@ blp = Blueprint(
     url_prefix="/api/v1",
     description="项目清单 (co-building projects) and 共建协议 (agreements)",
 )
-VIEWERS = (Role.MEMBER, Role.UNIT_ADMIN, *STAFF_LIKE)
+VIEWERS = PARTICIPANTS
 
 
 @blp.route("/projects", methods=["POST"])
@@ -103,7 +104,7 @@ def decline_claim(data, project_id, claim_id):
 @blp.route("/projects/<int:project_id>/claims/<int:claim_id>/withdraw", methods=["POST"])
 @blp.response(200, ProjectClaimOut)
 @documents_errors(blp, 401, 403, 404, 409)
-@roles_required(Role.UNIT_ADMIN, Role.MEMBER)
+@roles_required(*UNIT_SIDE)
 def withdraw_claim(project_id, claim_id):
     """The claiming unit's admin (or team leader) gives the place back."""
     return services.withdraw_claim(current_user, project_id, claim_id)
@@ -123,7 +124,7 @@ def sign_up(project_id):
 @blp.arguments(UpdateIn)
 @blp.response(201, ProjectEventOut)
 @documents_errors(blp, 401, 403, 404, 409)
-@roles_required(Role.UNIT_ADMIN, Role.MEMBER, *STAFF_LIKE)
+@roles_required(*PARTICIPANTS)
 def add_update(data, project_id):
     """A progress note by the community's staff or a claiming unit's admin."""
     return services.add_update(current_user, project_id, data["note"])

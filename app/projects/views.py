@@ -11,7 +11,8 @@ from flask_login import current_user
 from app import nav
 from app.api_base import paginate
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, roles_required
+from app.auth.permissions import roles_required
+from app.auth.roles import PARTICIPANTS, STAFF_LIKE
 from app.extensions import db
 from app.forms import form_page
 from app.i18n import N_
@@ -25,7 +26,7 @@ from app.registrations.units import reported_units
 
 bp = Blueprint("projects", __name__)
 PAGE_SIZE = 20
-VIEWERS = (Role.MEMBER, Role.UNIT_ADMIN, *STAFF_LIKE)
+VIEWERS = PARTICIPANTS
 nav.add(N_("共建项目"), "projects.index", VIEWERS, order=20)
 nav.add(N_("共建协议"), "projects.agreements_page", (Role.UNIT_ADMIN, *STAFF_LIKE), order=62)
 bp.record_once(
@@ -165,7 +166,7 @@ def claim(project_id):
 
 
 @bp.post("/projects/<int:project_id>/claims/<int:claim_id>/<decision>")
-@roles_required(Role.UNIT_ADMIN, Role.MEMBER, *STAFF_LIKE)
+@roles_required(*PARTICIPANTS)
 def decide(project_id, claim_id, decision):
     if decision == "withdraw":
         return _posted(
@@ -194,7 +195,7 @@ def signup(project_id):
 
 
 @bp.post("/projects/<int:project_id>/update")
-@roles_required(Role.UNIT_ADMIN, Role.MEMBER, *STAFF_LIKE)
+@roles_required(*PARTICIPANTS)
 def update(project_id):
     return _posted(
         forms.NoteForm(),

@@ -1,5 +1,8 @@
 """Ratings (双评议): thresholds per street/district and year, the yearly rating of a member,
-its revisions after publication, and each community's 双公示 switch."""
+the yearly rating of a unit by a community (the other half of 双评议), their revisions after
+publication, and each community's 双公示 switch. Both ratings share the publication columns
+(PublishedColumns) and the revision columns (RevisionColumns); app/ratings/publication.py is
+the one machinery that writes them."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -52,35 +55,15 @@ class RatingThreshold(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Rating(db.Model):
-    """A member's rating for a year by the community he served.
+class PublishedColumns:
+    """A rating's state and its publication snapshot. Before publication it is a draft
+    (`level` None = follow the computed level); publication fills `computed_level`,
+    `published_*` and freezes them; a later change appends a revision row and moves only
+    `level` / `comment` (the current state)."""
 
-    Before publication it is a draft: it exists only when staff chose a level or wrote a
-    comment (`level` None = follow the computed level), and the figures are read live.
-    Publication fills the snapshot (figures, computed level, `published_level`,
-    `published_comment`) and freezes it: the published columns never change again; a later
-    change appends a RatingRevision and moves only `level`/`comment` (the current state)."""
-
-    __tablename__ = "rating"
-    __table_args__ = (
-        sa.UniqueConstraint("member_id", "year"),
-        sa.Index("ix_rating_community_year", "community_id", "year", "published_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
-    year: Mapped[int] = mapped_column()
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("place.id"))
     level: Mapped[str | None] = mapped_column(sa.String(16))
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     computed_level: Mapped[str | None] = mapped_column(sa.String(16))
-    points: Mapped[int | None] = mapped_column()
-    checklist_completed: Mapped[int | None] = mapped_column()
-    checklist_total: Mapped[int | None] = mapped_column()
-    hours: Mapped[float | None] = mapped_column(sa.Float)
-    avg_satisfaction: Mapped[float | None] = mapped_column(sa.Float)
-    satisfaction_count: Mapped[int | None] = mapped_column()
-    abandoned_claims: Mapped[int | None] = mapped_column()
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     published_level: Mapped[str | None] = mapped_column(sa.String(16))
@@ -95,20 +78,74 @@ class Rating(db.Model):
         return self.published_at is not None
 
 
-class RatingRevision(db.Model):
-    """A change to a published rating: who, when, the level and comment before and after."""
+class RevisionColumns:
+    """A change to a published rating: who, when, the level and comment before and after.
+    `parent` names the column holding the rating's id."""
 
-    __tablename__ = "rating_revision"
-    __table_args__ = (sa.Index("ix_rating_revision_rating", "rating_id", "id"),)
-
+    parent = "rating_id"
     id: Mapped[int] = mapped_column(primary_key=True)
-    rating_id: Mapped[int] = mapped_column(sa.ForeignKey("rating.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     old_level: Mapped[str] = mapped_column(sa.String(16))
     new_level: Mapped[str] = mapped_column(sa.String(16))
     old_comment: Mapped[str] = mapped_column(sa.Text, default="")
     new_comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class Rating(PublishedColumns, db.Model):
+    """A member's rating for a year by the community he served; the figures are read live
+    before publication and kept in the snapshot columns after it."""
+
+    __tablename__ = "rating"
+    __table_args__ = (
+        sa.UniqueConstraint("member_id", "year"),
+        sa.Index("ix_rating_community_year", "community_id", "year", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    year: Mapped[int] = mapped_column()
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("place.id"))
+    points: Mapped[int | None] = mapped_column()
+    checklist_completed: Mapped[int | None] = mapped_column()
+    checklist_total: Mapped[int | None] = mapped_column()
+    hours: Mapped[float | None] = mapped_column(sa.Float)
+    avg_satisfaction: Mapped[float | None] = mapped_column(sa.Float)
+    satisfaction_count: Mapped[int | None] = mapped_column()
+    abandoned_claims: Mapped[int | None] = mapped_column()
+
+
+class RatingRevision(RevisionColumns, db.Model):
+    __tablename__ = "rating_revision"
+    __table_args__ = (sa.Index("ix_rating_revision_rating", "rating_id", "id"),)
+
+    rating_id: Mapped[int] = mapped_column(sa.ForeignKey("rating.id"))
+
+
+class UnitRating(PublishedColumns, db.Model):
+    """A unit's rating for a year by one community it serves (单位评议): the figures (its
+    members' registration and service there, the needs sent to it, projects delivered,
+    satisfaction) are read live before publication and frozen in `figures` by it."""
+
+    __tablename__ = "unit_rating"
+    __table_args__ = (
+        sa.UniqueConstraint("unit_id", "community_id", "year"),
+        sa.Index("ix_unit_rating_community_year", "community_id", "year", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"))
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("place.id"))
+    year: Mapped[int] = mapped_column()
+    figures: Mapped[dict | None] = mapped_column(sa.JSON)
+
+
+class UnitRatingRevision(RevisionColumns, db.Model):
+    __tablename__ = "unit_rating_revision"
+    __table_args__ = (sa.Index("ix_unit_rating_revision_rating", "unit_rating_id", "id"),)
+    parent = "unit_rating_id"
+
+    unit_rating_id: Mapped[int] = mapped_column(sa.ForeignKey("unit_rating.id"))
 
 
 class RatingPublicity(db.Model):
@@ -120,3 +157,30 @@ class RatingPublicity(db.Model):
     is_public: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+
+class UnitNeedTally(db.Model):
+    """The needs a unit was sent by one community in one category and year, summed (a read
+    model of the orders, kept by app/ratings/need_tally.py on every order transition, rebuilt
+    by `flask ratings rebuild-tally`): what 绩效评估 and 单位评议 read instead of scanning every
+    order. Only which open needs are past their deadline depends on the clock: the open ones
+    not yet due are read live (the current backlog, not the year's needs)."""
+
+    __tablename__ = "unit_need_tally"
+    __table_args__ = (sa.Index("ix_unit_need_tally_year_community", "year", "community_id"),)
+
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("place.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    received_now: Mapped[int] = mapped_column(default=0)  # dispatched that year, still with the unit
+    accepted: Mapped[int] = mapped_column(default=0)
+    response_seconds: Mapped[float] = mapped_column(sa.Float, default=0.0)
+    completed: Mapped[int] = mapped_column(default=0)
+    on_time: Mapped[int] = mapped_column(default=0)
+    finished: Mapped[int] = mapped_column(default=0)
+    reopened: Mapped[int] = mapped_column(default=0)
+    score_sum: Mapped[int] = mapped_column(default=0)
+    score_count: Mapped[int] = mapped_column(default=0)
+    declined: Mapped[int] = mapped_column(default=0)  # by the event's year
+    open_now: Mapped[int] = mapped_column(default=0)  # still open (its deadline counts)

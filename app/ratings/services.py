@@ -17,11 +17,12 @@ from app.auth.permissions import (
 )
 from app.auth.roles import STAFF_LIKE
 from app.clock import local_today, utcnow
-from app.database import get_or_404, savepoint
+from app.database import get_or_404
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.params import require_id
 from app.places.models import Place, Unit
+from app.ratings import publication
 from app.ratings import rows as R
 from app.ratings.models import LEVEL_ORDER, Rating, RatingRevision
 from app.registrations.models import Registration, RegistrationStatus
@@ -51,13 +52,7 @@ def member_rating(viewer: User, member_id: int, year: int) -> R.RatingRow:
 
 def revisions(rating_id: int | None) -> list[dict]:
     """The changes after publication, oldest first, each with its author's name."""
-    if rating_id is None:
-        return []
-    rows = db.session.execute(
-        sa.select(RatingRevision, User.name).outerjoin(User, User.id == RatingRevision.created_by_id)
-        .where(RatingRevision.rating_id == rating_id).order_by(RatingRevision.id))
-    return [{**{c.key: getattr(r, c.key) for c in RatingRevision.__table__.columns}, "created_by": name}
-            for r, name in rows]
+    return publication.revisions(RatingRevision, rating_id)
 
 
 def _locked_rating(member_id: int, year: int) -> Rating | None:
@@ -92,17 +87,8 @@ def set_rating(staff: User, member_id: int, year: int, *, comment: str, level: s
 def _revise(staff: User, rating: Rating, level: str, comment: str, now: datetime) -> None:
     if not can_manage_place(staff, db.session.get(Place, rating.community_id)):
         raise Forbidden(_("评议由公布它的社区修改"))
-    if level == rating.level and comment == rating.comment:
-        return
-    db.session.add(RatingRevision(rating_id=rating.id, created_at=now, created_by_id=staff.id,
-                                  old_level=rating.level, new_level=level,
-                                  old_comment=rating.comment, new_comment=comment))
-    record(staff, "rating.revise", rating, {"member_id": rating.member_id, "year": rating.year,
-                                            "old_level": rating.level, "new_level": level,
-                                            "comment": comment}, now=now)
-    rating.level, rating.comment = level, comment
-    rating.revision_count += 1
-    rating.updated_at, rating.updated_by_id = now, staff.id
+    publication.revise(staff, rating, RatingRevision, level, comment, now, action="rating.revise",
+                       detail={"member_id": rating.member_id, "year": rating.year})
 
 
 def _draft(staff: User, member: User, rating: Rating | None, year: int, level: str | None,
@@ -146,11 +132,7 @@ def publish(staff: User, community_id: int, year: int, now: datetime | None = No
     now = now or utcnow()
     registered = sa.select(Registration.member_id).where(
         Registration.community_id == community.id, Registration.status == RegistrationStatus.APPROVED)
-    # Lock the drafts before reading them: a staff change in flight commits first and is what
-    # gets published (read before it, the snapshot would overwrite the change when it lands).
-    db.session.execute(sa.select(Rating.id).where(
-        Rating.year == year, Rating.published_at.is_(None), Rating.member_id.in_(registered))
-        .with_for_update())
+    publication.lock_drafts(Rating, Rating.year == year, Rating.member_id.in_(registered))
     stmt = R.statement(year).where(R.home.community_id == community.id, Rating.published_at.is_(None))
     pending = R.build(db.session.execute(stmt).all(), year, registered)
     values = [{
@@ -162,27 +144,15 @@ def publish(staff: User, community_id: int, year: int, now: datetime | None = No
         "published_at": now, "published_by_id": staff.id, "published_level": row.level,
         "published_comment": row.comment, "updated_at": now, "updated_by_id": staff.id,
     } for row in pending]
-    settable = [k for k in (values[0] if values else ()) if k not in ("member_id", "year")]
-    drafts = [{"rid": row.rating_id, **{f"v_{k}": v[k] for k in settable}}
-              for v, row in zip(values, pending, strict=True) if row.rating_id]
-    new = [dict(v, created_at=now, revision_count=0)
-           for v, row in zip(values, pending, strict=True) if not row.rating_id]
-    table = Rating.__table__
-    with savepoint(Conflict(_("评议正在被他人公布，请刷新后重试"))):
-        if new:
-            db.session.execute(table.insert(), new)
-        if drafts:  # a draft published meanwhile by someone else is left alone
-            db.session.execute(
-                table.update().where(table.c.id == sa.bindparam("rid"), table.c.published_at.is_(None))
-                .values({k: sa.bindparam(f"v_{k}") for k in settable}), drafts)
-    for obj in list(db.session.identity_map.values()):  # drafts loaded earlier are stale now
-        if isinstance(obj, Rating):
-            db.session.expire(obj)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Rating).where(
-        Rating.community_id == community.id, Rating.year == year, Rating.published_at.is_not(None)))
+    pairs = list(zip(values, pending, strict=True))
+    publication.write_snapshots(
+        Rating, [dict(v, created_at=now, revision_count=0) for v, row in pairs if not row.rating_id],
+        [(row.rating_id, {k: x for k, x in v.items() if k not in ("member_id", "year")})
+         for v, row in pairs if row.rating_id])
+    total = publication.published_total(Rating, Rating.community_id == community.id, Rating.year == year)
     record(staff, "rating.publish", community, {"year": year, "published": len(values)}, now=now)
     return {"community_id": community.id, "year": year, "published": len(values),
-            "published_total": total or 0, "published_at": now}
+            "published_total": total, "published_at": now}
 
 
 # ---- lists -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from app.pages import submit_form
 from app.params import query_id, query_page, query_year
 from app.places.services import communities_in_scope
 from app.ratings import export, letters, publicity, services
+from app.ratings import unit_ratings as unit_rating_services
 from app.ratings.blueprint import _years, bp
 from app.ratings.forms import KEEP, PublicityForm, PublishForm, RatingForm
 from app.ratings.models import LEVEL_ORDER
@@ -207,5 +208,7 @@ def public_page(community_id):
     community = publicity.public_community(current_user, community_id)
     year, page = query_year(), query_page()
     items, total = publicity.public_page(community.id, year, page, PAGE_SIZE)
+    units, units_total = unit_rating_services.published(year, community_id=community.id, page_size=PAGE_SIZE)
     return render_template("ratings/public.html", community=community, items=items, total=total,
-                           page=page, page_size=PAGE_SIZE, year=year, years=_years())
+                           page=page, page_size=PAGE_SIZE, year=year, years=_years(), units=units,
+                           units_total=units_total)

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from app.api_base import PageArgs, documents_errors, paginate
 from app.auth.models import Role
 from app.auth.permissions import roles_required
-from app.auth.roles import MEMBER_OR_STAFF, STAFF_LIKE, STAFF_OR_UNIT_ADMIN
+from app.auth.roles import MEMBER_OR_STAFF, STAFF_LIKE, STAFF_OR_UNIT_ADMIN, UNIT_OR_SYSTEM_ADMIN
 from app.extensions import db
 from app.places.services import get_unit
 from app.registrations import resources, services, units
@@ -127,7 +127,7 @@ def unit_registrations(args, unit_id):
 @units_blp.arguments(PageArgs, location="query")
 @units_blp.response(200, ResourcePage)
 @documents_errors(units_blp, 401, 403, 404)
-@roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF, Role.UNIT_ADMIN)
+@roles_required(*STAFF_OR_UNIT_ADMIN)
 def list_unit_resources(args, unit_id):
     """The unit's resource list: its admin; staff and street admins of a community it reported
     to (else 404)."""
@@ -139,7 +139,7 @@ def list_unit_resources(args, unit_id):
 @units_blp.arguments(ResourceIn)
 @units_blp.response(201, ResourceOut)
 @documents_errors(units_blp, 401, 403, 404)
-@roles_required(Role.ADMIN, Role.UNIT_ADMIN)
+@roles_required(*UNIT_OR_SYSTEM_ADMIN)
 def create_unit_resource(data, unit_id):
     """The unit's admin adds an item to its list, offered to every community it reported to."""
     return resources.create_resource(current_user, get_unit(unit_id), data)
@@ -149,7 +149,7 @@ def create_unit_resource(data, unit_id):
 @units_blp.arguments(ResourceIn)
 @units_blp.response(200, ResourceOut)
 @documents_errors(units_blp, 401, 403, 404)
-@roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF, Role.UNIT_ADMIN)
+@roles_required(*STAFF_OR_UNIT_ADMIN)
 def update_unit_resource(data, resource_id):
     """The unit's admin changes an item (staff who may read it: 403; others 404)."""
     return resources.update_resource(current_user, resource_id, data)
@@ -158,7 +158,7 @@ def update_unit_resource(data, resource_id):
 @units_blp.route("/resources/<int:resource_id>", methods=["DELETE"])
 @units_blp.response(204)
 @documents_errors(units_blp, 401, 403, 404)
-@roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF, Role.UNIT_ADMIN)
+@roles_required(*STAFF_OR_UNIT_ADMIN)
 def delete_unit_resource(resource_id):
     """The unit's admin takes an item off the list (claims that committed it keep it)."""
     resources.withdraw_resource(current_user, resource_id)
@@ -168,7 +168,7 @@ def delete_unit_resource(resource_id):
 @units_blp.arguments(ResourceQuery, location="query")
 @units_blp.response(200, ResourcePage)
 @documents_errors(units_blp, 401, 403)
-@roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF)
+@roles_required(*STAFF_LIKE)
 def search_resources(args):
     """Staff search the resources offered to the communities of their scope (kind, keyword q,
     community_id)."""

@@ -10,7 +10,8 @@ from flask_login import current_user
 from app import nav
 from app.api_base import paginate
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, roles_required
+from app.auth.permissions import roles_required
+from app.auth.roles import STAFF_LIKE
 from app.errors import DomainError, attach_to_form
 from app.extensions import db
 from app.i18n import N_

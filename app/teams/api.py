@@ -6,7 +6,8 @@ from flask_smorest import Blueprint
 
 from app.api_base import PageArgs, documents_errors, paginate
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, roles_required
+from app.auth.permissions import roles_required
+from app.auth.roles import PARTICIPANTS, STAFF_LIKE
 from app.errors import Invalid
 from app.extensions import db
 from app.teams import services
@@ -25,7 +26,7 @@ from app.teams.schemas import (
 )
 
 blp = Blueprint("teams_api", __name__, url_prefix="/api/v1/teams", description="服务队 (service teams)")
-VIEWERS = (Role.MEMBER, Role.UNIT_ADMIN, *STAFF_LIKE)
+VIEWERS = PARTICIPANTS
 
 
 @blp.route("", methods=["POST"])

@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth.models import Role, User
-from app.auth.permissions import STAFF_LIKE, can_manage_place, place_scope, require_manage_community
+from app.auth.permissions import can_manage_place, place_scope, require_manage_community
+from app.auth.roles import STAFF_LIKE
 from app.clock import utcnow
 from app.database import insert_unique
 from app.errors import Conflict, Forbidden, Invalid, NotFound

@@ -10,7 +10,8 @@ from flask_login import current_user
 from app import nav
 from app.api_base import paginate
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, roles_required
+from app.auth.permissions import roles_required
+from app.auth.roles import PARTICIPANTS, STAFF_LIKE
 from app.extensions import db
 from app.forms import form_page
 from app.i18n import N_
@@ -20,7 +21,7 @@ from app.teams import forms, services
 
 bp = Blueprint("teams", __name__)
 PAGE_SIZE = 20
-VIEWERS = (Role.MEMBER, Role.UNIT_ADMIN, *STAFF_LIKE)
+VIEWERS = PARTICIPANTS
 nav.add(N_("服务队"), "teams.index", STAFF_LIKE, order=21)  # members and units: from 共建项目
 
 
