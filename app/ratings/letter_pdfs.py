@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api_base import documents_errors
-from app.auth.models import Role
 from app.auth.permissions import roles_required
+from app.auth.roles import UNIT_RATERS
 from app.clock import local_today
 from app.params import query_year
 from app.pdf import pdf_response, render_pdf, render_pdf_parts
@@ -39,7 +39,7 @@ def member_letter_document(viewer, member_id: int, year: int) -> tuple[bytes, st
 
 
 @bp.get("/units/<int:unit_id>/letters.pdf")
-@roles_required(Role.UNIT_ADMIN, Role.ADMIN)
+@roles_required(*UNIT_RATERS)
 def unit_letters_pdf(unit_id):
     return pdf_response(*unit_letters_document(current_user, unit_id, query_year()))
 
@@ -54,7 +54,7 @@ def member_letter_pdf(member_id):
 @blp.arguments(RatingYearQuery, location="query")
 @blp.response(200, PDF, content_type="application/pdf")
 @documents_errors(blp, 401, 403, 404)
-@roles_required(Role.UNIT_ADMIN, Role.ADMIN)
+@roles_required(*UNIT_RATERS)
 def unit_letters_pdf_api(args, unit_id):
     """The unit's cover letter and every published feedback letter of its members, one a page."""
     return pdf_response(*unit_letters_document(current_user, unit_id, args["year"]))
