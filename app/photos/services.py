@@ -11,6 +11,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.auth.models import User
 from app.clock import utcnow
+from app.database import insert_unique
 from app.errors import Conflict, Invalid, NotFound, TooLarge
 from app.extensions import db
 from app.photos import images
@@ -59,8 +60,8 @@ def add_photo(uploader: User, owner_type: str, owner_id: int, data: bytes, *,
                   content_type=images.CONTENT_TYPE, width=picture.width, height=picture.height,
                   size=len(picture.data), thumbnail_size=len(picture.thumbnail),
                   created_at=now or utcnow())
-    db.session.add(photo)
-    db.session.flush()  # a concurrent upload taking the same position: IntegrityError, a 409
+    # A concurrent upload that took the same position is refused by the unique index: a 409.
+    insert_unique(photo, Conflict(_("每条记录最多 %(n)s 张照片", n=MAX_PHOTOS)))
     store = storage()
     store.put(photo.key(FULL), picture.data, photo.content_type)
     store.put(photo.key(THUMBNAIL), picture.thumbnail, photo.content_type)
