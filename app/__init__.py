@@ -153,6 +153,7 @@ def register_blueprints(app: Flask) -> None:
     from app.notifications import api as notifications_api
     from app.notifications import views as notifications_views
     from app.orders import api as orders_api
+    from app.orders import board as orders_board  # noqa: F401  (routes on the orders bp)
     from app.orders import views as orders_views
     from app.phone_signin import api as phone_signin_api
     from app.phone_signin import views as phone_signin_views
