@@ -171,6 +171,7 @@ def register_blueprints(app: Flask) -> None:
     from app.residents import views as residents_views
     from app.service import api as service_api
     from app.service import views as service_views
+    from app.workbench import views as workbench_views
 
     app.url_map.converters["int"] = IdConverter  # before any rule is added
 
@@ -184,7 +185,7 @@ def register_blueprints(app: Flask) -> None:
     for bp in (auth_views.bp, places_views.bp, registrations_views.bp, activities_views.bp,
                service_views.bp, points_views.bp, orders_views.bp, notifications_views.bp,
                reminders_views.bp, ratings_views.bp, audit_views.bp, residents_views.bp,
-               imports_views.bp, phone_signin_views.bp):
+               imports_views.bp, phone_signin_views.bp, workbench_views.bp):
         app.register_blueprint(bp)
 
 

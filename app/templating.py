@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from app.auth.permissions import visible_phone
 from app.database import LOCAL_TZ
 from app.i18n import N_, label
-from app.nav import items_for
+from app.nav import groups_for, items_for
 from app.nav import labels as menu_labels
 from app.redirects import back_url
 
@@ -55,6 +55,7 @@ def register(app: Flask) -> None:
 
         return {
             "nav_items": items_for(current_user, app),
+            "nav_groups": lambda: groups_for(current_user, app),
             "MENU_LABELS": menu_labels(),
             "current_locale": str(get_locale()),
             "unread_count": unread,
