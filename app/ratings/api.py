@@ -12,6 +12,7 @@ from app.auth.permissions import STAFF_LIKE, roles_required
 from app.ratings import export, publicity, services, statistics, thresholds
 from app.ratings.schemas import (
     CommunityRatingsOut,
+    LevelSummaryOut,
     MemberRatingOut,
     PublicityIn,
     PublicityOut,
@@ -132,6 +133,17 @@ def publish(data, community_id):
     return result
 
 
+@blp.route("/communities/<int:community_id>/ratings/summary", methods=["GET"])
+@blp.arguments(RatingYearQuery, location="query")
+@blp.response(200, LevelSummaryOut)
+@documents_errors(blp, 401, 403, 404)
+@roles_required(*STAFF_LIKE)
+def level_summary(args, community_id):
+    """Before publishing: the community's members by level as they would be published, and
+    `mostly_low` when most of them would be 基本合格 or below."""
+    return services.level_summary(current_user, community_id, args["year"])
+
+
 @blp.route("/communities/<int:community_id>/ratings/publicity", methods=["GET"])
 @blp.response(200, PublicityOut)
 @documents_errors(blp, 401, 403, 404)
@@ -147,8 +159,7 @@ def get_publicity(community_id):
 @roles_required(*STAFF_LIKE)
 def put_publicity(data, community_id):
     """双公示 on or off for the community's published ratings page (audited)."""
-    row = publicity.set_publicity(current_user, community_id, data["is_public"])
-    return row
+    return publicity.set_publicity(current_user, community_id, data["is_public"], data["shown_levels"])
 
 
 @blp.route("/communities/<int:community_id>/public-ratings", methods=["GET"])

@@ -22,7 +22,7 @@ from app.extensions import db
 from app.params import require_id
 from app.places.models import Place, Unit
 from app.ratings import rows as R
-from app.ratings.models import LEVEL_ORDER, Rating, RatingRevision
+from app.ratings.models import LEVEL_ORDER, Rating, RatingLevel, RatingRevision
 from app.registrations.models import Registration, RegistrationStatus
 
 
@@ -278,6 +278,24 @@ def community_ratings(staff: User, community_id: int, year: int, *, level: str |
                             sort=sort, page=page, page_size=page_size,
                             id_select=sa.select(community_member_ids(community.id, year).subquery().c[0]))
     return community, rows, total
+
+
+LOW_LEVELS = (RatingLevel.BASIC, RatingLevel.UNQUALIFIED)
+
+
+def level_summary(staff: User, community_id: int, year: int) -> dict:
+    """The community's members by level as they stand (published, or as they would be
+    published now), and whether most of the rated ones would be 基本合格 or below (the sign
+    of thresholds out of step with the year's service, shown before publishing)."""
+    community, rows, total = community_ratings(staff, community_id, year, page_size=None)
+    counts = dict.fromkeys(LEVEL_ORDER, 0)
+    for row in rows:
+        if row.level in counts:
+            counts[row.level] += 1
+    rated = sum(counts.values())
+    low = sum(counts[level] for level in LOW_LEVELS)
+    return {"community_id": community.id, "year": year, "total": total, "counts": counts,
+            "unrated": total - rated, "low": low, "mostly_low": rated > 0 and 2 * low > rated}
 
 
 def phone_shown(viewer: User):

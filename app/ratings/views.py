@@ -18,7 +18,7 @@ from app.places.services import communities_in_scope
 from app.ratings import export, letters, publicity, services
 from app.ratings.blueprint import _years, bp
 from app.ratings.forms import KEEP, PublicityForm, PublishForm, RatingForm
-from app.ratings.models import LEVEL_ORDER
+from app.ratings.models import LEVEL_ORDER, SHOWN_LABELS
 from app.ratings.rows import SORTS
 from app.ratings.rows import STATUS_LABELS as ROW_STATUS_LABELS
 
@@ -162,8 +162,10 @@ def community_page():
         "ratings/community.html", community=community, communities=communities, rows=rows,
         total=total, page=page, page_size=PAGE_SIZE, year=year, years=_years(), args=args,
         filters=filters, is_public=publicity.is_public(community.id),
+        summary=services.level_summary(current_user, community.id, year),
         publish_form=PublishForm(community_id=community.id, year=year),
-        publicity_form=PublicityForm(community_id=community.id))
+        publicity_form=PublicityForm(community_id=community.id,
+                                     shown_levels=publicity.shown_levels(community.id)))
 
 
 @bp.post("/staff/ratings/publish")
@@ -173,6 +175,12 @@ def publish():
     if not form.validate_on_submit():
         flash(_("请检查输入：") + _("；").join(f"{k}: {v[0]}" for k, v in form.errors.items()), "error")
         return redirect(url_for("ratings.community_page"))
+    back = url_for("ratings.community_page", community_id=form.community_id.data, year=form.year.data)
+    summary = services.level_summary(current_user, form.community_id.data, form.year.data)
+    if summary["mostly_low"] and not form.confirm_low.data:
+        flash(_("多数党员将被评为基本合格或不合格：请先核对评议标准；确认无误后勾选“仍然公布”再公布。"),
+              "error")
+        return redirect(back)
     result = services.publish(current_user, form.community_id.data, form.year.data)
     flash(_("已公布 %(n)s 名党员的 %(year)s 年度评议", n=result["published"], year=form.year.data), "success")
     return redirect(url_for("ratings.community_page", community_id=form.community_id.data,
@@ -186,7 +194,8 @@ def set_publicity():
     if not form.validate_on_submit():
         flash(_("请检查输入"), "error")
         return redirect(url_for("ratings.community_page"))
-    row = publicity.set_publicity(current_user, form.community_id.data, form.is_public.data)
+    row = publicity.set_publicity(current_user, form.community_id.data, form.is_public.data,
+                                  form.shown_levels.data or None)
     flash(_("已公开本社区评议结果") if row.is_public else _("已关闭本社区评议公示"), "success")
     return redirect(url_for("ratings.community_page", community_id=row.community_id))
 
@@ -205,4 +214,5 @@ def public_page(community_id):
     year, page = query_year(), query_page()
     items, total = publicity.public_page(community.id, year, page, PAGE_SIZE)
     return render_template("ratings/public.html", community=community, items=items, total=total,
-                           page=page, page_size=PAGE_SIZE, year=year, years=_years())
+                           page=page, page_size=PAGE_SIZE, year=year, years=_years(),
+                           shown=publicity.shown_levels(community.id), shown_labels=SHOWN_LABELS)

@@ -201,7 +201,8 @@ def test_publicity_switch_and_the_public_page(rated, api):
     public = f"/communities/{rated.comm1.id}/public-ratings?year={YEAR}"
     assert api(rated.resident1).get(public).status_code == 404  # off by default
     res = staff.put(f"/communities/{rated.comm1.id}/ratings/publicity", {"is_public": True})
-    assert res.status_code == 200 and res.json == {"community_id": rated.comm1.id, "is_public": True}
+    assert res.status_code == 200 and res.json == {"community_id": rated.comm1.id, "is_public": True,
+                                                   "shown_levels": "all"}
     assert count(AuditEntry, AuditEntry.action == "rating.publicity") == 1
     body = api(rated.resident1).get(public).json
     assert body["total"] == 2
@@ -224,7 +225,8 @@ def test_publicity_wrong_role_or_bad_input(rated, api):
     assert api(rated.staff1).put(path, {}).status_code == 422
     assert api(rated.staff1).put(path, {"is_public": "maybe"}).status_code == 422
     assert count(RatingPublicity) == 0
-    assert api(rated.staff1).get(path).json == {"community_id": rated.comm1.id, "is_public": False}
+    assert api(rated.staff1).get(path).json == {"community_id": rated.comm1.id, "is_public": False,
+                                                "shown_levels": "all"}
 
 
 LEVELS = [{"level": "excellent", "min_points": 100, "min_checklist_percent": 100, "min_satisfaction": 4.5,
