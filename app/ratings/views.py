@@ -67,7 +67,9 @@ def _unit_page(unit_id: int):
     return render_template("ratings/unit.html", unit=unit, rows=rows, total=total, page=page,
                            page_size=PAGE_SIZE, year=year, years=_years(), args=args,
                            community_id=community_id, filters=filters,
-                           communities=services.unit_communities(unit.id, year))
+                           communities=services.unit_communities(unit.id, year),
+                           summary=services.unit_level_summary(current_user, unit.id, year,
+                                                                community_id=community_id))
 
 
 @bp.get("/units/<int:unit_id>/ratings.xlsx")
