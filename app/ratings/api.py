@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from app.api_base import documents_errors
 from app.auth.models import Role
 from app.auth.permissions import STAFF_LIKE, roles_required
-from app.ratings import export, publicity, services, statistics, thresholds
+from app.ratings import export, publicity, services, statistics, stats_export, thresholds
 from app.ratings.schemas import (
     CommunityRatingsOut,
     LevelSummaryOut,
@@ -209,3 +209,17 @@ def get_statistics(args):
     below it: registered vs served, idle rate, orders by status, median hours to complete,
     satisfaction, 五个一 completion."""
     return statistics.statistics(current_user, args.get("place_id"), args["year"])
+
+
+@blp.route("/statistics.xlsx", methods=["GET"])
+@blp.arguments(StatsQuery, location="query")
+@blp.doc(responses={"200": {"description": "the statistics and the months, as a workbook", "content": {
+    export.MIME: {"schema": {"type": "string", "format": "binary"}}}}})
+@documents_errors(blp, 401, 403, 404)
+@roles_required(*STAFF_LIKE)
+def statistics_xlsx(args):
+    """GET /statistics as an .xlsx workbook (a title row, the place and each street/community,
+    the month-by-month trend); audited."""
+    place, data = stats_export.export_statistics(current_user, args.get("place_id"), args["year"])
+    return send_file(BytesIO(data), mimetype=export.MIME, as_attachment=True,
+                     download_name=f"{place['name']}-{args['year']}.xlsx")
