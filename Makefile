@@ -27,7 +27,7 @@ install: $(VENV)/.installed translations
 # NP_ (the same with a context: menu entries).
 BABEL_EXTRACT := -F babel.cfg -k _l -k lazy_gettext -k N_ -k NP_:1c,2 --add-location=file --no-wrap \
 	--project=shuangbaodao --copyright-holder=shuangbaodao --msgid-bugs-address=none
-BABEL_UPDATE := --no-wrap --ignore-obsolete
+BABEL_UPDATE := --no-wrap --ignore-obsolete --no-fuzzy-matching
 
 translations: $(VENV)/.installed
 	@if ls app/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \

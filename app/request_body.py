@@ -9,6 +9,10 @@ ahead of CSRF, the limiter's keys and the input checks).
   decoder gives up with a RecursionError near 1,000 levels (a 500 otherwise), and anything that
   walks a parsed body recursively would too; here the body is parsed once (the parse is cached
   for the hooks and views after) and measured without recursion.
+- Larger bodies where a blueprint needs them (file uploads): `allow_larger_bodies(blueprint,
+  "SETTING")` lets the requests of that blueprint carry up to that setting's bytes (plus the
+  multipart envelope). It is the one place the limit of a route is decided: this hook runs
+  before any blueprint's own hooks, so a limit raised later would come too late.
 """
 from __future__ import annotations
 
@@ -18,6 +22,23 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app.errors import DomainError
 
 CONTAINERS = (dict, list)
+MULTIPART_ENVELOPE = 64 * 1024  # boundaries, part headers and the other form fields of an upload
+_LARGER_BODIES: dict[str, str] = {}  # blueprint name → the setting holding its limit in bytes
+
+
+def allow_larger_bodies(blueprint, setting: str) -> None:
+    """Requests to `blueprint` may carry up to `current_app.config[setting]` bytes of file."""
+    _LARGER_BODIES[blueprint.name] = setting
+
+
+def body_limit() -> int | None:
+    """The body limit of this request: its blueprint's setting if it declared one, else
+    MAX_CONTENT_LENGTH."""
+    for name in request.blueprints:
+        setting = _LARGER_BODIES.get(name)
+        if setting is not None:
+            return current_app.config[setting] + MULTIPART_ENVELOPE
+    return request.max_content_length
 
 
 def deeper_than(value, limit: int) -> bool:
@@ -43,7 +64,9 @@ def _chunked_body_too_large(limit: int) -> bool:
 
 
 def check_request_body() -> None:
-    length, limit = request.content_length, request.max_content_length
+    length, limit = request.content_length, body_limit()
+    if limit != request.max_content_length:
+        request.max_content_length = limit  # werkzeug's form parser enforces the same bound
     if limit is not None:
         if length is not None and length > limit:
             raise RequestEntityTooLarge()

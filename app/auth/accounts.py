@@ -26,9 +26,11 @@ def change_password(user: User, current_password: str, new_password: str, *,
                     keep_session_id: int | None = None, keep_token_id: int | None = None,
                     now: datetime | None = None) -> None:
     """The user's own change: the current password must match, the new one pass the policy
-    and differ from it. Every other session and token of the user ends; the one named (the
-    request's own) stays signed in. Clears the must-change flag."""
-    if not user.check_password(current_password or ""):
+    and differ from it. An account without a password yet (imported, or signed up by phone:
+    he signed in with an SMS code) sets his first one without a current password. Every other
+    session and token of the user ends; the one named (the request's own) stays signed in.
+    Clears the must-change flag."""
+    if user.has_password and not user.check_password(current_password or ""):
         raise Invalid("current_password", _("当前密码不正确"))
     check_password_policy(new_password, username=user.username, name=user.name, field="new_password")
     if user.check_password(new_password):

@@ -7,12 +7,11 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
-from app.auth.models import User
+from app.auth.models import UNUSABLE_PASSWORD, User
 from app.database import update_by_id, utcnow
 from app.extensions import db
 
-# check_password_hash() returns False for a hash without the "method$salt$hash" form.
-UNUSABLE_PASSWORD = "!"
+__all__ = ["UNUSABLE_PASSWORD", "accounts_by_phone"]
 
 
 def accounts_by_phone(phones: list[str]) -> dict[str, list]:

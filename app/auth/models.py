@@ -23,6 +23,10 @@ class Role(StrEnum):
 
 
 STAFF_ROLES = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
+# The hash of an account without a password (made by an import or a phone sign-up): never
+# matches, since check_password_hash() wants the "method$salt$hash" form. Its owner signs in
+# by phone with a one-time code and may then set a password without giving a current one.
+UNUSABLE_PASSWORD = "!"
 
 
 class User(UserMixin, db.Model):
@@ -53,6 +57,10 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def has_password(self) -> bool:
+        return self.password_hash != UNUSABLE_PASSWORD
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles

@@ -79,7 +79,8 @@ class SignupIn(ma.Schema):
 
 
 class PasswordChangeIn(ma.Schema):
-    current_password = fields.String(required=True, validate=validate.Length(max=128))
+    # Not needed by an account that has no password yet (signed in by phone): he sets his first.
+    current_password = fields.String(load_default="", validate=validate.Length(max=128))
     new_password = fields.String(required=True)
 
 

@@ -56,9 +56,12 @@ def logout_everywhere():
 @login_required
 def change_password():
     form = PasswordChangeForm()
+    if not current_user.has_password:  # signed in by phone: his first password, nothing to confirm
+        del form.current_password
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, form.current_password.data, form.new_password.data,
+            current = form.current_password.data if form.current_password else ""
+            accounts.change_password(current_user, current, form.new_password.data,
                                      keep_session_id=sessions.current_session_id())
         except DomainError as err:
             db.session.rollback()

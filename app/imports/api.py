@@ -8,10 +8,11 @@ from app.auth.permissions import roles_required
 from app.extensions import db
 from app.imports import services
 from app.imports.schemas import ImportFiles, ImportForm, ImportResultOut, ImportRunPage, TemplateQuery
-from app.imports.upload import limit_upload_size, uploaded_file
+from app.imports.upload import uploaded_file
+from app.request_body import allow_larger_bodies
 
 blp = Blueprint("imports_api", __name__, url_prefix="/api/v1", description="Bulk imports")
-blp.before_request(limit_upload_size)
+allow_larger_bodies(blp, "IMPORT_MAX_BYTES")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -8,12 +8,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app.errors import Invalid
 
 
-def limit_upload_size() -> None:
-    """before_request of the upload endpoints: the body is refused (413) while it is parsed."""
-    if request.method == "POST":
-        request.max_content_length = current_app.config["IMPORT_MAX_BYTES"] + 64 * 1024
-
-
 def uploaded_file() -> tuple[bytes, str]:
     """(bytes, file name) of the request's `file`; 413 over IMPORT_MAX_BYTES, 422 if none."""
     limit = current_app.config["IMPORT_MAX_BYTES"]

@@ -12,10 +12,11 @@ from app.i18n import N_
 from app.imports import services, staging
 from app.imports.forms import ConfirmForm, UploadForm
 from app.imports.kinds import KIND_LABELS
-from app.imports.upload import limit_upload_size, uploaded_file
+from app.imports.upload import uploaded_file
+from app.request_body import allow_larger_bodies
 
 bp = Blueprint("imports", __name__)
-bp.before_request(limit_upload_size)
+allow_larger_bodies(bp, "IMPORT_MAX_BYTES")
 nav.add(N_("批量导入"), "imports.index", services.IMPORTER_ROLES, order=85)
 PAGE_SIZE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
