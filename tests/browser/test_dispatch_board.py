@@ -11,10 +11,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from app.auth.models import User
 from app.database import utcnow
 from app.extensions import db
 from app.orders import services
-from app.auth.models import User
 from app.orders.models import Order, OrderStatus
 from app.registrations.units import register_unit
 from tests.browser.helpers import assert_fits_phone
