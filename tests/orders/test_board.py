@@ -177,7 +177,8 @@ def test_bulk_dispatch_api(world, api, make_order):
 ])
 def test_bulk_dispatch_api_refuses(world, api, make_order, who, body, status, field):
     order = make_order()
-    res = api(getattr(world, who)).post("/orders/dispatch", body if body is not None else {"order_ids": [order.id]})
+    payload = body if body is not None else {"order_ids": [order.id]}
+    res = api(getattr(world, who)).post("/orders/dispatch", payload)
     assert res.status_code == status
     if field:
         assert field in res.json["errors"]

@@ -91,7 +91,8 @@ def test_the_public_page_shows_what_the_community_chose(rated, api, page):
     assert res.status_code == 302
     row = db.session.get(RatingPublicity, rated.comm1.id)
     assert (row.is_public, row.shown_levels) == (True, "qualified_up")
-    entry = db.session.query(AuditEntry).filter_by(action="rating.publicity").order_by(AuditEntry.id.desc()).first()
+    entry = (db.session.query(AuditEntry).filter_by(action="rating.publicity")
+             .order_by(AuditEntry.id.desc()).first())
     assert entry.detail["shown_levels"] == "qualified_up" and entry.detail["shown_before"] == "all"
     body = api(rated.resident1).get(path).json
     assert body["total"] == 2 and {i["level"] for i in body["items"]} == {"excellent", "qualified"}
