@@ -24,7 +24,7 @@ from app.registrations.models import Registration, RegistrationStatus
 from app.service.services import create_record, verify_record
 
 # (share of members, grid-volunteer records so far this year, hours each): 2 points an hour.
-PROFILES = ((0.25, 6, 4), (0.35, 4, 3.5), (0.28, 2, 4), (0.08, 1, 2), (0.04, 0, 0))
+PROFILES = ((0.25, 3, 7), (0.35, 2, 6.5), (0.28, 1, 7), (0.08, 1, 2), (0.04, 0, 0))
 # The demo district's thresholds for the year: a year in which the platform is new.
 DEMO_THRESHOLDS = [
     {"level": "excellent", "min_points": 40, "min_checklist_percent": 20, "min_satisfaction": 4.5,
