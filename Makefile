@@ -40,12 +40,13 @@ translations-update: $(VENV)/.installed
 	$(VENV)/bin/pybabel -q compile -d app/translations
 
 # Debian packages the tests need: a PostgreSQL 15 server, a Redis server (the shared limiter
-# store), chromium for browser tests, wrk for the HTTP bench and the CJK fonts for screenshots.
-SYSTEM_PACKAGES := chromium postgresql-15 redis-server wrk fonts-noto-cjk
+# store), chromium for browser tests, wrk for the HTTP bench, the CJK fonts for screenshots and
+# server-side PDFs, and Pango, which WeasyPrint lays the PDFs out with (app/pdf.py).
+SYSTEM_PACKAGES := chromium postgresql-15 redis-server wrk fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
 system-deps:
 	@if ! command -v chromium >/dev/null || [ ! -x /usr/lib/postgresql/15/bin/initdb ] \
 	    || ! command -v redis-server >/dev/null || ! command -v wrk >/dev/null \
-	    || [ ! -d /usr/share/fonts/opentype/noto ]; then \
+	    || [ ! -d /usr/share/fonts/opentype/noto ] || ! ldconfig -p | grep -q libpangoft2-1.0; then \
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	fi
@@ -63,10 +64,18 @@ run: demo
 
 # ruff, the import contracts (.importlinter: the layers of app/), then the tests: SQLite (with
 # the browser tests), then a PostgreSQL server the tests start themselves.
+# The two suites run side by side (one per core: each is one process, mostly waiting on its
+# own database or browser); each prints its own summary when it ends, and either failing fails
+# `make test`.
 test: install system-deps
 	$(VENV)/bin/ruff check app tests bench
 	$(VENV)/bin/lint-imports --no-cache
+	$(MAKE) --no-print-directory -j2 --output-sync=target suite-sqlite suite-postgres
+
+.PHONY: suite-sqlite suite-postgres
+suite-sqlite:
 	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+suite-postgres:
 	TEST_DB=postgres $(PY) -m pytest -q -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
 
 test-sqlite: install system-deps

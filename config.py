@@ -16,7 +16,11 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'app.db'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # No pre-ping (a SELECT 1 round trip per request): a connection the server has closed is
+    # seen without one and replaced at checkout (app/database.py); connections older than
+    # DB_POOL_RECYCLE seconds are replaced, before an idle timeout on the way drops them.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": False,
+                                       "pool_recycle": _env_int("DB_POOL_RECYCLE", 1800)}
     SQLALCHEMY_RECORD_QUERIES = False
 
     SESSION_COOKIE_HTTPONLY = True
@@ -114,9 +118,26 @@ class Config:
     METRICS_ALLOW = os.environ.get("METRICS_ALLOW", "127.0.0.1,::1")
     # Bulk imports (issue 13).
     IMPORT_MAX_ROWS = _env_int("IMPORT_MAX_ROWS", 100000)
+    HONOUR_PUBLICITY_DAYS = _env_int("HONOUR_PUBLICITY_DAYS", 5)  # 公示期 of an approved honour
     IMPORT_MAX_BYTES = _env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)  # larger uploads: 413
     IMPORT_CHUNK_ROWS = _env_int("IMPORT_CHUNK_ROWS", 1000)
     IMPORT_MAX_ERRORS_SHOWN = _env_int("IMPORT_MAX_ERRORS_SHOWN", 1000)
+    # Photo evidence (issue 16): per file and per request (larger: 413), the pixel budget of a
+    # picture (decompression bombs: 422), the stored size and the thumbnail's. Storage:
+    # "database" (the stored_blob table) or "s3" (an S3-compatible bucket, the S3_* settings).
+    PHOTO_MAX_BYTES = _env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+    PHOTO_REQUEST_MAX_BYTES = _env_int("PHOTO_REQUEST_MAX_BYTES", 25 * 1024 * 1024)
+    PHOTO_MAX_PIXELS = _env_int("PHOTO_MAX_PIXELS", 60_000_000)
+    PHOTO_MAX_SIDE = _env_int("PHOTO_MAX_SIDE", 2048)
+    PHOTO_THUMBNAIL_SIDE = _env_int("PHOTO_THUMBNAIL_SIDE", 320)
+    PHOTO_STORAGE = os.environ.get("PHOTO_STORAGE", "database")
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+    S3_REGION = os.environ.get("S3_REGION", "")
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID", "")
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY", "")
+    # Server-side PDFs: a unit's letters are laid out this many at a time (memory per worker).
+    PDF_PART_PAGES = _env_int("PDF_PART_PAGES", 50)
     # Sign-in by phone: one-time SMS codes.
     SMS_CODE_TTL_SECONDS = _env_int("SMS_CODE_TTL_SECONDS", 300)
     SMS_CODE_MAX_TRIES = _env_int("SMS_CODE_MAX_TRIES", 5)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import flask_smorest
 import marshmallow as ma
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_smorest.error_handler import ErrorSchema as SmorestErrorSchema
 from werkzeug.routing import IntegerConverter
 
-from app.database import LOCAL_TZ, local_today
+from app.clock import LOCAL_TZ, this_year
 from app.errors import handle_http_exception
 from app.input_checks import clean_text, storable
 from app.params import ID_MAX, PAGE_MAX, YEAR_MAX, YEAR_MIN, year_in_range
@@ -37,10 +39,6 @@ def Id(**kwargs) -> Integer:  # noqa: N802  (reads like a field class)
     return Integer(validate=ma.validate.Range(min=1, max=ID_MAX), **kwargs)
 
 
-def this_year() -> int:
-    return local_today().year
-
-
 def Year(**kwargs) -> Integer:  # noqa: N802
     """A year (query or body): YEAR_MIN..YEAR_MAX, else a 422 naming the field; when it is not
     required, absent means this year (Asia/Shanghai)."""
@@ -57,19 +55,19 @@ class Text(ma.fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         if not storable(text):
-            raise ma.ValidationError("must not contain NUL characters")
+            raise ma.ValidationError(_("不能包含 NUL 字符"))
         return clean_text(text)
 
 
 def text(min: int = 0, max: int = 200, **kw) -> Text:  # noqa: A002
     """A text of min..max visible-trimmed characters; min >= 1 means it must show something."""
-    error = "must hold {min} to {max} visible characters" if min else None
+    error = _l("须为 {min} 至 {max} 个可见字符") if min else None
     return Text(validate=ma.validate.Length(min=min, max=max, error=error), **kw)
 
 
 def _year_in_range(value) -> None:
     if not year_in_range(value):
-        raise ma.ValidationError(f"year must be between {YEAR_MIN} and {YEAR_MAX}")
+        raise ma.ValidationError(_("年度须在 %(min)s 至 %(max)s 之间", min=YEAR_MIN, max=YEAR_MAX))
 
 
 def aware(**kw) -> ma.fields.AwareDateTime:

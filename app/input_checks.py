@@ -6,10 +6,12 @@ from __future__ import annotations
 import unicodedata
 
 from flask import request
+from flask_babel import gettext
 
 from app.errors import Invalid
+from app.i18n import N_
 
-MESSAGE = "包含无法保存的字符 / contains characters that cannot be stored (NUL or invalid Unicode)"
+MESSAGE = N_("包含无法保存的字符")
 
 
 def storable(text: str) -> bool:
@@ -50,16 +52,20 @@ def _first_bad(value, name: str) -> str | None:
     return None
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def refuse_unstorable_text() -> None:
-    for source in (request.args, request.form):
+    sources = (request.args, request.form) if request.mimetype in FORM_TYPES else (request.args,)
+    for source in sources:
         for key, values in source.lists():
             bad = _first_bad([key, *values], key if storable(key) else "query")
             if bad:
-                raise Invalid(bad, MESSAGE)
+                raise Invalid(bad, gettext(MESSAGE))
     if request.is_json:
         bad = _first_bad(request.get_json(silent=True), "")
         if bad is not None:
-            raise Invalid(bad or "body", MESSAGE)
+            raise Invalid(bad or "body", gettext(MESSAGE))
 
 
 # ---- visible text -----------------------------------------------------------------------------

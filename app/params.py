@@ -15,7 +15,9 @@ from flask_babel import gettext, lazy_gettext
 from werkzeug.datastructures import MultiDict
 from wtforms.validators import NumberRange, ValidationError
 
+from app.clock import this_year
 from app.errors import BadParameter, NotFound
+from app.i18n import N_, label
 
 ID_MAX = 2**31 - 1       # the largest value of a 32-bit signed integer column
 PAGE_MAX = 100_000       # pages are 1..PAGE_MAX (the API's PageArgs too)
@@ -27,10 +29,23 @@ def valid_id(value: int | None) -> int | None:
     return value if isinstance(value, int) and 0 < value <= ID_MAX else None
 
 
+# The things `require_id` and the services name in a 404 ("工单不存在"); another name (a query
+# parameter such as community_id) is shown as it is.
+THINGS = {"order": N_("工单"), "member": N_("党员"), "activity": N_("活动"), "community": N_("社区"),
+          "street": N_("街道"), "district": N_("区"), "grid": N_("网格"), "place": N_("地区"),
+          "unit": N_("单位"), "household": N_("困难户"), "service record": N_("服务记录"),
+          "suggestion": N_("建议")}
+
+
+def not_found(what: str) -> str:
+    """The 404 message naming `what` in the reader's language."""
+    return gettext("%(what)s不存在", what=label(what, THINGS))
+
+
 def require_id(value: int | None, what: str) -> int:
     """An id a service was given, if it can exist; else NotFound (as for an unknown id)."""
     if valid_id(value) is None:
-        raise NotFound(f"{what} not found")
+        raise NotFound(not_found(what))
     return value
 
 
@@ -104,10 +119,25 @@ def query_year(name: str = "year", default: int | None = None,
                source: MultiDict | None = None) -> int:
     """A year parameter: `default` (this year, Asia/Shanghai) when absent; YEAR_MIN..YEAR_MAX,
     else 400."""
-    from app.database import local_today
-
-    return query_int(name, default or local_today().year, min=YEAR_MIN, max=YEAR_MAX,
+    return query_int(name, default or this_year(), min=YEAR_MIN, max=YEAR_MAX,
                      source=source)
+
+
+def query_date(name: str, source: MultiDict | None = None) -> date | None:
+    """A date parameter (YYYY-MM-DD): absent or empty → None; malformed or outside
+    YEAR_MIN..YEAR_MAX → BadParameter (400) naming it."""
+    raw = _raw(name, source)
+    if raw is None:
+        return None
+    try:
+        value = date.fromisoformat(raw) if len(raw) == 10 else None
+    except ValueError:
+        value = None
+    if value is None:
+        raise BadParameter(name, gettext("日期格式应为 YYYY-MM-DD"))
+    if not year_in_range(value):
+        raise BadParameter(name, year_range_message())
+    return value
 
 
 def year_in_range(moment: date | datetime | None) -> bool:

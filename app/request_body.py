@@ -17,6 +17,7 @@ ahead of CSRF, the limiter's keys and the input checks).
 from __future__ import annotations
 
 from flask import current_app, request
+from flask_babel import gettext
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.errors import DomainError
@@ -54,7 +55,7 @@ def deeper_than(value, limit: int) -> bool:
 
 
 def too_deep(limit: int) -> DomainError:
-    message = f"JSON 嵌套过深（最多 {limit} 层） / JSON body nested deeper than {limit} levels"
+    message = gettext("JSON 嵌套过深（最多 %(limit)s 层）", limit=limit)
     return DomainError(message, {"body": [message]})
 
 

@@ -9,7 +9,8 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from app.auth.permissions import visible_phone
-from app.database import LOCAL_TZ
+from app.auth.roles import STAFF_LIKE
+from app.clock import LOCAL_TZ
 from app.i18n import N_, label
 from app.nav import groups_for, items_for
 from app.nav import labels as menu_labels
@@ -41,6 +42,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["phone"] = lambda user: visible_phone(user) or ""
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
+    app.jinja_env.globals["STAFF_LIKE"] = STAFF_LIKE
     app.jinja_env.globals["STATUS_LABELS"] = STATUS_LABELS
     app.jinja_env.globals["back_url"] = back_url
 

@@ -7,8 +7,10 @@ every state), starts two gunicorns on loopback with the same settings (the app w
 APP_CONFIG=production, and bench/hello_app.py), and drives each endpoint in turn with wrk
 (16 connections, a bounded duration). Prints requests/s, p50 / p99, the ratio to hello's
 requests/s (hello is measured before and after the app's endpoints; the ratio uses their
-mean), the SQL statements one request sends (counted in-process with a SQLAlchemy event) and
-the machine's load average; errors in the app's log or non-2xx answers fail the run.
+mean), the SQL statements one request sends (counted in-process with a SQLAlchemy event), the
+CPU time the app's workers spent per request (from /proc, so independent of the machine's
+load, unlike req/s and latency) and the machine's load average; errors in the app's log or
+non-2xx answers fail the run.
 PostgreSQL only (`--backend sqlite` is skipped)."""
 from __future__ import annotations
 
@@ -69,6 +71,20 @@ class Gunicorn:
             start_new_session=True)
         self.url = f"http://127.0.0.1:{self.port}"
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the workers have used so far: what a request costs the app
+        whatever else runs on the machine (the load stretches the wall time, not this)."""
+        master = self.process.pid
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        total = 0
+        for pid in children:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+        return total / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -83,23 +99,29 @@ def parse_wrk(text: str) -> dict:
         return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    requests_done = int(re.search(r"(\d+) requests in", text).group(1))
     pct = {int(p): ms(v, u) for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$",
                                                        text, re.M)}
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
                               text)
-    return {"rps": rps, "p50_ms": pct.get(50), "p99_ms": pct.get(99),
+    return {"rps": rps, "requests": requests_done, "p50_ms": pct.get(50), "p99_ms": pct.get(99),
             "non_2xx": int(non2xx.group(1)) if non2xx else 0,
             "socket_errors": sum(map(int, socket_errors.groups())) if socket_errors else 0}
 
 
-def wrk(url: str, headers: dict, duration: int, connections: int) -> dict:
+def wrk(url: str, headers: dict, duration: int, connections: int, server: Gunicorn | None = None) -> dict:
+    """wrk's figures; with `server`, also its workers' CPU milliseconds per request."""
+    before = server.cpu_seconds() if server else 0.0
     cmd = [WRK, "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s"]
     for key, value in headers.items():
         cmd += ["-H", f"{key}: {value}"]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True,
                          timeout=duration + 30).stdout
-    return parse_wrk(out)
+    result = parse_wrk(out)
+    if server is not None:
+        result["cpu_ms"] = (server.cpu_seconds() - before) * 1000 / max(result["requests"], 1)
+    return result
 
 
 def page_login(base: str, username: str) -> dict:
@@ -207,15 +229,18 @@ def main(argv=None) -> int:
                     raise RuntimeError(f"{label}: {res.status_code} {res.text[:200]}")
             wrk(hello_server.url + "/hello", {}, 2, args.connections)  # warm-up
             load_before = os.getloadavg()
-            hello_runs = [wrk(hello_server.url + "/hello", {}, duration, args.connections)]
+            hello_runs = [wrk(hello_server.url + "/hello", {}, duration, args.connections,
+                              hello_server)]
             rows = []
             for (label, path, who), (_, _, _, target) in zip(paths, ENDPOINTS, strict=True):
-                result = wrk(app_server.url + path, headers[who], duration, args.connections)
+                result = wrk(app_server.url + path, headers[who], duration, args.connections,
+                             app_server)
                 rows.append({"label": label, **result, "target": target,
                              "statements": statements[label]})
                 print(f"  {label}: {result['rps']:.0f} req/s, p50 {result['p50_ms']:.1f} ms, "
-                      f"p99 {result['p99_ms']:.1f} ms", flush=True)
-            hello_runs.append(wrk(hello_server.url + "/hello", {}, duration, args.connections))
+                      f"p99 {result['p99_ms']:.1f} ms, {result['cpu_ms']:.2f} ms CPU", flush=True)
+            hello_runs.append(wrk(hello_server.url + "/hello", {}, duration, args.connections,
+                                  hello_server))
             load_after = os.getloadavg()
             log_text = app_log.read_text(errors="replace")  # before the shutdown's own lines
         finally:
@@ -229,10 +254,15 @@ def main(argv=None) -> int:
           f"connections, {duration} s per endpoint")
     print(f"- load average (1/5/15 min) before: {' '.join(f'{x:.2f}' for x in load_before)}, "
           f"after: {' '.join(f'{x:.2f}' for x in load_after)}; {os.cpu_count()} CPUs")
+    hello_cpu = sum(r["cpu_ms"] for r in hello_runs) / len(hello_runs)
     print(f"- Flask hello: {hello_runs[0]['rps']:.0f} and {hello_runs[1]['rps']:.0f} req/s "
-          f"(before / after), p99 {max(r['p99_ms'] for r in hello_runs):.1f} ms")
-    print("\n| endpoint | req/s | p50 ms | p99 ms | share of hello | target | statements | met |")
-    print("|---|---:|---:|---:|---:|---:|---:|---|")
+          f"(before / after), p99 {max(r['p99_ms'] for r in hello_runs):.1f} ms, "
+          f"{hello_cpu:.2f} ms worker CPU per request")
+    print("- worker CPU: CPU time of the app's gunicorn workers per request answered (the "
+          "database's own CPU not included); unlike req/s it does not depend on the machine's load")
+    print("\n| endpoint | req/s | p50 ms | p99 ms | share of hello | target | statements "
+          "| worker CPU ms | met |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for row in rows:
         ratio = row["rps"] / hello_rps
         met = (row["target"] is None or ratio >= row["target"]) and row["p99_ms"] < P99_TARGET_MS \
@@ -243,7 +273,8 @@ def main(argv=None) -> int:
         errors = f" ({row['non_2xx']} non-2xx, {row['socket_errors']} socket errors)" \
             if row["non_2xx"] or row["socket_errors"] else ""
         print(f"| {row['label']} | {row['rps']:.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | "
-              f"{ratio:.0%} | {target} | {row['statements']} | {'yes' if met else 'NO'}{errors} |")
+              f"{ratio:.0%} | {target} | {row['statements']} | {row['cpu_ms']:.2f} | "
+              f"{'yes' if met else 'NO'}{errors} |")
     print(f"\n- errors in the app's log: {len(log_errors)}")
     for line in log_errors[:5]:
         print("    " + line[:300])

@@ -27,7 +27,7 @@ def add_ledger(conn: sa.Connection, first_member: int, last_member: int, entries
                *, start: int = 0, seed: int = 7) -> int:
     """`entries` ledger rows spread over the members, dated inside `year` (before now)."""
     rng = random.Random(seed + start)
-    from app.database import LOCAL_TZ
+    from app.clock import LOCAL_TZ
 
     begin = datetime(year, 1, 2, tzinfo=LOCAL_TZ).astimezone(UTC)
     span = max(int((datetime.now(UTC) - begin).total_seconds()) - 3600, 3600)
@@ -59,7 +59,7 @@ def rebuild_totals(conn: sa.Connection, year: int) -> None:
 
 
 def run(backend: str, members: int, entries: int, repeat: int, streets: int) -> dict:
-    from app.database import local_today
+    from app.clock import local_today
     from app.points.leaderboard import rank_of, top
 
     year = local_today().year

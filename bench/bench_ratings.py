@@ -105,7 +105,7 @@ def page_client(b: Bench, user_id: int):
 
 def run(backend: str, members: int, unit_size: int, repeat: int) -> dict:
     from app.auth.models import User
-    from app.database import local_today
+    from app.clock import local_today
     from app.ratings import services
 
     year = local_today().year - 1  # last year: a whole year of figures, the usual publication case

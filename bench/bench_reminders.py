@@ -32,7 +32,7 @@ ORDER_SHARE = 0.01  # orders per member; half of them overdue
 
 def load(conn, b: Bench, members: int, today, now) -> dict:
     """The synthetic district for one run; returns counts for the report."""
-    from app.points.periods import day_start
+    from app.clock import day_start
     from app.reminders.daily_pass import idle_period
 
     rng = random.Random(11)
@@ -101,7 +101,7 @@ def load(conn, b: Bench, members: int, today, now) -> dict:
 
 
 def run_size(backend: str, members: int) -> dict:
-    from app.database import LOCAL_TZ
+    from app.clock import LOCAL_TZ
     from app.reminders.daily_pass import run_pass
 
     now = datetime.now(UTC).replace(microsecond=0)

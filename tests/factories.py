@@ -7,7 +7,7 @@ import factory
 from werkzeug.security import generate_password_hash
 
 from app.auth.models import Role, User
-from app.database import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.places.models import Place, Unit
 from app.places.services import create_place

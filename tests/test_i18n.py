@@ -6,10 +6,15 @@
 - with the `lang=en` cookie the key pages of every role are English: no Chinese left outside
   the data (names, places, units, titles people typed, stored messages);
 - without a cookie the pages stay Chinese; `?lang=en` and the /lang/<code> link switch, and
-  <html lang> follows.
+  <html lang> follows;
+- messages in the code (domain errors, validation errors, HTTP errors, flashes) are gettext
+  calls with a Chinese msgid: no literal message, no "中文 / English" pair (an AST scan of app/);
+- the API answers in the request's language: Accept-Language: en gives English messages, no
+  header (or another language) Chinese, for service errors, validation errors, 404, 413, 429.
 """
 from __future__ import annotations
 
+import ast
 import io
 import re
 import shlex
@@ -24,7 +29,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from app.activities.services import create_activity
-from app.database import local_today, utcnow
+from app.clock import local_today, utcnow
 from app.extensions import db
 from app.notifications.services import notify
 from app.orders.services import claim, create_order, dispatch
@@ -351,3 +356,349 @@ def test_form_errors_follow_the_language(client, lang, required):
     client.set_cookie("lang", lang)
     html = client.post("/signup", data={"username": "", "password": "x"}).get_data(as_text=True)
     assert required in html
+
+
+# ---- messages in the code ------------------------------------------------------------------------
+
+APP = ROOT / "app"
+GETTEXT = {"_", "gettext", "lazy_gettext", "_l", "ngettext", "lazy_ngettext", "pgettext",
+           "lazy_pgettext", "N_", "NP_"}
+# What shows its message to a person; the domain errors (DomainError and every subclass in app/,
+# found below) and werkzeug's HTTP exceptions are added.
+SHOWN = {"ValidationError", "flash", "abort", "DomainError", "Invalid", "BadParameter", "Conflict",
+         "NotFound", "Forbidden", "Unauthorized"}
+# Which positional arguments are the message: Invalid(field, msg), flash(msg, category), ...
+MESSAGE_ARGS = {"Invalid": slice(1, None), "BadParameter": slice(1, None), "TooLarge": slice(1, None),
+                "abort": slice(1, None),
+                "ValidationError": slice(0, 1), "flash": slice(0, 1)}
+MESSAGE_KEYWORDS = {"message", "description", "errors"}
+# Machine-readable codes a client acts on, not messages: (file, literal).
+CODES = {("app/auth/sessions.py", "must_change_password")}
+# A "中文 / English" pair: CJK text, " / ", then ASCII words (the habit before Flask-Babel).
+PAIR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef][^/\n]* / [A-Za-z0-9_{][ -~]*$",
+                  re.M)
+
+
+def _name(func) -> str | None:
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _error_names(trees) -> set[str]:
+    """SHOWN, werkzeug's HTTP exceptions and every class in app/ derived from one of them."""
+    from werkzeug import exceptions
+
+    names = SHOWN | {n for n, obj in vars(exceptions).items()
+                     if isinstance(obj, type) and issubclass(obj, exceptions.HTTPException)}
+    classes = [(node.name, {_name(b) for b in node.bases})
+               for tree in trees for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+    grown = True
+    while grown:
+        more = {name for name, bases in classes if bases & names} - names
+        names |= more
+        grown = bool(more)
+    return names
+
+
+def _literal_messages(expr, constants: dict) -> list[ast.AST]:
+    """Literal text in a message argument that no gettext call wraps: a string, an f-string,
+    or a module constant holding one (dict keys, the field names, are not messages)."""
+    found, pending = [], [expr]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Call) and _name(node.func) in GETTEXT:
+            continue
+        if isinstance(node, ast.JoinedStr) or isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found.append(node)
+        elif isinstance(node, ast.Name) and node.id in constants:
+            found.append(constants[node.id])
+        elif isinstance(node, ast.Dict):
+            pending.extend(node.values)
+        elif isinstance(node, ast.IfExp):  # the condition is no message
+            pending.extend((node.body, node.orelse))
+        elif isinstance(node, ast.Subscript):  # neither is the key
+            pending.append(node.value)
+        elif not isinstance(node, ast.Compare):
+            pending.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def untranslated_messages(sources: dict[str, str]) -> list[str]:
+    """`file:line: call` for each message given as literal text (or an f-string in a gettext
+    call, whose msgid would be the formatted text) in `sources` ({file: source})."""
+    trees = {path: ast.parse(text) for path, text in sources.items()}
+    shown = _error_names(trees.values())
+    problems = []
+    for path, tree in trees.items():
+        constants = {n.targets[0].id: n.value for n in tree.body
+                     if isinstance(n, ast.Assign) and len(n.targets) == 1
+                     and isinstance(n.targets[0], ast.Name)
+                     and isinstance(n.value, ast.Constant | ast.JoinedStr)
+                     and isinstance(getattr(n.value, "value", ""), str)}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = _name(node.func)
+            if name in GETTEXT and node.args and not isinstance(node.args[0], ast.Constant):
+                if isinstance(node.args[0], ast.JoinedStr | ast.BinOp) or (
+                        isinstance(node.args[0], ast.Call) and _name(node.args[0].func) == "format"):
+                    problems.append(f"{path}:{node.lineno}: {name}() of a formatted string (use %(name)s)")
+                continue
+            if name not in shown:
+                continue
+            args = node.args[MESSAGE_ARGS.get(name, slice(None))]
+            args += [k.value for k in node.keywords if k.arg in MESSAGE_KEYWORDS]
+            for arg in args:
+                for literal in _literal_messages(arg, constants):
+                    text = literal.value if isinstance(literal, ast.Constant) else ast.unparse(literal)
+                    if (path, text) not in CODES:
+                        problems.append(f"{path}:{node.lineno}: {name}({text!r})")
+    return problems
+
+
+EAGER = {"_", "gettext", "ngettext", "pgettext"}
+
+
+def eager_gettext(sources: dict[str, str]) -> list[str]:
+    """`file:line` of each gettext call run at import time (a module or class constant, a
+    default argument, a decorator argument): outside a request it returns the msgid, Chinese
+    for good. Those must be lazy (_l) or N_ with the translation where they are used."""
+    problems = []
+    for path, text in sources.items():
+        pending = [ast.parse(text)]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                arguments = node.args
+                pending.extend(arguments.defaults + [d for d in arguments.kw_defaults if d is not None])
+                pending.extend(getattr(node, "decorator_list", []))
+                continue  # the body runs when called
+            if isinstance(node, ast.Call) and _name(node.func) in EAGER:
+                problems.append(f"{path}:{node.lineno}: {_name(node.func)}()")
+            pending.extend(ast.iter_child_nodes(node))
+    return problems
+
+
+def rebound_underscores(sources: dict[str, str]) -> list[str]:
+    """`file:function` for each function that calls _() and also binds `_` (`order, _ = ...`):
+    the call would then call whatever `_` holds."""
+    problems = []
+    for path, text in sources.items():
+        for fn in ast.walk(ast.parse(text)):
+            if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            nodes = list(ast.walk(fn))
+            binds = any(isinstance(n, ast.Name) and n.id == "_" and isinstance(n.ctx, ast.Store)
+                        for n in nodes)
+            calls = any(isinstance(n, ast.Call) and _name(n.func) == "_" for n in nodes)
+            if binds and calls:
+                problems.append(f"{path}:{fn.lineno}: {fn.name}")
+    return problems
+
+
+def _docstrings(tree) -> set[int]:
+    return {id(node.body[0].value) for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.body and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)}
+
+
+def pair_strings(sources: dict[str, str]) -> list[str]:
+    """`file:line: text` of each string literal (docstrings aside) holding a "中文 / English"
+    pair; an f-string is read with {} for its values."""
+    problems = []
+    for path, text in sources.items():
+        tree = ast.parse(text)
+        skip = _docstrings(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                skip.update(id(v) for v in node.values)
+                value = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+                value = node.value
+            else:
+                continue
+            if PAIR.search(value):
+                problems.append(f"{path}:{node.lineno}: {value!r}")
+    return problems
+
+
+def _app_sources() -> dict[str, str]:
+    return {str(p.relative_to(ROOT)): p.read_text() for p in sorted(APP.rglob("*.py"))}
+
+
+def test_messages_in_the_code_are_gettext_calls():
+    sources = _app_sources()
+    assert len(sources) > 100
+    problems = untranslated_messages(sources)
+    assert not problems, (f"{len(problems)} messages outside Flask-Babel (wrap them in _()/_l() with a "
+                          f"Chinese msgid and %(name)s placeholders, then {UPDATE_HINT}):\n"
+                          + "\n".join(problems))
+
+
+def test_no_gettext_call_runs_at_import_time():
+    problems = eager_gettext(_app_sources())
+    assert not problems, ("gettext at import time (use _l, or N_ and _() where shown):\n"
+                          + "\n".join(problems))
+
+
+def test_no_function_rebinds_the_gettext_underscore():
+    problems = rebound_underscores(_app_sources())
+    assert not problems, "functions that call _() but bind `_` (name it `_unused`):\n" + "\n".join(problems)
+
+
+def test_no_chinese_english_pairs_in_the_code():
+    problems = pair_strings(_app_sources())
+    assert not problems, ("Chinese / English pairs (the Chinese is the msgid, the English goes in "
+                          f"{PO.name}):\n" + "\n".join(problems))
+
+
+SAMPLE = '''
+from flask import flash
+from flask_babel import gettext as _
+from app.errors import DomainError, Invalid, NotFound
+MESSAGE = "a constant"
+class TooMany(DomainError):
+    pass
+def f(x):
+    raise Invalid("title", "title is required")
+    raise NotFound(f"{x} not found")
+    raise TooMany(MESSAGE)
+    raise DomainError(_("好的"), {"body": ["too deep"]})
+    flash("Saved", "success")
+    raise Invalid("title", _(f"{x}不存在"))
+    raise Invalid("title", _("%(x)s不存在", x=x))
+    flash(_("已保存"), "success")
+    flash(_("已领取") if x == "fulfil" else "Cancelled", "success")
+    raise Forbidden(_("无权操作"), {"password": ["must_change_password"]})
+    message = "手机号应为11位数字 / phone must be 11 digits"
+    other = f"请求体过大（上限 {x}） / request body too large (limit {x})"
+    fine = "邀请 {x} 领单"
+    """Not a docstring: an expression."""
+'''
+
+
+def test_the_scans_find_what_they_look_for():
+    """Each check can fail: on a sample with every kind of offence, each is reported once."""
+    problems = untranslated_messages({"app/auth/sessions.py": SAMPLE})
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        "Invalid('title is required')", "NotFound(\"f'{x} not found'\")", "TooMany('a constant')",
+        "DomainError('too deep')", "flash('Saved')", "flash('Cancelled')",
+        "_() of a formatted string (use %(name)s)"], problems
+    eager = ("A = _('好')\nclass C:\n    b = gettext('好')\n"
+             "def f(x=_('好'), y=_l('好')):\n    return _('好')\n")
+    assert sorted(eager_gettext({"sample.py": eager})) == [
+        "sample.py:1: _()", "sample.py:3: gettext()", "sample.py:4: _()"]
+    rebinding = "def f(x):\n    a, _ = x\n    return _('好')\n"
+    assert rebound_underscores({"sample.py": rebinding}) == ["sample.py:1: f"]
+    pairs = pair_strings({"sample.py": SAMPLE})
+    assert [p.split(": ", 1)[1] for p in pairs] == [
+        "'手机号应为11位数字 / phone must be 11 digits'",
+        "'请求体过大（上限 {}） / request body too large (limit {})'"], pairs
+
+
+# ---- the API answers in the request's language ---------------------------------------------------
+
+def _ends_before_start(world, api, headers):
+    now = utcnow()
+    return api(world.staff1).post("/activities", {
+        "community_id": world.comm1.id, "title": "敬老院探访", "category": "关爱老人",
+        "starts_at": (now + timedelta(days=2)).isoformat(), "ends_at": now.isoformat(), "capacity": 10},
+        headers=headers)
+
+
+def _not_an_integer(world, api, headers):
+    return api(world.member1).post("/registrations", {"community_id": "abc", "address": "x"}, headers=headers)
+
+
+def _unknown_order(world, api, headers):
+    return api(world.staff1).get("/orders/999999", headers=headers)
+
+
+def _unknown_path(world, api, headers):
+    return api(world.staff1).get("/no-such-thing", headers=headers)
+
+
+def _too_large(world, api, headers):
+    client = api().client
+    limit = client.application.config["MAX_CONTENT_LENGTH"]
+    return client.post("/api/v1/auth/token", data=b"x" * (limit + 1), content_type="application/json",
+                       headers=headers)
+
+
+def _no_token(world, api, headers):
+    return api().get("/me", headers=headers)
+
+
+def _wrong_method(world, api, headers):
+    return api(world.staff1).delete("/me", headers=headers)
+
+
+def _too_deep(world, api, headers):
+    return api().post("/auth/token", _nested(100), headers=headers)
+
+
+def _nested(depth: int):
+    body: list = []
+    for _n in range(depth):
+        body = [body]
+    return body
+
+
+def _throttled(world, api, headers):
+    wrong = {"username": world.staff1.username, "password": "wrong-password"}
+    for _n in range(5):
+        assert api().post("/auth/token", wrong).status_code == 401
+    return api().post("/auth/token", wrong, headers=headers)
+
+
+# (what, request, status, (message, a field's message), the same in English): the message starts
+# with the text given; the field's message too where one is given.
+API_ERRORS = [
+    ("service error", _ends_before_start, 422, ("结束时间须晚于开始时间", "结束时间须晚于开始时间"),
+     ("ends_at must be after starts_at", "ends_at must be after starts_at")),
+    ("schema error", _not_an_integer, 422, ("输入有误：community_id", "须为整数"),
+     ("Invalid input: community_id", "Not a valid integer")),
+    ("unknown id", _unknown_order, 404, ("工单不存在", None), ("Order not found", None)),
+    ("unknown path", _unknown_path, 404, ("未找到", None), ("Not found", None)),
+    ("body too large", _too_large, 413, ("请求体过大（上限 ", None),
+     ("Request body too large (limit ", None)),
+    ("no token", _no_token, 401, ("需要登录", None), ("Authentication required", None)),
+    ("wrong method", _wrong_method, 405, ("不支持该请求方法", None), ("Method not allowed", None)),
+    ("nested too deep", _too_deep, 400, ("JSON 嵌套过深（最多 64 层）", "JSON 嵌套过深"),
+     ("JSON body nested deeper than 64 levels", "JSON body nested deeper than 64 levels")),
+    ("throttled", _throttled, 429, ("操作太频繁，请稍后再试", None),
+     ("Too many attempts; please try again later", None)),
+]
+# Accept-Language → the language of the answer (Chinese unless English comes first).
+LANGUAGES = [(None, "zh"), ("en", "en"), ("en-US,en;q=0.9", "en"), ("fr", "zh"),
+             ("zh-CN,zh;q=0.9,en;q=0.8", "zh"), ("en;q=0.5, zh;q=0.9", "zh")]
+
+
+@pytest.mark.parametrize(("what", "call", "status", "chinese", "english"), API_ERRORS,
+                         ids=[e[0] for e in API_ERRORS])
+@pytest.mark.parametrize(("header", "lang"), LANGUAGES, ids=[str(h) for h, _ in LANGUAGES])
+def test_api_errors_answer_in_the_request_language(world, api, what, call, status, chinese, english,
+                                                   header, lang):
+    res = call(world, api, {"Accept-Language": header} if header else {})
+    assert res.status_code == status, res.json
+    message, field_message = english if lang == "en" else chinese
+    assert res.json["message"].startswith(message), res.json
+    assert bool(CJK.search(res.json["message"])) == (lang == "zh"), res.json
+    if field_message:
+        first = next(iter(res.json["errors"].values()))[0]
+        assert first.startswith(field_message), res.json
+    assert res.json["status"].isascii()  # the HTTP reason phrase: a token like `code`
+
+
+def test_the_lang_cookie_and_parameter_win_over_the_header(world, api):
+    client = api(world.staff1)
+    res = client.get("/orders/999999?lang=zh_CN", headers={"Accept-Language": "en"})
+    assert res.json["message"] == "工单不存在"
+    client.client.set_cookie("lang", "en")
+    assert client.get("/orders/999999").json["message"] == "Order not found"
+    client.client.delete_cookie("lang")
+
+
+def test_pages_ignore_the_header(client):
+    html = client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="zh-CN">' in html

@@ -26,7 +26,7 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.auth.services import issue_token
-from app.database import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.registrations.models import Registration
 from config import TestConfig

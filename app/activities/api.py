@@ -18,7 +18,8 @@ from app.activities.schemas import (
 )
 from app.api_base import paginate
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, roles_required
+from app.auth.permissions import roles_required
+from app.auth.roles import MEMBER_OR_STAFF, STAFF_LIKE
 from app.extensions import db
 
 blp = Blueprint("activities_api", __name__, url_prefix="/api/v1/activities",
@@ -38,7 +39,7 @@ def create_activity(data):
 @blp.route("", methods=["GET"])
 @blp.arguments(ActivityQuery, location="query")
 @blp.response(200, ActivityPage)
-@roles_required(Role.MEMBER, *STAFF_LIKE)
+@roles_required(*MEMBER_OR_STAFF)
 def list_activities(args):
     """Members see their community's activities; staff those in their scope."""
     stmt = services.list_activities(current_user, community_id=args.get("community_id"),
@@ -48,7 +49,7 @@ def list_activities(args):
 
 @blp.route("/<int:activity_id>", methods=["GET"])
 @blp.response(200, ActivityOut)
-@roles_required(Role.MEMBER, *STAFF_LIKE)
+@roles_required(*MEMBER_OR_STAFF)
 def get_activity(activity_id):
     return services.visible_activity(current_user, activity_id)
 

@@ -6,17 +6,19 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.activities.models import Activity, ActivitySignup, SignupStatus
 from app.audit.services import record
 from app.auth.models import Role, User
-from app.auth.permissions import STAFF_LIKE, place_scope, require_manage_community
-from app.database import utcnow
+from app.auth.permissions import place_scope, require_manage_community
+from app.auth.roles import STAFF_LIKE
+from app.clock import utcnow
+from app.database import get_or_404, insert_unique
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.notifications.services import notify
-from app.params import require_id
 from app.points.checklist import ITEM_KEYS
 from app.points.models import SourceType
 from app.points.services import award, get_rule, record_evidence
@@ -39,13 +41,13 @@ def create_activity(staff: User, *, community_id: int, title: str, category: str
                     now: datetime | None = None) -> Activity:
     require_manage_community(staff, community_id)
     if not title or not title.strip():
-        raise Invalid("title", "title is required")
+        raise Invalid("title", _("请填写标题"))
     if ends_at <= starts_at:
-        raise Invalid("ends_at", "ends_at must be after starts_at")
+        raise Invalid("ends_at", _("结束时间须晚于开始时间"))
     if capacity < 1:
-        raise Invalid("capacity", "capacity must be at least 1")
+        raise Invalid("capacity", _("名额至少为 1"))
     if checklist_item is not None and checklist_item not in ITEM_KEYS:
-        raise Invalid("checklist_item", "unknown checklist item")
+        raise Invalid("checklist_item", _("未知的清单项目"))
     if points is None:
         points = get_rule("attendance").points
     now = now or utcnow()
@@ -62,10 +64,7 @@ def create_activity(staff: User, *, community_id: int, title: str, category: str
 
 
 def get_activity(activity_id: int) -> Activity:
-    activity = db.session.get(Activity, require_id(activity_id, "activity"))
-    if activity is None:
-        raise NotFound("activity not found")
-    return activity
+    return get_or_404(Activity, activity_id, "activity")
 
 
 def can_view_activity(viewer: User, activity: Activity) -> bool:
@@ -84,13 +83,13 @@ def visible_activity(viewer: User, activity_id: int) -> Activity:
     """404 for unknown activities and for those outside the viewer's community or scope."""
     activity = get_activity(activity_id)
     if not can_view_activity(viewer, activity):
-        raise NotFound("activity not found")
+        raise NotFound(_("活动不存在"))
     return activity
 
 
 def managed_activity(staff: User, activity_id: int) -> Activity:
     if staff.role not in STAFF_LIKE:
-        raise Forbidden("只有社区工作人员可以操作 / staff only")
+        raise Forbidden(_("只有社区工作人员可以操作"))
     return visible_activity(staff, activity_id)
 
 
@@ -103,7 +102,7 @@ def list_activities(viewer: User, *, community_id: int | None = None, upcoming: 
     elif viewer.role in STAFF_LIKE:
         stmt = stmt.where(place_scope(viewer, Activity.community_id))
     else:
-        raise Forbidden("not allowed for your role")
+        raise Forbidden(_("无权操作"))
     if community_id:
         stmt = stmt.where(Activity.community_id == community_id)
     if upcoming:
@@ -118,8 +117,8 @@ def cancel_activity(staff: User, activity_id: int, reason: str,
     now = now or utcnow()
     activity = managed_activity(staff, activity_id)
     if not reason or not reason.strip():
-        raise Invalid("reason", "reason is required")
-    over = Conflict("活动已结束或已取消 / the activity is over or cancelled")
+        raise Invalid("reason", _("请填写原因"))
+    over = Conflict(_("活动已结束或已取消"))
     if activity.is_cancelled or activity.ends_at <= now:
         raise over
     called_off = db.session.execute(  # conditional: a second call at the same moment is a 409
@@ -148,7 +147,7 @@ def _take_slot(activity: Activity) -> None:
         .values(signup_count=Activity.signup_count + 1)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
-        raise Conflict("名额已满 / the activity is full")
+        raise Conflict(_("名额已满"))
     db.session.refresh(activity)
 
 
@@ -164,25 +163,20 @@ def sign_up(member: User, activity_id: int, now: datetime | None = None) -> Acti
     """A member registered in the activity's community takes a slot; full: 409."""
     now = now or utcnow()
     if member.role != Role.MEMBER:
-        raise Forbidden("只有在职党员可以报名 / members only")
+        raise Forbidden(_("只有在职党员可以报名"))
     activity = get_activity(activity_id)
     if _home_community_id(member.id) != activity.community_id:
-        raise Forbidden("只能报名本人报到社区的活动 / register with this community first")
+        raise Forbidden(_("只能报名本人报到社区的活动"))
     if activity.is_cancelled or activity.ends_at <= now:
-        raise Conflict("活动已结束或取消 / the activity is over")
+        raise Conflict(_("活动已结束或取消"))
     signup = signup_of(activity.id, member.id)
     if signup is not None and signup.status != SignupStatus.CANCELLED:
-        raise Conflict("已经报名 / already signed up")
+        raise Conflict(_("已经报名"))
     if signup is None:
         signup = ActivitySignup(activity_id=activity.id, member_id=member.id, created_at=now)
-        try:
-            with db.session.begin_nested():
-                db.session.add(signup)
-                db.session.flush()
-        except sa.exc.IntegrityError:
-            raise Conflict("已经报名 / already signed up") from None
+        insert_unique(signup, Conflict(_("已经报名")))
     else:  # signing up again: only one of two racing requests finds it still cancelled
-        _move_signup(signup, SignupStatus.CANCELLED, Conflict("已经报名 / already signed up"),
+        _move_signup(signup, SignupStatus.CANCELLED, Conflict(_("已经报名")),
                      status=SignupStatus.SIGNED_UP, cancelled_at=None, created_at=now,
                      counts_for_capacity=True)
     _take_slot(activity)
@@ -204,8 +198,8 @@ def cancel_signup(member: User, activity_id: int, now: datetime | None = None) -
     activity = get_activity(activity_id)
     signup = signup_of(activity.id, member.id)
     if signup is None:
-        raise NotFound("signup not found")
-    refused = Conflict("无法取消：活动已开始或未报名 / cannot cancel now")
+        raise NotFound(_("报名记录不存在"))
+    refused = Conflict(_("无法取消：活动已开始或未报名"))
     if signup.status != SignupStatus.SIGNED_UP or activity.starts_at <= now:
         raise refused
     _move_signup(signup, SignupStatus.SIGNED_UP, refused,  # a second cancel at once: 409
@@ -218,9 +212,9 @@ def cancel_signup(member: User, activity_id: int, now: datetime | None = None) -
 def _attend(activity: Activity, member_id: int, *, method: str, recorded_by: User,
             now: datetime, late: timedelta = CHECKIN_WINDOW) -> ActivitySignup:
     if activity.is_cancelled:
-        raise Conflict("活动已取消 / the activity is cancelled")
+        raise Conflict(_("活动已取消"))
     if now < activity.starts_at - CHECKIN_WINDOW or now > activity.ends_at + late:
-        raise Conflict("不在活动签到时间内 / outside the activity's check-in time")
+        raise Conflict(_("不在活动签到时间内"))
     signup = signup_of(activity.id, member_id) or _walk_in(activity, member_id, now)
     if signup.status == SignupStatus.ATTENDED:
         return signup
@@ -243,13 +237,7 @@ def _walk_in(activity: Activity, member_id: int, now: datetime) -> ActivitySignu
     request (staff and his own QR check-in at once) created it meanwhile, that row."""
     row = ActivitySignup(activity_id=activity.id, member_id=member_id, created_at=now,
                          counts_for_capacity=False)
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        return signup_of(activity.id, member_id)
-    return row
+    return insert_unique(row) or signup_of(activity.id, member_id)
 
 
 def record_attendance(staff: User, activity_id: int, member_id: int,
@@ -258,7 +246,7 @@ def record_attendance(staff: User, activity_id: int, member_id: int,
     now = now or utcnow()
     activity = managed_activity(staff, activity_id)
     if _home_community_id(member_id) != activity.community_id:
-        raise Invalid("member_id", "member is not registered in this community")
+        raise Invalid("member_id", _("该党员未在此社区报到"))
     signup = _attend(activity, member_id, method="staff", recorded_by=staff, now=now,
                      late=STAFF_RECORD_LATE)
     record(staff, "activity.attendance", activity, {"member_id": member_id}, now=now)
@@ -286,18 +274,18 @@ def check_in(member: User, activity_id: int, code: str, now: datetime | None = N
     """The member confirms the scanned code: valid signature, this activity, not expired."""
     now = now or utcnow()
     if member.role != Role.MEMBER:
-        raise Forbidden("只有在职党员可以签到 / members only")
+        raise Forbidden(_("只有在职党员可以签到"))
     activity = get_activity(activity_id)
     if _home_community_id(member.id) != activity.community_id:
-        raise NotFound("activity not found")
+        raise NotFound(_("活动不存在"))
     try:
         payload = _serializer().loads(code or "")
     except BadSignature:
-        raise Invalid("code", "签到码无效 / invalid code") from None
+        raise Invalid("code", _("签到码无效")) from None
     if not isinstance(payload, dict) or payload.get("a") != activity.id:
-        raise Invalid("code", "签到码无效 / invalid code")
+        raise Invalid("code", _("签到码无效"))
     if not isinstance(payload.get("e"), int) or payload["e"] < now.timestamp():
-        raise Invalid("code", "签到码已过期，请重新扫码 / the code has expired")
+        raise Invalid("code", _("签到码已过期，请重新扫码"))
     return _attend(activity, member.id, method="qr", recorded_by=member, now=now)
 
 

@@ -10,8 +10,9 @@ from app.activities.models import CATEGORIES
 from app.activities.qr import qr_svg
 from app.api_base import paginate
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, roles_required
-from app.database import LOCAL_TZ, utcnow
+from app.auth.permissions import roles_required
+from app.auth.roles import MEMBER_OR_STAFF, STAFF_LIKE
+from app.clock import LOCAL_TZ, utcnow
 from app.extensions import db
 from app.i18n import N_
 from app.input_checks import clean_text
@@ -21,7 +22,6 @@ from app.registrations.services import members_by_community
 
 bp = Blueprint("activities", __name__)
 bp.record_once(lambda state: state.app.jinja_env.globals.update(ACTIVITY_CATEGORIES=CATEGORIES))
-MEMBER_OR_STAFF = (Role.MEMBER, *STAFF_LIKE)
 nav.add(N_("社区活动"), "activities.index", MEMBER_OR_STAFF, order=20)
 
 

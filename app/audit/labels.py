@@ -27,13 +27,14 @@ ACTION_LABELS = {
     "rating.revise": _l("修改已公布评议"), "rating.override": _l("调整评议"),
     "rating.publish": _l("公布年度评议"), "rating.publicity": _l("双公示开关"),
     "rating.thresholds": _l("设置评议标准"), "rating.export": _l("导出评议名册"),
+    "certificate.issue": _l("出具志愿服务证明"), "certificate.revoke": _l("作废志愿服务证明"),
 }
 TARGET_LABELS = {
     "place": _l("地区"), "unit": _l("单位"), "unit_registration": _l("单位报到"), "user": _l("账号"),
     "registration": _l("报到"), "activity": _l("活动"), "service_record": _l("服务记录"),
     "suggestion": _l("建议"), "household": _l("困难群众"), "pairing": _l("结对"),
     "ledger_entry": _l("积分记录"), "scoring_rule": _l("积分规则"), "service_order": _l("点单"),
-    "rating": _l("评议"), "rating_threshold": _l("评议标准"),
+    "rating": _l("评议"), "rating_threshold": _l("评议标准"), "certificate": _l("服务证明"),
 }
 KEY_LABELS = {
     "member_id": _l("党员"), "year": _l("年度"), "reason": _l("原因"), "title": _l("标题"),
@@ -43,6 +44,7 @@ KEY_LABELS = {
     "resident_id": _l("居民"), "published": _l("公布人数"), "is_public": _l("双公示"),
     "level": _l("等次"), "old_level": _l("原等次"), "new_level": _l("新等次"), "note": _l("备注"),
     "key": _l("规则"), "items": _l("事项"), "levels": _l("等次标准"),
+    "from": _l("起始日期"), "to": _l("截止日期"), "hours": _l("时长"),
 }
 # {detail key: {stored value: label}}: a higher domain registers the words for its own values
 # (ratings: the levels), so audit never imports it.

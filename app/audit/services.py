@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app.audit.models import AuditEntry
 from app.auth.models import Role, User
 from app.auth.permissions import place_scope
-from app.database import utcnow
+from app.clock import utcnow
 from app.extensions import db
 
 

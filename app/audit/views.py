@@ -7,20 +7,20 @@ from app import nav
 from app.api_base import paginate
 from app.audit import labels
 from app.audit.services import visible_entries
-from app.auth.models import Role
 from app.auth.permissions import roles_required
+from app.auth.roles import ADMINS
 from app.extensions import db
 from app.i18n import N_
 from app.params import query_page
 
 bp = Blueprint("audit", __name__)
 PAGE_SIZE = 50
-nav.add(N_("操作记录"), "audit.audit_log", (Role.ADMIN, Role.STREET_ADMIN), order=90)
+nav.add(N_("操作记录"), "audit.audit_log", ADMINS, order=90)
 
 
 
 @bp.get("/admin/audit")
-@roles_required(Role.ADMIN, Role.STREET_ADMIN)
+@roles_required(*ADMINS)
 def audit_log():
     page = query_page()
     return render_template("audit/audit_log.html", page=page, page_size=PAGE_SIZE, labels=labels,

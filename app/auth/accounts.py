@@ -13,7 +13,7 @@ from app.auth.passwords import check_password_policy, temporary_password
 from app.auth.permissions import require_manage_account
 from app.auth.sessions import end_sessions
 from app.auth.signals import account_changed
-from app.database import utcnow
+from app.clock import utcnow
 from app.errors import Invalid
 from app.extensions import db
 

@@ -1,12 +1,13 @@
 """Tokens, /me, accounts and member sign-up."""
 from flask import g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from app.api_base import documents_errors
 from app.auth import accounts, services, sms
-from app.auth.models import Role
 from app.auth.permissions import can_create_account, roles_required
+from app.auth.roles import ADMINS, STAFF_LIKE
 from app.auth.schemas import (
     MeOut,
     PasswordChangeIn,
@@ -39,11 +40,11 @@ def create_token(data):
         user = sms.sign_in_with_code(data["phone"], data["code"])
         commit()  # a wrong code's try counts even though the answer is 401 (rolled back otherwise)
         if user is None:
-            raise Unauthorized("验证码错误或已失效 / wrong, expired or used code")
+            raise Unauthorized(_("验证码错误或已失效"))
     else:
         user = services.authenticate(data["username"], data["password"])
     if user is None:
-        raise Unauthorized("用户名或密码错误 / wrong username or password")
+        raise Unauthorized(_("用户名或密码错误"))
     raw, token = services.issue_token(user)
     g._login_user = user  # the answer is for him: his own phone unmasked
     return {"token": raw, "expires_at": token.expires_at, "user": user}
@@ -87,7 +88,7 @@ def change_password(data):
 @blp.route("/users/<int:user_id>/password-reset", methods=["POST"])
 @blp.response(200, TemporaryPasswordOut)
 @documents_errors(blp, 401, 403, 404)
-@roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF)
+@roles_required(*STAFF_LIKE)
 def reset_password(user_id):
     """Reset an account's password to a one-time temporary one (shown only in this answer),
     which must be changed at next sign-in; the account's sessions and tokens end. Admins any
@@ -99,7 +100,7 @@ def reset_password(user_id):
 @blp.route("/users/<int:user_id>/disable", methods=["POST"])
 @blp.response(200, UserOut)
 @documents_errors(blp, 401, 403, 404)
-@roles_required(Role.ADMIN, Role.STREET_ADMIN)
+@roles_required(*ADMINS)
 def disable_user(user_id):
     """Disable an account: its sessions and tokens stop at once (401), sign-in is refused."""
     user = accounts.set_active_by(current_user, user_id, False)
@@ -109,7 +110,7 @@ def disable_user(user_id):
 @blp.route("/users/<int:user_id>/enable", methods=["POST"])
 @blp.response(200, UserOut)
 @documents_errors(blp, 401, 403, 404)
-@roles_required(Role.ADMIN, Role.STREET_ADMIN)
+@roles_required(*ADMINS)
 def enable_user(user_id):
     """Re-enable a disabled account (its old sessions and tokens stay ended)."""
     user = accounts.set_active_by(current_user, user_id, True)
@@ -120,12 +121,12 @@ def enable_user(user_id):
 @blp.arguments(UserCreateIn)
 @blp.response(201, UserOut)
 @documents_errors(blp, 401, 403, 409)
-@roles_required(Role.ADMIN, Role.STAFF, Role.STREET_ADMIN)
+@roles_required(*STAFF_LIKE)
 def create_user(data):
     """Create an account. Admins any role; staff and street admins only residents of a place
     in their scope."""
     if not can_create_account(current_user, data["role"], data.get("place_id")):
-        raise Forbidden("无权创建该账号 / you may not create this account")
+        raise Forbidden(_("无权创建该账号"))
     user = services.create_user(**data, created_by=current_user)
     return user
 

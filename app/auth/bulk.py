@@ -8,7 +8,8 @@ from collections import defaultdict
 import sqlalchemy as sa
 
 from app.auth.models import UNUSABLE_PASSWORD, User
-from app.database import update_by_id, utcnow
+from app.clock import utcnow
+from app.database import update_by_id
 from app.extensions import db
 
 __all__ = ["UNUSABLE_PASSWORD", "accounts_by_phone"]

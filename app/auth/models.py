@@ -9,7 +9,8 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.database import UTCDateTime, utcnow
+from app.clock import utcnow
+from app.database import UTCDateTime
 from app.extensions import db
 
 
@@ -22,7 +23,6 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-STAFF_ROLES = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
 # The hash of an account without a password (made by an import or a phone sign-up): never
 # matches, since check_password_hash() wants the "method$salt$hash" form. Its owner signs in
 # by phone with a one-time code and may then set a password without giving a current one.
@@ -61,17 +61,6 @@ class User(UserMixin, db.Model):
     @property
     def has_password(self) -> bool:
         return self.password_hash != UNUSABLE_PASSWORD
-
-    def has_role(self, *roles: str) -> bool:
-        return self.role in roles
-
-    @property
-    def is_member(self) -> bool:
-        return self.role == Role.MEMBER
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username} {self.role}>"

@@ -10,14 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.models import Role, User
-from app.auth.signals import member_communities, members_in_scope
+from app.auth.roles import PLACE_STAFF, STREET_MANAGED
+from app.auth.signals import member_communities, members_in_scope, place_asked, places_within
 from app.errors import Forbidden, NotFound, Unauthorized, is_api_request
 from app.extensions import db
-from app.places.models import Place, PlaceKind
 from app.signals import ask
-
-STAFF_LIKE = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
-
 
 # ---- decorators -------------------------------------------------------------------------
 
@@ -29,10 +26,10 @@ def roles_required(*roles: str):
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
                 if is_api_request():
-                    raise Unauthorized("需要登录 / authentication required")
+                    raise Unauthorized(_("需要登录"))
                 return redirect(url_for("auth.login", next=request.full_path))
             if roles and current_user.role not in roles:
-                raise Forbidden("无权操作 / not allowed for your role")
+                raise Forbidden(_("无权操作"))
             return view(*args, **kwargs)
 
         return wrapper
@@ -45,17 +42,23 @@ login_required = roles_required()
 
 # ---- scope predicates -------------------------------------------------------------------
 
-def user_place(user: User) -> Place | None:
-    return db.session.get(Place, user.place_id) if user.place_id else None
+def place_of(place_id: int | None):
+    """The Place with that id, or None. The place tree sits above auth (app/places), which
+    answers through the `place_asked` signal; with nobody answering every scope check fails."""
+    return ask(place_asked, "auth", place_id=place_id) if place_id else None
 
 
-def can_manage_place(user: User, place: Place | None) -> bool:
+def user_place(user: User):
+    return place_of(user.place_id)
+
+
+def can_manage_place(user: User, place) -> bool:
     """Admins everywhere; street admins and staff inside the subtree of their own place."""
     if place is None or not getattr(user, "is_authenticated", False):
         return False
     if user.role == Role.ADMIN:
         return True
-    if user.role not in (Role.STAFF, Role.STREET_ADMIN):
+    if user.role not in PLACE_STAFF:
         return False
     own = user_place(user)
     return own is not None and place.path.startswith(own.path)
@@ -67,9 +70,9 @@ def can_create_account(user: User, role: str, place_id: int | None) -> bool:
     naming `place_id`."""
     if user.role == Role.ADMIN:
         return True
-    if user.role not in (Role.STAFF, Role.STREET_ADMIN) or role != Role.RESIDENT:
+    if user.role not in PLACE_STAFF or role != Role.RESIDENT:
         return False
-    place = db.session.get(Place, place_id) if place_id else None
+    place = place_of(place_id)
     return place is None or can_manage_place(user, place)
 
 
@@ -80,7 +83,7 @@ def can_see_account(viewer: User, account: User) -> bool:
         return True
     if account.role == Role.MEMBER:
         return can_view_member(viewer, account)
-    return account.place_id is not None and can_manage_place(viewer, db.session.get(Place, account.place_id))
+    return account.place_id is not None and can_manage_place(viewer, place_of(account.place_id))
 
 
 def can_manage_account(actor: User, account: User, action: str) -> bool:
@@ -102,7 +105,7 @@ def can_manage_account(actor: User, account: User, action: str) -> bool:
         return can_manage_member(actor, account)
     if account.role == Role.STREET_ADMIN and account.place_id == actor.place_id:
         return False  # a peer, not someone below
-    return account.role in (Role.STAFF, Role.RESIDENT, Role.STREET_ADMIN) and can_see_account(actor, account)
+    return account.role in STREET_MANAGED and can_see_account(actor, account)
 
 
 def require_manage_account(actor: User, account_id: int, action: str) -> User:
@@ -121,18 +124,18 @@ def can_manage_unit(user: User, unit_id: int) -> bool:
     return user.role == Role.ADMIN or (user.role == Role.UNIT_ADMIN and user.unit_id == unit_id)
 
 
-def require_manage_place(user: User, place: Place | None) -> Place:
+def require_manage_place(user: User, place):
     if place is None:
-        raise NotFound("地区不存在 / place not found")
+        raise NotFound(_("地区不存在"))
     if not can_manage_place(user, place):
-        raise Forbidden("不在您的管辖范围 / outside your scope")
+        raise Forbidden(_("不在您的管辖范围"))
     return place
 
 
-def require_manage_community(user: User, community_id: int | None) -> Place:
-    place = db.session.get(Place, community_id) if community_id else None
-    if place is None or place.kind != PlaceKind.COMMUNITY:
-        raise NotFound("社区不存在 / community not found")
+def require_manage_community(user: User, community_id: int | None):
+    place = place_of(community_id)
+    if place is None or not place.is_community:
+        raise NotFound(_("社区不存在"))
     return require_manage_place(user, place)
 
 
@@ -144,8 +147,8 @@ def place_scope(user: User, place_id_column):
     own = user_place(user)
     if own is None:
         return sa.false()
-    inside = sa.select(Place.id).where(Place.path.like(own.path + "%"))
-    return place_id_column.in_(inside)
+    inside = ask(places_within, "auth", path=own.path)
+    return place_id_column.in_(inside) if inside is not None else sa.false()
 
 
 def member_community_ids(member_id: int) -> list[int]:
@@ -161,9 +164,9 @@ def can_view_member(viewer: User, member: User) -> bool:
         return True
     if viewer.role == Role.UNIT_ADMIN:
         return member.unit_id is not None and member.unit_id == viewer.unit_id
-    if viewer.role in (Role.STAFF, Role.STREET_ADMIN):
+    if viewer.role in PLACE_STAFF:
         for community_id in member_community_ids(member.id):
-            if can_manage_place(viewer, db.session.get(Place, community_id)):
+            if can_manage_place(viewer, place_of(community_id)):
                 return True
     return False
 
@@ -173,19 +176,19 @@ def can_manage_member(viewer: User, member: User) -> bool:
     A pending registration lets its community's staff see him, not change his points."""
     if viewer.role == Role.ADMIN:
         return True
-    if viewer.role not in (Role.STAFF, Role.STREET_ADMIN):
+    if viewer.role not in PLACE_STAFF:
         return False
     active = ask(member_communities, "auth", member_id=member.id, active_only=True) or []
-    return bool(active) and can_manage_place(viewer, db.session.get(Place, active[0]))
+    return bool(active) and can_manage_place(viewer, place_of(active[0]))
 
 
 def require_view_member(viewer: User, member_id: int) -> User:
     """404 both for an unknown id and for one the viewer may not know exists."""
     member = db.session.get(User, member_id)
     if member is None or member.role != Role.MEMBER:
-        raise NotFound("党员不存在 / member not found")
+        raise NotFound(_("党员不存在"))
     if not can_view_member(viewer, member):
-        raise NotFound("党员不存在 / member not found")
+        raise NotFound(_("党员不存在"))
     return member
 
 
@@ -217,7 +220,7 @@ def can_see_phone(viewer, user: User) -> bool:
     if viewer.role == Role.STAFF:
         if user.role == Role.MEMBER:
             return user.id in members_in_staff_scope(viewer)
-        return user.place_id is not None and can_manage_place(viewer, db.session.get(Place, user.place_id))
+        return user.place_id is not None and can_manage_place(viewer, place_of(user.place_id))
     return False
 
 

@@ -1,4 +1,6 @@
 import marshmallow as ma
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from app.api_base import Id, text
@@ -6,7 +8,7 @@ from app.auth.models import Role
 from app.auth.permissions import visible_phone
 from app.auth.services import user_scope
 
-USERNAME = validate.Regexp(r"^[A-Za-z0-9_.@-]{3,64}$", error="3-64 letters, digits or _.@-")
+USERNAME = validate.Regexp(r"^[A-Za-z0-9_.@-]{3,64}$", error=_l("用户名应为3-64位字母、数字或 _.@-"))
 # The password policy (app/auth/passwords.py) checks chosen passwords in the service, so the
 # API, the pages and the command line give the same reason.
 
@@ -23,7 +25,7 @@ class TokenIn(ma.Schema):
     def _one_way(self, data, **_kw):
         if not ({"username", "password"} <= data.keys() or {"phone", "code"} <= data.keys()):
             missing = "password" if "username" in data else ("code" if "phone" in data else "username")
-            raise ma.ValidationError("username and password, or phone and code", missing)
+            raise ma.ValidationError(_("请填写用户名和密码，或手机号和验证码"), missing)
 
 
 class UserOut(ma.Schema):
@@ -54,8 +56,11 @@ class ScopeOut(ma.Schema):
     community_id = fields.Integer(allow_none=True)
 
 
+_SCOPE_OUT = ScopeOut()  # one instance: building a schema costs more than dumping with it
+
+
 class MeOut(UserOut):
-    scope = fields.Function(lambda u: ScopeOut().dump(user_scope(u)), required=True)
+    scope = fields.Function(lambda u: _SCOPE_OUT.dump(user_scope(u)), required=True)
 
 
 class UserCreateIn(ma.Schema):

@@ -19,7 +19,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app.auth.models import ApiToken, User, WebSession
 from app.auth.services import token_hash
-from app.database import utcnow
+from app.clock import utcnow
 from app.errors import Forbidden, is_api_request
 from app.extensions import db
 
@@ -55,6 +55,10 @@ def sign_in(user: User, now: datetime | None = None) -> None:
     session.update(values)
 
 
+# Every page request runs this (the session row joined to its user): built once.
+_SESSION_ROW = sa.select(WebSession).where(WebSession.token_hash == sa.bindparam("token_hash"))
+
+
 def user_for_session(user_id: str, now: datetime | None = None) -> User | None:
     """The user of this request's session cookie, or None if the session has ended. Refreshes
     the cookie's last-seen time. Flask-Login's user loader."""
@@ -62,7 +66,7 @@ def user_for_session(user_id: str, now: datetime | None = None) -> User | None:
     raw, seen = session.get(SESSION_ID), session.get(LAST_SEEN)
     row = None
     if isinstance(raw, str) and isinstance(seen, int):
-        row = db.session.scalar(sa.select(WebSession).where(WebSession.token_hash == token_hash(raw)))
+        row = db.session.scalar(_SESSION_ROW, {"token_hash": token_hash(raw)})
     idle, lifetime = _limits()
     if (row is None or row.revoked_at is not None or str(row.user_id) != str(user_id)
             or not row.user.is_active or row.created_at <= now - lifetime

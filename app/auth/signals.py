@@ -15,3 +15,18 @@ the viewer's scope (registrations answers)."""
 account_changed = signals.signal("auth.account-changed")
 """Sent with `user`, `actor`, `action` (user.password_change, user.password_reset, user.disable,
 user.enable), `detail` and `now` when an account's password or state changes (audit)."""
+
+# The place tree (app/places) sits above auth: auth's scope predicates read it through these.
+
+place_asked = signals.signal("auth.place")
+"""Asked with `place_id`: the Place with that id, or None (places answers)."""
+
+places_within = signals.signal("auth.places-within")
+"""Asked with `path`: a SELECT of the ids of the places at or below that path (places answers)."""
+
+account_scope_checked = signals.signal("auth.account-scope-checked")
+"""Asked with `role`, `place_id` and `unit_id` when an account is created: True when the place
+(or unit) suits the role, else Invalid naming the field is raised (places answers)."""
+
+units_asked = signals.signal("auth.units")
+"""Asked: every unit by name, for a member's choice of employer (places answers)."""

@@ -13,10 +13,11 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from app.auth.models import SmsCode, User
 from app.auth.services import normalize_phone
-from app.database import utcnow
+from app.clock import utcnow
 from app.errors import Conflict, DomainError, Invalid
 from app.extensions import db
 
@@ -45,14 +46,14 @@ def issue_code(phone: str, address: str, now: datetime | None = None) -> tuple[s
     config = current_app.config
     phone = normalize_phone(phone)
     if phone is None:
-        raise Invalid("phone", "请填写手机号 / phone is required")
+        raise Invalid("phone", _("请填写手机号"))
     address = (address or "")[:64]
     interval = timedelta(seconds=config["SMS_CODE_INTERVAL_SECONDS"])
     hour = now - timedelta(hours=1)
     if (_sent_since(SmsCode.phone, phone, now - interval) > 0
             or _sent_since(SmsCode.phone, phone, hour) >= config["SMS_CODE_PER_HOUR_PHONE"]
             or _sent_since(SmsCode.address, address, hour) >= config["SMS_CODE_PER_HOUR_ADDRESS"]):
-        raise TooManyCodes("验证码发送过于频繁，请稍后再试 / too many codes, retry later")
+        raise TooManyCodes(_("验证码发送过于频繁，请稍后再试"))
     code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
     db.session.add(SmsCode(phone=phone, address=address, code_hash=_digest(phone, code), created_at=now,
                            expires_at=now + timedelta(seconds=config["SMS_CODE_TTL_SECONDS"])))
@@ -93,7 +94,7 @@ def account_for_phone(phone: str) -> User | None:
     users = list(db.session.scalars(sa.select(User).where(User.phone == phone, User.is_active.is_(True))
                                     .limit(2)))
     if len(users) > 1:
-        raise Conflict("该手机号对应多个账号，请用用户名和密码登录 / several accounts share this phone")
+        raise Conflict(_("该手机号对应多个账号，请用用户名和密码登录"))
     return users[0] if users else None
 
 

@@ -6,13 +6,13 @@ from flask_login import current_user
 
 from app.auth import accounts, services, sessions
 from app.auth.forms import LoginForm, PasswordChangeForm, SignupForm
-from app.auth.models import Role
 from app.auth.permissions import login_required, roles_required
+from app.auth.roles import ADMINS, STAFF_LIKE
+from app.auth.signals import units_asked
 from app.auth.throttling import sign_in_throttled, sign_up_throttled
-from app.errors import DomainError, attach_to_form
-from app.extensions import db
-from app.places.services import list_units
+from app.errors import DomainError, refuse_form
 from app.redirects import redirect_back, redirect_to
+from app.signals import ask
 
 bp = Blueprint("auth", __name__)
 
@@ -64,9 +64,8 @@ def change_password():
             accounts.change_password(current_user, current, form.new_password.data,
                                      keep_session_id=sessions.current_session_id())
         except DomainError as err:
-            db.session.rollback()
-            attach_to_form(form, err)
-            return render_template("auth/change_password.html", form=form), err.status_code
+            status = refuse_form(form, err)
+            return render_template("auth/change_password.html", form=form), status
         flash(_("密码已修改，其他设备上的登录已退出"), "success")
         return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
@@ -75,7 +74,7 @@ def change_password():
 # ---- account actions of admins and staff ----------------------------------------------------
 
 @bp.post("/accounts/<int:user_id>/password-reset")
-@roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF)
+@roles_required(*STAFF_LIKE)
 def reset_password(user_id):
     """Shows the temporary password once, on this page (never in a cookie or a link)."""
     user, password = accounts.reset_password_by(current_user, user_id)
@@ -83,7 +82,7 @@ def reset_password(user_id):
 
 
 @bp.post("/accounts/<int:user_id>/<any(disable, enable):action>")
-@roles_required(Role.ADMIN, Role.STREET_ADMIN)
+@roles_required(*ADMINS)
 def set_active(user_id, action):
     user = accounts.set_active_by(current_user, user_id, action == "enable")
     flash(_("已启用账号 %(name)s", name=user.username) if user.is_active
@@ -95,7 +94,8 @@ def set_active(user_id, action):
 @sign_up_throttled
 def signup():
     form = SignupForm()
-    form.unit_id.choices = [(0, _("请选择工作单位"))] + [(u.id, u.name) for u in list_units()]
+    units = ask(units_asked, "auth") or []  # the unit list lives above auth (app/places)
+    form.unit_id.choices = [(0, _("请选择工作单位"))] + [(u.id, u.name) for u in units]
     if form.validate_on_submit():
         try:
             user = services.signup_member(
@@ -103,9 +103,8 @@ def signup():
                 phone=form.phone.data, unit_id=form.unit_id.data,
             )
         except DomainError as err:
-            db.session.rollback()
-            attach_to_form(form, err)
-            return render_template("auth/signup.html", form=form), err.status_code
+            status = refuse_form(form, err)
+            return render_template("auth/signup.html", form=form), status
         sessions.sign_in(user)
         flash(_("注册成功，请向居住地社区报到"), "success")
         return redirect(url_for("registrations.register_page"))

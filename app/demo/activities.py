@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.activities.models import Activity
 from app.activities.services import create_activity, record_attendance, sign_up
-from app.database import utcnow
+from app.clock import utcnow
 from app.demo.registrations import communities_with_staff_and_members
 from app.extensions import db
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from app.auth.models import Role, User
 from app.auth.services import create_demo_user
-from app.database import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.orders import services
 from app.orders.candidates import invite

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from app.auth.models import Role, User
-from app.database import local_today, utcnow
+from app.clock import local_today, utcnow
 from app.demo.registrations import communities_with_staff_and_members
 from app.extensions import db
 from app.places.models import Place, PlaceKind

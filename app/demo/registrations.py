@@ -9,9 +9,10 @@ import sqlalchemy as sa
 
 from app.auth.models import Role, User
 from app.extensions import db
-from app.places.models import Place, PlaceKind
+from app.places.models import Place, PlaceKind, Unit
 from app.registrations import services as registrations
 from app.registrations.models import Registration, RegistrationStatus
+from app.registrations.units import register_unit
 
 SKILLS = ["法律咨询", "理发", "家电维修", "课业辅导", "医疗保健", "心理疏导", "书法", "摄影",
           "电脑维修", "财务咨询", "驾驶", "烹饪", "水电维修", "外语翻译", "文艺表演", "心肺复苏"]
@@ -74,3 +75,10 @@ def communities_with_staff_and_members(limit: int = 30):
             .limit(limit)).all()
         if staff is not None and members:
             yield community, staff, members
+
+
+def report_unit(unit: Unit, resources: list[str], communities: list[Place], rng: random.Random,
+                admin: User) -> None:
+    """组织报到: the unit reports to two of the communities, offering its resources."""
+    for community in rng.sample(communities, 2):
+        register_unit(unit=unit, community_id=community.id, resources=resources, actor=admin)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.database import utcnow
+from app.clock import utcnow
 from app.demo.registrations import communities_with_staff_and_members
 from app.extensions import db
 from app.service.models import ServiceRecord

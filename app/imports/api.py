@@ -20,7 +20,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @blp.arguments(TemplateQuery, location="query")
 @blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX)
 @documents_errors(blp, 401, 403)
-@roles_required(*services.IMPORTER_ROLES)
+@roles_required(*services.STAFF_LIKE)
 def template(args):
     """The .xlsx template of a kind (Chinese headers, an example row, drop-down lists)."""
     return Response(services.template_workbook(args["kind"]), mimetype=XLSX, headers={
@@ -33,7 +33,7 @@ def template(args):
 @blp.response(200, ImportResultOut)
 @documents_errors(blp, 401, 403)
 @blp.alt_response(413, description="The file is over IMPORT_MAX_BYTES")
-@roles_required(*services.IMPORTER_ROLES)
+@roles_required(*services.STAFF_LIKE)
 def create_import(form, _files):
     """Import a file (.xlsx or .csv) of places, units, members, residents or households: a
     dry run (the default) previews the counts and every row error and writes nothing;
@@ -49,7 +49,7 @@ def create_import(form, _files):
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, ImportRunPage)
 @documents_errors(blp, 401, 403)
-@roles_required(*services.IMPORTER_ROLES)
+@roles_required(*services.STAFF_LIKE)
 def list_imports(args):
     """Confirmed imports of the caller's scope, newest first."""
     return paginate(db.session, services.imports_query(current_user), args["page"], args["page_size"])

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from app.auth import bulk as auth_bulk
 from app.auth.models import Role
-from app.database import utcnow
+from app.clock import utcnow
 from app.imports.handlers import Handler, cell, list_cell, phone_cell
 from app.imports.reader import SourceRow
 from app.imports.resolve import unknown

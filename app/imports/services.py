@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from app.audit.services import record
 from app.auth.models import Role
 from app.auth.permissions import place_scope
+from app.auth.roles import STAFF_LIKE
 from app.errors import Forbidden, Invalid
 from app.exports import template_xlsx
 from app.extensions import db
@@ -24,7 +25,6 @@ from app.transaction import release
 
 HANDLERS = {"places": PlacesHandler, "units": UnitsHandler, "members": MembersHandler,
             "residents": ResidentsHandler, "households": HouseholdsHandler}
-IMPORTER_ROLES = (Role.ADMIN, Role.STREET_ADMIN, Role.STAFF)
 
 
 def get_kind(kind: str | None):
@@ -34,7 +34,7 @@ def get_kind(kind: str | None):
 
 
 def require_importer(actor) -> None:
-    if actor is not None and actor.role not in IMPORTER_ROLES:
+    if actor is not None and actor.role not in STAFF_LIKE:
         raise Forbidden(_("无权导入"))
 
 

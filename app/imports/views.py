@@ -6,7 +6,8 @@ from flask_login import current_user
 from app import nav
 from app.api_base import paginate
 from app.auth.permissions import roles_required
-from app.errors import DomainError, attach_to_form
+from app.auth.roles import STAFF_LIKE
+from app.errors import DomainError, refuse_form
 from app.extensions import db
 from app.i18n import N_
 from app.imports import services, staging
@@ -17,7 +18,7 @@ from app.request_body import allow_larger_bodies
 
 bp = Blueprint("imports", __name__)
 allow_larger_bodies(bp, "IMPORT_MAX_BYTES")
-nav.add(N_("批量导入"), "imports.index", services.IMPORTER_ROLES, order=85)
+nav.add(N_("批量导入"), "imports.index", STAFF_LIKE, order=85)
 PAGE_SIZE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -30,13 +31,13 @@ def _render(form: UploadForm, result=None, confirm=None, status: int = 200):
 
 
 @bp.route("/admin/imports")
-@roles_required(*services.IMPORTER_ROLES)
+@roles_required(*STAFF_LIKE)
 def index():
     return _render(UploadForm())
 
 
 @bp.route("/admin/imports/template/<kind>")
-@roles_required(*services.IMPORTER_ROLES)
+@roles_required(*STAFF_LIKE)
 def template(kind):
     data = services.template_workbook(kind)
     return Response(data, mimetype=XLSX,
@@ -44,7 +45,7 @@ def template(kind):
 
 
 @bp.route("/admin/imports", methods=["POST"])
-@roles_required(*services.IMPORTER_ROLES)
+@roles_required(*STAFF_LIKE)
 def preview():
     """Step one: a dry run of the uploaded file; the file waits for the confirmation."""
     form = UploadForm()
@@ -54,15 +55,14 @@ def preview():
         data, name = uploaded_file()
         result = services.run_import(current_user, form.kind.data, data, name, dry_run=True)
     except DomainError as err:
-        db.session.rollback()
-        attach_to_form(form, err)
-        return _render(form, status=err.status_code)
+        status = refuse_form(form, err)
+        return _render(form, status=status)
     confirm = ConfirmForm(kind=form.kind.data, token=staging.stage(current_user.id, data, name))
     return _render(form, result={**result, "file_name": name}, confirm=confirm)
 
 
 @bp.route("/admin/imports/confirm", methods=["POST"])
-@roles_required(*services.IMPORTER_ROLES)
+@roles_required(*STAFF_LIKE)
 def confirm():
     """Step two: import the previewed file for real."""
     form = UploadForm(formdata=None)

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.auth.models import User
-from app.database import UTCDateTime, utcnow
+from app.clock import utcnow
+from app.database import UTCDateTime, skip_locked
 from app.extensions import db
 from app.notifications.models import Delivery, DeliveryStatus, Notification
 from app.notifications.quiet_hours import first_allowed, is_quiet
@@ -80,8 +81,7 @@ def _claim_due(now: datetime, limit: int) -> list[int]:
     due = (sa.select(Delivery.id)
            .where(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now)
            .order_by(Delivery.next_attempt_at, Delivery.id).limit(limit))
-    if db.session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
+    due = skip_locked(due)
     claimed = db.session.scalars(
         sa.update(Delivery)
         .where(Delivery.id.in_(due), Delivery.status == DeliveryStatus.PENDING,

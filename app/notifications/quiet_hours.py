@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from app.database import LOCAL_TZ
+from app.clock import LOCAL_TZ
 
 
 def parse_window(spec: str) -> tuple[time, time] | None:

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
-from app.database import utcnow
+from app.clock import utcnow
 from app.errors import NotFound
 from app.extensions import db
 from app.notifications.delivery import plan_deliveries
@@ -54,7 +55,7 @@ def mark_read(user_id: int, notification_id: int, now: datetime | None = None) -
     """Marks the user's own notification read (idempotent); anyone else's id is a 404."""
     note = db.session.get(Notification, notification_id) if valid_id(notification_id) else None
     if note is None or note.user_id != user_id:
-        raise NotFound("notification not found")
+        raise NotFound(_("消息不存在"))
     if note.read_at is None:
         note.read_at = now or utcnow()
         db.session.flush()

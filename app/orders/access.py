@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 
 from app.auth.models import Role, User
-from app.auth.permissions import STAFF_LIKE, can_manage_place, place_scope, user_place
+from app.auth.permissions import can_manage_place, place_scope, user_place
+from app.auth.roles import STAFF_LIKE
 from app.extensions import db
 from app.orders.models import Order, OrderClaim, OrderStatus
 from app.orders.states import ACTION_PARTIES, Party
@@ -92,10 +93,12 @@ def can_view(viewer: Viewer, order: Order, parties: set[Party] | None = None) ->
     return any(c.member_id == viewer.id for c in order.claims)  # he claimed it once
 
 
+CONTACT_PARTIES = frozenset({Party.RESIDENT, Party.STAFF, Party.CLAIMER})
+
+
 def can_see_contact(viewer: Viewer, order: Order) -> bool:
     """The resident's phone: himself, staff over the community, and the active claimers."""
-    parties = parties_of(viewer, order)
-    return bool(parties & {Party.RESIDENT, Party.STAFF, Party.CLAIMER})
+    return bool(parties_of(viewer, order) & CONTACT_PARTIES)
 
 
 def claimed_by(member_id: int):

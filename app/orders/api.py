@@ -5,7 +5,9 @@ from sqlalchemy.orm import selectinload
 
 from app.api_base import documents_errors
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, roles_required, visible_phone
+from app.auth.permissions import roles_required, visible_phone
+from app.auth.roles import ANYONE, STAFF_LIKE
+from app.clock import utcnow
 from app.orders import candidates as matching
 from app.orders import services
 from app.orders.access import roles_for
@@ -28,13 +30,13 @@ from app.orders.schemas import (
     RateIn,
     ReasonIn,
     ReleaseIn,
+    order_page,
 )
 from app.orders.states import Action
 
 blp = Blueprint("orders_api", __name__, url_prefix="/api/v1/orders",
                 description="Orders: residents' needs dispatched to units or members, claimed, "
                             "completed and rated")
-ANYONE = (Role.RESIDENT, Role.MEMBER, Role.UNIT_ADMIN, *STAFF_LIKE)
 
 
 def _done(order: Order) -> Order:
@@ -67,8 +69,10 @@ def list_(args):
     those sent to their unit, members those offered to them and those they claimed. Open
     statuses (and `overdue=true`) list by deadline, overdue first."""
     page, page_size = args.pop("page"), args.pop("page_size")
-    return page_of(list_orders(current_user, **args), page, page_size, selectinload(Order.claims),
-                   selectinload(Order.events), selectinload(Order.resident))
+    now = utcnow()
+    return order_page(page_of(list_orders(current_user, **args, now=now), page, page_size,
+                              selectinload(Order.claims), selectinload(Order.events),
+                              selectinload(Order.resident)), now)
 
 
 @blp.route("/dispatch", methods=["POST"])

@@ -14,8 +14,9 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from wtforms import SelectField, SelectMultipleField
 
-from app.auth.permissions import STAFF_LIKE, roles_required
-from app.database import utcnow
+from app.auth.permissions import roles_required
+from app.auth.roles import STAFF_LIKE
+from app.clock import utcnow
 from app.forms import Form
 from app.orders import services
 from app.orders.models import CATEGORIES, Order, OrderStatus, Urgency

@@ -13,14 +13,15 @@ from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth.models import Role, User
-from app.database import LOCAL_TZ, utcnow
+from app.clock import LOCAL_TZ, utcnow
+from app.database import insert_unique
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import N_, label
 from app.orders import notices
 from app.orders.access import is_offered_to, viewer_for
 from app.orders.models import CATEGORIES, OPEN_STATUSES, Order, OrderClaim, OrderInvitation
-from app.orders.services import insert_once, order_for_action
+from app.orders.services import order_for_action
 from app.orders.states import Action, add_event, claimable_status
 from app.params import valid_id
 from app.places.models import Place
@@ -203,18 +204,18 @@ def invite(staff: User, order_id: int, member_id: int, now: datetime | None = No
     and a timeline event are recorded (audited). Only while members can claim (409), once per
     member (409); someone who could not claim it is a 422 on member_id."""
     now = now or utcnow()
-    order, _ = order_for_action(staff, order_id, Action.INVITE)
+    order, _parties = order_for_action(staff, order_id, Action.INVITE)
     if order.status != claimable_status(order) or order.claimed_count >= order.slots \
             or (order.unit_id is None and not order.to_pool):
-        raise Conflict("工单当前不能领取，无法邀请 / members cannot claim this order now")
+        raise Conflict(_("工单当前不能领取，无法邀请"))
     member = db.session.get(User, member_id) if valid_id(member_id) else None
     if member is None or not is_offered_to(viewer_for(member), order) or not member.is_active:
-        raise Invalid("member_id", "该党员不能领取此单 / this member cannot claim this order")
+        raise Invalid("member_id", _("该党员不能领取此单"))
     if any(c.member_id == member.id for c in order.active_claims):
-        raise Conflict("该党员已领取此单 / the member already claimed this order")
-    invitation = insert_once(OrderInvitation(order_id=order.id, member_id=member.id,
-                                             invited_by_id=staff.id, created_at=now),
-                             "已邀请过该党员 / already invited")
+        raise Conflict(_("该党员已领取此单"))
+    invitation = insert_unique(OrderInvitation(order_id=order.id, member_id=member.id,
+                                               invited_by_id=staff.id, created_at=now),
+                               Conflict(_("已邀请过该党员")))
     add_event(order, Action.INVITE, staff, from_status=order.status, to_status=order.status,
               note=f"邀请 {member.name} 领单", now=now)
     record(staff, "order.invite", order, {"member_id": member.id}, now=now)

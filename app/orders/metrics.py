@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app.clock import year_bounds
 from app.extensions import db
 from app.orders.models import Order, OrderClaim, OrderStatus
-from app.points.periods import year_bounds
 
 CHUNK = 5000
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.database import LOCAL_TZ
+from app.clock import LOCAL_TZ
 from app.notifications.services import notify
 from app.orders.access import community_staff_ids, unit_admin_ids
 from app.orders.models import Order, OrderEvent

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from app.auth.models import User
-from app.database import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.orders.access import Viewer, claimed_by, offered_clause, scope_clause, viewer_for
 from app.orders.models import OPEN_STATUSES, Order, OrderStatus

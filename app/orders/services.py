@@ -8,20 +8,21 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext
-from sqlalchemy.exc import IntegrityError
+from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth.models import Role, User
-from app.auth.permissions import STAFF_LIKE, require_manage_community
-from app.database import UTCDateTime, utcnow
+from app.auth.permissions import require_manage_community
+from app.auth.roles import STAFF_LIKE, STAFF_OR_UNIT_ADMIN
+from app.clock import utcnow
+from app.database import UTCDateTime, get_or_404, insert_unique
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.orders import notices
 from app.orders.access import can_view, parties_of, viewer_for
 from app.orders.models import Order, OrderClaim, OrderStatus, Urgency
 from app.orders.states import Action, Party, add_event, allowed_actions, authorize, transition
-from app.params import require_id, valid_id
+from app.params import valid_id
 from app.places.models import Place, PlaceKind, Unit
 from app.points.services import award, record_evidence
 from app.registrations.units import has_reported
@@ -39,9 +40,9 @@ def deadline_for(urgency: str, start: datetime) -> datetime:
 def _text(value: str | None, field: str, required: bool = True, limit: int = 500) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise Invalid(field, f"{field} is required")
+        raise Invalid(field, _("%(field)s：必填", field=field))
     if len(value) > limit:
-        raise Invalid(field, f"{field} is too long (at most {limit} characters)")
+        raise Invalid(field, _("%(field)s：最多 %(limit)s 个字符", field=field, limit=limit))
     return value
 
 
@@ -60,23 +61,23 @@ def _for_whom(actor: User, community_id: int | None, resident_id: int | None) ->
     own community; staff file for a resident of a community they manage."""
     if actor.role == Role.RESIDENT:
         if resident_id not in (None, actor.id):
-            raise Invalid("resident_id", "居民只能为自己点单 / residents file for themselves")
+            raise Invalid("resident_id", _("居民只能为自己点单"))
         own = home_of(actor)[0]
         if own is not None and community_id not in (None, own):
-            raise Invalid("community_id", "只能在您所在的社区点单 / only in your own community")
+            raise Invalid("community_id", _("只能在您所在的社区点单"))
         if (community_id or own) is None:
-            raise Invalid("community_id", "community_id is required")
+            raise Invalid("community_id", _("请选择社区"))
         return actor, community_id or own
     if actor.role not in STAFF_LIKE:
-        raise Forbidden("只有居民或社区工作人员可以点单 / residents and staff only")
+        raise Forbidden(_("只有居民或社区工作人员可以点单"))
     if community_id is None:
-        raise Invalid("community_id", "community_id is required")
+        raise Invalid("community_id", _("请选择社区"))
     require_manage_community(actor, community_id)
     resident = db.session.get(User, resident_id) if valid_id(resident_id) else None
     if resident is None or resident.role != Role.RESIDENT:
-        raise Invalid("resident_id", "请选择代为点单的居民 / choose the resident the order is for")
+        raise Invalid("resident_id", _("请选择代为点单的居民"))
     if home_of(resident)[0] != community_id:
-        raise Invalid("resident_id", "该居民不在此社区 / the resident does not live in this community")
+        raise Invalid("resident_id", _("该居民不在此社区"))
     return resident, community_id
 
 
@@ -91,24 +92,24 @@ def create_order(actor: User, *, title: str, category: str, description: str = "
     now = now or utcnow()
     if walk_in is not None:
         if actor.role not in STAFF_LIKE:
-            raise Forbidden("只有社区工作人员可以代居民点单 / staff only")
+            raise Forbidden(_("只有社区工作人员可以代居民点单"))
         if community_id is None:
-            raise Invalid("community_id", "community_id is required")
+            raise Invalid("community_id", _("请选择社区"))
         resident_id = residents.walk_in(actor, community_id=community_id, **walk_in).id
     resident, community_id = _for_whom(actor, community_id, resident_id)
     community = db.session.get(Place, community_id) if valid_id(community_id) else None
     if community is None or community.kind != PlaceKind.COMMUNITY:
-        raise Invalid("community_id", "community not found")
+        raise Invalid("community_id", _("社区不存在"))
     if grid_id is None and home_of(resident)[0] == community_id:
         grid_id = home_of(resident)[1]
     if grid_id is not None:
         grid = db.session.get(Place, grid_id) if valid_id(grid_id) else None
         if grid is None or grid.kind != PlaceKind.GRID or grid.parent_id != community_id:
-            raise Invalid("grid_id", "grid not found in that community")
+            raise Invalid("grid_id", _("该网格不属于所选社区"))
     if urgency not in set(Urgency):
-        raise Invalid("urgency", "urgency must be urgent, high, normal or low")
+        raise Invalid("urgency", _("紧急程度须为 urgent、high、normal 或 low"))
     if not 1 <= slots <= MAX_SLOTS:
-        raise Invalid("slots", f"slots must be between 1 and {MAX_SLOTS}")
+        raise Invalid("slots", _("名额须在 1 至 %(max)s 之间", max=MAX_SLOTS))
     order = Order(
         community_id=community_id, grid_id=grid_id, title=_text(title, "title", limit=100),
         description=_text(description, "description", False, 2000),
@@ -129,29 +130,15 @@ def create_order(actor: User, *, title: str, category: str, description: str = "
     return order
 
 
-def insert_once(row, conflict: str):
-    """Adds the row in a savepoint; a unique index refusing it (a racing duplicate) is a 409."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(conflict) from None
-    return row
-
-
 def get_order(order_id: int) -> Order:
-    order = db.session.get(Order, require_id(order_id, "order"))
-    if order is None:
-        raise NotFound("order not found")
-    return order
+    return get_or_404(Order, order_id, "order")
 
 
 def visible_order(user: User, order_id: int) -> Order:
     """The order if the user may see it; 404 for unknown ids and for those he may not know."""
     order = get_order(order_id)
     if not can_view(viewer_for(user), order):
-        raise NotFound("order not found")
+        raise NotFound(_("工单不存在"))
     return order
 
 
@@ -160,7 +147,7 @@ def order_for_action(user: User, order_id: int, action: Action) -> tuple[Order, 
     order = get_order(order_id)
     parties = parties_of(viewer, order)
     if not can_view(viewer, order, parties):
-        raise NotFound("order not found")
+        raise NotFound(_("工单不存在"))
     authorize(parties, order, action)
     return order, parties
 
@@ -172,9 +159,13 @@ def reopen_until(order: Order) -> datetime | None:
     return order.completed_at + timedelta(days=current_app.config["ORDER_REOPEN_DAYS"])
 
 
-def actions_for(user: User, order: Order, now: datetime | None = None) -> list[Action]:
-    """What the user may do to the order now (the transition table, and the reopening window)."""
-    actions = allowed_actions(parties_of(viewer_for(user), order), order)
+def actions_for(user: User, order: Order, now: datetime | None = None,
+                parties: set[Party] | None = None) -> list[Action]:
+    """What the user may do to the order now (the transition table, and the reopening window).
+    `parties`: the user's parties to the order, when the caller has them already."""
+    if parties is None:
+        parties = parties_of(viewer_for(user), order)
+    actions = allowed_actions(parties, order)
     until = reopen_until(order)
     if Action.REOPEN in actions and (until is None or (now or utcnow()) > until):
         actions.remove(Action.REOPEN)
@@ -183,7 +174,7 @@ def actions_for(user: User, order: Order, now: datetime | None = None) -> list[A
 
 def _audit(actor: User, action: Action, order: Order, now: datetime, **detail) -> None:
     """Staff and unit-admin actions are audited (a resident's or member's own are not)."""
-    if actor.role in (*STAFF_LIKE, Role.UNIT_ADMIN):
+    if actor.role in STAFF_OR_UNIT_ADMIN:
         record(actor, f"order.{action}", order, detail, now=now)
 
 
@@ -192,18 +183,18 @@ def dispatch(staff: User, order_id: int, *, unit_id: int | None = None, to_pool:
     """派单 to a unit that reported to the order's community, or to the community's member
     pool. The deadline is the one given, else the one the order has (from its urgency)."""
     now = now or utcnow()
-    order, _ = order_for_action(staff, order_id, Action.DISPATCH)
+    order, _parties = order_for_action(staff, order_id, Action.DISPATCH)
     if bool(unit_id) == bool(to_pool):
-        raise Invalid("unit_id", "give unit_id (to a unit) or to_pool: true (to members), one of them")
+        raise Invalid("unit_id", _("请在派给单位（unit_id）和派给党员（to_pool）中选择其一"))
     unit = None
     if unit_id:
         unit = db.session.get(Unit, unit_id) if valid_id(unit_id) else None
         if unit is None:
-            raise Invalid("unit_id", "unit not found")
+            raise Invalid("unit_id", _("单位不存在"))
         if not has_reported(unit.id, order.community_id):
-            raise Invalid("unit_id", "该单位未到本社区报到 / the unit has not reported to this community")
+            raise Invalid("unit_id", _("该单位未到本社区报到"))
     if deadline is not None and not now < deadline <= now + MAX_DEADLINE:
-        raise Invalid("deadline", "deadline must be in the future, within 60 days")
+        raise Invalid("deadline", _("办理期限须在今后 60 天以内"))
     note = _text(note, "note", False, 400)
     target = unit.name if unit is not None else "党员领单池"
     event = transition(order, Action.DISPATCH, staff, now=now,
@@ -228,11 +219,11 @@ def dispatch_many(staff: User, order_ids: list[int], *, deadline: datetime | Non
     now = now or utcnow()
     ids = list(dict.fromkeys(order_ids or []))
     if not ids:
-        raise Invalid("order_ids", gettext("请至少选择一条需求"))
+        raise Invalid("order_ids", _("请至少选择一条需求"))
     if len(ids) > MAX_BULK:
-        raise Invalid("order_ids", gettext("一次最多派 %(n)s 条", n=MAX_BULK))
+        raise Invalid("order_ids", _("一次最多派 %(n)s 条", n=MAX_BULK))
     if any(valid_id(i) is None for i in ids):
-        raise Invalid("order_ids", gettext("编号无效"))
+        raise Invalid("order_ids", _("编号无效"))
     orders = [dispatch(staff, order_id, to_pool=True, deadline=deadline, note=note, now=now)
               for order_id in ids]
     record(staff, "order.dispatch_many", None, {"order_ids": ids, "to_pool": True}, now=now)
@@ -282,7 +273,7 @@ def claim(member: User, order_id: int, now: datetime | None = None) -> OrderClai
     now = now or utcnow()
     order, parties = order_for_action(member, order_id, Action.CLAIM)
     if Party.CLAIMER in parties:
-        raise Conflict("您已领取此单 / you already hold a claim on this order")
+        raise Conflict(_("您已领取此单"))
     fills = Order.claimed_count + 1 >= Order.slots
     event = transition(
         order, Action.CLAIM, member, now=now, where=(Order.claimed_count < Order.slots,),
@@ -290,9 +281,9 @@ def claim(member: User, order_id: int, now: datetime | None = None) -> OrderClai
                 "status": sa.case((fills, OrderStatus.CLAIMED.value), else_=Order.status),
                 "claimed_at": sa.case((fills, sa.literal(now, UTCDateTime)),
                                       else_=Order.claimed_at)},
-        conflict="名额已满或工单已变化 / no slot left")
-    row = insert_once(OrderClaim(order_id=order.id, member_id=member.id, claimed_at=now),
-                      "您已领取此单 / you already hold a claim on this order")
+        conflict=_("名额已满或工单已变化"))
+    row = insert_unique(OrderClaim(order_id=order.id, member_id=member.id, claimed_at=now),
+                        Conflict(_("您已领取此单")))
     notices.announce(order, event, member, now=now)
     return row
 
@@ -301,12 +292,12 @@ def release(member: User, order_id: int, reason: str = "", now: datetime | None 
     """A claimer gives his slot back: the claim ends as abandoned, costs the claim_abandoned
     points (once per claim) and counts in his rating; an order that was full is claimable again."""
     now = now or utcnow()
-    ended = Conflict("领单已结束 / the claim has already ended")
+    ended = Conflict(_("领单已结束"))
     order = visible_order(member, order_id)
     held = [c for c in order.claims if c.member_id == member.id]
     if held and all(c.released_at is not None for c in held):  # a second release: his claim ended
         raise ended
-    order, _ = order_for_action(member, order_id, Action.RELEASE)
+    order, _parties = order_for_action(member, order_id, Action.RELEASE)
     reason = _text(reason, "reason", False)
     mine = next(c for c in order.active_claims if c.member_id == member.id)
     released = db.session.execute(
@@ -342,9 +333,9 @@ def rate(user: User, order_id: int, score: int, comment: str = "",
     ticks 帮助解决一个难题. Paid once: a second rating is a 409, and the awards' idempotency
     keys (rule, order, member) would pay nothing twice anyway."""
     now = now or utcnow()
-    order, _ = order_for_action(user, order_id, Action.RATE)
+    order, _parties = order_for_action(user, order_id, Action.RATE)
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-        raise Invalid("score", "score must be an integer from 1 to 5")
+        raise Invalid("score", _("评分须为 1 至 5 的整数"))
     comment = _text(comment, "comment", False)
     event = transition(order, Action.RATE, user, now=now,
                        note=f"评分 {score}" + (f"：{comment}" if comment else ""),
@@ -369,12 +360,12 @@ def reopen(resident: User, order_id: int, reason: str, now: datetime | None = No
     goes back to `claimed` with the same claimers (their points wait until it closes) and at
     least a fresh urgency-long deadline."""
     now = now or utcnow()
-    order, _ = order_for_action(resident, order_id, Action.REOPEN)
+    order, _parties = order_for_action(resident, order_id, Action.REOPEN)
     reason = _text(reason, "reason")
     until = reopen_until(order)
     if until is None or now > until:
         days = current_app.config["ORDER_REOPEN_DAYS"]
-        raise Conflict(f"完成已超过 {days} 天，不能重新打开 / more than {days} days since completion")
+        raise Conflict(_("完成已超过 %(days)s 天，不能重新打开", days=days))
     fresh = deadline_for(order.urgency, now)
     event = transition(order, Action.REOPEN, resident, now=now, note=reason,
                        values={"reason": reason, "completed_at": None,

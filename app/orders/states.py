@@ -19,10 +19,12 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.errors import Conflict, Forbidden
 from app.extensions import db
-from app.i18n import N_
+from app.i18n import N_, label
 from app.orders.models import Order, OrderEvent, OrderStatus
 
 S = OrderStatus
@@ -137,15 +139,15 @@ def authorize(parties: set[Party], order: Order, action: Action) -> Transition |
     `parties` (who may see it: the caller checked). 403 / 409 as in the module docstring.
     INVITE has no transition (None)."""
     if not parties & ACTION_PARTIES[action]:
-        raise Forbidden("无权进行此操作 / not allowed for you on this order")
+        raise Forbidden(_("无权进行此操作"))
     if action == Action.INVITE:
         return None
     found = transition_for(order, action)
     if found is None:
-        raise Conflict(f"工单当前状态为「{STATUS_LABELS[order.status]}」，不能{ACTION_LABELS[action]} "
-                       f"/ order is {order.status}: cannot {action}")
+        raise Conflict(_("工单当前状态为「%(status)s」，不能%(action)s",
+                         status=label(order.status, STATUS_LABELS), action=label(action, ACTION_LABELS)))
     if not parties & found.parties:
-        raise Forbidden("此状态下您不能进行此操作 / not allowed for you in this state")
+        raise Forbidden(_("此状态下您不能进行此操作"))
     return found
 
 
@@ -175,7 +177,7 @@ def add_event(order: Order, action: Action | str, actor, *, to_status: str,
 
 def transition(order: Order, action: Action, actor, *, now: datetime, note: str = "",
                values: dict | None = None, where: tuple = (),
-               conflict: str = "工单已被他人更新，请刷新 / the order changed meanwhile") -> OrderEvent:
+               conflict: str = _l("工单已被他人更新，请刷新")) -> OrderEvent:
     """Moves the order along TRANSITIONS[(its status, action)] with one conditional
     UPDATE ... WHERE status = :expected (plus `where`), setting `values` too, and writes the
     event. No row changed (someone else moved it first): 409. `values` may hold SQL
@@ -183,7 +185,8 @@ def transition(order: Order, action: Action, actor, *, now: datetime, note: str 
     the status the row really has afterwards."""
     found = transition_for(order, action)
     if found is None:
-        raise Conflict(f"order is {order.status}: cannot {action}")
+        raise Conflict(_("工单当前状态为「%(status)s」，不能%(action)s",
+                         status=label(order.status, STATUS_LABELS), action=label(action, ACTION_LABELS)))
     expected = order.status
     target = found.to if found.to is not None else claimable_status(order)
     changes = {"status": target, "updated_at": now, **(values or {})}
@@ -191,7 +194,7 @@ def transition(order: Order, action: Action, actor, *, now: datetime, note: str 
         sa.update(Order).where(Order.id == order.id, Order.status == expected, *where)
         .values(**changes).execution_options(synchronize_session=False))
     if result.rowcount != 1:
-        raise Conflict(conflict)
+        raise Conflict(str(conflict))
     db.session.expire(order)
     return add_event(order, action, actor, from_status=expected, to_status=order.status, note=note,
                      now=now)

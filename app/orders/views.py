@@ -14,8 +14,9 @@ from sqlalchemy.orm import selectinload
 
 from app import nav
 from app.auth.models import Role, User
-from app.auth.permissions import STAFF_LIKE, login_required, mask_phone, place_scope, roles_required
-from app.database import LOCAL_TZ, utcnow
+from app.auth.permissions import login_required, mask_phone, place_scope, roles_required
+from app.auth.roles import STAFF_LIKE
+from app.clock import LOCAL_TZ, utcnow
 from app.extensions import db
 from app.i18n import N_
 from app.orders import candidates as matching

@@ -37,5 +37,5 @@ def send_code(phone: str, address: str) -> str:
         sender.send(phone, subject, body)
     except Exception:
         log.exception("sms code to %s not sent", masked_address(phone))
-        raise SmsUnavailable("短信发送失败，请稍后再试 / could not send the SMS, retry later") from None
+        raise SmsUnavailable(_("短信发送失败，请稍后再试")) from None
     return code

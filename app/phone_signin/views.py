@@ -5,8 +5,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 
 from app.auth import sessions, sms
-from app.errors import DomainError, attach_to_form
-from app.extensions import db, limiter
+from app.errors import DomainError, refuse_form
+from app.extensions import limiter
 from app.phone_signin import services
 from app.phone_signin.forms import CodeForm, PhoneForm
 from app.redirects import safe_path
@@ -41,9 +41,8 @@ def send_code():
     try:
         code = services.send_code(form.phone.data, request.remote_addr or "")
     except DomainError as err:
-        db.session.rollback()
-        attach_to_form(form, err)
-        return _page(phone_form=form, status=err.status_code)
+        status = refuse_form(form, err)
+        return _page(phone_form=form, status=status)
     flash(_("验证码已发送，5分钟内有效"), "success")
     back = _target("back")
     if back:  # another page's form asked for the code (resident sign-up)
@@ -65,9 +64,8 @@ def sign_in():
     try:
         user = sms.sign_in_with_code(form.phone.data, form.code.data)
     except DomainError as err:
-        db.session.rollback()
-        attach_to_form(form, err)
-        return _page(code_form=form, status=err.status_code)
+        status = refuse_form(form, err)
+        return _page(code_form=form, status=status)
     commit()  # a wrong code's try counts, though a 401 answer rolls back the rest
     if user is None:
         form.code.errors = [_("验证码错误或已失效")]

@@ -7,7 +7,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.database import UTCDateTime, utcnow
+from app.clock import utcnow
+from app.database import UTCDateTime
 from app.extensions import db
 
 
@@ -39,6 +40,10 @@ class Place(db.Model):
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("place.id"), index=True)
     path: Mapped[str] = mapped_column(sa.String(255), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def is_community(self) -> bool:
+        return self.kind == PlaceKind.COMMUNITY
 
     def is_within(self, other: Place) -> bool:
         return self.path.startswith(other.path)

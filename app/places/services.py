@@ -2,21 +2,25 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
+from app.auth.models import Role
 from app.auth.permissions import place_scope
+from app.auth.roles import UNIT_SIDE
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
+from app.i18n import N_, label
 from app.places.models import PARENT_KIND, Place, PlaceKind, Unit, UnitKind
 from app.places.signals import place_created, unit_created
 
-_KIND_NAMES = {PlaceKind.DISTRICT: "区", PlaceKind.STREET: "街道", PlaceKind.COMMUNITY: "社区",
-               PlaceKind.GRID: "网格"}
+_KIND_NAMES = {PlaceKind.DISTRICT: N_("区"), PlaceKind.STREET: N_("街道"), PlaceKind.COMMUNITY: N_("社区"),
+               PlaceKind.GRID: N_("网格")}
 
 
 def get_place(place_id: int, kind: str | None = None) -> Place:
     place = db.session.get(Place, place_id)
     if place is None or (kind is not None and place.kind != kind):
-        raise NotFound(f"地区不存在 / {kind or 'place'} not found")
+        raise NotFound(_("地区不存在"))
     return place
 
 
@@ -31,17 +35,17 @@ def community_of(place: Place) -> Place | None:
 
 def create_place(*, kind: str, name: str, parent_id: int | None, actor=None) -> Place:
     if kind not in set(PlaceKind):
-        raise Invalid("kind", "未知类型 / unknown kind")
+        raise Invalid("kind", _("未知类型"))
     expected_parent = PARENT_KIND[PlaceKind(kind)]
     parent = None
     if expected_parent is None:
         if parent_id is not None:
-            raise Invalid("parent_id", "区没有上级 / a district has no parent")
+            raise Invalid("parent_id", _("区没有上级"))
     else:
         parent = db.session.get(Place, parent_id) if parent_id else None
         if parent is None or parent.kind != expected_parent:
             raise Invalid("parent_id",
-                          f"上级应为{_KIND_NAMES[expected_parent]} / parent must be a {expected_parent}")
+                          _("上级应为%(kind)s", kind=label(expected_parent, _KIND_NAMES)))
     place = Place(kind=kind, name=name.strip(), parent_id=parent_id)
     db.session.add(place)
     db.session.flush()
@@ -61,15 +65,15 @@ def children(place: Place) -> list[Place]:
 def get_unit(unit_id: int) -> Unit:
     unit = db.session.get(Unit, unit_id)
     if unit is None:
-        raise NotFound("单位不存在 / unit not found")
+        raise NotFound(_("单位不存在"))
     return unit
 
 
 def create_unit(*, name: str, kind: str, actor=None) -> Unit:
     if kind not in set(UnitKind):
-        raise Invalid("kind", "未知类型 / unknown kind")
+        raise Invalid("kind", _("未知类型"))
     if db.session.scalar(sa.select(Unit.id).where(Unit.name == name.strip())):
-        message = "单位已存在 / unit exists"
+        message = _("单位已存在")
         raise Conflict(message, {"name": [message]})
     unit = Unit(name=name.strip(), kind=kind)
     db.session.add(unit)
@@ -139,3 +143,35 @@ def places_query():
     """Every place in hierarchy order (a district, then its streets, each with its communities
     and grids)."""
     return sa.select(Place).order_by(Place.path)
+
+
+def place_of_kind(place_id: int | None, kinds: tuple[str, ...], field: str = "place_id") -> Place:
+    place = db.session.get(Place, place_id) if place_id else None
+    if place is None:
+        raise Invalid(field, _("请选择所属地区"))
+    if place.kind not in kinds:
+        raise Invalid(field, _("所属地区类型不符，应为：%(kinds)s", kinds=", ".join(kinds)))
+    return place
+
+
+def unit_of(unit_id: int | None, field: str = "unit_id") -> Unit:
+    unit = db.session.get(Unit, unit_id) if unit_id else None
+    if unit is None:
+        raise Invalid(field, _("请选择单位"))
+    return unit
+
+
+ACCOUNT_PLACE_KINDS = {
+    Role.STAFF: (PlaceKind.COMMUNITY, PlaceKind.GRID),
+    Role.RESIDENT: (PlaceKind.COMMUNITY, PlaceKind.GRID),
+    Role.STREET_ADMIN: (PlaceKind.STREET, PlaceKind.DISTRICT),
+}
+
+
+def check_account_scope(role: str, place_id: int | None, unit_id: int | None) -> None:
+    """A new account's place suits its role (staff and residents: a community or grid; street
+    admins: a street or district), a member's or unit admin's unit exists: else 422."""
+    if role in ACCOUNT_PLACE_KINDS:
+        place_of_kind(place_id, ACCOUNT_PLACE_KINDS[role])
+    elif role in UNIT_SIDE:
+        unit_of(unit_id)

@@ -8,7 +8,7 @@ from app.api_base import paginate
 from app.auth import services as auth_services
 from app.auth.models import Role
 from app.auth.permissions import roles_required
-from app.errors import DomainError, attach_to_form
+from app.errors import DomainError, refuse_form
 from app.extensions import db
 from app.i18n import NP_
 from app.params import query_page
@@ -39,9 +39,8 @@ def _created(form, create, message: str, template, back: str):
         try:
             create()
         except DomainError as err:
-            db.session.rollback()
-            attach_to_form(form, err)
-            return template(form), err.status_code
+            status = refuse_form(form, err)
+            return template(form), status
         flash(message, "success")
         return redirect(url_for(back))
     return template(form), 422

@@ -3,10 +3,10 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from app.api_base import documents_errors
-from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, require_view_member, roles_required
+from app.auth.permissions import require_view_member, roles_required
+from app.auth.roles import ADMINS, BOARD_ROLES, STAFF_LIKE
 from app.params import require_id
-from app.points import config, services
+from app.points import config, services, spending
 from app.points.checklist import checklist_for
 from app.points.leaderboard import leaderboard
 from app.points.schemas import (
@@ -27,7 +27,6 @@ from app.points.schemas import (
 
 blp = Blueprint("points_api", __name__, url_prefix="/api/v1",
                 description="Points ledger, leaderboards, 五个一 checklist, scoring rules")
-ADMINS = (Role.STREET_ADMIN, Role.ADMIN)
 
 
 
@@ -37,9 +36,11 @@ ADMINS = (Role.STREET_ADMIN, Role.ADMIN)
 @roles_required()
 def member_points(args, member_id):
     """The member, his community's staff and his unit admin: total and ledger entries
-    (newest first, paged); each entry names its rule, source and author."""
+    (newest first, paged); each entry names its rule, source and author; and the spend
+    balance (`earned` − `spent` = `balance`, over all years: 积分兑换)."""
     require_view_member(current_user, require_id(member_id, "member"))
-    return services.entries_page(member_id, args["year"], args["page"], args["page_size"])
+    answer = services.entries_page(member_id, args["year"], args["page"], args["page_size"])
+    return {**answer, **spending.balance_of(member_id)}
 
 
 @blp.route("/points/adjustments", methods=["POST"])
@@ -61,7 +62,7 @@ def create_adjustment(data):
 @blp.route("/leaderboard", methods=["GET"])
 @blp.arguments(LeaderboardQuery, location="query")
 @blp.response(200, LeaderboardOut)
-@roles_required(Role.MEMBER, Role.UNIT_ADMIN, *STAFF_LIKE)
+@roles_required(*BOARD_ROLES)
 def get_leaderboard(args):
     """By scope: members see their community/street/unit, staff their community, street
     admins their streets and communities, unit admins their unit. Ties: earlier reached first."""

@@ -5,19 +5,20 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext
+from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import can_manage_place
-from app.database import utcnow
+from app.auth.roles import ADMINS
+from app.clock import utcnow
 from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
 from app.input_checks import clean_text, column_length
 from app.places.models import Place, PlaceKind
 from app.points.checklist import ITEM_KEYS, ITEM_TITLES, specs_for_place
-from app.points.models import ChecklistItem, ScoringRule
-from app.points.periods import CAP_PERIODS
+from app.points.models import CAP_PERIODS, ChecklistItem, ScoringRule
 from app.points.services import ADJUSTMENT_TITLE, get_rule
 
 RULE_FIELDS = ("title", "points", "per_hour", "cap_period", "cap_points", "is_active")
@@ -48,12 +49,12 @@ def update_rule(admin: User, key: str, values: dict, now: datetime | None = None
     """Changes a rule for future awards; past ledger entries keep what they paid."""
     rule = get_rule(key)
     if not can_edit_rules(admin):
-        raise Forbidden("只有区级管理员可修改积分规则 / only district admins edit rules")
+        raise Forbidden(_("只有区级管理员可修改积分规则"))
     values = {k: v for k, v in values.items() if k in RULE_FIELDS}
     if values.get("cap_period") and not values.get("cap_points", rule.cap_points):
-        raise Invalid("cap_points", "a cap period needs cap points")
+        raise Invalid("cap_points", _("设置封顶周期时须填写封顶分值"))
     if values.get("cap_period") not in (None, *CAP_PERIODS):
-        raise Invalid("cap_period", "cap_period must be day, month or year")
+        raise Invalid("cap_period", _("封顶周期须为日、月或年"))
     before = {k: getattr(rule, k) for k in values}
     for k, v in values.items():
         setattr(rule, k, v)
@@ -69,9 +70,9 @@ def update_rule(admin: User, key: str, values: dict, now: datetime | None = None
 def checklist_place(admin: User, place_id: int) -> Place:
     place = db.session.get(Place, place_id)
     if place is None or place.kind not in (PlaceKind.STREET, PlaceKind.DISTRICT):
-        raise NotFound("street or district not found")
-    if admin.role not in (Role.STREET_ADMIN, Role.ADMIN) or not can_manage_place(admin, place):
-        raise Forbidden("不在您的管辖范围 / outside your scope")
+        raise NotFound(_("街道或区不存在"))
+    if admin.role not in ADMINS or not can_manage_place(admin, place):
+        raise Forbidden(_("不在您的管辖范围"))
     return place
 
 
@@ -80,14 +81,14 @@ def set_checklist(admin: User, place_id: int, year: int, items: list[dict],
     """Replaces the year's list for a street or district (the items and required counts)."""
     place = checklist_place(admin, place_id)
     if not items:
-        raise Invalid("items", "at least one item")
+        raise Invalid("items", _("至少需要一项"))
     keys = [i["key"] for i in items]
     if len(set(keys)) != len(keys):
-        raise Invalid("items", "each item once")
+        raise Invalid("items", _("每项只能出现一次"))
     longest = column_length(ChecklistItem.title)
     for item in items:
         if item["key"] not in ITEM_KEYS:
-            raise Invalid("items", f"unknown item {item['key']}")
+            raise Invalid("items", _("未知项目：%(key)s", key=item["key"]))
         item["title"] = clean_text(item.get("title")) or ITEM_TITLES[item["key"]]
         if len(item["title"]) > longest:
             raise Invalid("items", gettext("“五个一”事项名称最多 %(n)s 个字", n=longest))

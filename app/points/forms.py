@@ -6,8 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.forms import Form, fits
 from app.params import id_range
-from app.points.models import LedgerEntry, ScoringRule
-from app.points.periods import CAP_PERIODS
+from app.points.models import CAP_PERIODS, LedgerEntry, ScoringRule
 
 PERIOD_LABELS = {"day": _l("每天"), "month": _l("每月"), "year": _l("每年")}
 

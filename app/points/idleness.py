@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.auth.models import User
+from app.clock import day_start
 from app.extensions import db  # noqa: F401  (the models' metadata)
 from app.points.models import SERVICE_SOURCE_TYPES, LedgerEntry
-from app.points.periods import day_start
 from app.registrations.models import Registration, RegistrationStatus
 
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 import functools
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
 from app.auth.models import Role, User
 from app.auth.permissions import can_manage_place
+from app.auth.roles import PLACE_STAFF, UNIT_SIDE
 from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
+from app.params import not_found
 from app.places.models import Place, PlaceKind, Unit
 from app.points.models import PointsTotal
 from app.registrations.services import active_registration
@@ -50,35 +53,35 @@ def _check_place_scope(viewer: User, scope: str, place: Place, home: Place | Non
     if viewer.role == Role.MEMBER:
         mine = home and (home.id if scope == "community" else home.parent_id)
         if mine != place.id:
-            raise Forbidden("只能查看本人所在社区、街道的排行 / outside your scope")
+            raise Forbidden(_("只能查看本人所在社区、街道的排行"))
         return
     if viewer.role == Role.STAFF and scope == "street":
-        raise Forbidden("社区工作人员只能查看本社区排行 / staff see their community only")
-    if viewer.role in (Role.STAFF, Role.STREET_ADMIN) and can_manage_place(viewer, place):
+        raise Forbidden(_("社区工作人员只能查看本社区排行"))
+    if viewer.role in PLACE_STAFF and can_manage_place(viewer, place):
         return
-    raise Forbidden("不在您的管辖范围 / outside your scope")
+    raise Forbidden(_("不在您的管辖范围"))
 
 
 def resolve_scope(viewer: User, scope: str, scope_id: int | None) -> tuple[str, int, str]:
     """(scope, scope_id, display name) after checking the viewer may see that board:
     unknown ids are 404, ids outside the viewer's scope 403."""
     if scope not in SCOPES:
-        raise Invalid("scope", "scope must be community, street or unit")
+        raise Invalid("scope", _("范围须为社区、街道或单位"))
     home = _member_home(viewer) if viewer.role == Role.MEMBER and scope != "unit" else None
     scope_id = scope_id or default_scope_id(viewer, scope, home)
     if not scope_id:
-        raise Invalid("scope_id", "scope_id is required")
+        raise Invalid("scope_id", _("请选择范围"))
     if scope == "unit":
         unit = db.session.get(Unit, scope_id)
         if unit is None:
-            raise NotFound("unit not found")
+            raise NotFound(_("单位不存在"))
         if viewer.role != Role.ADMIN and not (
-                viewer.role in (Role.MEMBER, Role.UNIT_ADMIN) and viewer.unit_id == unit.id):
-            raise Forbidden("只能查看本单位排行 / outside your unit")
+                viewer.role in UNIT_SIDE and viewer.unit_id == unit.id):
+            raise Forbidden(_("只能查看本单位排行"))
         return scope, unit.id, unit.name
     place = db.session.get(Place, scope_id)
     if place is None or place.kind != scope:
-        raise NotFound(f"{scope} not found")
+        raise NotFound(not_found(scope))
     _check_place_scope(viewer, scope, place, home)
     return scope, place.id, place.name
 

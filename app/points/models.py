@@ -6,8 +6,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.database import UTCDateTime, utcnow
+from app.clock import utcnow
+from app.database import UTCDateTime
 from app.extensions import db
+
+CAP_PERIODS = ("day", "month", "year")  # a rule's cap counts per local day, month or year
 
 
 class ScoringRule(db.Model):
@@ -128,3 +131,31 @@ class SourceType:
 
 SERVICE_SOURCE_TYPES = (SourceType.ATTENDANCE, SourceType.SERVICE_RECORD, SourceType.ORDER,
                         SourceType.PAIRING)
+
+
+class SpendEntry(db.Model):
+    """One immutable movement of spent points (积分兑换): positive when points are spent,
+    negative when a cancelled redemption refunds them. Earned points (the ledger, the totals,
+    the leaderboards) are never touched by spending. `idempotency_key` is unique: a retried
+    spend or refund moves points once."""
+
+    __tablename__ = "spend_entry"
+    __table_args__ = (sa.Index("ix_spend_entry_member", "member_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    points: Mapped[int] = mapped_column()
+    source_type: Mapped[str] = mapped_column(sa.String(40))
+    source_id: Mapped[int | None] = mapped_column()
+    idempotency_key: Mapped[str] = mapped_column(sa.String(160), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SpendBalance(db.Model):
+    """Cached SUM(spend_entry.points) per member, moved in the same transaction as each entry;
+    its row is what serialises two spends of one member (a conditional UPDATE)."""
+
+    __tablename__ = "spend_balance"
+
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), primary_key=True)
+    spent: Mapped[int] = mapped_column(default=0)

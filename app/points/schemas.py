@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 from app.api_base import Id, Integer, PageArgs, Year, text
 from app.points.checklist import ITEM_KEYS
 from app.points.leaderboard import SCOPES
-from app.points.periods import CAP_PERIODS
+from app.points.models import CAP_PERIODS
 
 
 class YearQuery(ma.Schema):
@@ -35,6 +35,9 @@ class PointsOut(ma.Schema):
     entries_total = fields.Integer()
     page = fields.Integer()
     page_size = fields.Integer()
+    earned = fields.Integer(metadata={"description": "every point ever earned (all years)"})
+    spent = fields.Integer(metadata={"description": "points spent on rewards (积分兑换), net of refunds"})
+    balance = fields.Integer(metadata={"description": "earned − spent: what the member may still spend"})
 
 
 class AdjustmentIn(ma.Schema):

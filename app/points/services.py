@@ -7,30 +7,25 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth.models import User
-from app.auth.permissions import STAFF_LIKE, can_manage_member, require_view_member
-from app.database import utcnow, year_of
+from app.auth.permissions import can_manage_member, require_view_member
+from app.auth.roles import STAFF_LIKE
+from app.clock import period_bounds, utcnow, year_of
+from app.database import Duplicate, insert_unique, lock_pair, savepoint, upsert
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
 from app.places.models import Place
 from app.points.models import ChecklistEvidence, LedgerEntry, PointsTotal, ScoringRule
-from app.points.periods import period_bounds
 from app.registrations.models import Registration, RegistrationStatus
 
 CHECKLIST_ITEMS = ("grid_volunteer", "community_activity", "suggestion", "solve_problem",
                    "help_household")
 
 ADJUSTMENT_TITLE = N_("人工调整")  # the ledger's title of an entry without a rule
-
-
-def _upsert(model):
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
 def member_placement(member_id: int) -> dict:
@@ -60,7 +55,7 @@ def sync_member_place(member_id: int, now: datetime | None = None) -> None:
 
 
 def _bump_total(member_id: int, year: int, points: int, now: datetime) -> None:
-    stmt = _upsert(PointsTotal).values(member_id=member_id, year=year, total=points, updated_at=now,
+    stmt = upsert(PointsTotal).values(member_id=member_id, year=year, total=points, updated_at=now,
                                        **member_placement(member_id))
     stmt = stmt.on_conflict_do_update(
         index_elements=["member_id", "year"],
@@ -71,10 +66,10 @@ def _bump_total(member_id: int, year: int, points: int, now: datetime) -> None:
 
 def get_rule(key: str) -> ScoringRule:
     if not key or len(key) > 40 or not key.replace("_", "").isascii() or not key.replace("_", "").isalnum():
-        raise NotFound(f"scoring rule {key!r} not found")
+        raise NotFound(_("积分规则 %(key)s 不存在", key=repr(key)))
     rule = db.session.scalar(sa.select(ScoringRule).where(ScoringRule.key == key))
     if rule is None:
-        raise NotFound(f"scoring rule {key} not found")
+        raise NotFound(_("积分规则 %(key)s 不存在", key=key))
     return rule
 
 
@@ -91,11 +86,11 @@ def append_entry(*, member_id: int, points: int, rule_key: str, source_type: str
         created_at=now, created_by_id=created_by_id,
     )
     try:
-        with db.session.begin_nested():
+        with savepoint():
             db.session.add(entry)
             db.session.flush()
             _bump_total(member_id, year, points, now)
-    except IntegrityError:
+    except Duplicate:
         return None
     return entry
 
@@ -103,9 +98,7 @@ def append_entry(*, member_id: int, points: int, rule_key: str, source_type: str
 def _lock_member_rule(member_id: int, rule_id: int) -> None:
     """Serializes capped awards of one member and rule until the transaction ends, so racing
     awards cannot both fit under the cap. (SQLite writers are serialized by BEGIN IMMEDIATE.)"""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:a, :b)"),
-                           {"a": 5_000 + rule_id, "b": member_id})
+    lock_pair(5_000 + rule_id, member_id)
 
 
 def used_in_period(member_id: int, rule: ScoringRule, now: datetime) -> int:
@@ -155,14 +148,14 @@ def adjust(staff, member_id: int, points: int, reason: str, *, request_key: str 
     same staff sending the same key again gets the entry already written, not a second one;
     the key reused for a different correction is a 409. Without a key every call is a new entry."""
     if staff.role not in STAFF_LIKE:
-        raise Forbidden("只有社区工作人员可以调整积分 / only staff adjust points")
+        raise Forbidden(_("只有社区工作人员可以调整积分"))
     member = require_view_member(staff, member_id)
     if member.id == staff.id or not can_manage_member(staff, member):
-        raise Forbidden("不在您的管辖范围 / outside your scope")
+        raise Forbidden(_("不在您的管辖范围"))
     if not reason or not reason.strip():
-        raise Invalid("reason", "reason is required")
+        raise Invalid("reason", _("请填写原因"))
     if points == 0:
-        raise Invalid("points", "points must not be zero")
+        raise Invalid("points", _("积分不能为 0"))
     reason = reason.strip()
     now = now or utcnow()
     if request_key:
@@ -176,8 +169,8 @@ def adjust(staff, member_id: int, points: int, reason: str, *, request_key: str 
     if entry is None:  # this staff member already sent this request_key
         entry = db.session.scalar(sa.select(LedgerEntry).where(LedgerEntry.idempotency_key == key))
         if (entry.member_id, entry.points, entry.reason) != (member_id, points, reason):
-            raise Conflict("request_key 已用于另一次调整 / request_key was used for another adjustment",
-                           {"request_key": ["already used for another adjustment"]})
+            raise Conflict(_("request_key 已用于另一次调整"),
+                           {"request_key": [_("已用于另一次调整")]})
         return entry
     record(staff, "points.adjust", entry, {"member_id": member_id, "points": points,
                                            "reason": reason}, now=now)
@@ -198,13 +191,7 @@ def record_evidence(member_id: int, item_key: str, *, source_type: str, source_i
         member_id=member_id, year=year_of(now), item_key=item_key, source_type=source_type,
         source_id=source_id, note=note, created_at=now,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(evidence)
-            db.session.flush()
-    except IntegrityError:
-        return None
-    return evidence
+    return insert_unique(evidence)
 
 
 def total_for(member_id: int, year: int) -> int:
@@ -259,3 +246,10 @@ def totals_for(member_ids, year: int) -> dict[int, int]:
     for i in range(0, len(ids), 5000):
         result.update(query(ids[i:i + 5000]).all())
     return result
+
+
+def points_between(member_id: int, start: datetime, end: datetime) -> int:
+    """The member's points earned in [start, end) (by when each entry was written)."""
+    return int(db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.points), 0)).where(
+        LedgerEntry.member_id == member_id, LedgerEntry.created_at >= start,
+        LedgerEntry.created_at < end)) or 0)

@@ -6,8 +6,9 @@ from flask_login import current_user
 
 from app import nav
 from app.auth.models import Role, User
-from app.auth.permissions import STAFF_LIKE, require_view_member, roles_required
-from app.database import local_today
+from app.auth.permissions import require_view_member, roles_required
+from app.auth.roles import ADMINS, BOARD_ROLES, STAFF_LIKE
+from app.clock import this_year
 from app.errors import DomainError
 from app.extensions import db
 from app.i18n import N_
@@ -20,8 +21,6 @@ from app.points.leaderboard import SCOPES, default_scope_id, leaderboard, rank_o
 from app.registrations.services import members_by_community
 
 bp = Blueprint("points", __name__)
-ADMINS = (Role.STREET_ADMIN, Role.ADMIN)
-BOARD_ROLES = (Role.MEMBER, Role.UNIT_ADMIN, *STAFF_LIKE)
 nav.add(N_("我的积分"), "points.my_points", (Role.MEMBER,), order=12)
 nav.add(N_("积分排行"), "points.board", BOARD_ROLES, order=40)
 nav.add(N_("服务标兵"), "points.exemplars", BOARD_ROLES, order=41)
@@ -38,7 +37,7 @@ bp.record_once(lambda state: state.app.jinja_env.globals.update(  # also seen by
 @bp.app_template_global()
 def points_summary(member_id: int) -> dict:
     """This year's points, 五个一 completion and community rank for the member home."""
-    year = local_today().year
+    year = this_year()
     completed, total = completion_for([member_id], year)[member_id]
     community_id = default_scope_id(current_user, "community") if current_user.id == member_id else None
     rank = rank_of("community", community_id, year, member_id) if community_id else None
@@ -82,14 +81,14 @@ def _scope_id_for(scope: str) -> int | None:
     if asked or scope == "unit":
         return asked or default_scope_id(current_user, scope)
     own = default_scope_id(current_user, scope)
-    if own is not None or current_user.role not in (Role.STREET_ADMIN, Role.ADMIN):
+    if own is not None or current_user.role not in ADMINS:
         return own
     return first_place_in_scope(current_user, scope)
 
 
 def _boards(scope: str) -> list:
     """The boards a street/district admin or admin may switch between."""
-    if current_user.role not in (Role.STREET_ADMIN, Role.ADMIN) or scope == "unit":
+    if current_user.role not in ADMINS or scope == "unit":
         return []
     return places_in_scope(current_user, scope, limit=200)
 

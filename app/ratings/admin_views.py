@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import nav
-from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, roles_required
+from app.auth.permissions import roles_required
+from app.auth.roles import ADMINS, STAFF_LIKE
 from app.errors import DomainError
 from app.exports import XLSX_MIME
 from app.extensions import db
@@ -22,7 +22,6 @@ from app.ratings.blueprint import _years, bp
 from app.ratings.forms import ThresholdsForm
 from app.ratings.models import GRADED_LEVELS
 
-ADMINS = (Role.STREET_ADMIN, Role.ADMIN)
 nav.add(N_("评议标准"), "ratings.thresholds_page", ADMINS, order=62)
 nav.add(N_("统计"), "ratings.stats_page", STAFF_LIKE, order=70)
 # The same words for an order's status as on the dispatch board and the order pages.

@@ -7,8 +7,8 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from app.api_base import documents_errors
-from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, roles_required
+from app.auth.permissions import roles_required
+from app.auth.roles import ADMINS, STAFF_LIKE, UNIT_RATERS
 from app.ratings import export, publicity, services, statistics, stats_export, thresholds
 from app.ratings.schemas import (
     CommunityRatingsOut,
@@ -34,7 +34,6 @@ from app.ratings.schemas import (
 
 blp = Blueprint("ratings_api", __name__, url_prefix="/api/v1",
                 description="双评议: ratings, the unit view and export, 双公示, thresholds, statistics")
-ADMINS = (Role.STREET_ADMIN, Role.ADMIN)
 XLSX_DOC = {"responses": {"200": {"description": "the workbook, a row per member", "content": {
     export.MIME: {"schema": {"type": "string", "format": "binary"}}}}}}
 
@@ -82,7 +81,7 @@ def _unit_rows(args, page_size):
 @blp.arguments(UnitListQuery, location="query")
 @blp.response(200, UnitRatingsOut)
 @documents_errors(blp, 401, 403, 404)
-@roles_required(Role.UNIT_ADMIN, Role.ADMIN)
+@roles_required(*UNIT_RATERS)
 def unit_ratings(args, unit_id):
     """Every member of the unit (in any community) with rating, points, 五个一, hours,
     satisfaction and comment; filters community_id, level, q; sort; paged. Unit admins only
@@ -97,7 +96,7 @@ def unit_ratings(args, unit_id):
 @blp.arguments(UnitListQuery, location="query")
 @blp.doc(**XLSX_DOC)
 @documents_errors(blp, 401, 403, 404)
-@roles_required(Role.UNIT_ADMIN, Role.ADMIN)
+@roles_required(*UNIT_RATERS)
 def unit_ratings_xlsx(args, unit_id):
     """The same columns as an .xlsx workbook, a row per member (filters apply; no paging)."""
     year = args["year"]

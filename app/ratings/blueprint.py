@@ -2,7 +2,7 @@
 admin_views.py (thresholds, statistics), and the year a page shows."""
 from flask import Blueprint
 
-from app.database import local_today
+from app.clock import this_year
 from app.ratings.models import LEVEL_LABELS, LEVEL_ORDER
 
 bp = Blueprint("ratings", __name__)
@@ -12,5 +12,5 @@ bp.record_once(lambda state: state.app.jinja_env.globals.update(LEVEL_LABELS=LEV
 
 
 def _years() -> list[int]:
-    this = local_today().year
+    this = this_year()
     return list(range(this, this - 5, -1))

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from flask_babel import gettext
 
 from app.auth.permissions import mask_phone
-from app.database import LOCAL_TZ
+from app.clock import LOCAL_TZ
 from app.exports import XLSX_MIME, XlsxSheet
 from app.i18n import N_
 from app.ratings.rows import RatingRow

@@ -3,6 +3,7 @@ pages of letters printed at once. Only published ratings make letters."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.auth.models import Role, User
 from app.errors import Conflict
@@ -17,7 +18,7 @@ def member_letter(viewer: User, member_id: int, year: int) -> tuple[R.RatingRow,
     """The feedback letter of one member: his published rating (409 before publication)."""
     row = member_rating(viewer, member_id, year)
     if not row.is_published:
-        raise Conflict("评议尚未公布，暂不能出具反馈函 / the rating is not published yet")
+        raise Conflict(_("评议尚未公布，暂不能出具反馈函"))
     return row, db.session.get(User, member_id)
 
 

@@ -44,12 +44,6 @@ class Figures:
     satisfaction_count: int = 0
     abandoned_claims: int = 0
 
-    @property
-    def checklist_percent(self) -> float:
-        if not self.checklist_total:
-            return 100.0
-        return 100.0 * self.checklist_completed / self.checklist_total
-
 
 def meets(figures: Figures, threshold: Threshold) -> bool:
     if figures.points < threshold.min_points:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import gettext
+from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import can_manage_place
-from app.database import utcnow
+from app.auth.roles import STAFF_LIKE
+from app.clock import utcnow
 from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.params import require_id
@@ -44,7 +45,7 @@ def set_publicity(staff: User, community_id: int, public: bool, shown: str | Non
     """双公示 on or off, and (`shown`, when given) which levels the page shows; audited."""
     community = staff_community(staff, community_id)
     if shown is not None and shown not in set(ShownLevels):
-        raise Invalid("shown_levels", gettext("%(field)s：不是可选的值", field="shown_levels"))
+        raise Invalid("shown_levels", _("%(field)s：不是可选的值", field="shown_levels"))
     now = now or utcnow()
     row = db.session.get(RatingPublicity, community.id)
     if row is None:
@@ -66,7 +67,7 @@ def can_see_public_page(viewer: User, community: Place) -> bool:
     members registered there — and the staff and admins over it. Nobody else."""
     if not getattr(viewer, "is_authenticated", False):
         return False
-    if viewer.role in (Role.ADMIN, Role.STAFF, Role.STREET_ADMIN):
+    if viewer.role in STAFF_LIKE:
         return can_manage_place(viewer, community)
     if viewer.role == Role.RESIDENT:
         place = db.session.get(Place, viewer.place_id) if viewer.place_id else None
@@ -83,9 +84,9 @@ def public_community(viewer: User, community_id: int) -> Place:
     viewer is not one of its people (the page's existence is not disclosed)."""
     community = db.session.get(Place, require_id(community_id, "community"))
     if community is None or community.kind != PlaceKind.COMMUNITY:
-        raise NotFound("community not found")
+        raise NotFound(_("社区不存在"))
     if not is_public(community.id) or not can_see_public_page(viewer, community):
-        raise NotFound("页面未公开 / not published")
+        raise NotFound(_("页面未公开"))
     return community
 
 

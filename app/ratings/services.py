@@ -5,18 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import (
-    STAFF_LIKE,
     can_manage_place,
     require_manage_community,
     require_view_member,
     visible_phone,
 )
-from app.database import local_today, utcnow
+from app.auth.roles import STAFF_LIKE
+from app.clock import local_today, utcnow
+from app.database import get_or_404, savepoint
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.params import require_id
@@ -28,7 +29,7 @@ from app.registrations.models import Registration, RegistrationStatus
 
 def check_year(year: int, now: datetime | None = None) -> int:
     if year > local_today(now).year:
-        raise Invalid("year", "不能评议未来的年度 / a year that has not begun cannot be rated")
+        raise Invalid("year", _("不能评议未来的年度"))
     return year
 
 
@@ -37,7 +38,7 @@ def check_year(year: int, now: datetime | None = None) -> int:
 def member_row(member_id: int, year: int) -> R.RatingRow:
     records = db.session.execute(R.statement(year).where(User.id == member_id)).all()
     if not records:
-        raise NotFound("member not found")
+        raise NotFound(_("党员不存在"))
     return R.build(records, year)[0]
 
 
@@ -70,13 +71,13 @@ def set_rating(staff: User, member_id: int, year: int, *, comment: str, level: s
     Before publication this is the draft (audited); after it, a RatingRevision is appended
     and the published columns stay as they were. Same level and comment again: no change."""
     if staff.role not in STAFF_LIKE:
-        raise Forbidden("只有社区工作人员可以评议 / only community staff rate members")
+        raise Forbidden(_("只有社区工作人员可以评议"))
     member = require_view_member(staff, require_id(member_id, "member"))
     comment = (comment or "").strip()
     if not comment:
-        raise Invalid("comment", "请填写评语 / a written comment is required")
+        raise Invalid("comment", _("请填写评语"))
     if level is not None and level not in LEVEL_ORDER:
-        raise Invalid("level", "level must be one of " + ", ".join(LEVEL_ORDER))
+        raise Invalid("level", _("等级须为以下之一：%(levels)s", levels=", ".join(LEVEL_ORDER)))
     check_year(year, now)
     now = now or utcnow()
     rating = _locked_rating(member.id, year)
@@ -90,7 +91,7 @@ def set_rating(staff: User, member_id: int, year: int, *, comment: str, level: s
 
 def _revise(staff: User, rating: Rating, level: str, comment: str, now: datetime) -> None:
     if not can_manage_place(staff, db.session.get(Place, rating.community_id)):
-        raise Forbidden("评议由公布它的社区修改 / only the community that published it may change it")
+        raise Forbidden(_("评议由公布它的社区修改"))
     if level == rating.level and comment == rating.comment:
         return
     db.session.add(RatingRevision(rating_id=rating.id, created_at=now, created_by_id=staff.id,
@@ -109,9 +110,9 @@ def _draft(staff: User, member: User, rating: Rating | None, year: int, level: s
     home = db.session.scalar(sa.select(Registration).where(
         Registration.member_id == member.id, Registration.status == RegistrationStatus.APPROVED))
     if home is None:
-        raise Conflict("该党员未在社区报到，无法评议 / the member is not registered with a community")
+        raise Conflict(_("该党员未在社区报到，无法评议"))
     if not can_manage_place(staff, db.session.get(Place, home.community_id)):
-        raise Forbidden("不在您的管辖范围 / outside your scope")
+        raise Forbidden(_("不在您的管辖范围"))
     if rating is None:
         rating = Rating(member_id=member.id, year=year, community_id=home.community_id,
                         comment="", created_at=now)
@@ -132,7 +133,7 @@ def _draft(staff: User, member: User, rating: Rating | None, year: int, level: s
 
 def staff_community(staff: User, community_id: int) -> Place:
     if staff.role not in STAFF_LIKE:
-        raise Forbidden("只有社区工作人员可以操作 / staff only")
+        raise Forbidden(_("只有社区工作人员可以操作"))
     return require_manage_community(staff, require_id(community_id, "community"))
 
 
@@ -167,16 +168,13 @@ def publish(staff: User, community_id: int, year: int, now: datetime | None = No
     new = [dict(v, created_at=now, revision_count=0)
            for v, row in zip(values, pending, strict=True) if not row.rating_id]
     table = Rating.__table__
-    try:
-        with db.session.begin_nested():
-            if new:
-                db.session.execute(table.insert(), new)
-            if drafts:  # a draft published meanwhile by someone else is left alone
-                db.session.execute(
-                    table.update().where(table.c.id == sa.bindparam("rid"), table.c.published_at.is_(None))
-                    .values({k: sa.bindparam(f"v_{k}") for k in settable}), drafts)
-    except IntegrityError:
-        raise Conflict("评议正在被他人公布，请刷新后重试 / published concurrently, retry") from None
+    with savepoint(Conflict(_("评议正在被他人公布，请刷新后重试"))):
+        if new:
+            db.session.execute(table.insert(), new)
+        if drafts:  # a draft published meanwhile by someone else is left alone
+            db.session.execute(
+                table.update().where(table.c.id == sa.bindparam("rid"), table.c.published_at.is_(None))
+                .values({k: sa.bindparam(f"v_{k}") for k in settable}), drafts)
     for obj in list(db.session.identity_map.values()):  # drafts loaded earlier are stale now
         if isinstance(obj, Rating):
             db.session.expire(obj)
@@ -191,12 +189,10 @@ def publish(staff: User, community_id: int, year: int, now: datetime | None = No
 
 def require_unit_admin(viewer: User, unit_id: int) -> Unit:
     """The unit's own admin (and system admins); unknown unit 404, another unit 403."""
-    unit = db.session.get(Unit, require_id(unit_id, "unit"))
-    if unit is None:
-        raise NotFound("unit not found")
+    unit = get_or_404(Unit, unit_id, "unit")
     if viewer.role == Role.ADMIN or (viewer.role == Role.UNIT_ADMIN and viewer.unit_id == unit.id):
         return unit
-    raise Forbidden("只能查看本单位党员 / only your own unit")
+    raise Forbidden(_("只能查看本单位党员"))
 
 
 def unit_statement(unit_id: int, year: int, *, community_id: int | None = None,

@@ -12,10 +12,13 @@ from collections import defaultdict
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.auth.models import User
-from app.auth.permissions import STAFF_LIKE, can_manage_place, place_scope
-from app.database import local_today
+from app.auth.permissions import can_manage_place, place_scope
+from app.auth.roles import STAFF_LIKE
+from app.clock import local_today, year_bounds
+from app.database import seconds_between
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.orders.models import Order, OrderStatus
@@ -24,7 +27,6 @@ from app.places.models import Place, PlaceKind
 from app.points.checklist import completion_for
 from app.points.idleness import approved_members, idle_conditions
 from app.points.models import SERVICE_SOURCE_TYPES, LedgerEntry
-from app.points.periods import year_bounds
 from app.registrations.models import Registration
 
 ORDER_STATUSES = tuple(OrderStatus)
@@ -35,15 +37,15 @@ def stats_place(viewer: User, place_id: int | None) -> Place:
     """A community, street or district inside the viewer's scope (default: his own place):
     staff, street/district admins and admins only (403); unknown 404, outside 403."""
     if viewer.role not in STAFF_LIKE:
-        raise Forbidden("无权查看统计 / statistics are for staff and admins")
+        raise Forbidden(_("无权查看统计"))
     if place_id is None:
         place_id = viewer.place_id or db.session.scalar(
             sa.select(Place.id).where(Place.kind == PlaceKind.DISTRICT).order_by(Place.id).limit(1))
     place = db.session.get(Place, place_id) if valid_id(place_id) else None
     if place is None or place.kind == PlaceKind.GRID:
-        raise NotFound("place not found")
+        raise NotFound(_("地区不存在"))
     if not can_manage_place(viewer, place):
-        raise Forbidden("不在您的管辖范围 / outside your scope")
+        raise Forbidden(_("不在您的管辖范围"))
     return place
 
 
@@ -71,16 +73,10 @@ def _finish(raw: dict, median: float | None, year_is_current: bool) -> dict:
     }
 
 
-def _duration_seconds():
-    if db.session.get_bind().dialect.name == "postgresql":
-        return sa.extract("epoch", Order.completed_at - Order.created_at)
-    return (sa.func.julianday(Order.completed_at) - sa.func.julianday(Order.created_at)) * 86400.0
-
-
 def _medians(in_scope, start, end, group=None) -> dict:
     """Median seconds from placing to completion of the orders completed in [start, end),
     per group (a column) or overall (key 0), with window functions (both databases)."""
-    seconds = _duration_seconds()
+    seconds = seconds_between(Order.created_at, Order.completed_at)
     partition = {"partition_by": group} if group is not None else {}
     key = group if group is not None else sa.literal_column("0")
     ranked = (sa.select(key.label("g"), seconds.label("s"),

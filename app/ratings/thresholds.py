@@ -4,11 +4,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.audit.services import record
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.auth.permissions import can_manage_place
-from app.database import utcnow
+from app.auth.roles import ADMINS
+from app.clock import utcnow
 from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.params import valid_id
@@ -23,9 +25,9 @@ def threshold_place(admin: User, place_id: int) -> Place:
     """A street or district inside the admin's scope: unknown 404, outside 403."""
     place = db.session.get(Place, place_id) if valid_id(place_id) else None
     if place is None or place.kind not in (PlaceKind.STREET, PlaceKind.DISTRICT):
-        raise NotFound("street or district not found")
-    if admin.role not in (Role.STREET_ADMIN, Role.ADMIN) or not can_manage_place(admin, place):
-        raise Forbidden("不在您的管辖范围 / outside your scope")
+        raise NotFound(_("街道或区不存在"))
+    if admin.role not in ADMINS or not can_manage_place(admin, place):
+        raise Forbidden(_("不在您的管辖范围"))
     return place
 
 
@@ -49,30 +51,34 @@ def _check(levels: list[dict]) -> list[Threshold]:
     by_level = {}
     for item in levels:
         if item["level"] not in GRADED_LEVELS:
-            raise Invalid("levels", f"unknown level {item['level']}")
+            raise Invalid("levels", _("未知等级：%(level)s", level=item["level"]))
         if item["level"] in by_level:
-            raise Invalid("levels", f"level {item['level']} given twice")
+            raise Invalid("levels", _("等级 %(level)s 重复", level=item["level"]))
         by_level[item["level"]] = item
     for item in by_level.values():
         for key in ("min_points", "min_checklist_percent"):
             if item.get(key) is None:
-                raise Invalid("levels", f"{key} of {item['level']} is required")
+                raise Invalid("levels", _("%(level)s 的 %(key)s 为必填", key=key, level=item["level"]))
     missing = [level for level in GRADED_LEVELS if level not in by_level]
     if missing:
-        raise Invalid("levels", "every level needs thresholds: missing " + ", ".join(missing))
+        raise Invalid("levels", _("每个等级都须设置标准，缺少：%(levels)s", levels=", ".join(missing)))
     ordered = [Threshold(level, **{k: by_level[level].get(k) for k in FIELDS}) for level in GRADED_LEVELS]
     for better, worse in zip(ordered, ordered[1:], strict=False):
         name = f"{better.level} / {worse.level}"
         if better.min_points < worse.min_points:
-            raise Invalid("levels", f"min_points of {name}: a better level needs at least as many")
+            raise Invalid("levels", _("%(levels)s 的 min_points：较高等级的要求不能低于较低等级",
+                                      levels=name))
         if better.min_checklist_percent < worse.min_checklist_percent:
-            raise Invalid("levels", f"min_checklist_percent of {name}: a better level needs at least as much")
+            raise Invalid("levels", _("%(levels)s 的 min_checklist_percent：较高等级的要求不能低于较低等级",
+                                      levels=name))
         if worse.min_satisfaction is not None and (
                 better.min_satisfaction is None or better.min_satisfaction < worse.min_satisfaction):
-            raise Invalid("levels", f"min_satisfaction of {name}: a better level needs at least as much")
+            raise Invalid("levels", _("%(levels)s 的 min_satisfaction：较高等级的要求不能低于较低等级",
+                                      levels=name))
         if worse.max_abandoned is not None and (
                 better.max_abandoned is None or better.max_abandoned > worse.max_abandoned):
-            raise Invalid("levels", f"max_abandoned of {name}: a better level allows no more")
+            raise Invalid("levels", _("%(levels)s 的 max_abandoned：较高等级允许的次数不能多于较低等级",
+                                      levels=name))
     return ordered
 
 

@@ -9,8 +9,9 @@ from flask_login import current_user
 
 from app import nav
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, roles_required
-from app.database import local_today
+from app.auth.permissions import roles_required
+from app.auth.roles import STAFF_LIKE, UNIT_RATERS
+from app.clock import local_today
 from app.errors import Forbidden, NotFound
 from app.i18n import N_
 from app.params import query_id, query_page, query_year
@@ -46,12 +47,12 @@ def _filters() -> dict:
 @roles_required(Role.UNIT_ADMIN)
 def unit_home():
     if not current_user.unit_id:
-        raise NotFound("您的账号未关联单位 / your account has no unit")
+        raise NotFound(_("您的账号未关联单位"))
     return _unit_page(current_user.unit_id)
 
 
 @bp.get("/units/<int:unit_id>/ratings")
-@roles_required(Role.UNIT_ADMIN, Role.ADMIN)
+@roles_required(*UNIT_RATERS)
 def unit_ratings(unit_id):
     return _unit_page(unit_id)
 
@@ -73,7 +74,7 @@ def _unit_page(unit_id: int):
 
 
 @bp.get("/units/<int:unit_id>/ratings.xlsx")
-@roles_required(Role.UNIT_ADMIN, Role.ADMIN)
+@roles_required(*UNIT_RATERS)
 def unit_export(unit_id):
     year = query_year()
     title = _("%(year)s年度评议", year=year)
@@ -87,14 +88,14 @@ def unit_export(unit_id):
 # ---- letters (一信一函) ------------------------------------------------------------------------
 
 @bp.get("/units/<int:unit_id>/cover-letter")
-@roles_required(Role.UNIT_ADMIN, Role.ADMIN)
+@roles_required(*UNIT_RATERS)
 def cover_letter(unit_id):
     letter = letters.cover_letter(current_user, unit_id, query_year())
     return render_template("ratings/cover_letter.html", letter=letter, today=local_today())
 
 
 @bp.get("/units/<int:unit_id>/letters")
-@roles_required(Role.UNIT_ADMIN, Role.ADMIN)
+@roles_required(*UNIT_RATERS)
 def unit_letters(unit_id):
     year, page = query_year(), query_page()
     community_id = query_id("community_id") or None
@@ -125,7 +126,7 @@ def member_page(member_id):
     form = RatingForm()
     if request.method == "POST":
         if current_user.role not in STAFF_LIKE:
-            raise Forbidden("只有社区工作人员可以评议 / only community staff rate members")
+            raise Forbidden(_("只有社区工作人员可以评议"))
         if form.validate_on_submit():
             services.set_rating(current_user, member_id, query_year(), comment=form.comment.data,
                                 level=form.level.data if form.level.data != KEEP else None)
@@ -175,7 +176,8 @@ def community_page():
 def publish():
     form = PublishForm()
     if not form.validate_on_submit():
-        flash(_("请检查输入：") + _("；").join(f"{k}: {v[0]}" for k, v in form.errors.items()), "error")
+        flash(_("请检查输入：") + _("；").join(_("%(field)s：%(message)s", field=k, message=v[0])
+                                             for k, v in form.errors.items()), "error")
         return redirect(url_for("ratings.community_page"))
     back = url_for("ratings.community_page", community_id=form.community_id.data, year=form.year.data)
     summary = services.level_summary(current_user, form.community_id.data, form.year.data)

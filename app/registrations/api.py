@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from app.api_base import PageArgs, documents_errors, paginate
 from app.auth.models import Role
 from app.auth.permissions import roles_required
+from app.auth.roles import MEMBER_OR_STAFF, STAFF_LIKE, STAFF_OR_UNIT_ADMIN
 from app.extensions import db
 from app.places.services import get_unit
 from app.registrations import services, units
@@ -24,7 +25,6 @@ blp = Blueprint("registrations_api", __name__, url_prefix="/api/v1/registrations
                 description="双报到 registration")
 units_blp = Blueprint("unit_registrations_api", __name__, url_prefix="/api/v1",
                       description="组织报到 (unit reporting)")
-STAFF = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
 
 
 @blp.route("", methods=["POST"])
@@ -42,7 +42,7 @@ def create_registration(data):
 @blp.arguments(RegistrationQuery, location="query")
 @blp.response(200, RegistrationPage)
 @documents_errors(blp, 401, 403, 404)
-@roles_required(Role.MEMBER, *STAFF)
+@roles_required(*MEMBER_OR_STAFF)
 def list_registrations(args):
     """Staff see their scope (filter by status and community: 403 outside it, 404 unknown);
     members see their own history."""
@@ -54,7 +54,7 @@ def list_registrations(args):
 @blp.route("/<int:reg_id>", methods=["GET"])
 @blp.response(200, RegistrationOut)
 @documents_errors(blp, 401, 403, 404)
-@roles_required(Role.MEMBER, *STAFF)
+@roles_required(*MEMBER_OR_STAFF)
 def get_registration(reg_id):
     """The member's own registration, or one in the staff's scope (else 404)."""
     return services.visible_registration(current_user, reg_id)
@@ -63,7 +63,7 @@ def get_registration(reg_id):
 @blp.route("/<int:reg_id>/approve", methods=["POST"])
 @blp.response(200, RegistrationOut)
 @documents_errors(blp, 401, 403, 404, 409)
-@roles_required(*STAFF)
+@roles_required(*STAFF_LIKE)
 def approve(reg_id):
     """Staff of the registration's community approve a pending one (else 409)."""
     reg = services.approve(current_user, reg_id)
@@ -74,7 +74,7 @@ def approve(reg_id):
 @blp.arguments(RejectIn)
 @blp.response(200, RegistrationOut)
 @documents_errors(blp, 401, 403, 404, 409)
-@roles_required(*STAFF)
+@roles_required(*STAFF_LIKE)
 def reject(data, reg_id):
     """Staff of the registration's community reject a pending one, with a reason."""
     reg = services.reject(current_user, reg_id, data["reason"])
@@ -96,7 +96,7 @@ def transfer(data, reg_id):
 @units_blp.arguments(UnitRegistrationIn)
 @units_blp.response(201, UnitRegistrationOut)
 @documents_errors(units_blp, 401, 403, 404, 409)
-@roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF)
+@roles_required(*STAFF_LIKE)
 def register_unit(data, unit_id):
     """组织报到: the unit reports to a community (in the caller's scope) with the resources it
     offers; once per unit and community (409)."""
@@ -109,7 +109,7 @@ def register_unit(data, unit_id):
 @units_blp.arguments(PageArgs, location="query")
 @units_blp.response(200, UnitRegistrationPage)
 @documents_errors(units_blp, 401, 403, 404)
-@roles_required(Role.ADMIN, Role.STREET_ADMIN, Role.STAFF, Role.UNIT_ADMIN)
+@roles_required(*STAFF_OR_UNIT_ADMIN)
 def unit_registrations(args, unit_id):
     """The communities the unit reported to, with its resources: its own admin sees all,
     staff and street admins those in their scope."""

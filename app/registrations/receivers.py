@@ -14,11 +14,16 @@ from app.registrations.units import registration_counts
 CURRENT = (RegistrationStatus.PENDING, RegistrationStatus.APPROVED)
 
 
+# Asked by every GET /api/v1/me (the member's scope): built once.
+_COMMUNITIES = sa.select(Registration.community_id).where(
+    Registration.member_id == sa.bindparam("member_id"),
+    Registration.status.in_(sa.bindparam("statuses", expanding=True)))
+
+
 @member_communities.connect
 def _member_communities(_sender, member_id: int, active_only: bool = False) -> list[int]:
-    statuses = (RegistrationStatus.APPROVED,) if active_only else CURRENT
-    return list(db.session.scalars(sa.select(Registration.community_id).where(
-        Registration.member_id == member_id, Registration.status.in_(statuses))))
+    statuses = [RegistrationStatus.APPROVED] if active_only else list(CURRENT)
+    return list(db.session.scalars(_COMMUNITIES, {"member_id": member_id, "statuses": statuses}))
 
 
 @members_in_scope.connect

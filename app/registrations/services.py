@@ -4,12 +4,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import place_scope, require_manage_community
-from app.database import utcnow
+from app.auth.roles import STAFF_LIKE
+from app.clock import utcnow
+from app.database import insert_unique
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
@@ -28,19 +30,19 @@ NOTICE_TITLES = (REGISTRATION_APPROVED, REGISTRATION_REJECTED)
 def _community_and_grid(community_id: int, grid_id: int | None) -> tuple[Place, Place | None]:
     community = db.session.get(Place, community_id)
     if community is None or community.kind != PlaceKind.COMMUNITY:
-        raise Invalid("community_id", "社区不存在 / community not found")
+        raise Invalid("community_id", _("社区不存在"))
     grid = None
     if grid_id is not None:
         grid = db.session.get(Place, grid_id)
         if grid is None or grid.kind != PlaceKind.GRID or grid.parent_id != community.id:
-            raise Invalid("grid_id", "该网格不属于所选社区 / grid not found in that community")
+            raise Invalid("grid_id", _("该网格不属于所选社区"))
     return community, grid
 
 
 def _clean_skills(skills: list[str]) -> list[str]:
     cleaned = [s.strip() for s in skills if s and s.strip()]
     if len(cleaned) > MAX_SKILLS:
-        raise Invalid("skills", f"特长最多{MAX_SKILLS}项 / at most {MAX_SKILLS} skills")
+        raise Invalid("skills", _("特长最多 %(max)s 项", max=MAX_SKILLS))
     return cleaned
 
 
@@ -63,13 +65,7 @@ def active_registration(member_id: int) -> Registration | None:
 
 def _insert(reg: Registration) -> Registration:
     """Adds a registration; the partial unique index turns a racing duplicate into 409."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(reg)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict("已有待审核或有效的报到 / a pending or active registration exists") from None
-    return reg
+    return insert_unique(reg, Conflict(_("已有待审核或有效的报到")))
 
 
 def register(
@@ -78,12 +74,12 @@ def register(
 ) -> Registration:
     """Starts a pending registration; a member has at most one pending or approved."""
     if member.role != Role.MEMBER:
-        raise Forbidden("只有在职党员可以报到 / only members register")
+        raise Forbidden(_("只有在职党员可以报到"))
     _community_and_grid(community_id, grid_id)
     if not address or not address.strip():
-        raise Invalid("address", "请填写居住地址 / address is required")
+        raise Invalid("address", _("请填写居住地址"))
     if open_registration(member.id) is not None:
-        raise Conflict("已有待审核或有效的报到 / a pending or active registration exists")
+        raise Conflict(_("已有待审核或有效的报到"))
     reg = Registration(
         member_id=member.id, community_id=community_id, grid_id=grid_id,
         address=address.strip(), skills=_clean_skills(skills or []),
@@ -96,7 +92,7 @@ def register(
 def get_registration(reg_id: int) -> Registration:
     reg = db.session.get(Registration, reg_id)
     if reg is None:
-        raise NotFound("报到不存在 / registration not found")
+        raise NotFound(_("报到不存在"))
     return reg
 
 
@@ -105,9 +101,9 @@ def _decidable(staff: User, reg_id: int) -> Registration:
     try:
         require_manage_community(staff, reg.community_id)
     except Forbidden:
-        raise NotFound("报到不存在 / registration not found") from None
+        raise NotFound(_("报到不存在")) from None
     if reg.status != RegistrationStatus.PENDING:
-        raise Conflict(f"该报到已处理 / registration is {reg.status}, not pending")
+        raise Conflict(_("该报到已处理"))
     return reg
 
 
@@ -120,7 +116,7 @@ def _set_status(reg: Registration, expected: str, values: dict) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise Conflict("报到已被他人处理 / registration changed meanwhile")
+        raise Conflict(_("报到已被他人处理"))
     db.session.refresh(reg)
 
 
@@ -140,7 +136,7 @@ def approve(staff: User, reg_id: int, now: datetime | None = None) -> Registrati
 
 def reject(staff: User, reg_id: int, reason: str, now: datetime | None = None) -> Registration:
     if not reason or not reason.strip():
-        raise Invalid("reason", "请填写驳回原因 / reason is required")
+        raise Invalid("reason", _("请填写驳回原因"))
     now = now or utcnow()
     reg = _decidable(staff, reg_id)
     _set_status(reg, RegistrationStatus.PENDING, {
@@ -161,12 +157,12 @@ def transfer(
     now = now or utcnow()
     old = get_registration(reg_id)
     if old.member_id != member.id:
-        raise NotFound("报到不存在 / registration not found")
+        raise NotFound(_("报到不存在"))
     if old.status not in OPEN_STATUSES:
-        raise Conflict(f"该报到已结束 / registration is {old.status}")
+        raise Conflict(_("该报到已结束"))
     _community_and_grid(community_id, grid_id)
     if not address or not address.strip():
-        raise Invalid("address", "请填写居住地址 / address is required")
+        raise Invalid("address", _("请填写居住地址"))
     _set_status(old, old.status, {"status": RegistrationStatus.TRANSFERRED, "ended_at": now})
     new = Registration(
         member_id=member.id, community_id=community_id, grid_id=grid_id,
@@ -184,12 +180,12 @@ def list_registrations(viewer: User, *, status: str | None = None,
     stmt = sa.select(Registration).order_by(Registration.created_at.desc(), Registration.id.desc())
     if viewer.role == Role.MEMBER:
         stmt = stmt.where(Registration.member_id == viewer.id)
-    elif viewer.role in (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN):
+    elif viewer.role in STAFF_LIKE:
         if community_id:
             require_manage_community(viewer, community_id)
         stmt = stmt.where(place_scope(viewer, Registration.community_id))
     else:
-        raise Forbidden("not allowed for your role")
+        raise Forbidden(_("无权操作"))
     if status:
         stmt = stmt.where(Registration.status == status)
     if community_id:
@@ -213,12 +209,12 @@ def visible_registration(viewer: User, reg_id: int) -> Registration:
     reg = get_registration(reg_id)
     if viewer.role == Role.MEMBER:
         if reg.member_id != viewer.id:
-            raise NotFound("报到不存在 / registration not found")
+            raise NotFound(_("报到不存在"))
         return reg
     try:
         require_manage_community(viewer, reg.community_id)
     except Forbidden:
-        raise NotFound("报到不存在 / registration not found") from None
+        raise NotFound(_("报到不存在")) from None
     return reg
 
 

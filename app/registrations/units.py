@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.audit.services import record
-from app.auth.models import Role
 from app.auth.permissions import can_manage_place, can_manage_unit, place_scope
+from app.auth.roles import PLACE_STAFF
 from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from app.places.models import Place, PlaceKind, Unit
@@ -17,19 +18,19 @@ def register_unit(*, unit: Unit, community_id: int, resources: list[str], actor)
     once per unit and community (409)."""
     community = db.session.get(Place, community_id)
     if community is None or community.kind != PlaceKind.COMMUNITY:
-        raise Invalid("community_id", "社区不存在 / community not found")
+        raise Invalid("community_id", _("社区不存在"))
     if not can_manage_place(actor, community):
-        raise Forbidden("不在您的管辖范围 / outside your scope")
+        raise Forbidden(_("不在您的管辖范围"))
     resources = [r.strip() for r in resources if r and r.strip()]
     if not resources:
-        raise Invalid("resources", "列出至少一项可提供的资源 / list at least one resource")
+        raise Invalid("resources", _("列出至少一项可提供的资源"))
     exists = db.session.scalar(
         sa.select(UnitRegistration.id).where(
             UnitRegistration.unit_id == unit.id, UnitRegistration.community_id == community_id
         )
     )
     if exists:
-        message = "该单位已向此社区报到 / unit already registered here"
+        message = _("该单位已向此社区报到")
         raise Conflict(message, {"community_id": [message]})
     reg = UnitRegistration(
         unit_id=unit.id, community_id=community_id,
@@ -48,9 +49,9 @@ def unit_registrations(viewer, unit: Unit):
             .order_by(UnitRegistration.created_at.desc(), UnitRegistration.id.desc()))
     if can_manage_unit(viewer, unit.id):
         return stmt
-    if viewer.role in (Role.STAFF, Role.STREET_ADMIN):
+    if viewer.role in PLACE_STAFF:
         return stmt.where(place_scope(viewer, UnitRegistration.community_id))
-    raise Forbidden("无权查看 / not allowed")
+    raise Forbidden(_("无权查看"))
 
 
 def community_unit_registrations(community_ids):

@@ -8,7 +8,8 @@ from app import nav
 from app.api_base import paginate
 from app.auth.models import Role
 from app.auth.permissions import roles_required
-from app.errors import DomainError, attach_to_form
+from app.auth.roles import STAFF_LIKE
+from app.errors import DomainError, refuse_form
 from app.extensions import db
 from app.i18n import N_
 from app.params import query_id, query_page
@@ -26,12 +27,11 @@ from app.registrations.forms import (
 from app.registrations.models import RegistrationStatus
 
 bp = Blueprint("registrations", __name__)
-STAFF = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
 PAGE_SIZE = 20
 UNIT_PAGE_SIZE = 30  # 组织报到 lists
 nav.add(N_("我的主页"), "registrations.member_home", (Role.MEMBER,), order=10)
-nav.add(N_("报到审核"), "registrations.queue", STAFF, order=10)
-nav.add(N_("组织报到"), "registrations.unit_registrations", STAFF, order=60)
+nav.add(N_("报到审核"), "registrations.queue", STAFF_LIKE, order=10)
+nav.add(N_("组织报到"), "registrations.unit_registrations", STAFF_LIKE, order=60)
 nav.add(N_("组织报到"), "registrations.unit_home", (Role.UNIT_ADMIN,), order=60)  # the unit's own reports
 
 
@@ -70,9 +70,8 @@ def register_page():
                               skills=split_skills(form.skills.data),
                               availability=form.availability.data or "")
         except DomainError as err:
-            db.session.rollback()
-            attach_to_form(form, err)
-            return render_template("registrations/register.html", form=form, current=current), err.status_code
+            status = refuse_form(form, err)
+            return render_template("registrations/register.html", form=form, current=current), status
         flash(_("报到已提交，等待社区审核"), "success")
         return redirect(url_for("registrations.member_home"))
     status = 422 if form.errors else 200
@@ -93,9 +92,8 @@ def transfer_page():
             services.transfer(current_user, current.id, community_id=form.community_id.data,
                               grid_id=form.grid_id.data or None, address=form.address.data)
         except DomainError as err:
-            db.session.rollback()
-            attach_to_form(form, err)
-            return render_template("registrations/transfer.html", form=form, current=current), err.status_code
+            status = refuse_form(form, err)
+            return render_template("registrations/transfer.html", form=form, current=current), status
         flash(_("已提交转移报到，等待新社区审核"), "success")
         return redirect(url_for("registrations.member_home"))
     status = 422 if form.errors else 200
@@ -103,7 +101,7 @@ def transfer_page():
 
 
 @bp.get("/staff/registrations")
-@roles_required(*STAFF)
+@roles_required(*STAFF_LIKE)
 def queue():
     """Registrations in the staff's scope by status (pending first), optionally one community."""
     status = request.args.get("status", RegistrationStatus.PENDING)
@@ -125,7 +123,7 @@ def _back_to_queue():
 
 
 @bp.post("/staff/registrations/<int:reg_id>/approve")
-@roles_required(*STAFF)
+@roles_required(*STAFF_LIKE)
 def approve(reg_id):
     reg = services.approve(current_user, reg_id)
     flash(_("已通过 %(name)s 的报到", name=reg.member.name), "success")
@@ -133,7 +131,7 @@ def approve(reg_id):
 
 
 @bp.post("/staff/registrations/<int:reg_id>/reject")
-@roles_required(*STAFF)
+@roles_required(*STAFF_LIKE)
 def reject(reg_id):
     form = RejectForm()
     if not form.validate_on_submit():
@@ -162,14 +160,14 @@ def _unit_registrations_page(form: UnitRegistrationForm):
 
 
 @bp.get("/staff/unit-registrations")
-@roles_required(*STAFF)
+@roles_required(*STAFF_LIKE)
 def unit_registrations():
     """The units that reported to the communities in the caller's scope, with their resources."""
     return _unit_registrations_page(_unit_registration_form())
 
 
 @bp.post("/staff/unit-registrations")
-@roles_required(*STAFF)
+@roles_required(*STAFF_LIKE)
 def register_unit():
     form = _unit_registration_form()
     if not form.validate_on_submit():
@@ -178,9 +176,8 @@ def register_unit():
         units.register_unit(unit=get_unit(form.unit_id.data), community_id=form.community_id.data,
                             resources=split_lines(form.resources.data), actor=current_user)
     except DomainError as err:
-        db.session.rollback()
-        attach_to_form(form, err)
-        return _unit_registrations_page(form), err.status_code
+        status = refuse_form(form, err)
+        return _unit_registrations_page(form), status
     flash(_("已登记组织报到"), "success")
     return redirect(url_for("registrations.unit_registrations"))
 

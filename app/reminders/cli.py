@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.database import local_today, utcnow
+from app.clock import local_today, utcnow
 from app.extensions import db, scheduler
 from app.notifications.delivery import deliver_due
 

@@ -10,12 +10,13 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from app.activities.models import Activity, ActivitySignup, SignupStatus
+from app.announcements.models import Announcement
 from app.auth.models import Role, User
-from app.database import UTCDateTime, local_today, utcnow
+from app.clock import day_start, local_today, utcnow
+from app.database import UTCDateTime, insert_ignoring_duplicates, minute_utc, refresh_statistics, without_jit
 from app.extensions import db
 from app.notifications.delivery import plan_deliveries
 from app.notifications.models import Notification
@@ -26,32 +27,13 @@ from app.places.models import Place, PlaceKind
 from app.points.checklist import DEFAULT_SPECS, ItemSpec, configured_specs
 from app.points.idleness import approved_before, approved_members, idle_conditions
 from app.points.models import ChecklistEvidence, ChecklistItem
-from app.points.periods import day_start
-from app.registrations.models import Registration
+from app.registrations.models import Registration, RegistrationStatus
 from app.reminders.models import Reminder, ReminderKind
 
 REMINDER_COLUMNS = ["user_id", "kind", "subject_id", "period", "due_on", "text", "created_at",
                     "sent_at"]
 DIGEST_KIND = "digest"
 INBOX_LINK = "/notifications"
-
-
-def insert_ignoring_duplicates(model, columns: list[str], rows: sa.Select) -> int:
-    """INSERT ... SELECT ... ON CONFLICT DO NOTHING; returns the number of rows added."""
-    dialect = db.session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    stmt = (module.insert(model).from_select(columns, rows).on_conflict_do_nothing()
-            .execution_options(preserve_rowcount=True))
-    return max(db.session.execute(stmt).rowcount or 0, 0)
-
-
-def refresh_statistics(*tables: str) -> None:
-    """PostgreSQL plans the next statements with the row counts just written (ANALYZE sees
-    this transaction's own rows): without it a table that was nearly empty when last analyzed
-    gets a nested loop of sequential scans, quadratic in the number of members."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        for table in tables:
-            db.session.execute(sa.text(f"ANALYZE {table}"))
 
 
 def digest_key(day: date) -> str:
@@ -205,11 +187,32 @@ def remind_activity_tomorrow(today: date, now: datetime) -> int:
     return insert_ignoring_duplicates(Reminder, REMINDER_COLUMNS, rows)
 
 
-def _minute_utc(column) -> sa.ColumnElement:
-    """A timestamp as 'YYYYMMDDHHMI' in UTC (the same text on both databases)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return sa.func.to_char(sa.func.timezone("UTC", column), "YYYYMMDDHH24MI")
-    return sa.func.strftime("%Y%m%d%H%M", column)
+ANNOUNCEMENT_WINDOW = timedelta(days=3)  # a pass missed for a day or two still brings them
+
+
+def remind_announcements(today: date, now: datetime) -> int:
+    """New announcements (posted in the last few days, not expired) -> every member approved in
+    a community under the announcement's place, and every resident living under it; once per
+    person and announcement (the period is "once"). Two INSERT ... SELECT."""
+    added = 0
+    text = sa.literal("通知公告：") + sa.func.substr(Announcement.title, 1, 120)
+    target = aliased(Place)
+    fresh = (Announcement.created_at >= now - ANNOUNCEMENT_WINDOW, Announcement.created_at <= now,
+             sa.or_(Announcement.expires_on.is_(None), Announcement.expires_on >= today))
+    home = aliased(Place)
+    for person, joined in (
+            (Registration.member_id, lambda q: q.join(Registration, sa.and_(
+                Registration.community_id == home.id, Registration.status == RegistrationStatus.APPROVED))
+             .join(User, User.id == Registration.member_id)),
+            (User.id, lambda q: q.join(User, sa.and_(User.place_id == home.id, User.role == Role.RESIDENT)))):
+        kind, period, due_on, created, sent = _values(ReminderKind.ANNOUNCEMENT, "once", today, now, person)
+        rows = joined(sa.select(person, kind, Announcement.id, period, due_on, text, created, sent)
+                      .select_from(Announcement)
+                      .join(target, target.id == Announcement.place_id)
+                      .join(home, home.path.startswith(target.path)))
+        added += insert_ignoring_duplicates(
+            Reminder, REMINDER_COLUMNS, rows.where(*fresh, User.is_active.is_(True)))
+    return added
 
 
 def alert_overdue_orders(today: date, now: datetime) -> int:
@@ -230,7 +233,7 @@ def alert_overdue_orders(today: date, now: datetime) -> int:
     for recipient in recipients:
         kind, _period, due_on, created, sent = _values(ReminderKind.ORDER_OVERDUE, "", today, now,
                                                        User.id)
-        rows = (sa.select(User.id, kind, Order.id, _minute_utc(Order.deadline), due_on, text,
+        rows = (sa.select(User.id, kind, Order.id, minute_utc(Order.deadline), due_on, text,
                           created, sent)
                 .select_from(Order).join(User, recipient)
                 .where(Order.status.in_(OPEN_ORDER_STATUSES), Order.deadline < now,
@@ -270,14 +273,14 @@ def run_pass(today: date | None = None, now: datetime | None = None) -> dict[str
     Returns how many reminders of each kind were added and how many digests were stored."""
     now = now or utcnow()
     today = today or local_today(now)
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.text("SET LOCAL jit = off"))  # compiling costs more than it saves
+    without_jit()
     summary = {
         ReminderKind.IDLE: remind_idle(today, now),
         ReminderKind.IDLE_ESCALATION: escalate_idle(today, now),
         ReminderKind.CHECKLIST_LAG: remind_checklist_lag(today, now),
         ReminderKind.ACTIVITY_TOMORROW: remind_activity_tomorrow(today, now),
         ReminderKind.ORDER_OVERDUE: alert_overdue_orders(today, now),
+        ReminderKind.ANNOUNCEMENT: remind_announcements(today, now),
     }
     refresh_statistics("reminder")
     summary["digests"] = compose_digests(today, now)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from app.auth.models import User
 from app.auth.permissions import place_scope, require_manage_community
-from app.database import local_today
+from app.clock import local_today
 from app.extensions import db
 from app.i18n import N_
 from app.params import valid_id

@@ -6,7 +6,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.database import UTCDateTime, utcnow
+from app.clock import utcnow
+from app.database import UTCDateTime
 from app.extensions import db
 
 
@@ -16,6 +17,7 @@ class ReminderKind:
     CHECKLIST_LAG = "checklist_lag"        # to the member: "五个一" behind at a checkpoint
     ORDER_OVERDUE = "order_overdue"        # to community staff and the unit: deadline passed
     ACTIVITY_TOMORROW = "activity_tomorrow"  # to those signed up
+    ANNOUNCEMENT = "announcement"          # to the members and residents an announcement reaches
 
 
 class Reminder(db.Model):

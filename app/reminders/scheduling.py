@@ -15,9 +15,9 @@ from time import monotonic
 
 import sqlalchemy as sa
 from flask import Flask, current_app
-from sqlalchemy.exc import IntegrityError
 
-from app.database import LOCAL_TZ, local_today, utcnow
+from app.clock import LOCAL_TZ, local_today, utcnow
+from app.database import insert_unique
 from app.extensions import db, scheduler
 from app.notifications.delivery import deliver_due
 from app.observability import observe_daily_pass, observe_deliveries
@@ -35,13 +35,8 @@ def run_at() -> time:
 
 def claim_day(day: date, now: datetime) -> bool:
     """Inserts the day's claim inside the current transaction; False if another has it."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(ReminderRun(day=day, claimed_at=now,
-                                       claimed_by=f"{socket.gethostname()}:{os.getpid()}"))
-    except IntegrityError:
-        return False
-    return True
+    run = ReminderRun(day=day, claimed_at=now, claimed_by=f"{socket.gethostname()}:{os.getpid()}")
+    return insert_unique(run) is not None
 
 
 def run_day(day: date, now: datetime | None = None, force: bool = False) -> dict | None:
@@ -114,7 +109,7 @@ def start_scheduler(app: Flask) -> None:
                           id="reminders-daily", **common)
         scheduler.add_job(tick, "interval", args=[app], id="reminders-beat",
                           seconds=app.config["DELIVERY_INTERVAL_SECONDS"],
-                          next_run_time=datetime.now(LOCAL_TZ), **common)
+                          next_run_time=utcnow(), **common)
         scheduler.start()
         log.info("reminder scheduler started (daily at %s)", at)
 

@@ -4,8 +4,8 @@ from flask_login import current_user
 
 from app import nav
 from app.api_base import paginate
-from app.auth.models import Role
 from app.auth.permissions import roles_required
+from app.auth.roles import STAFF_LIKE
 from app.extensions import db
 from app.i18n import N_
 from app.observability import add_scrape_collector
@@ -23,14 +23,13 @@ bp.record_once(lambda state: add_scrape_collector(state.app, DatabaseCollector))
 # The notification titles that are constants; every other title holds stored text, shown as is.
 NOTICE_TITLES = frozenset((*REGISTRATION_NOTICES, *SERVICE_NOTICES))
 bp.record_once(lambda state: state.app.jinja_env.globals.update(NOTICE_TITLES=NOTICE_TITLES))
-STAFF = (Role.STAFF, Role.STREET_ADMIN, Role.ADMIN)
 PAGE_SIZE = 20
-nav.add(N_("未服务党员"), "reminders.idle_members", STAFF, order=60)
+nav.add(N_("未服务党员"), "reminders.idle_members", STAFF_LIKE, order=60)
 
 
 
 @bp.get("/staff/idle-members")
-@roles_required(*STAFF)
+@roles_required(*STAFF_LIKE)
 def idle_members():
     community_id = query_id("community_id")
     stmt = idle.idle_members(current_user, community_id=community_id)

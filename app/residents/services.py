@@ -5,13 +5,15 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.auth.bulk import UNUSABLE_PASSWORD, accounts_by_phone, taken_usernames
 from app.auth.models import Role, User
 from app.auth.permissions import require_manage_community
 from app.auth.services import create_user, normalize_phone
 from app.auth.sms import use_code
-from app.database import update_by_id, utcnow
+from app.clock import utcnow
+from app.database import update_by_id
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.places.models import Place, PlaceKind
@@ -47,11 +49,11 @@ def _home(community_id: int, grid_id: int | None) -> int:
     """The place a resident's account is scoped to: his grid if known, else his community."""
     community = db.session.get(Place, community_id) if community_id else None
     if community is None or community.kind != PlaceKind.COMMUNITY:
-        raise Invalid("community_id", "社区不存在 / community not found")
+        raise Invalid("community_id", _("社区不存在"))
     if grid_id:
         grid = db.session.get(Place, grid_id)
         if grid is None or grid.kind != PlaceKind.GRID or grid.parent_id != community.id:
-            raise Invalid("grid_id", "该网格不属于所选社区 / grid not found in that community")
+            raise Invalid("grid_id", _("该网格不属于所选社区"))
         return grid.id
     return community.id
 
@@ -72,16 +74,16 @@ def signup(*, phone: str, code: str, name: str, community_id: int, grid_id: int 
     """A resident signs himself up with the code sent to his phone (no password). The code is
     spent; a phone that already has an account is a 409 (he signs in with the code instead)."""
     if not (name or "").strip():
-        raise Invalid("name", "请填写姓名 / name is required")
+        raise Invalid("name", _("请填写姓名"))
     if not (address or "").strip():
-        raise Invalid("address", "请填写居住地址 / address is required")
+        raise Invalid("address", _("请填写居住地址"))
     place_id = _home(community_id, grid_id)
     verified = use_code(phone, code)
     if verified is None:
-        raise Invalid("code", "验证码错误或已失效 / wrong, expired or used code")
+        raise Invalid("code", _("验证码错误或已失效"))
     if accounts_by_phone([verified]):
-        raise Conflict("该手机号已有账号，请用验证码登录 / this phone has an account: sign in with the code",
-                       {"phone": ["该手机号已有账号 / this phone has an account"]})
+        raise Conflict(_("该手机号已有账号，请用验证码登录"),
+                       {"phone": [_("该手机号已有账号")]})
     return _new_resident(name=name.strip(), phone=verified, place_id=place_id, address=address)
 
 
@@ -92,14 +94,14 @@ def walk_in(staff: User, *, community_id: int, name: str, phone: str) -> User:
     try:
         phone = normalize_phone(phone)
     except Invalid:
-        raise Invalid("resident", "手机号应为11位数字 / phone must be 11 digits") from None
+        raise Invalid("resident", _("手机号应为11位数字")) from None
     if phone is None or not (name or "").strip():
-        raise Invalid("resident", "请填写居民姓名和手机号 / the resident's name and phone are required")
+        raise Invalid("resident", _("请填写居民姓名和手机号"))
     accounts = accounts_by_phone([phone]).get(phone, [])
     residents = [a for a in accounts if a.role == Role.RESIDENT]
     if residents:
         return db.session.get(User, residents[0].id)
     if accounts:
-        raise Invalid("resident", "该手机号属于其他类型的账号 / the phone belongs to another kind of account")
+        raise Invalid("resident", _("该手机号属于其他类型的账号"))
     return _new_resident(name=name.strip()[:64], phone=phone, place_id=community_id, address="",
                          created_by=staff)

@@ -3,8 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.auth import sessions
-from app.errors import DomainError, attach_to_form
-from app.extensions import db
+from app.errors import DomainError, refuse_form
 from app.places.models import PlaceKind
 from app.places.services import place_choices
 from app.residents import services
@@ -24,9 +23,8 @@ def signup():
                                    community_id=form.community_id.data, grid_id=form.grid_id.data or None,
                                    address=form.address.data)
         except DomainError as err:
-            db.session.rollback()
-            attach_to_form(form, err)
-            return render_template("residents/signup.html", form=form), err.status_code
+            status = refuse_form(form, err)
+            return render_template("residents/signup.html", form=form), status
         sessions.sign_in(user)
         flash(_("注册成功"), "success")
         return redirect(url_for("main.home"))

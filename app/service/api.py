@@ -4,7 +4,8 @@ from flask_smorest import Blueprint
 
 from app.api_base import paginate
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, roles_required
+from app.auth.permissions import roles_required
+from app.auth.roles import MEMBER_OR_STAFF, STAFF_LIKE
 from app.extensions import db
 from app.service import services
 from app.service.schemas import (
@@ -29,7 +30,6 @@ from app.service.schemas import (
 
 blp = Blueprint("service_api", __name__, url_prefix="/api/v1",
                 description="Service records, suggestions, needy households, pairings")
-MEMBER_OR_STAFF = (Role.MEMBER, *STAFF_LIKE)
 
 
 @blp.route("/service-records", methods=["POST"])

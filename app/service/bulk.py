@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.database import update_by_id, utcnow
+from app.clock import utcnow
+from app.database import update_by_id
 from app.extensions import db
 from app.service.models import Household
 

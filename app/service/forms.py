@@ -1,5 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms import Form, fits
@@ -18,6 +26,7 @@ class RecordForm(Form):
     hours = DecimalField(_l("时长（小时）"), places=1,
                          validators=[DataRequired(), NumberRange(min=0.5, max=24)])
     description = TextAreaField(_l("服务内容"), validators=[DataRequired(), Length(max=2000)])
+    photos = MultipleFileField(_l("现场照片（可选，最多 9 张）"), render_kw={"accept": "image/*"})
 
 
 class SuggestionForm(Form):

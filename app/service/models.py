@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.activities.models import CATEGORIES as ACTIVITY_CATEGORIES
-from app.database import UTCDateTime, utcnow
+from app.clock import utcnow
+from app.database import UTCDateTime
 from app.extensions import db
 
 # A service record has the categories of activities (the form's choices, the API's enum).

@@ -4,19 +4,20 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth.models import Role, User
-from app.auth.permissions import STAFF_LIKE, place_scope, require_manage_community
-from app.database import utcnow
+from app.auth.permissions import place_scope, require_manage_community
+from app.auth.roles import STAFF_LIKE
+from app.clock import utcnow, year_bounds
+from app.database import get_or_404, insert_unique
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
 from app.notifications.services import notify
-from app.params import require_id
+from app.params import not_found, require_id
 from app.points.models import SourceType
-from app.points.periods import year_bounds
 from app.points.services import award, record_evidence
 from app.registrations.services import active_registration
 from app.service.models import Household, Pairing, RecordStatus, ServiceRecord, Suggestion, SuggestionStatus
@@ -53,24 +54,34 @@ def hours_for(member_ids, year: int) -> dict[int, float]:
     return result
 
 
+def hours_by_category(member_id: int, start: datetime, end: datetime) -> dict[str, float]:
+    """The member's verified service hours per category, for service started in [start, end)."""
+    rows = db.session.execute(
+        sa.select(ServiceRecord.category, sa.func.sum(ServiceRecord.hours))
+        .where(ServiceRecord.member_id == member_id, ServiceRecord.status == RecordStatus.VERIFIED,
+               ServiceRecord.started_at >= start, ServiceRecord.started_at < end)
+        .group_by(ServiceRecord.category).order_by(ServiceRecord.category))
+    return {category: float(hours or 0) for category, hours in rows}
+
+
 # ---- shared checks -----------------------------------------------------------------------
 
 def _require_member_of(member: User, community_id: int) -> None:
     if member.role != Role.MEMBER:
-        raise Forbidden("只有在职党员可以提交 / members only")
+        raise Forbidden(_("只有在职党员可以提交"))
     reg = active_registration(member.id)
     if reg is None or reg.community_id != community_id:
-        raise Forbidden("只能向本人报到的社区提交 / register with this community first")
+        raise Forbidden(_("只能向本人报到的社区提交"))
 
 
 def _staff_scope(staff: User, community_id: int, what: str) -> None:
     """Staff over the community, else 404 (ids outside the scope are not disclosed)."""
     if staff.role not in STAFF_LIKE:
-        raise Forbidden("只有社区工作人员可以操作 / staff only")
+        raise Forbidden(_("只有社区工作人员可以操作"))
     try:
         require_manage_community(staff, community_id)
     except (Forbidden, NotFound):
-        raise NotFound(f"{what} not found") from None
+        raise NotFound(not_found(what)) from None
 
 
 def _scoped(stmt, viewer: User, model):
@@ -78,14 +89,14 @@ def _scoped(stmt, viewer: User, model):
         return stmt.where(model.member_id == viewer.id)
     if viewer.role in STAFF_LIKE:
         return stmt.where(place_scope(viewer, model.community_id))
-    raise Forbidden("not allowed for your role")
+    raise Forbidden(_("无权操作"))
 
 
 def _visible(model, viewer: User, row_id: int, what: str):
     """The member's own row or one in the staff's scope; otherwise 404."""
     row = db.session.get(model, require_id(row_id, what))
     if row is None or (viewer.role == Role.MEMBER and row.member_id != viewer.id):
-        raise NotFound(f"{what} not found")
+        raise NotFound(not_found(what))
     if viewer.role != Role.MEMBER:
         _staff_scope(viewer, row.community_id, what)
     return row
@@ -104,17 +115,15 @@ def _listing(model, viewer: User, status: str | None, community_id: int | None):
 def _pending_decision(model, staff: User, row_id: int, what: str, reason: str | None,
                       reason_needed: bool):
     """The pending row a staff member of its community may decide; never his own."""
-    row = db.session.get(model, require_id(row_id, what))
-    if row is None:
-        raise NotFound(f"{what} not found")
+    row = get_or_404(model, row_id, what)
     if row.member_id == staff.id:
-        raise Forbidden("不能处理本人的记录 / you cannot decide on your own")
+        raise Forbidden(_("不能处理本人的记录"))
     _staff_scope(staff, row.community_id, what)
     reason = (reason or "").strip()
     if reason_needed and not reason:
-        raise Invalid("reason", "a reason is required")
+        raise Invalid("reason", _("请填写原因"))
     if row.status != "pending":
-        raise Conflict(f"{what} is {row.status}")
+        raise Conflict(_("已处理"))
     return row, reason
 
 
@@ -124,7 +133,7 @@ def _decide(model, row, expected: str, values: dict) -> None:
         sa.update(model).where(model.id == row.id, model.status == expected).values(**values)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
-        raise Conflict("已处理 / already decided")
+        raise Conflict(_("已处理"))
     db.session.refresh(row)
 
 
@@ -134,7 +143,7 @@ def create_household(staff: User, *, community_id: int, name: str, address: str,
                      needs: str = "", now: datetime | None = None) -> Household:
     require_manage_community(staff, community_id)
     if not name.strip() or not address.strip():
-        raise Invalid("name" if not name.strip() else "address", "required")
+        raise Invalid("name" if not name.strip() else "address", _("必填"))
     now = now or utcnow()
     household = Household(community_id=community_id, name=name.strip(), address=address.strip(),
                           needs=(needs or "").strip(), created_by_id=staff.id, created_at=now)
@@ -153,7 +162,7 @@ def list_households(viewer: User, community_id: int | None = None):
     elif viewer.role in STAFF_LIKE:
         stmt = stmt.where(place_scope(viewer, Household.community_id))
     else:
-        raise Forbidden("not allowed for your role")
+        raise Forbidden(_("无权操作"))
     if community_id:
         stmt = stmt.where(Household.community_id == community_id)
     return stmt
@@ -163,20 +172,15 @@ def pair(staff: User, household_id: int, member_id: int, now: datetime | None = 
     """Pairs a member registered in the household's community with it (once)."""
     household = db.session.get(Household, household_id)
     if household is None:
-        raise NotFound("household not found")
+        raise NotFound(_("困难户不存在"))
     _staff_scope(staff, household.community_id, "household")
     reg = active_registration(member_id)
     if reg is None or reg.community_id != household.community_id:
-        raise Invalid("member_id", "member is not registered in the household's community")
+        raise Invalid("member_id", _("该党员未在困难户所在社区报到"))
     now = now or utcnow()
     pairing = Pairing(household_id=household.id, member_id=member_id, created_by_id=staff.id,
                       created_at=now)
-    try:
-        with db.session.begin_nested():
-            db.session.add(pairing)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict("已结对 / already paired") from None
+    insert_unique(pairing, Conflict(_("已结对")))
     record(staff, "pairing.create", pairing, {"household_id": household.id,
                                               "member_id": member_id}, now=now)
     return pairing
@@ -205,21 +209,21 @@ def create_record(member: User, *, community_id: int, category: str, started_at:
     now = now or utcnow()
     _require_member_of(member, community_id)
     if checklist_item is not None and checklist_item not in RECORD_ITEMS:
-        raise Invalid("checklist_item", "service records tick grid_volunteer or help_household")
+        raise Invalid("checklist_item", _("服务记录须勾选网格志愿服务或帮扶困难户"))
     if not 0 < hours <= MAX_HOURS:
-        raise Invalid("hours", f"hours must be more than 0 and at most {MAX_HOURS}")
+        raise Invalid("hours", _("时长须大于 0 且不超过 %(max)s 小时", max=MAX_HOURS))
     if started_at > now:
-        raise Invalid("started_at", "service cannot start in the future")
+        raise Invalid("started_at", _("服务开始时间不能晚于现在"))
     if not description or not description.strip():
-        raise Invalid("description", "description is required")
+        raise Invalid("description", _("请填写服务内容"))
     if household_id is not None:
         household = db.session.get(Household, household_id)
         if household is None or household.community_id != community_id:
-            raise Invalid("household_id", "household not found in this community")
+            raise Invalid("household_id", _("该困难户不在此社区"))
         if not is_paired(member.id, household_id):
-            raise Invalid("household_id", "you are not paired with this household")
+            raise Invalid("household_id", _("您未与该困难户结对"))
     elif checklist_item == "help_household":
-        raise Invalid("household_id", "help_household needs the paired household")
+        raise Invalid("household_id", _("帮扶困难户须选择结对的困难户"))
     rec = ServiceRecord(member_id=member.id, community_id=community_id, category=category.strip(),
                         checklist_item=checklist_item, household_id=household_id,
                         started_at=started_at, hours=hours, description=description.strip(),
@@ -279,12 +283,16 @@ def create_suggestion(member: User, *, community_id: int, title: str, body: str,
                       now: datetime | None = None) -> Suggestion:
     _require_member_of(member, community_id)
     if not title.strip() or not body.strip():
-        raise Invalid("title" if not title.strip() else "body", "required")
+        raise Invalid("title" if not title.strip() else "body", _("必填"))
     sug = Suggestion(member_id=member.id, community_id=community_id, title=title.strip(),
                      body=body.strip(), created_at=now or utcnow())
     db.session.add(sug)
     db.session.flush()
     return sug
+
+
+def visible_suggestion(viewer: User, suggestion_id: int) -> Suggestion:
+    return _visible(Suggestion, viewer, suggestion_id, "suggestion")
 
 
 def list_suggestions(viewer: User, *, status: str | None = None, community_id: int | None = None):

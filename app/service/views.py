@@ -6,19 +6,24 @@ from flask_login import current_user
 from app import nav
 from app.api_base import paginate
 from app.auth.models import Role
-from app.auth.permissions import STAFF_LIKE, roles_required
-from app.database import LOCAL_TZ
+from app.auth.permissions import roles_required
+from app.auth.roles import STAFF_LIKE
+from app.clock import LOCAL_TZ
+from app.errors import DomainError, attach_to_form
 from app.extensions import db
 from app.i18n import N_
 from app.params import query_page
 from app.places.services import communities_managed_by
 from app.points.checklist import ITEM_TITLES
 from app.registrations.services import active_registration, members_by_community
+from app.request_body import allow_larger_bodies
 from app.service import services
 from app.service.forms import DecisionForm, HouseholdForm, PairingForm, RecordForm, SuggestionForm
 from app.service.models import CATEGORIES
+from app.service.signals import uploads_posted
 
 bp = Blueprint("service", __name__)
+allow_larger_bodies(bp, "PHOTO_REQUEST_MAX_BYTES")  # the service form takes photos
 bp.record_once(lambda state: state.app.jinja_env.globals.update(SERVICE_CATEGORIES=CATEGORIES))
 nav.add(N_("登记服务"), "service.new_record", (Role.MEMBER,), order=14)
 nav.add(N_("服务审核"), "service.queue", STAFF_LIKE, order=15)
@@ -43,14 +48,29 @@ def new_record():
     form.household_id.choices = [(0, _("无"))] + [
         (h.id, _("%(name)s（%(place)s）", name=h.name, place=h.address)) for h in paired]
     if form.validate_on_submit():
-        services.create_record(
-            current_user, community_id=community_id, category=form.category.data,
-            checklist_item=form.checklist_item.data or None, household_id=form.household_id.data or None,
-            started_at=form.started_at.data.replace(tzinfo=LOCAL_TZ), hours=float(form.hours.data),
-            description=form.description.data)
+        try:
+            _log_service(form, community_id)
+        except DomainError as err:
+            db.session.rollback()
+            if "file" in err.errors:  # a refused photo (photos name the upload `file`)
+                form.photos.errors = list(err.errors["file"])
+            else:
+                attach_to_form(form, err)
+            return render_template("service/record_form.html", form=form), err.status_code
         flash(_("服务记录已提交，等待社区审核"), "success")
         return redirect(url_for("service.mine"))
     return render_template("service/record_form.html", form=form)
+
+
+def _log_service(form: RecordForm, community_id: int) -> None:
+    """The record and its photos (stored by photos, app/service/signals.py): both or neither."""
+    rec = services.create_record(
+        current_user, community_id=community_id, category=form.category.data,
+        checklist_item=form.checklist_item.data or None, household_id=form.household_id.data or None,
+        started_at=form.started_at.data.replace(tzinfo=LOCAL_TZ), hours=float(form.hours.data),
+        description=form.description.data)
+    uploads_posted.send("service", member=current_user, owner_type="service_record",
+                        owner_id=rec.id, uploads=form.photos.data or [])
 
 
 @bp.route("/service/suggestions/new", methods=["GET", "POST"])

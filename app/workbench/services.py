@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.auth.models import User
-from app.database import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.orders.models import OrderStatus
 from app.orders.queries import OPEN, list_orders

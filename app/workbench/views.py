@@ -5,7 +5,8 @@ from flask import Blueprint, current_app, render_template, url_for
 from flask_login import current_user
 
 from app import nav
-from app.auth.permissions import STAFF_LIKE, roles_required
+from app.auth.permissions import roles_required
+from app.auth.roles import STAFF_LIKE
 from app.i18n import N_
 from app.workbench.services import to_do_counts
 

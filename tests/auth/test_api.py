@@ -7,10 +7,11 @@ import sqlalchemy as sa
 from app.audit.models import AuditEntry
 from app.auth.models import ApiToken, Role, User
 from app.auth.services import issue_token
-from app.database import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from tests import factories as f
 from tests.conftest import count, settle
+from tests.sql import statements
 
 ROLE_USERS = ["member1", "resident1", "staff1", "unit_admin1", "street_admin", "admin"]
 
@@ -240,3 +241,17 @@ def test_signup_is_throttled_per_address(world, api):
     res = api().post("/members/signup", signup_body(world, username="member_20"))
     assert res.status_code == 429
     assert count(User, User.role == Role.MEMBER, User.username == "member_20") == 0
+
+
+@pytest.mark.parametrize("who", ["member1", "staff1", "resident1"])
+def test_me_costs_the_token_statement_and_the_scope_whatever_the_data(world, api, who):
+    """The bearer token is checked in one statement (its user, place and unit joined); a
+    member's scope adds one. More registrations, tokens and accounts add none."""
+    client = api(getattr(world, who))
+    small = statements(client, "/me")
+    assert small - 1 == (2 if who == "member1" else 1)  # less the test session's SAVEPOINT
+    for _ in range(3):
+        f.member_in(world.comm1)
+        issue_token(getattr(world, who))
+    settle()
+    assert statements(client, "/me") == small

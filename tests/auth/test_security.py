@@ -110,7 +110,7 @@ def test_api_500_is_a_plain_json_error(world, api, monkeypatch):
     monkeypatch.setattr("app.places.services.get_place", _boom)
     res = api(world.staff1).get(f"/places/{world.comm1.id}")
     assert res.status_code == 500
-    assert res.json == {"code": 500, "status": "Internal Server Error", "message": "Internal server error",
+    assert res.json == {"code": 500, "status": "Internal Server Error", "message": "服务器内部错误",
                         "request_id": res.headers["X-Request-ID"]}
     assert "secret internals" not in res.get_data(as_text=True)
 

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from app.auth.models import ApiToken, WebSession
 from app.auth.sessions import LAST_SEEN, open_session
-from app.database import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from tests import factories as f
 from tests.conftest import ApiClient, count, settle

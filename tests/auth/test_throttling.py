@@ -9,6 +9,7 @@ import time
 import pytest
 
 from app.auth.models import User
+from app.extensions import limiter
 from tests import factories as f
 from tests.conftest import count, settle
 
@@ -129,3 +130,13 @@ def test_signup_page_and_api_share_one_count(app, world, client):
     res = client.post("/api/v1/members/signup", json=signup_form(world, 2), environ_base=ADDRESS)
     assert res.status_code == 429 and res.json["code"] == 429
     assert count(User, User.username.in_(["signup_1", "signup_2"])) == 0
+
+
+def test_limits_are_checked_by_their_decorators_only(app):
+    """create_app drops Flask-Limiter's before-request hook (it costs every request a search):
+    valid while no default, application-wide or blueprint limit exists. Declaring one makes
+    this fail: then keep the hook (drop_idle_limiter_check does so by itself)."""
+    manager = limiter.limit_manager
+    assert not manager.default_limits and not manager.application_limits
+    assert not manager._blueprint_limits
+    assert limiter._check_request_limit not in app.before_request_funcs[None]

@@ -5,7 +5,7 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from app.auth.models import User
-from app.database import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.orders.models import OrderClaim
 from app.orders.services import claim, create_order, dispatch

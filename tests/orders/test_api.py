@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.database import LOCAL_TZ
+from app.clock import LOCAL_TZ
 from app.extensions import db
 from app.notifications.models import Notification
 from app.orders import services

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app.auth import sms
 from app.auth.models import SmsCode
-from app.database import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from tests.conftest import count, settle
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-from app.database import LOCAL_TZ
+from app.clock import LOCAL_TZ
 from app.extensions import db
 from app.points.checklist import ITEM_KEYS, checklist_for, completion_for
 from app.points.models import ChecklistEvidence, ChecklistItem

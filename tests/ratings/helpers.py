@@ -1,14 +1,19 @@
-"""Arranging a rated year: points, 五个一 evidence, verified hours and orders, written straight
-into the other domains' tables (no orders services exist on this branch)."""
+"""Arranging a rated year: points, 五个一 evidence, verified hours and orders, through the other
+domains' services. The order rules pay nothing here (switched off through the points rules
+service), so a member's points are the ones a test gives him."""
 from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
+from app.auth.models import Role, User
 from app.extensions import db
-from app.orders.models import Order, OrderClaim
+from app.orders import services as orders
+from app.orders.models import Order
+from app.points.config import update_rule
 from app.points.services import append_entry, record_evidence
 from app.service.models import RecordStatus, ServiceRecord
 from tests.sql import statements
@@ -40,19 +45,52 @@ def hours(member, community, h: float, when: datetime = WHEN) -> ServiceRecord:
     return record
 
 
+ORDER_RULES = ("order_completed", "order_good_rating", "claim_abandoned")
+
+
+def _one(role: str, community) -> User:
+    """The first account of `role` placed in the community (a new one if there is none)."""
+    from tests import factories as f
+
+    user = db.session.scalar(sa.select(User).where(User.role == role, User.place_id == community.id)
+                             .order_by(User.id).limit(1))
+    return user or f.UserFactory(role=role, place_id=community.id)
+
+
+def _order_rules_pay_nothing() -> None:
+    admin = db.session.scalar(sa.select(User).where(User.role == Role.ADMIN).limit(1))
+    if admin is None:
+        from tests import factories as f
+
+        admin = f.UserFactory(role=Role.ADMIN)
+    for key in ORDER_RULES:
+        update_rule(admin, key, {"is_active": False})
+
+
 def order(community, status="submitted", *, created_at=WHEN, completed_at=None, closed_at=None,
           score=None, claimers=(), abandoned=()) -> Order:
-    o = Order(community_id=community.id, title="代买药品", category="关爱老人", status=status,
-              created_at=created_at, updated_at=created_at, completed_at=completed_at,
-              closed_at=closed_at, score=score, slots=max(1, len(claimers)),
-              claimed_count=len(claimers))
-    db.session.add(o)
-    db.session.flush()
-    for member in claimers:
-        db.session.add(OrderClaim(order_id=o.id, member_id=member.id, claimed_at=created_at))
+    """An order of a resident of the community taken to `status` through the orders services:
+    submitted at `created_at`, dispatched to the members' pool, claimed by `claimers` (and by
+    `abandoned`, who give up their claim an hour later), completed by the first claimer at
+    `completed_at`, rated `score` by the resident at `closed_at`; or cancelled by the staff."""
+    _order_rules_pay_nothing()
+    resident, staff = _one(Role.RESIDENT, community), _one(Role.STAFF, community)
+    o = orders.create_order(resident, title="代买药品", category="关爱老人", community_id=community.id,
+                            slots=max(1, len(claimers)), now=created_at)
+    if status == "cancelled":
+        orders.cancel(staff, o.id, "居民已自行解决", now=created_at + timedelta(minutes=5))
+    if status in ("submitted", "cancelled"):
+        return o
+    orders.dispatch(staff, o.id, to_pool=True, now=created_at)
     for member in abandoned:
-        db.session.add(OrderClaim(order_id=o.id, member_id=member.id, claimed_at=created_at,
-                                  released_at=created_at + timedelta(hours=1), abandoned=True))
+        orders.claim(member, o.id, now=created_at)
+        orders.release(member, o.id, "临时有事", now=created_at + timedelta(hours=1))
+    for member in claimers:
+        orders.claim(member, o.id, now=created_at)
+    if status in ("completed", "closed"):
+        orders.complete(claimers[0], o.id, "已办好", now=completed_at)
+    if status == "closed":
+        orders.rate(resident, o.id, score, now=closed_at)
     db.session.flush()
     return o
 
@@ -67,11 +105,12 @@ def grow(world, n: int) -> None:
     from tests import factories as f
 
     for i in range(n):
-        m = f.member_in(world.comm1 if i % 2 else world.comm3, world.unit1)
+        community = world.comm1 if i % 2 else world.comm3
+        m = f.member_in(community, world.unit1)
         points(m, 10 + i)
         tick(m, i % 5)
         hours(m, world.comm1, 1)
-        rated_order(world.comm1, m, 3 + i % 3)
+        rated_order(community, m, 3 + i % 3)
 
 
 @pytest.fixture

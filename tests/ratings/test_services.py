@@ -273,7 +273,7 @@ def test_statistics_match_hand_computed_figures(world):
     order(w.comm3, "closed", completed_at=WHEN + timedelta(hours=3), closed_at=WHEN + timedelta(hours=4),
           score=3, claimers=[w.member3])
     order(w.comm3, "closed", created_at=WHEN - timedelta(days=400), completed_at=WHEN - timedelta(days=399),
-          closed_at=WHEN - timedelta(days=399), score=1)  # another year: not counted
+          closed_at=WHEN - timedelta(days=399), score=1, claimers=[w.member3])  # another year: not counted
     from app.ratings.statistics import statistics
 
     street = statistics(w.street_admin, w.street1.id, YEAR)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app.auth import sms
 from app.auth.models import User
-from app.database import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.orders.models import Order
 from app.residents.models import ResidentProfile

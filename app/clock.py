@@ -1,20 +1,37 @@
-"""Calendar periods in local time (Asia/Shanghai), as UTC bounds for range queries."""
+"""The clock, in one place: UTC in the database and in Python (aware datetimes), Asia/Shanghai
+for what days, months and years mean to users, and those periods as UTC bounds for queries."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
-from app.database import LOCAL_TZ
-
-CAP_PERIODS = ("day", "month", "year")
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
-def day_start(day: date) -> datetime:
-    """Midnight of `day` in Asia/Shanghai, as UTC."""
-    return datetime.combine(day, time(), LOCAL_TZ).astimezone(UTC)
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def local_today(now: datetime | None = None) -> date:
+    """The calendar date in Asia/Shanghai, which is what years and days mean to users."""
+    return (now or utcnow()).astimezone(LOCAL_TZ).date()
+
+
+def this_year() -> int:
+    return local_today().year
+
+
+def year_of(moment: datetime) -> int:
+    return moment.astimezone(LOCAL_TZ).year
 
 
 def _utc(local: datetime) -> datetime:
     return local.astimezone(UTC)
+
+
+def day_start(day: date) -> datetime:
+    """Midnight of `day` in Asia/Shanghai, as UTC."""
+    return _utc(datetime.combine(day, time(), LOCAL_TZ))
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:

@@ -1,0 +1,94 @@
+"""Pages of 表彰: the list (publicity, granted, and for staff every nomination), nominating,
+the street admin's decisions, and objections during the publicity period."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app import nav
+from app.api_base import paginate
+from app.auth.permissions import roles_required
+from app.clock import utcnow
+from app.errors import DomainError, attach_to_form
+from app.extensions import db
+from app.honours import services
+from app.honours.forms import DecisionForm, NominationForm, ObjectionForm
+from app.honours.models import KINDS, STATUS_LABELS
+from app.i18n import N_
+from app.params import query_page
+from app.places.services import communities_managed_by
+from app.registrations.services import members_by_community
+
+bp = Blueprint("honours", __name__)
+bp.record_once(lambda state: state.app.jinja_env.globals.update(
+    granted_honours=services.granted_honours, HONOUR_KINDS=KINDS))
+nav.add(N_("表彰公示"), "honours.index", (), order=46)
+PAGE_SIZE = 20
+
+
+@bp.route("/honours")
+@roles_required()
+def index():
+    page = query_page()
+    items = paginate(db.session, services.honours_query(current_user), page, PAGE_SIZE)
+    return render_template("honours/index.html", items=items, page=page, page_size=PAGE_SIZE, kinds=KINDS,
+                           statuses=STATUS_LABELS, now=utcnow(), decision=DecisionForm(),
+                           objection=ObjectionForm(), may_nominate=current_user.role in services.NOMINATORS,
+                           may_decide=current_user.role in services.APPROVERS,
+                           may_object=current_user.role in services.OBJECTORS)
+
+
+@bp.route("/honours/new", methods=["GET", "POST"])
+@roles_required(*services.NOMINATORS)
+def new():
+    form = NominationForm()
+    form.kind.choices = [(key, _(label)) for key, label in KINDS.items()]
+    communities = communities_managed_by(current_user)[:200]
+    form.community_id.choices = [(0, _("请选择"))] + [(c.id, c.name) for c in communities]
+    members = members_by_community([c.id for c in communities])
+    form.member_id.choices = [(0, _("请选择"))] + [
+        (member_id, name) for c in communities for member_id, name in members.get(c.id, [])]
+    if form.validate_on_submit():
+        try:
+            services.nominate(current_user, kind=form.kind.data, reasons=form.reasons.data,
+                              member_id=form.member_id.data or None, team_name=form.team_name.data or "",
+                              community_id=form.community_id.data or None)
+        except DomainError as err:
+            db.session.rollback()
+            attach_to_form(form, err)
+            return render_template("honours/form.html", form=form), err.status_code
+        flash(_("已提名，等待街道审批"), "success")
+        return redirect(url_for("honours.index"))
+    return render_template("honours/form.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/honours/<int:honour_id>/<any(approve, reject, grant):action>")
+@roles_required(*services.APPROVERS)
+def decide(honour_id, action):
+    form = DecisionForm()
+    try:
+        form.validate_on_submit()
+        services.decide(current_user, honour_id, action, form.note.data or "")
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+    else:
+        done = {"approve": _("已批准，开始公示"), "reject": _("已驳回"), "grant": _("已授予表彰")}
+        flash(done[action], "success")
+    return redirect(url_for("honours.index"))
+
+
+@bp.post("/honours/<int:honour_id>/object")
+@roles_required(*services.OBJECTORS)
+def object_to(honour_id):
+    form = ObjectionForm()
+    if not form.validate_on_submit():
+        flash(_("请填写异议内容"), "error")
+        return redirect(url_for("honours.index"))
+    try:
+        services.object_to(current_user, honour_id, form.reason.data)
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+    else:
+        flash(_("异议已提交，街道将核实处理"), "success")
+    return redirect(url_for("honours.index"))

@@ -1,0 +1,1 @@
+"""Photo evidence on service records, orders and suggestions (issue 16)."""
