@@ -5,21 +5,15 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app.clock import year_bounds
+from app.database import local_month
 from app.extensions import db
 from app.orders.models import Order
 from app.places.models import Place, PlaceKind
 from app.points.models import SERVICE_SOURCE_TYPES, LedgerEntry
-from app.points.periods import year_bounds
 from app.registrations.models import Registration, RegistrationStatus
 
 MONTHS = range(1, 13)
-
-
-def _month(column):
-    """The Asia/Shanghai month (UTC+8, no daylight saving) of a UTC timestamp column, an integer."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return sa.cast(sa.extract("month", sa.func.timezone("Asia/Shanghai", column)), sa.Integer)
-    return sa.cast(sa.func.strftime("%m", column, "+8 hours"), sa.Integer)
 
 
 def monthly(place: dict, year: int) -> list[dict]:
@@ -29,14 +23,14 @@ def monthly(place: dict, year: int) -> list[dict]:
     start, end = year_bounds(year)
     members = sa.select(Registration.member_id).where(Registration.community_id.in_(communities),
                                                       Registration.status == RegistrationStatus.APPROVED)
-    month = _month(LedgerEntry.created_at)
+    month = local_month(LedgerEntry.created_at)
     served = dict(db.session.execute(
         sa.select(month, sa.func.count(sa.distinct(LedgerEntry.member_id)))
         .where(LedgerEntry.year == year, LedgerEntry.source_type.in_(SERVICE_SOURCE_TYPES),
                LedgerEntry.member_id.in_(members)).group_by(month)).all())
     figures = {}
     for key, column in (("placed", Order.created_at), ("completed", Order.completed_at)):
-        month = _month(column)
+        month = local_month(column)
         figures[key] = dict(db.session.execute(
             sa.select(month, sa.func.count()).where(Order.community_id.in_(communities), column >= start,
                                                     column < end).group_by(month)).all())

@@ -1,7 +1,7 @@
 """The demo's ratings look like a real community's: most members 优秀 / 良好 / 合格 and a few
 below, from a year of verified service and the district's thresholds (set as its admin)."""
 from app.audit.models import AuditEntry
-from app.database import local_today
+from app.clock import local_today
 from app.demo import ratings
 from app.extensions import db
 from app.ratings import services
