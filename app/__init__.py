@@ -227,6 +227,7 @@ def register_blueprints(app: Flask) -> None:
     from app.notifications import api as notifications_api
     from app.notifications import views as notifications_views
     from app.orders import api as orders_api
+    from app.orders import board as orders_board  # noqa: F401  (routes on the orders bp)
     from app.orders import views as orders_views
     from app.phone_signin import api as phone_signin_api
     from app.phone_signin import views as phone_signin_views
@@ -256,6 +257,7 @@ def register_blueprints(app: Flask) -> None:
     from app.service import views as service_views
     from app.teams import api as teams_api
     from app.teams import views as teams_views
+    from app.workbench import views as workbench_views
 
     app.url_map.converters["int"] = IdConverter  # before any rule is added
 
@@ -273,7 +275,7 @@ def register_blueprints(app: Flask) -> None:
                reminders_views.bp, ratings_views.bp, audit_views.bp, residents_views.bp,
                imports_views.bp, phone_signin_views.bp, rewards_views.bp, announcements_views.bp,
                honours_views.bp, photos_views.bp, certificates_views.bp, projects_views.bp,
-               teams_views.bp):
+               teams_views.bp, workbench_views.bp):
         app.register_blueprint(bp)
 
 

@@ -148,6 +148,13 @@ def seconds_between(start, end) -> sa.ColumnElement:
     return (sa.func.julianday(end) - sa.func.julianday(start)) * 86400.0
 
 
+def local_month(column) -> sa.ColumnElement:
+    """The Asia/Shanghai month (UTC+8, no daylight saving) of a UTC timestamp column, an integer."""
+    if is_postgresql():
+        return sa.cast(sa.extract("month", sa.func.timezone("Asia/Shanghai", column)), sa.Integer)
+    return sa.cast(sa.func.strftime("%m", column, "+8 hours"), sa.Integer)
+
+
 # ---- PostgreSQL connections (psycopg) ---------------------------------------------------------
 # A request used to pay five round trips to the database before its own queries were done:
 # the pool's pre-ping (SELECT 1), BEGIN, its queries, ROLLBACK. Two behaviours remove three:

@@ -57,10 +57,13 @@ class XlsxSheet:
         for n, width in enumerate(widths, start=1):
             self.sheet.column_dimensions[get_column_letter(n)].width = width
 
-    def header(self, labels: Iterable[str]) -> None:
+    def header(self, labels: Iterable[str], title: str | None = None) -> None:
+        """The column headers, frozen; `title`: a title row above them (what the sheet is)."""
         bold = Font(bold=True)
+        if title:
+            self.sheet.append([xlsx_cell(self.sheet, title, Font(bold=True, size=14))])
         self.sheet.append([xlsx_cell(self.sheet, label, bold) for label in labels])
-        self.sheet.freeze_panes = "A2"
+        self.sheet.freeze_panes = "A3" if title else "A2"
 
     def append(self, values: Iterable) -> None:
         self.sheet.append([xlsx_cell(self.sheet, value) for value in values])

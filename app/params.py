@@ -90,6 +90,26 @@ def query_id(name: str, source: MultiDict | None = None) -> int | None:
     return require_id(value, name)
 
 
+def query_choice(name: str, choices, default: str | None = None,
+                 source: MultiDict | None = None) -> str | None:
+    """A parameter that must be one of `choices` (a status, a category): absent or empty →
+    `default`; anything else → BadParameter (400) naming it."""
+    raw = _raw(name, source)
+    if raw is None:
+        return default
+    if raw not in set(choices):
+        raise BadParameter(name, gettext("%(field)s：不是可选的值", field=name))
+    return raw
+
+
+def query_text(name: str, max_length: int = 100, source: MultiDict | None = None) -> str | None:
+    """A search text: absent or blank → None; longer than `max_length` → BadParameter (400)."""
+    raw = _raw(name, source)
+    if raw is not None and len(raw) > max_length:
+        raise BadParameter(name, gettext("%(field)s：最多 %(max)s 个字", field=name, max=max_length))
+    return raw
+
+
 def query_page(name: str = "page") -> int:
     """The page number of a list page: 1 when absent, 1..PAGE_MAX, else 400."""
     return query_int(name, 1, min=1, max=PAGE_MAX)

@@ -13,7 +13,7 @@ from app.auth.permissions import visible_phone
 from app.auth.roles import STAFF_LIKE
 from app.clock import LOCAL_TZ
 from app.i18n import N_, label
-from app.nav import items_for
+from app.nav import groups_for, items_for
 from app.nav import labels as menu_labels
 from app.redirects import back_url
 
@@ -89,6 +89,7 @@ def register(app: Flask) -> None:
         return {
             "nav_items": items_for(current_user, app),
             "tab_bar": tabs_for(current_user, app),
+            "nav_groups": lambda: groups_for(current_user, app),
             "MENU_LABELS": menu_labels(),
             "current_locale": str(get_locale()),
             "unread_count": unread,

@@ -112,8 +112,10 @@ def _serve_and_sign_in(env) -> None:
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
         res = session.post(base + "/login", data={"csrf_token": token, "username": "staff1",
                                                   "password": "demo1234"}, timeout=5)
-        assert res.status_code == 200 and res.url.endswith("/staff/registrations")
-        assert "报到审核" in res.text and "通过" in res.text
+        assert res.status_code == 200 and res.url.endswith("/workbench")  # the staff's home
+        assert "待审核报到" in res.text and "报到审核" in res.text
+        queue = session.get(base + "/staff/registrations?status=pending", timeout=5)
+        assert queue.status_code == 200 and "通过" in queue.text
     finally:
         server.terminate()
         server.wait(timeout=10)

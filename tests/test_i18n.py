@@ -344,8 +344,9 @@ def test_unit_export_headers_follow_the_language(lived_in, page):
     res = client.get(f"/units/{lived_in.unit1.id}/ratings.xlsx")
     assert res.status_code == 200
     sheet = load_workbook(io.BytesIO(res.data)).active
-    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
-    assert header[:5] == ["Member number", "Name", "Mobile", "Community", "Grade"]
+    title, header = ([c.value for c in row] for row in sheet.iter_rows(max_row=2))
+    assert title[0] == f"{lived_in.unit1.name} · {local_today().year} ratings"  # the unit name is data
+    assert header[:6] == ["No.", "Member number", "Name", "Mobile", "Community", "Grade"]
     assert not any(CJK.search(str(v)) for v in header)
 
 

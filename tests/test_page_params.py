@@ -8,7 +8,7 @@ from app.params import ID_MAX, PAGE_MAX, YEAR_MAX, YEAR_MIN, query_int, require_
 
 # (who, path, the integer parameters the page reads); {member1} etc. are filled from the world.
 PAGES = [
-    ("staff1", "/staff/orders", ["community_id", "page"]),
+    ("staff1", "/staff/orders", ["community_id", "grid_id", "unit_id", "page"]),
     ("staff1", "/staff/registrations", ["community_id", "page"]),
     ("staff1", "/staff/idle-members", ["community_id", "page"]),
     ("staff1", "/leaderboard", ["scope_id", "page", "year"]),
@@ -39,7 +39,7 @@ PAGES = [
     ("admin", "/admin/checklist", ["place_id", "year"]),
     ("admin", "/admin/rating-thresholds", ["place_id", "year"]),
 ]
-ID_PARAMS = {"community_id", "scope_id", "member_id", "place_id"}
+ID_PARAMS = {"community_id", "scope_id", "member_id", "place_id", "grid_id", "unit_id"}
 BAD = {  # value -> the answer, by kind of parameter
     "id": [(str(2**31), 404), ("99999999999999999999", 404), ("-5", 404), ("abc", 400), ("1.5", 400)],
     "page": [(str(PAGE_MAX + 1), 400), ("99999999999999999999", 400), ("0", 400), ("-3", 400),

@@ -26,6 +26,9 @@ def home():
         endpoint = "orders.resident_home"
     if current_user.role == "unit_admin" and "ratings.unit_home" in current_app.view_functions:
         endpoint = "ratings.unit_home"
+    staff_like = current_user.role in ("staff", "street_admin", "admin")
+    if staff_like and "workbench.home" in current_app.view_functions:
+        endpoint = "workbench.home"  # the staff's and admins' home: what waits for them
     return redirect(url_for(endpoint))
 
 

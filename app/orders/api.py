@@ -14,6 +14,8 @@ from app.orders.access import roles_for
 from app.orders.models import Order
 from app.orders.queries import list_orders, page_of
 from app.orders.schemas import (
+    BulkDispatchIn,
+    BulkDispatchOut,
     CandidateList,
     CandidateQuery,
     CompleteIn,
@@ -71,6 +73,19 @@ def list_(args):
     return order_page(page_of(list_orders(current_user, **args, now=now), page, page_size,
                               selectinload(Order.claims), selectinload(Order.events),
                               selectinload(Order.resident)), now)
+
+
+@blp.route("/dispatch", methods=["POST"])
+@blp.arguments(BulkDispatchIn)
+@blp.response(200, BulkDispatchOut)
+@documents_errors(blp, 401, 403, 404, 409)
+@roles_required(*roles_for(Action.DISPATCH))
+def dispatch_many(data):
+    """派单 of several submitted needs to the member pool at once (all or none): each as
+    `POST /orders/{id}/dispatch` with `to_pool: true` would, and the batch audited once."""
+    orders = services.dispatch_many(current_user, data["order_ids"], deadline=data["deadline"],
+                                    note=data["note"])
+    return {"items": [services.get_order(o.id) for o in orders], "total": len(orders)}
 
 
 @blp.route("/<int:order_id>", methods=["GET"])

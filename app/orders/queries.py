@@ -4,7 +4,7 @@ deadline (overdue first, since they have the earliest deadlines), finished ones 
 deadline first. A page costs a count and a window, whatever the number of orders."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -15,6 +15,7 @@ from app.orders.access import Viewer, claimed_by, offered_clause, scope_clause, 
 from app.orders.models import OPEN_STATUSES, Order, OrderStatus
 
 OPEN = "open"  # the status filter meaning every open status
+DUE_SOON = timedelta(hours=24)  # "即将超期": an open order whose deadline falls within this
 
 
 def status_clause(status: str | None):
@@ -25,6 +26,17 @@ def status_clause(status: str | None):
 
 def overdue_clause(now: datetime):
     return sa.and_(Order.open_clause(), Order.deadline < now)
+
+
+def due_soon_clause(now: datetime):
+    return sa.and_(Order.open_clause(), Order.deadline >= now, Order.deadline < now + DUE_SOON)
+
+
+def search_clause(text: str):
+    """The words of a search, each in the title, the address or the description."""
+    return sa.and_(*(sa.or_(*(column.contains(word, autoescape=True)
+                              for column in (Order.title, Order.address, Order.description)))
+                     for word in text.split()))
 
 
 def claimable_clause():
@@ -38,9 +50,12 @@ def claimable_clause():
 def list_orders(user: User | Viewer, *, status: str | None = None, community_id: int | None = None,
                 unit_id: int | None = None, overdue: bool | None = None,
                 claimable: bool | None = None, mine: bool | None = None,
+                category: str | None = None, urgency: str | None = None,
+                grid_id: int | None = None, text: str | None = None, due_soon: bool = False,
                 now: datetime | None = None) -> sa.Select:
     """A SELECT of the orders the viewer may see, filtered. `mine` (members): the ones he
-    claimed; `claimable` (members): the ones he could claim now."""
+    claimed; `claimable` (members): the ones he could claim now; `text`: words found in the
+    title, address or description; `due_soon`: open, due within DUE_SOON."""
     viewer = viewer_for(user)
     now = now or utcnow()
     stmt = sa.select(Order).where(scope_clause(viewer))
@@ -50,6 +65,14 @@ def list_orders(user: User | Viewer, *, status: str | None = None, community_id:
         stmt = stmt.where(Order.community_id == community_id)
     if unit_id:
         stmt = stmt.where(Order.unit_id == unit_id)
+    for column, value in ((Order.category, category), (Order.urgency, urgency),
+                          (Order.grid_id, grid_id)):
+        if value:
+            stmt = stmt.where(column == value)
+    if text:
+        stmt = stmt.where(search_clause(text))
+    if due_soon:
+        stmt = stmt.where(due_soon_clause(now))
     if overdue is True:
         stmt = stmt.where(overdue_clause(now))
     elif overdue is False:
@@ -59,7 +82,7 @@ def list_orders(user: User | Viewer, *, status: str | None = None, community_id:
     if claimable:
         stmt = stmt.where(offered_clause(viewer), claimable_clause(),
                           Order.id.not_in(claimed_by(viewer.id)))
-    if overdue or status == OPEN or status in OPEN_STATUSES:
+    if overdue or due_soon or status == OPEN or status in OPEN_STATUSES:
         return stmt.order_by(Order.deadline, Order.id)
     return stmt.order_by(Order.deadline.desc(), Order.id.desc())
 

@@ -11,7 +11,7 @@ from app.clock import utcnow
 from app.orders.access import CONTACT_PARTIES, can_see_contact, parties_of, viewer_for
 from app.orders.models import CATEGORIES, Order, OrderStatus, Urgency
 from app.orders.queries import OPEN
-from app.orders.services import MAX_SLOTS, actions_for
+from app.orders.services import MAX_BULK, MAX_SLOTS, actions_for
 
 
 class WalkInResidentIn(ma.Schema):
@@ -43,6 +43,19 @@ class DispatchIn(ma.Schema):
     note = text(0, 400, load_default="")
 
 
+class BulkDispatchIn(ma.Schema):
+    order_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=MAX_BULK),
+                            metadata={"description": "the submitted needs to send to the member pool"})
+    deadline = aware(load_default=None, allow_none=True,
+                     metadata={"description": "the same deadline for all; else each from its urgency"})
+    note = text(0, 400, load_default="")
+
+
+class BulkDispatchOut(ma.Schema):
+    items = fields.List(fields.Nested(lambda: OrderOut()), required=True)
+    total = fields.Integer(required=True)
+
+
 class ReasonIn(ma.Schema):
     reason = text(1, 500, required=True)
 
@@ -72,6 +85,11 @@ class OrderQuery(PageArgs):
     status = fields.String(validate=validate.OneOf([*OrderStatus, OPEN]))
     community_id = Id()
     unit_id = Id()
+    grid_id = Id()
+    category = one_of(CATEGORIES)
+    urgency = fields.String(validate=validate.OneOf(list(Urgency)))
+    text = text(0, 100, metadata={"description": "words found in the title, address or description"})
+    due_soon = fields.Boolean(metadata={"description": "open, due within 24 hours"})
     overdue = fields.Boolean()
     claimable = fields.Boolean(metadata={"description": "members: only those I can claim now"})
     mine = fields.Boolean(metadata={"description": "members: only those I claimed"})

@@ -211,6 +211,28 @@ def dispatch(staff: User, order_id: int, *, unit_id: int | None = None, to_pool:
     return order
 
 
+MAX_BULK = 100  # orders one bulk dispatch may carry (a board page is 20)
+
+
+def dispatch_many(staff: User, order_ids: list[int], *, deadline: datetime | None = None,
+                  note: str = "", now: datetime | None = None) -> list[Order]:
+    """派单 of several needs to the member pool at once: all of them or none (the first one
+    refused refuses the lot, and the request rolls back); each is dispatched as `dispatch`
+    does (its event, audit entry and notices), and one audit entry names the batch."""
+    now = now or utcnow()
+    ids = list(dict.fromkeys(order_ids or []))
+    if not ids:
+        raise Invalid("order_ids", _("请至少选择一条需求"))
+    if len(ids) > MAX_BULK:
+        raise Invalid("order_ids", _("一次最多派 %(n)s 条", n=MAX_BULK))
+    if any(valid_id(i) is None for i in ids):
+        raise Invalid("order_ids", _("编号无效"))
+    orders = [dispatch(staff, order_id, to_pool=True, deadline=deadline, note=note, now=now)
+              for order_id in ids]
+    record(staff, "order.dispatch_many", None, {"order_ids": ids, "to_pool": True}, now=now)
+    return orders
+
+
 def reject(staff: User, order_id: int, reason: str, now: datetime | None = None) -> Order:
     """Staff refuse a submitted need, with the reason the resident is told."""
     now = now or utcnow()

@@ -25,7 +25,6 @@ from app.orders.access import can_see_contact, parties_of, viewer_for
 from app.orders.models import CATEGORIES, Order, OrderStatus
 from app.orders.queries import (
     FINISHED,
-    OPEN,
     list_orders,
     near_member_first,
     page_of,
@@ -34,8 +33,7 @@ from app.orders.queries import (
 from app.orders.signals import teams_for_order
 from app.orders.states import ACTION_LABELS, STATUS_LABELS, Action
 from app.pages import submit_form
-from app.params import query_id, query_page
-from app.places.services import communities_in_scope
+from app.params import query_page
 from app.redirects import back_url
 from app.registrations.units import reported_units
 from app.signals import ask
@@ -46,7 +44,6 @@ nav.add(N_("我的需求"), "orders.resident_home", (Role.RESIDENT,), order=10)
 nav.add(N_("群众点单"), "orders.member_orders", (Role.MEMBER,), order=16)
 nav.add(N_("派单台"), "orders.board", STAFF_LIKE, order=12)
 nav.add(N_("单位接单"), "orders.unit_inbox", (Role.UNIT_ADMIN,), order=12)
-BOARD_TABS = [OPEN, *OrderStatus]
 
 
 bp.record_once(lambda state: state.app.jinja_env.globals.update(  # also seen by imported macros
@@ -124,29 +121,6 @@ def new():
 
 
 # ---- staff, unit admins, members --------------------------------------------------------------
-
-def _communities() -> list:
-    return communities_in_scope(current_user)
-
-
-@bp.get("/staff/orders")
-@roles_required(*STAFF_LIKE)
-def board():
-    """The dispatch board: one status at a time (open ones by default), overdue first."""
-    status = request.args.get("status", OPEN)
-    status = status if status in BOARD_TABS else OPEN
-    overdue = request.args.get("overdue") == "1"
-    community_id = query_id("community_id")
-    now = utcnow()
-    stmt = list_orders(current_user, status=status, community_id=community_id,
-                       overdue=True if overdue else None, now=now)
-    communities = _communities() if current_user.role != Role.STAFF else []
-    return render_template(
-        "orders/board.html", result=_listing(stmt, count=status not in FINISHED), page=query_page(),
-        page_size=PAGE_SIZE, now=now, status=status, overdue=overdue, community_id=community_id,
-        communities=communities, tabs=BOARD_TABS,
-        counts=status_counts(current_user, community_id=community_id, now=now))
-
 
 UNIT_TABS = [OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, OrderStatus.CLAIMED,
              OrderStatus.COMPLETED, OrderStatus.CLOSED, OrderStatus.CANCELLED]

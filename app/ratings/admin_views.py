@@ -1,7 +1,8 @@
 """Pages for street/district admins and staff: the level thresholds and the statistics."""
+from io import BytesIO
 from types import SimpleNamespace
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,12 +10,14 @@ from app import nav
 from app.auth.permissions import roles_required
 from app.auth.roles import ADMINS, STAFF_LIKE
 from app.errors import DomainError
+from app.exports import XLSX_MIME
 from app.extensions import db
 from app.i18n import N_, label
 from app.orders.states import STATUS_LABELS as ORDER_STATUS_LABELS
 from app.params import query_id, query_year
 from app.places.services import places_in_scope
-from app.ratings import charts, statistics, thresholds
+from app.ratings import charts, statistics, thresholds, trend
+from app.ratings import stats_export as stats_export_service
 from app.ratings.blueprint import _years, bp
 from app.ratings.forms import ThresholdsForm
 from app.ratings.models import GRADED_LEVELS
@@ -62,15 +65,19 @@ def thresholds_page():
                            current=current, form=form, levels=GRADED_LEVELS), status
 
 
-def _charts(stats: dict) -> list:
-    """The statistics as SVG bar charts (the first 60 streets or communities; the table has all)."""
+def _charts(stats: dict, months: list[dict]) -> list:
+    """The statistics as SVG bar charts coloured by meaning (the first 60 streets or
+    communities; the table has all), and the month-by-month trend."""
     totals, children = stats["totals"], stats["children"][:60]
     orders = [(label(s, ORDER_LABELS), [n]) for s, n in totals["orders"].items()]
-    made = [charts.bar_chart(_("点单状态"), orders, (_("点单"),))]
+    made = [charts.bar_chart(_("点单状态"), orders, (_("点单"),), colors=(charts.NEUTRAL,)),
+            charts.bar_chart(_("每月服务的党员"), [(_("%(month)s月", month=m["month"]), [m["served"]])
+                                             for m in months], (_("人数"),), colors=(charts.GOOD,))]
     if not children:
         made.insert(0, charts.bar_chart(_("报到与服务"), [
             (_("已报到"), [totals["registered"]]), (_("本年已服务"), [totals["served"]]),
-            (_("本年未服务"), [totals["idle"]])], (_("人数"),)))
+            (_("本年未服务"), [totals["idle"]])], (_("人数"),),
+            row_colors=(charts.NEUTRAL, charts.GOOD, charts.BAD)))
         return made
 
     def pct(v):
@@ -81,12 +88,13 @@ def _charts(stats: dict) -> list:
 
     return [
         charts.bar_chart(_("报到与服务人数"), [(c["name"], [c["registered"], c["served"]]) for c in children],
-                         (_("已报到"), _("本年已服务"))),
-        charts.bar_chart(_("未服务率"), column("idle_rate", 100), (_("未服务率"),), max_value=100, fmt=pct),
+                         (_("已报到"), _("本年已服务")), colors=(charts.NEUTRAL, charts.GOOD)),
+        charts.bar_chart(_("未服务率"), column("idle_rate", 100), (_("未服务率"),), max_value=100, fmt=pct,
+                         colors=(charts.BAD,)),
         charts.bar_chart(_("群众满意度（1-5）"), column("avg_satisfaction"), (_("满意度"),), max_value=5,
-                         fmt=lambda v: f"{v:.2f}"),
+                         fmt=lambda v: f"{v:.2f}", colors=(charts.GOOD,)),
         charts.bar_chart(_("“五个一”平均完成度"), column("checklist_avg_percent"), (_("完成度"),),
-                         max_value=100, fmt=pct),
+                         max_value=100, fmt=pct, colors=(charts.GOOD,)),
         *made,
     ]
 
@@ -96,6 +104,17 @@ def _charts(stats: dict) -> list:
 def stats_page():
     year = query_year()
     stats = statistics.statistics(current_user, query_id("place_id"), year)
-    return render_template("ratings/stats.html", stats=stats, year=year, years=_years(),
-                           charts=_charts(stats), places=statistics.viewer_places(current_user),
+    months = trend.monthly(stats["place"], year)
+    return render_template("ratings/stats.html", stats=stats, year=year, years=_years(), months=months,
+                           charts=_charts(stats, months), places=statistics.viewer_places(current_user),
                            order_labels=ORDER_LABELS)
+
+
+@bp.get("/stats.xlsx")
+@roles_required(*STAFF_LIKE)
+def stats_export():
+    """The statistics page (and its months) as an .xlsx workbook."""
+    year = query_year()
+    place, data = stats_export_service.export_statistics(current_user, query_id("place_id"), year)
+    return send_file(BytesIO(data), mimetype=XLSX_MIME, as_attachment=True,
+                     download_name=f"{place['name']}-{year}.xlsx")

@@ -9,9 +9,10 @@ from flask_smorest import Blueprint
 from app.api_base import documents_errors
 from app.auth.permissions import roles_required
 from app.auth.roles import ADMINS, STAFF_LIKE, UNIT_RATERS
-from app.ratings import export, publicity, services, statistics, thresholds
+from app.ratings import export, publicity, services, statistics, stats_export, thresholds
 from app.ratings.schemas import (
     CommunityRatingsOut,
+    LevelSummaryOut,
     MemberRatingOut,
     PublicityIn,
     PublicityOut,
@@ -131,6 +132,17 @@ def publish(data, community_id):
     return result
 
 
+@blp.route("/communities/<int:community_id>/ratings/summary", methods=["GET"])
+@blp.arguments(RatingYearQuery, location="query")
+@blp.response(200, LevelSummaryOut)
+@documents_errors(blp, 401, 403, 404)
+@roles_required(*STAFF_LIKE)
+def level_summary(args, community_id):
+    """Before publishing: the community's members by level as they would be published, and
+    `mostly_low` when most of them would be 基本合格 or below."""
+    return services.level_summary(current_user, community_id, args["year"])
+
+
 @blp.route("/communities/<int:community_id>/ratings/publicity", methods=["GET"])
 @blp.response(200, PublicityOut)
 @documents_errors(blp, 401, 403, 404)
@@ -146,8 +158,7 @@ def get_publicity(community_id):
 @roles_required(*STAFF_LIKE)
 def put_publicity(data, community_id):
     """双公示 on or off for the community's published ratings page (audited)."""
-    row = publicity.set_publicity(current_user, community_id, data["is_public"])
-    return row
+    return publicity.set_publicity(current_user, community_id, data["is_public"], data["shown_levels"])
 
 
 @blp.route("/communities/<int:community_id>/public-ratings", methods=["GET"])
@@ -197,3 +208,17 @@ def get_statistics(args):
     below it: registered vs served, idle rate, orders by status, median hours to complete,
     satisfaction, 五个一 completion."""
     return statistics.statistics(current_user, args.get("place_id"), args["year"])
+
+
+@blp.route("/statistics.xlsx", methods=["GET"])
+@blp.arguments(StatsQuery, location="query")
+@blp.doc(responses={"200": {"description": "the statistics and the months, as a workbook", "content": {
+    export.MIME: {"schema": {"type": "string", "format": "binary"}}}}})
+@documents_errors(blp, 401, 403, 404)
+@roles_required(*STAFF_LIKE)
+def statistics_xlsx(args):
+    """GET /statistics as an .xlsx workbook (a title row, the place and each street/community,
+    the month-by-month trend); audited."""
+    place, data = stats_export.export_statistics(current_user, args.get("place_id"), args["year"])
+    return send_file(BytesIO(data), mimetype=export.MIME, as_attachment=True,
+                     download_name=f"{place['name']}-{args['year']}.xlsx")

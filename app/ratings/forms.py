@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.forms import Form, SubForm
 from app.params import id_range, year_range
-from app.ratings.models import LEVEL_LABELS, LEVEL_ORDER, RatingLevel
+from app.ratings.models import LEVEL_LABELS, LEVEL_ORDER, SHOWN_LABELS, RatingLevel
 
 KEEP = ""
 
@@ -19,11 +19,14 @@ class RatingForm(Form):
 class PublishForm(Form):
     community_id = IntegerField(validators=[DataRequired(), id_range()])
     year = IntegerField(_l("年度"), validators=[InputRequired(), year_range()])
+    confirm_low = BooleanField(_l("我已核对评议标准和各人情况，仍然公布"))
 
 
 class PublicityForm(Form):
     community_id = IntegerField(validators=[DataRequired(), id_range()])
     is_public = BooleanField(_l("公开本社区评议结果（双公示）"))
+    shown_levels = SelectField(_l("公示范围"), choices=[(str(k), _l(v)) for k, v in SHOWN_LABELS.items()],
+                               validators=[Optional()], validate_choice=True)
 
 
 class LevelForm(SubForm):

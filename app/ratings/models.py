@@ -146,15 +146,28 @@ class UnitRatingRevision(RevisionColumns, db.Model):
     parent = "unit_rating_id"
 
     unit_rating_id: Mapped[int] = mapped_column(sa.ForeignKey("unit_rating.id"))
+class ShownLevels(StrEnum):
+    """What a community's 双公示 page shows: every level, or 合格 and above only."""
+
+    ALL = "all"
+    QUALIFIED_UP = "qualified_up"
+
+
+SHOWN_LEVELS = {ShownLevels.ALL: LEVEL_ORDER,
+                ShownLevels.QUALIFIED_UP: (RatingLevel.EXCELLENT, RatingLevel.GOOD, RatingLevel.QUALIFIED)}
+SHOWN_LABELS = {ShownLevels.ALL: N_("公示全部等次"), ShownLevels.QUALIFIED_UP: N_("只公示合格及以上等次")}
 
 
 class RatingPublicity(db.Model):
-    """双公示: whether a community's published ratings page is shown (off unless switched on)."""
+    """双公示: whether a community's published ratings page is shown (off unless switched on),
+    and which levels it shows (the community's choice)."""
 
     __tablename__ = "rating_publicity"
 
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("place.id"), primary_key=True)
     is_public: Mapped[bool] = mapped_column(default=False)
+    shown_levels: Mapped[str] = mapped_column(sa.String(16), default=ShownLevels.ALL,
+                                              server_default=ShownLevels.ALL.value)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 

@@ -13,11 +13,18 @@ from app.auth.models import Role, User
 from app.auth.permissions import can_manage_place
 from app.auth.roles import STAFF_LIKE
 from app.clock import utcnow
-from app.errors import NotFound
+from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.params import require_id
 from app.places.models import Place, PlaceKind, Unit
-from app.ratings.models import LEVEL_LABELS, LEVEL_ORDER, Rating, RatingPublicity
+from app.ratings.models import (
+    LEVEL_LABELS,
+    LEVEL_ORDER,
+    SHOWN_LEVELS,
+    Rating,
+    RatingPublicity,
+    ShownLevels,
+)
 from app.ratings.services import staff_community
 from app.registrations.models import Registration, RegistrationStatus
 
@@ -27,18 +34,31 @@ def is_public(community_id: int) -> bool:
         RatingPublicity.community_id == community_id)))
 
 
-def set_publicity(staff: User, community_id: int, public: bool,
+def shown_levels(community_id: int) -> str:
+    """What the community's 双公示 page shows (ShownLevels), all levels unless it chose otherwise."""
+    return db.session.scalar(sa.select(RatingPublicity.shown_levels).where(
+        RatingPublicity.community_id == community_id)) or ShownLevels.ALL
+
+
+def set_publicity(staff: User, community_id: int, public: bool, shown: str | None = None,
                   now: datetime | None = None) -> RatingPublicity:
+    """双公示 on or off, and (`shown`, when given) which levels the page shows; audited."""
     community = staff_community(staff, community_id)
+    if shown is not None and shown not in set(ShownLevels):
+        raise Invalid("shown_levels", _("%(field)s：不是可选的值", field="shown_levels"))
     now = now or utcnow()
     row = db.session.get(RatingPublicity, community.id)
     if row is None:
-        row = RatingPublicity(community_id=community.id, is_public=False)
+        row = RatingPublicity(community_id=community.id, is_public=False, shown_levels=ShownLevels.ALL)
         db.session.add(row)
-    before = row.is_public
+    before = {"is_public": row.is_public, "shown_levels": row.shown_levels}
     row.is_public, row.updated_at, row.updated_by_id = public, now, staff.id
+    if shown is not None:
+        row.shown_levels = shown
     db.session.flush()
-    record(staff, "rating.publicity", community, {"before": before, "is_public": public}, now=now)
+    record(staff, "rating.publicity", community, {"before": before["is_public"], "is_public": public,
+                                                   "shown_before": before["shown_levels"],
+                                                   "shown_levels": row.shown_levels}, now=now)
     return row
 
 
@@ -72,13 +92,16 @@ def public_community(viewer: User, community_id: int) -> Place:
 
 def publicity(staff: User, community_id: int) -> dict:
     community = staff_community(staff, community_id)
-    return {"community_id": community.id, "is_public": is_public(community.id)}
+    return {"community_id": community.id, "is_public": is_public(community.id),
+            "shown_levels": shown_levels(community.id)}
 
 
 def public_page(community_id: int, year: int, page: int = 1, page_size: int = 50) -> tuple[list[dict], int]:
     """The community's published ratings of the year, best level first, then by name (name,
-    unit and level only: comments and figures are for the member and his unit)."""
-    where = (Rating.community_id == community_id, Rating.year == year, Rating.published_at.is_not(None))
+    unit and level only: comments and figures are for the member and his unit); only the
+    levels the community chose to show (shown_levels)."""
+    where = (Rating.community_id == community_id, Rating.year == year, Rating.published_at.is_not(None),
+             Rating.level.in_(SHOWN_LEVELS[ShownLevels(shown_levels(community_id))]))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Rating).where(*where)) or 0
     rank = sa.case({level: n for n, level in enumerate(LEVEL_ORDER)}, value=Rating.level, else_=99)
     rows = db.session.execute(

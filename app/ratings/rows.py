@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 
 from app.auth.models import Role, User
 from app.extensions import db
-from app.i18n import N_
+from app.i18n import N_, pinyin_key
 from app.orders.metrics import abandoned_claims_for, satisfaction_for
 from app.places.models import Place
 from app.points.checklist import DEFAULT_SPECS, completion_for
@@ -103,8 +103,8 @@ HELPERS = {"points": totals_for, "checklist": completion_for, "hours": hours_for
 LEVEL_NEEDS = ("points", "checklist", "satisfaction", "abandoned")
 # Positions in a row of statement(): build() and the sorts unpack rows by position, which costs
 # far less than attribute access when there are thousands.
-MEMBER, HOME, PATH, LEVEL, POINTS, DONE, TOTAL, HOURS, SATISFACTION, PUBLISHED_AT = (
-    0, 3, 6, 9, 12, 13, 14, 15, 16, 19)
+MEMBER, NAME, HOME, PATH, LEVEL, POINTS, DONE, TOTAL, HOURS, SATISFACTION, PUBLISHED_AT = (
+    0, 1, 3, 6, 9, 12, 13, 14, 15, 16, 19)
 
 
 def _unpublished(id_select: sa.Select, year: int) -> sa.Select:
@@ -266,15 +266,23 @@ def listing(stmt: sa.Select, year: int, *, level: str | None = None, sort: str |
     direction = column.desc() if descending and key in SQL_SORTS else column
     ordered = stmt.order_by(column.is_(None), direction, User.name, User.id)  # NULLs last
     if page_size is None:
-        rows = build(_fetch(ordered), year, id_select)
+        records = _fetch(ordered)
+        rows = build(_by_pinyin(records, descending) if key == "name" else records, year, id_select)
         if level is not None:
             rows = [row for row in rows if row.level == level]
         if key in PY_SORTS:
             rows.sort(key=lambda row: _missing_last(PY_SORTS[key](row), descending))
         return rows, len(rows)
-    if level is None and key in SQL_SORTS:
+    if level is None and key == "community":
         total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
         records = _fetch(ordered.limit(page_size).offset((page - 1) * page_size))
         return build(records, year), total or 0
     ranked = _rank_records(_fetch(ordered), year, key, descending, level, id_select)
+    if key == "name":
+        ranked = _by_pinyin(ranked, descending)
     return build(ranked[(page - 1) * page_size: page * page_size], year), len(ranked)
+
+
+def _by_pinyin(records, descending: bool = False) -> list:
+    """Raw rows by name in pinyin order (app.i18n.pinyin_key), then by member id."""
+    return sorted(records, key=lambda r: (pinyin_key(r[NAME]), r[MEMBER]), reverse=descending)

@@ -2,7 +2,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.api_base import Id, Integer, PageArgs, Year, text
-from app.ratings.models import GRADED_LEVELS, LEVEL_ORDER
+from app.ratings.models import GRADED_LEVELS, LEVEL_ORDER, ShownLevels
 from app.ratings.rows import SORTS
 
 LEVEL_DOC = "excellent 优秀 | good 良好 | qualified 合格 | basic 基本合格 | unqualified 不合格"
@@ -105,11 +105,26 @@ class PublishOut(ma.Schema):
 
 class PublicityIn(ma.Schema):
     is_public = fields.Boolean(required=True)
+    shown_levels = fields.String(load_default=None, validate=validate.OneOf(list(ShownLevels)), metadata={
+        "description": "what the 双公示 page shows: all (every level) or qualified_up (合格 and above)"})
 
 
 class PublicityOut(ma.Schema):
     community_id = fields.Integer(required=True)
     is_public = fields.Boolean(required=True)
+    shown_levels = fields.String(required=True)
+
+
+class LevelSummaryOut(ma.Schema):
+    community_id = fields.Integer(required=True)
+    year = fields.Integer(required=True)
+    total = fields.Integer(required=True, metadata={"description": "members listed"})
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
+                         metadata={"description": "members per level (as they would be published)"})
+    unrated = fields.Integer(required=True)
+    low = fields.Integer(required=True, metadata={"description": "基本合格 or below"})
+    mostly_low = fields.Boolean(required=True, metadata={
+        "description": "most rated members would be 基本合格 or below: check the thresholds"})
 
 
 class PublicRatingOut(ma.Schema):

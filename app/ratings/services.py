@@ -24,7 +24,7 @@ from app.params import require_id
 from app.places.models import Place, Unit
 from app.ratings import publication
 from app.ratings import rows as R
-from app.ratings.models import LEVEL_ORDER, Rating, RatingRevision
+from app.ratings.models import LEVEL_ORDER, Rating, RatingLevel, RatingRevision
 from app.registrations.models import Registration, RegistrationStatus
 
 
@@ -210,7 +210,7 @@ def export_unit_ratings(viewer: User, unit_id: int, year: int, title: str, *,
 
     unit, rows, total = unit_ratings(viewer, unit_id, year, community_id=community_id, level=level,
                                      q=q, sort=sort, page_size=None)
-    data = export.workbook(title, rows, phone_shown(viewer))
+    data = export.workbook(title, rows, phone_shown(viewer), heading=f"{unit.name} · {title}")
     filters = {k: v for k, v in {"community_id": community_id, "level": level, "q": q}.items() if v}
     record(viewer, "rating.export", unit, {"year": year, "rows": total, **filters})
     return unit, data
@@ -244,6 +244,34 @@ def community_ratings(staff: User, community_id: int, year: int, *, level: str |
                             sort=sort, page=page, page_size=page_size,
                             id_select=sa.select(community_member_ids(community.id, year).subquery().c[0]))
     return community, rows, total
+
+
+LOW_LEVELS = (RatingLevel.BASIC, RatingLevel.UNQUALIFIED)
+
+
+def _summary(rows: list[R.RatingRow], total: int) -> dict:
+    counts = dict.fromkeys(LEVEL_ORDER, 0)
+    for row in rows:
+        if row.level in counts:
+            counts[row.level] += 1
+    rated = sum(counts.values())
+    low = sum(counts[level] for level in LOW_LEVELS)
+    return {"total": total, "counts": counts, "unrated": total - rated, "low": low,
+            "mostly_low": rated > 0 and 2 * low > rated}
+
+
+def level_summary(staff: User, community_id: int, year: int) -> dict:
+    """The community's members by level as they stand (published, or as they would be
+    published now), and whether most of the rated ones would be 基本合格 or below (the sign
+    of thresholds out of step with the year's service, shown before publishing)."""
+    community, rows, total = community_ratings(staff, community_id, year, page_size=None)
+    return {"community_id": community.id, "year": year, **_summary(rows, total)}
+
+
+def unit_level_summary(viewer: User, unit_id: int, year: int, *, community_id: int | None = None) -> dict:
+    """The unit's members by level (the unit page's bar), as unit_ratings lists them."""
+    _unit, rows, total = unit_ratings(viewer, unit_id, year, community_id=community_id, page_size=None)
+    return _summary(rows, total)
 
 
 def phone_shown(viewer: User):

@@ -21,7 +21,7 @@ from app.ratings import export, letters, publicity, services
 from app.ratings import unit_ratings as unit_rating_services
 from app.ratings.blueprint import _years, bp
 from app.ratings.forms import KEEP, PublicityForm, PublishForm, RatingForm
-from app.ratings.models import LEVEL_ORDER
+from app.ratings.models import LEVEL_ORDER, SHOWN_LABELS
 from app.ratings.rows import SORTS
 from app.ratings.rows import STATUS_LABELS as ROW_STATUS_LABELS
 
@@ -70,7 +70,9 @@ def _unit_page(unit_id: int):
     return render_template("ratings/unit.html", unit=unit, rows=rows, total=total, page=page,
                            page_size=PAGE_SIZE, year=year, years=_years(), args=args,
                            community_id=community_id, filters=filters,
-                           communities=services.unit_communities(unit.id, year))
+                           communities=services.unit_communities(unit.id, year),
+                           summary=services.unit_level_summary(current_user, unit.id, year,
+                                                                community_id=community_id))
 
 
 @bp.get("/units/<int:unit_id>/ratings.xlsx")
@@ -165,8 +167,10 @@ def community_page():
         "ratings/community.html", community=community, communities=communities, rows=rows,
         total=total, page=page, page_size=PAGE_SIZE, year=year, years=_years(), args=args,
         filters=filters, is_public=publicity.is_public(community.id),
+        summary=services.level_summary(current_user, community.id, year),
         publish_form=PublishForm(community_id=community.id, year=year),
-        publicity_form=PublicityForm(community_id=community.id))
+        publicity_form=PublicityForm(community_id=community.id,
+                                     shown_levels=publicity.shown_levels(community.id)))
 
 
 @bp.post("/staff/ratings/publish")
@@ -177,6 +181,12 @@ def publish():
         flash(_("请检查输入：") + _("；").join(_("%(field)s：%(message)s", field=k, message=v[0])
                                              for k, v in form.errors.items()), "error")
         return redirect(url_for("ratings.community_page"))
+    back = url_for("ratings.community_page", community_id=form.community_id.data, year=form.year.data)
+    summary = services.level_summary(current_user, form.community_id.data, form.year.data)
+    if summary["mostly_low"] and not form.confirm_low.data:
+        flash(_("多数党员将被评为基本合格或不合格：请先核对评议标准；确认无误后勾选“仍然公布”再公布。"),
+              "error")
+        return redirect(back)
     result = services.publish(current_user, form.community_id.data, form.year.data)
     flash(_("已公布 %(n)s 名党员的 %(year)s 年度评议", n=result["published"], year=form.year.data), "success")
     return redirect(url_for("ratings.community_page", community_id=form.community_id.data,
@@ -190,7 +200,8 @@ def set_publicity():
     if not form.validate_on_submit():
         flash(_("请检查输入"), "error")
         return redirect(url_for("ratings.community_page"))
-    row = publicity.set_publicity(current_user, form.community_id.data, form.is_public.data)
+    row = publicity.set_publicity(current_user, form.community_id.data, form.is_public.data,
+                                  form.shown_levels.data or None)
     flash(_("已公开本社区评议结果") if row.is_public else _("已关闭本社区评议公示"), "success")
     return redirect(url_for("ratings.community_page", community_id=row.community_id))
 
@@ -211,4 +222,5 @@ def public_page(community_id):
     units, units_total = unit_rating_services.published(year, community_id=community.id, page_size=PAGE_SIZE)
     return render_template("ratings/public.html", community=community, items=items, total=total,
                            page=page, page_size=PAGE_SIZE, year=year, years=_years(), units=units,
-                           units_total=units_total)
+                           units_total=units_total,
+                           shown=publicity.shown_levels(community.id), shown_labels=SHOWN_LABELS)

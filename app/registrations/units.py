@@ -92,3 +92,20 @@ def reported_units(community_id: int) -> list[Unit]:
     return list(db.session.scalars(
         sa.select(Unit).join(UnitRegistration, UnitRegistration.unit_id == Unit.id)
         .where(UnitRegistration.community_id == community_id).order_by(Unit.name)))
+
+
+def units_reported_to(community_ids, flat: bool = False):
+    """{community_id: [units that reported to it, by name]} in one query; `flat`: the units
+    that reported to any of them, once each, by name."""
+    if not community_ids:
+        return [] if flat else {}
+    rows = db.session.execute(
+        sa.select(UnitRegistration.community_id, Unit)
+        .join(Unit, UnitRegistration.unit_id == Unit.id)
+        .where(UnitRegistration.community_id.in_(list(community_ids))).order_by(Unit.name, Unit.id)).all()
+    if flat:
+        return list({unit.id: unit for _community_id, unit in rows}.values())
+    by_community: dict[int, list[Unit]] = {}
+    for community_id, unit in rows:
+        by_community.setdefault(community_id, []).append(unit)
+    return by_community

@@ -7,8 +7,8 @@ from tests.conftest import count
 
 
 @pytest.mark.parametrize("who,landing", [
-    ("member1", "/me"), ("staff1", "/staff/registrations"), ("street_admin", "/staff/registrations"),
-    ("admin", "/admin"), ("unit_admin1", "/unit"), ("resident1", "/resident"),
+    ("member1", "/me"), ("staff1", "/workbench"), ("street_admin", "/workbench"),
+    ("admin", "/workbench"), ("unit_admin1", "/unit"), ("resident1", "/resident"),
 ])
 def test_each_role_signs_in_and_lands_on_its_home(world, page, who, landing):
     client = page()

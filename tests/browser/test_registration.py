@@ -50,7 +50,10 @@ def test_member_signs_up_registers_and_staff_approve(world, page, new_page, sign
 
     staff = new_page()
     sign_in(staff, world.staff1.username)
-    expect(staff).to_have_url(re.compile(r"/staff/registrations$"))
+    expect(staff).to_have_url(re.compile(r"/workbench$"))  # the staff's home: what waits
+    expect(staff.get_by_test_id("tile-registrations")).to_contain_text("1")
+    staff.get_by_test_id("tile-registrations").click()
+    expect(staff).to_have_url(re.compile(r"/staff/registrations\?status=pending$"))
     card = staff.locator("article", has_text="张伟")
     expect(card).to_contain_text("仓边路12号3栋502房")
     assert_fits_phone(staff)

@@ -222,9 +222,9 @@ def test_list_pages_use_a_constant_number_of_queries(world, page, make_order, wh
 
 
 def test_finished_orders_page_without_counting_them(world, page, make_order, monkeypatch):
-    from app.orders import views
+    from app.orders import board
 
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(board, "PAGE_SIZE", 2)
     ids = [make_order("closed").id for _ in range(3)]
     staff = page(world.staff1)
     first = html(staff.get("/staff/orders?status=closed"))

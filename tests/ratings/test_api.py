@@ -150,16 +150,19 @@ def test_xlsx_opens_with_a_row_per_member_and_the_right_values(rated, api):
     assert "attachment" in res.headers["Content-Disposition"]
     sheet = load_workbook(BytesIO(res.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    header, body = rows[0], rows[1:]
-    assert header[:5] == ("党员编号", "姓名", "手机", "报到社区", "评议等次")
+    title, header, body = rows[0], rows[1], rows[2:]
+    assert title[0] == f"{rated.unit1.name} · {YEAR}年度评议"
+    assert header[:6] == ("序号", "党员编号", "姓名", "手机", "报到社区", "评议等次")
     assert len(body) == listed["total"] == 3
-    by_id = {r[0]: dict(zip(header, r, strict=True)) for r in body}
+    assert [r[0] for r in body] == [1, 2, 3]
+    assert [r[2] for r in body] == [i["name"] for i in listed["items"]]  # the page's (pinyin) order
+    by_id = {r[1]: dict(zip(header, r, strict=True)) for r in body}
     assert set(by_id) == {rated.member1.id, rated.member3.id, rated.newbie.id}
     m1 = by_id[rated.member1.id]
     assert (m1["姓名"], m1["报到社区"], m1["评议等次"], m1["状态"]) == (
         rated.member1.name, rated.comm1.name, "优秀", "未公布")
-    assert (m1["积分"], m1["五个一完成"], m1["服务时长（小时）"], m1["满意度"], m1["评价次数"]) == (
-        130, 5, 12.5, 4.5, 2)
+    assert (m1["积分"], m1["五个一"], m1["服务时长（小时）"], m1["满意度"], m1["评价次数"]) == (
+        130, "5/5", 12.5, 4.5, 2)
     assert "****" in m1["手机"]
     assert by_id[rated.newbie.id]["状态"] == "未报到"
 
@@ -184,7 +187,7 @@ def test_xlsx_survives_control_characters_in_names(rated, api):
     db.session.flush()
     res = api(rated.unit_admin1).get(f"/units/{rated.unit1.id}/ratings.xlsx?year={YEAR}")
     assert res.status_code == 200
-    names = [r[1] for r in load_workbook(BytesIO(res.data)).active.iter_rows(min_row=2, values_only=True)]
+    names = [r[2] for r in load_workbook(BytesIO(res.data)).active.iter_rows(min_row=3, values_only=True)]
     assert "王伟" in names
 
 
@@ -203,7 +206,8 @@ def test_publicity_switch_and_the_public_page(rated, api):
     public = f"/communities/{rated.comm1.id}/public-ratings?year={YEAR}"
     assert api(rated.resident1).get(public).status_code == 404  # off by default
     res = staff.put(f"/communities/{rated.comm1.id}/ratings/publicity", {"is_public": True})
-    assert res.status_code == 200 and res.json == {"community_id": rated.comm1.id, "is_public": True}
+    assert res.status_code == 200 and res.json == {"community_id": rated.comm1.id, "is_public": True,
+                                                   "shown_levels": "all"}
     assert count(AuditEntry, AuditEntry.action == "rating.publicity") == 1
     body = api(rated.resident1).get(public).json
     assert body["total"] == 2
@@ -226,7 +230,8 @@ def test_publicity_wrong_role_or_bad_input(rated, api):
     assert api(rated.staff1).put(path, {}).status_code == 422
     assert api(rated.staff1).put(path, {"is_public": "maybe"}).status_code == 422
     assert count(RatingPublicity) == 0
-    assert api(rated.staff1).get(path).json == {"community_id": rated.comm1.id, "is_public": False}
+    assert api(rated.staff1).get(path).json == {"community_id": rated.comm1.id, "is_public": False,
+                                                "shown_levels": "all"}
 
 
 LEVELS = [{"level": "excellent", "min_points": 100, "min_checklist_percent": 100, "min_satisfaction": 4.5,

@@ -64,7 +64,7 @@ def test_unit_page_export_opens(rated, page):
     res = page(rated.unit_admin1).get(f"/units/{rated.unit1.id}/ratings.xlsx?year={YEAR}&level=excellent")
     assert res.status_code == 200
     rows = list(load_workbook(BytesIO(res.data)).active.iter_rows(values_only=True))
-    assert len(rows) == 2 and rows[1][0] == rated.member1.id and rows[1][4] == "优秀"
+    assert len(rows) == 3 and rows[2][:2] == (1, rated.member1.id) and rows[2][5] == "优秀"
     assert page(rated.unit_admin2).get(f"/units/{rated.unit1.id}/ratings.xlsx").status_code == 403
     exports = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "rating.export")).all()
     assert [(e.actor_id, e.target_id) for e in exports] == [(rated.unit_admin1.id, rated.unit1.id)]

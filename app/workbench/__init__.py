@@ -1,0 +1,1 @@
+"""The staff's and admins' workbench (工作台): their home, with what waits for them."""
