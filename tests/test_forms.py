@@ -135,11 +135,24 @@ CASES: dict[str, Case] = {
                                   (LONG,)),
     "rewards.RewardForm": Case("staff1", "/rewards/new", {
         "place_id": "{comm}", "name": "保温杯甲", "points": "abc", "stock": "5"}, "points", ("保温杯甲",)),
+    "projects.ProjectForm": Case("staff1", "/projects/new", {
+        "community_id": "{comm}", "title": "共建项目甲", "kind": "党建联建", "goals": "美化楼道甲",
+        "starts_on": "明天", "ends_on": "2030-01-31", "places": "1", "slots": "10"}, "starts_on",
+        ("共建项目甲", "美化楼道甲")),
+    "projects.AgreementForm": Case("staff1", "/agreements/new", {
+        "community_id": "{comm}", "unit_id": "{unit}", "title": "共建协议甲", "content": "共建内容甲",
+        "starts_on": "明天", "ends_on": "2030-01-31"}, "starts_on", ("共建协议甲", "共建内容甲")),
+    "teams.TeamForm": Case("staff1", "/teams/new", {
+        "name": "服务队甲", "home": "community:{comm}", "leader_id": "abc"}, "leader_id",
+        ("服务队甲", "abc")),
+    "registrations.ResourceItemForm": Case("unit_admin1", "/unit/resources", {
+        "kind": "", "name": "会议室甲", "quantity": "abc"}, "quantity", ("会议室甲", "abc")),
 }
 # Forms a person types nothing into: hidden fields, a file, a tick box (checked below).
 NOTHING_TYPED = {
     "orders.InviteForm", "orders.ConfirmForm", "activities.CheckinForm", "imports.ConfirmForm",
     "imports.UploadForm", "ratings.PublishForm", "ratings.PublicityForm", "rewards.RedeemForm",
+    "orders.board.BoardDispatchForm",
 }
 
 
