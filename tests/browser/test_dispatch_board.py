@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from app.auth.models import User
-from app.database import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.orders import services
 from app.orders.models import Order, OrderStatus
