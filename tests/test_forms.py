@@ -16,14 +16,17 @@ import sqlalchemy as sa
 
 import app as app_package
 from app.activities.services import create_activity
-from app.clock import utcnow
+from app.certificates.services import issue
+from app.clock import local_today, utcnow
 from app.extensions import db
 from app.forms import Form
 from app.honours.services import decide, nominate
 from app.orders import services as orders
 from app.points.models import ScoringRule
+from app.projects.services import create_project
 from app.registrations.services import register
 from app.service.services import create_household, create_record
+from app.teams.services import create_team
 from tests import factories as f
 from tests.conftest import settle
 
@@ -95,7 +98,8 @@ CASES: dict[str, Case] = {
     "registrations.RejectForm": Case("staff1", "/staff/registrations/{registration}/reject", {"reason": LONG},
                                      "reason", (LONG,)),
     "registrations.UnitRegistrationForm": Case("staff1", "/staff/unit-registrations", {
-        "unit_id": "0", "community_id": "{comm}", "resources": "会议室\n志愿者"}, "unit_id", ("会议室",)),
+        "unit_id": "0", "community_id": "{comm}", "resources-0-kind": "", "resources-0-name": "会议室",
+        "resources-1-kind": "", "resources-1-name": "志愿者"}, "unit_id", ("会议室", "志愿者")),
     "points.AdjustmentForm": Case("staff1", "/staff/points/adjust", {
         "member_id": "{member}", "points": "0", "reason": "补录积分甲"}, "points", ("补录积分甲",)),
     "points.RuleForm": Case("admin", "/admin/scoring-rules/{rule}", {
@@ -147,6 +151,17 @@ CASES: dict[str, Case] = {
         ("服务队甲", "abc")),
     "registrations.ResourceItemForm": Case("unit_admin1", "/unit/resources", {
         "kind": "", "name": "会议室甲", "quantity": "abc"}, "quantity", ("会议室甲", "abc")),
+    "projects.ClaimForm": Case("unit_admin1", "/projects/{project}/claim", {"note": LONG}, "note", (LONG,)),
+    "projects.NoteForm": Case("staff1", "/projects/{project}/update", {"note": LONG * 2}, "note",
+                              (LONG * 2,)),
+    "projects.CloseForm": Case("staff1", "/projects/{project}/close", {"outcome": LONG * 4}, "outcome",
+                               (LONG * 4,)),
+    "projects.ReasonForm": Case("staff1", "/projects/{project}/cancel", {"reason": LONG}, "reason", (LONG,)),
+    "teams.MemberForm": Case("member1", "/teams/{team}/members", {"member_id": "abc"}, "member_id", ("abc",)),
+    "teams.ClaimForm": Case("member1", "/teams/{team}/claims/project", {"target_id": "abc"}, "target_id",
+                            ("abc",)),
+    "certificates.RevokeForm": Case("staff1", "/certificates/{certificate}/revoke", {"reason": LONG},
+                                    "reason", (LONG,)),
 }
 # Forms a person types nothing into: hidden fields, a file, a tick box (checked below).
 NOTHING_TYPED = {
@@ -208,6 +223,11 @@ def arranged(world):
     publicity = nominate(w.staff1, kind="team", reasons="巡逻队", team_name="平安队", community_id=w.comm1.id)
     decide(w.street_admin, publicity.id, "approve")
     ids["publicity"] = publicity.id
+    ids["project"] = create_project(
+        w.staff1, community_id=w.comm1.id, title="楼道微改造", kind="党建联建", goals="美化三栋楼道",
+        starts_on=local_today(), ends_on=local_today() + timedelta(days=30), slots=5, points=10).id
+    ids["team"] = create_team(w.staff1, name="仓边服务队", leader_id=w.member1.id, community_id=w.comm1.id).id
+    ids["certificate"] = issue(w.staff1, w.member1.id).certificate.id
     rule = db.session.scalars(sa.select(ScoringRule).order_by(ScoringRule.id)).first()
     ids["rule"] = rule.key if rule else "attendance"
     settle()

@@ -127,12 +127,18 @@ def certificates_of(viewer: User, member_id: int) -> list[Certificate]:
                                    .order_by(Certificate.id.desc()).limit(100)))
 
 
-def revoke(staff: User, certificate_id: int, reason: str, now: datetime | None = None) -> Certificate:
-    """Staff over the member revoke a certificate (its code then answers 404); audited."""
+def revocable(staff: User, certificate_id: int) -> Certificate:
+    """The certificate staff over its member may revoke (anyone else, or none: 404)."""
     cert = db.session.get(Certificate, certificate_id)
     member = db.session.get(User, cert.member_id) if cert is not None else None
     if cert is None or staff.role not in STAFF_LIKE or not can_manage_member(staff, member):
         raise NotFound(_("证明不存在或已作废"))
+    return cert
+
+
+def revoke(staff: User, certificate_id: int, reason: str, now: datetime | None = None) -> Certificate:
+    """Staff over the member revoke a certificate (its code then answers 404); audited."""
+    cert = revocable(staff, certificate_id)
     reason = (reason or "").strip()
     if not reason:
         raise Invalid("reason", _("请填写作废原因"))

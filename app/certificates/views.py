@@ -11,9 +11,9 @@ from app.certificates import services
 from app.certificates.documents import certificate_pdf as make_pdf
 from app.certificates.forms import RevokeForm
 from app.clock import local_today
+from app.pages import submit_form
 from app.params import query_date
 from app.pdf import pdf_response
-from app.redirects import redirect_back
 
 bp = Blueprint("certificates", __name__)
 CERTIFIERS = MEMBER_OR_STAFF
@@ -25,15 +25,23 @@ def mine():
     return redirect(url_for("certificates.member_certificates", member_id=current_user.id))
 
 
-@bp.get("/members/<int:member_id>/certificates")
-@roles_required(*CERTIFIERS)
-def member_certificates(member_id):
+def _member_page(member_id: int, failed: tuple[int, RevokeForm] | None = None):
+    """The member's certificates; `failed` = (certificate id, form) re-shows a refused revoke
+    with its error beside the reason and what was typed."""
     certificates = services.certificates_of(current_user, member_id)
     member = services.certified_member(current_user, member_id)
     today = local_today()
+    failed_id, failed_form = failed or (None, None)
     return render_template("certificates/member.html", member=member, certificates=certificates,
-                           start=today.replace(month=1, day=1), end=today, form=RevokeForm(),
+                           start=today.replace(month=1, day=1), end=today, form=RevokeForm(formdata=None),
+                           failed_id=failed_id, failed_form=failed_form,
                            can_revoke=current_user.role in STAFF_LIKE)
+
+
+@bp.get("/members/<int:member_id>/certificates")
+@roles_required(*CERTIFIERS)
+def member_certificates(member_id):
+    return _member_page(member_id)
 
 
 @bp.get("/members/<int:member_id>/certificate.pdf")
@@ -47,12 +55,15 @@ def certificate_pdf(member_id):
 @roles_required(*STAFF_LIKE)
 def revoke(certificate_id):
     form = RevokeForm()
-    if not form.validate_on_submit():
-        flash(_("请填写作废原因"), "error")
-        return redirect_back(url_for("main.home"))
-    cert = services.revoke(current_user, certificate_id, form.reason.data)
-    flash(_("证明 %(serial)s 已作废", serial=cert.serial), "success")
-    return redirect(url_for("certificates.member_certificates", member_id=cert.member_id))
+    member_id = services.revocable(current_user, certificate_id).member_id
+
+    def done():
+        cert = services.revoke(current_user, certificate_id, form.reason.data)
+        flash(_("证明 %(serial)s 已作废", serial=cert.serial), "success")
+        return redirect(url_for("certificates.member_certificates", member_id=cert.member_id))
+
+    return submit_form(form, done, lambda: _member_page(member_id, failed=(certificate_id, form)),
+                       conflicts_at_form=False)
 
 
 @bp.get("/certificates/<code>")

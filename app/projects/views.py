@@ -16,6 +16,7 @@ from app.auth.roles import PARTICIPANTS, STAFF_LIKE
 from app.extensions import db
 from app.forms import form_page
 from app.i18n import N_
+from app.pages import submit_form
 from app.params import query_id, query_page
 from app.places.services import communities_managed_by
 from app.projects import agreements, forms, services
@@ -106,44 +107,56 @@ def new():
     )
 
 
-@bp.get("/projects/<int:project_id>")
-@roles_required(*VIEWERS)
-def detail(project_id):
+def _detail_page(project_id: int, failed: tuple[str, object] | None = None):
+    """The project page; `failed` = (action, form) re-shows a refused form with its errors and
+    what was typed."""
     project = services.project_detail(current_user, project_id)
-    claim_form = forms.ClaimForm()
+    failed_action, failed_form = failed or (None, None)
+    page_forms = {
+        "claim_form": forms.ClaimForm(formdata=None),
+        "note_form": forms.NoteForm(formdata=None),
+        "close_form": forms.CloseForm(formdata=None),
+        "reason_form": forms.ReasonForm(formdata=None),
+    }
+    if failed_action in FAILED_FORMS:
+        page_forms[FAILED_FORMS[failed_action]] = failed_form
+    claim_form, close_form = page_forms["claim_form"], page_forms["close_form"]
     if current_user.role == Role.UNIT_ADMIN and current_user.unit_id:
         claim_form.resource_ids.choices = [(r.id, f"{r.name}") for r in unit_resources(current_user.unit_id)]
-    close_form = forms.CloseForm()
     close_form.absent_member_ids.choices = [(s.member_id, s.member.name) for s in project.signups]
     signed_up = any(s.member_id == current_user.id for s in project.signups)
     return render_template(
         "projects/detail.html",
         project=project,
         is_staff=Party.STAFF in project.parties,
-        claim_form=claim_form,
-        note_form=forms.NoteForm(),
-        close_form=close_form,
-        reason_form=forms.ReasonForm(),
         signed_up=signed_up,
+        failed_action=failed_action,
+        failed_form=failed_form,
+        **page_forms,
     )
 
 
-def _posted(form, call, message: str, project_id: int):
-    """Validates the posted form, calls the service, flashes; back to the project page."""
-    back = url_for("projects.detail", project_id=project_id)
-    if not form.validate_on_submit():
-        flash(
-            _("请检查输入：")
-            + _("；").join(
-                _("%(field)s：%(error)s", field=form[k].label.text, error=v[0])
-                for k, v in form.errors.items()
-            ),
-            "error",
-        )
-        return redirect(back)
-    call(form)
-    flash(message, "success")
-    return redirect(back)
+# The action whose refused form takes the place of the page's form of that name.
+FAILED_FORMS = {"claim": "claim_form", "update": "note_form", "close": "close_form", "cancel": "reason_form"}
+
+
+@bp.get("/projects/<int:project_id>")
+@roles_required(*VIEWERS)
+def detail(project_id):
+    return _detail_page(project_id)
+
+
+def _posted(form, call, message: str, project_id: int, action: str):
+    """Calls the service once the posted form validates, flashes, back to the project page;
+    else the page again with the form's errors beside its fields and what was typed."""
+
+    def done():
+        call(form)
+        flash(message, "success")
+        return redirect(url_for("projects.detail", project_id=project_id))
+
+    return submit_form(form, done, lambda: _detail_page(project_id, failed=(action, form)),
+                       conflicts_at_form=False)
 
 
 @bp.post("/projects/<int:project_id>/claim")
@@ -162,6 +175,7 @@ def claim(project_id):
         ),
         _("已认领，等待社区确认"),
         project_id,
+        "claim",
     )
 
 
@@ -174,6 +188,7 @@ def decide(project_id, claim_id, decision):
             lambda f: services.withdraw_claim(current_user, project_id, claim_id),
             _("已撤回认领"),
             project_id,
+            "withdraw",
         )
     if decision not in ("accept", "decline"):
         abort(404)
@@ -183,6 +198,7 @@ def decide(project_id, claim_id, decision):
         lambda f: services.decide_claim(current_user, project_id, claim_id, accept, f.reason.data or ""),
         _("已确认认领") if accept else _("已不予确认"),
         project_id,
+        decision,
     )
 
 
@@ -190,7 +206,11 @@ def decide(project_id, claim_id, decision):
 @roles_required(Role.MEMBER)
 def signup(project_id):
     return _posted(
-        forms.ReasonForm(), lambda f: services.sign_up(current_user, project_id), _("报名成功"), project_id
+        forms.ReasonForm(),
+        lambda f: services.sign_up(current_user, project_id),
+        _("报名成功"),
+        project_id,
+        "signup",
     )
 
 
@@ -202,6 +222,7 @@ def update(project_id):
         lambda f: services.add_update(current_user, project_id, f.note.data),
         _("已记录进展"),
         project_id,
+        "update",
     )
 
 
@@ -218,6 +239,7 @@ def close(project_id):
         ),
         _("项目已结项，积分和时长已记入参与党员"),
         project_id,
+        "close",
     )
 
 
@@ -229,6 +251,7 @@ def cancel(project_id):
         lambda f: services.cancel_project(current_user, project_id, f.reason.data),
         _("项目已取消"),
         project_id,
+        "cancel",
     )
 
 

@@ -15,6 +15,7 @@ from app.auth.roles import PARTICIPANTS, STAFF_LIKE
 from app.extensions import db
 from app.forms import form_page
 from app.i18n import N_
+from app.pages import submit_form
 from app.params import query_page, query_year
 from app.places.services import communities_managed_by
 from app.teams import forms, services
@@ -74,31 +75,51 @@ def new():
     )
 
 
-@bp.get("/teams/<int:team_id>")
-@roles_required(*VIEWERS)
-def detail(team_id):
+def _detail_page(team_id: int, failed: tuple[str, object] | None = None):
+    """The team's page; `failed` = ("member" or a claim's kind, form) re-shows a refused form
+    with its errors beside its field and what was typed."""
     team = services.visible_team(current_user, team_id)
+    failed_kind, failed_form = failed or (None, None)
     return render_template(
         "teams/detail.html",
         team=team,
         members=services.members_of(team.id),
         claims=services.claims_of(team.id),
         is_leader=team.leader_id == current_user.id,
-        member_form=forms.MemberForm(),
-        claim_form=forms.ClaimForm(),
+        member_form=failed_form if failed_kind == "member" else forms.MemberForm(formdata=None),
+        claim_form=forms.ClaimForm(formdata=None),
+        failed_kind=failed_kind,
+        failed_form=failed_form,
+    )
+
+
+@bp.get("/teams/<int:team_id>")
+@roles_required(*VIEWERS)
+def detail(team_id):
+    return _detail_page(team_id)
+
+
+def _posted(form, call, message: str, team_id: int, kind: str):
+    def done():
+        call(form)
+        flash(message, "success")
+        return redirect(url_for("teams.detail", team_id=team_id))
+
+    return submit_form(
+        form, done, lambda: _detail_page(team_id, failed=(kind, form)), conflicts_at_form=False
     )
 
 
 @bp.post("/teams/<int:team_id>/members")
 @roles_required(Role.MEMBER)
 def add_member(team_id):
-    form = forms.MemberForm()
-    if form.validate_on_submit():
-        services.add_member(current_user, team_id, form.member_id.data)
-        flash(_("已添加队员"), "success")
-    else:
-        flash(_("请填写党员编号"), "error")
-    return redirect(url_for("teams.detail", team_id=team_id))
+    return _posted(
+        forms.MemberForm(),
+        lambda f: services.add_member(current_user, team_id, f.member_id.data),
+        _("已添加队员"),
+        team_id,
+        "member",
+    )
 
 
 @bp.post("/teams/<int:team_id>/claims/<kind>")
@@ -107,10 +128,10 @@ def claim(team_id, kind):
     calls = {"order": services.claim_order, "project": services.claim_project}
     if kind not in calls:
         abort(404)
-    form = forms.ClaimForm()
-    if form.validate_on_submit():
-        calls[kind](current_user, team_id, form.target_id.data)
-        flash(_("已代表服务队认领"), "success")
-    else:
-        flash(_("请填写编号"), "error")
-    return redirect(url_for("teams.detail", team_id=team_id))
+    return _posted(
+        forms.ClaimForm(),
+        lambda f: calls[kind](current_user, team_id, f.target_id.data),
+        _("已代表服务队认领"),
+        team_id,
+        kind,
+    )

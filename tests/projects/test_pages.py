@@ -115,8 +115,9 @@ def test_refused_actions_on_pages_are_flashed_and_change_nothing(cob, page):
     pid = cob.project.id
     res = page(cob.member1).post(f"/projects/{pid}/close", data={"outcome": "x"})
     assert res.status_code == 302 and db.session.get(Project, pid).status == "open"  # 403 flashed
-    res = page(cob.staff1).post(f"/projects/{pid}/close", data={"outcome": ""})
-    assert res.status_code == 302 and db.session.get(Project, pid).status == "open"
+    res = page(cob.staff1).post(f"/projects/{pid}/close", data={"outcome": ""})  # shown at the field
+    assert res.status_code == 422 and db.session.get(Project, pid).status == "open"
+    assert 'data-testid="error-outcome"' in res.get_data(as_text=True)
     res = page(cob.staff3).post(f"/projects/{pid}/cancel", data={"reason": "x"})
     assert res.status_code == 302 and db.session.get(Project, pid).status == "open"  # 404 flashed
     assert page(cob.staff1).post(f"/projects/{pid}/claims/1/nonsense").status_code == 404
