@@ -180,11 +180,13 @@ def attach_to_form(form, err: DomainError) -> None:
 
 
 def refuse_form(form, err: DomainError) -> int:
-    """A service refused a page's form: the request's writes undone, the error shown on the
-    form (attach_to_form); returns the status to answer the re-rendered page with."""
-    from app.extensions import db
+    """A service refused a page's form: the request's writes undone (and what waited for the
+    commit dropped), the error shown on the form (attach_to_form); returns the status to answer
+    the re-rendered page with. The one primitive of a refused form: `app.pages.submit_form` (the
+    usual page flow) and the few views that need more control (sign-in by phone) use it."""
+    from app.transaction import rollback
 
-    db.session.rollback()
+    rollback()
     attach_to_form(form, err)
     return err.status_code
 

@@ -11,9 +11,8 @@ from flask_wtf.i18n import translations
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
-from app.errors import DomainError, attach_to_form
-from app.extensions import db
 from app.input_checks import clean_text, column_length
+from app.pages import submit_form
 
 CLEANED_FIELDS = (StringField, TextAreaField)  # exactly these: never passwords or hidden tokens
 
@@ -46,13 +45,9 @@ def form_page(form, template: str, save, message: str, done, **context):
     when it was posted with errors); once it validates, calls `save()` — a domain error shows
     under the field it names, with its status — else flashes `message` and redirects to
     `done(what save returned)`."""
-    if form.validate_on_submit():
-        try:
-            saved = save()
-        except DomainError as err:
-            db.session.rollback()
-            attach_to_form(form, err)
-            return render_template(template, form=form, **context), err.status_code
+    def saved():
+        result = save()
         flash(message, "success")
-        return redirect(done(saved))
-    return render_template(template, form=form, **context), 422 if form.errors else 200
+        return redirect(done(result))
+
+    return submit_form(form, saved, lambda: render_template(template, form=form, **context))

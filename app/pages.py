@@ -12,8 +12,7 @@ from collections.abc import Callable
 
 from flask import request
 
-from app.errors import DomainError, Invalid, attach_to_form
-from app.transaction import rollback
+from app.errors import DomainError, Invalid, refuse_form
 
 
 def submit_form(form, on_valid: Callable[[], object], render: Callable[[], object], *,
@@ -31,7 +30,6 @@ def submit_form(form, on_valid: Callable[[], object], render: Callable[[], objec
             at_field = isinstance(err, Invalid) or any(hasattr(form, name) for name in err.errors)
             if not at_field and (err.status_code != 409 or not conflicts_at_form):
                 raise  # 403 / 404 / a state conflict: not a matter of what was typed (flashed)
-            rollback()
-            attach_to_form(form, err)
-            return render(), err.status_code
+            status = refuse_form(form, err)
+            return render(), status
     return render(), 422

@@ -1,5 +1,5 @@
 """Pages of 通知公告: the list everyone signed in reads; the form staff and admins post with."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,8 +8,8 @@ from app.announcements import services
 from app.announcements.forms import AnnouncementForm
 from app.api_base import paginate
 from app.auth.permissions import roles_required
-from app.errors import DomainError, attach_to_form
 from app.extensions import db
+from app.forms import form_page
 from app.i18n import N_
 from app.params import query_page
 from app.places.services import places_in_scope
@@ -34,14 +34,7 @@ def index():
 def new():
     form = AnnouncementForm()
     form.place_id.choices = [(p.id, p.name) for p in places_in_scope(current_user, *services.TARGET_KINDS)]
-    if form.validate_on_submit():
-        try:
-            services.post(current_user, place_id=form.place_id.data, title=form.title.data,
-                          body=form.body.data, is_pinned=form.is_pinned.data, expires_on=form.expires_on.data)
-        except DomainError as err:
-            db.session.rollback()
-            attach_to_form(form, err)
-            return render_template("announcements/form.html", form=form), err.status_code
-        flash(_("公告已发布，明天的每日提醒会通知到相关党员和居民"), "success")
-        return redirect(url_for("announcements.index"))
-    return render_template("announcements/form.html", form=form), 422 if form.errors else 200
+    return form_page(form, "announcements/form.html", lambda: services.post(
+        current_user, place_id=form.place_id.data, title=form.title.data, body=form.body.data,
+        is_pinned=form.is_pinned.data, expires_on=form.expires_on.data),
+        _("公告已发布，明天的每日提醒会通知到相关党员和居民"), lambda _item: url_for("announcements.index"))

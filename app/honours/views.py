@@ -8,8 +8,8 @@ from app import nav
 from app.api_base import paginate
 from app.auth.permissions import roles_required
 from app.clock import utcnow
-from app.errors import DomainError, attach_to_form
 from app.extensions import db
+from app.forms import form_page
 from app.honours import services
 from app.honours.forms import DecisionForm, NominationForm, ObjectionForm
 from app.honours.models import KINDS, STATUS_LABELS
@@ -57,18 +57,10 @@ def new():
     members = members_by_community([c.id for c in communities])
     form.member_id.choices = [(0, _("请选择"))] + [
         (member_id, name) for c in communities for member_id, name in members.get(c.id, [])]
-    if form.validate_on_submit():
-        try:
-            services.nominate(current_user, kind=form.kind.data, reasons=form.reasons.data,
-                              member_id=form.member_id.data or None, team_name=form.team_name.data or "",
-                              community_id=form.community_id.data or None)
-        except DomainError as err:
-            db.session.rollback()
-            attach_to_form(form, err)
-            return render_template("honours/form.html", form=form), err.status_code
-        flash(_("已提名，等待街道审批"), "success")
-        return redirect(url_for("honours.index"))
-    return render_template("honours/form.html", form=form), 422 if form.errors else 200
+    return form_page(form, "honours/form.html", lambda: services.nominate(
+        current_user, kind=form.kind.data, reasons=form.reasons.data, member_id=form.member_id.data or None,
+        team_name=form.team_name.data or "", community_id=form.community_id.data or None),
+        _("已提名，等待街道审批"), lambda _honour: url_for("honours.index"))
 
 
 @bp.post("/honours/<int:honour_id>/<any(approve, reject, grant):action>")

@@ -12,9 +12,9 @@ from app.api_base import paginate
 from app.auth.models import Role
 from app.auth.permissions import roles_required
 from app.auth.roles import STAFF_LIKE
-from app.errors import DomainError, attach_to_form
 from app.extensions import db
 from app.i18n import N_
+from app.pages import submit_form
 from app.params import query_id, query_page
 from app.places.services import communities_managed_by
 from app.registrations import resources
@@ -38,16 +38,12 @@ def _list_page(form: ResourceItemForm, status: int = 200):
 
 
 def _saved(form: ResourceItemForm, save, message: str, failed):
-    if not form.validate_on_submit():
-        return failed(form, 422)
-    try:
+    def saved():
         save(form.item())
-    except DomainError as err:
-        db.session.rollback()
-        attach_to_form(form, err)
-        return failed(form, err.status_code)
-    flash(message, "success")
-    return redirect(url_for("registrations.unit_resources"))
+        flash(message, "success")
+        return redirect(url_for("registrations.unit_resources"))
+
+    return submit_form(form, saved, lambda: failed(form, 200)[0])
 
 
 @bp.route("/unit/resources", methods=["GET", "POST"])

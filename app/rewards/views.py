@@ -10,8 +10,9 @@ from app import nav
 from app.api_base import paginate
 from app.auth.models import Role
 from app.auth.permissions import roles_required
-from app.errors import DomainError, attach_to_form
+from app.errors import DomainError
 from app.extensions import db
+from app.forms import form_page
 from app.i18n import N_
 from app.params import query_page
 from app.places.services import places_in_scope
@@ -45,20 +46,11 @@ def index():
 def new_reward():
     form = RewardForm()
     form.place_id.choices = [(p.id, p.name) for p in places_in_scope(current_user, *services.OFFERING_KINDS)]
-    if form.validate_on_submit():
-        try:
-            services.create_reward(
-                current_user, place_id=form.place_id.data, name=form.name.data,
-                description=form.description.data or "", points=form.points.data, stock=form.stock.data,
-                per_member_limit=form.per_member_limit.data, starts_on=form.starts_on.data,
-                ends_on=form.ends_on.data)
-        except DomainError as err:
-            db.session.rollback()
-            attach_to_form(form, err)
-            return render_template("rewards/form.html", form=form), err.status_code
-        flash(_("兑换物品已上架"), "success")
-        return redirect(url_for("rewards.index"))
-    return render_template("rewards/form.html", form=form), 422 if form.errors else 200
+    return form_page(form, "rewards/form.html", lambda: services.create_reward(
+        current_user, place_id=form.place_id.data, name=form.name.data,
+        description=form.description.data or "", points=form.points.data, stock=form.stock.data,
+        per_member_limit=form.per_member_limit.data, starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data), _("兑换物品已上架"), lambda _reward: url_for("rewards.index"))
 
 
 @bp.post("/rewards/<int:reward_id>/redeem")
