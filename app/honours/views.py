@@ -21,7 +21,8 @@ from app.registrations.services import members_by_community
 
 bp = Blueprint("honours", __name__)
 bp.record_once(lambda state: state.app.jinja_env.globals.update(
-    granted_honours=services.granted_honours, HONOUR_KINDS=KINDS))
+    granted_honours=services.granted_honours, honours_by_member=services.granted_by_member,
+    HONOUR_KINDS=KINDS))
 nav.add(N_("表彰公示"), "honours.index", (), order=46)
 PAGE_SIZE = 20
 
