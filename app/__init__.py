@@ -19,7 +19,7 @@ from app.errors import (
     handle_unexpected,
 )
 from app.extensions import api, babel, csrf, db, limiter, login_manager, migrate
-from app.i18n import N_, RequestDomain
+from app.i18n import N_, RequestDomain, install_template_gettext
 from app.transaction import App
 from config import Config, ProductionConfig, config_from_env
 
@@ -130,6 +130,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     babel.domain_instance = RequestDomain()  # the request's catalogue found once (app/i18n.py)
+    install_template_gettext(app.jinja_env)
     api.init_app(app)
     # Security headers. One Talisman per app: it keeps its settings on itself, not per app.
     app.extensions["talisman"] = SecurityHeaders(  # the cookie flags stay config.py's

@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from functools import lru_cache
 
-from flask_babel import Domain, gettext, pgettext
+from flask import g
+from flask_babel import Domain, get_domain
 from flask_babel import _get_current_context as _babel_context
 from pypinyin import Style, lazy_pinyin
 
@@ -47,11 +48,12 @@ def label(key, labels: Mapping | Collection[str], context: str | None = None) ->
         text = key if key in labels else None
     if text is None:
         return str(key)
+    catalogue = translations()
     if context:
-        word = pgettext(context, text)
+        word = catalogue.upgettext(context, text)
         if word != text:
             return word
-    return gettext(text)
+    return catalogue.ugettext(text)
 
 
 # Surnames read otherwise than the character's usual reading (pypinyin has no surname mode):
@@ -87,3 +89,29 @@ class RequestDomain(Domain):
         if translations is None:
             translations = ctx.babel_translations = super().get_translations()
         return translations
+
+
+def translations():
+    """The request's catalogue: where RequestDomain keeps it, in one look-up of `g`. Flask-Babel's
+    gettext looks `g` up six to eight times per string (get_domain, then the domain's
+    get_translations, each through `_get_current_context`); a page shows 100-200 strings. Before
+    the catalogue is found, after `refresh()` or inside `force_locale()` (which reset it), and
+    outside a request, Flask-Babel's own path finds it."""
+    try:
+        found = g.get("_flask_babel")
+    except RuntimeError:  # no application context
+        found = None
+    catalogue = getattr(found, "babel_translations", None)
+    return catalogue if catalogue is not None else get_domain().get_translations()
+
+
+def install_template_gettext(jinja_env) -> None:
+    """Templates' `_()`, `ngettext()` and `pgettext()` through `translations()` (Flask-Babel
+    installs the same callables through its slower look-up); Jinja's newstyle gettext still
+    escapes the arguments and fills the placeholders."""
+    jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True)

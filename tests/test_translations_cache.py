@@ -37,3 +37,34 @@ def _zh():
     from app import select_locale
 
     return select_locale()
+
+
+def test_templates_and_labels_follow_force_locale_and_refresh(app):
+    """Templates' `_()` and `label()` read the catalogue through app.i18n.translations(): it
+    must switch with force_locale() and refresh() as Flask-Babel's own gettext does."""
+    from app.i18n import N_, label
+
+    table = {"k": N_(WORD)}
+    page = "{{ _('" + WORD + "') }}|{{ 'k'|label(TABLE) }}"
+    with app.app_context(), app.test_request_context("/"):
+        assert render_template_string(page, TABLE=table) == f"{WORD}|{WORD}"
+        with force_locale("en"):
+            assert render_template_string(page, TABLE=table) == f"{ENGLISH}|{ENGLISH}"
+            assert label("k", table) == ENGLISH
+        assert render_template_string(page, TABLE=table) == f"{WORD}|{WORD}"
+        app.extensions["babel"].locale_selector = lambda: "en"
+        try:
+            refresh()
+            assert label("k", table) == ENGLISH
+            assert render_template_string(page, TABLE=table) == f"{ENGLISH}|{ENGLISH}"
+        finally:
+            app.extensions["babel"].locale_selector = _zh
+            refresh()
+        assert label("k", table) == WORD
+
+
+def test_label_outside_a_request_is_chinese(app):
+    from app.i18n import N_, label
+
+    with app.app_context():
+        assert label("k", {"k": N_(WORD)}) == WORD

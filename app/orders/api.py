@@ -1,7 +1,6 @@
 """Orders API: 点单 → 派单 → 接单 → 领单 → done → rated (API.md, "Orders")."""
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy.orm import selectinload
 
 from app.api_base import documents_errors
 from app.auth.models import Role
@@ -12,7 +11,7 @@ from app.orders import candidates as matching
 from app.orders import services
 from app.orders.access import roles_for
 from app.orders.models import Order
-from app.orders.queries import list_orders, page_of
+from app.orders.queries import CLAIMS, EVENTS, RESIDENT, list_orders, page_of
 from app.orders.schemas import (
     BulkDispatchIn,
     BulkDispatchOut,
@@ -71,8 +70,7 @@ def list_(args):
     page, page_size = args.pop("page"), args.pop("page_size")
     now = utcnow()
     return order_page(page_of(list_orders(current_user, **args, now=now), page, page_size,
-                              selectinload(Order.claims), selectinload(Order.events),
-                              selectinload(Order.resident)), now)
+                              CLAIMS, EVENTS, RESIDENT), now)
 
 
 @blp.route("/dispatch", methods=["POST"])

@@ -10,7 +10,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from app import nav
 from app.auth.models import Role, User
@@ -24,7 +23,9 @@ from app.orders import forms, progress, services
 from app.orders.access import can_see_contact, parties_of, viewer_for
 from app.orders.models import CATEGORIES, Order, OrderStatus
 from app.orders.queries import (
+    CLAIMS,
     FINISHED,
+    RESIDENT,
     list_orders,
     near_member_first,
     page_of,
@@ -54,7 +55,7 @@ bp.record_once(lambda state: state.app.jinja_env.globals.update(  # also seen by
 
 
 def _listing(stmt, *loads, count: bool = True):
-    return page_of(stmt, query_page(), PAGE_SIZE, selectinload(Order.resident), *loads, count=count)
+    return page_of(stmt, query_page(), PAGE_SIZE, RESIDENT, *loads, count=count)
 
 
 @bp.app_template_global()
@@ -74,7 +75,7 @@ def resident_home():
     rejected ones apart (the latest 20)."""
     mine = list_orders(current_user).order_by(None)
     result = _listing(mine.where(Order.status.not_in(progress.STOPPED)).order_by(Order.id.desc()),
-                      selectinload(Order.claims))
+                      CLAIMS)
     stopped = db.session.scalars(mine.where(Order.status.in_(progress.STOPPED))
                                  .order_by(Order.id.desc()).limit(PAGE_SIZE)).all()
     return render_template("orders/resident_home.html", result=result, active=result["items"],
@@ -136,7 +137,7 @@ def unit_inbox():
     stmt = list_orders(current_user, status=status, now=now)
     return render_template(
         "orders/unit_inbox.html",
-        result=_listing(stmt, selectinload(Order.claims), count=status not in FINISHED), page=query_page(),
+        result=_listing(stmt, CLAIMS, count=status not in FINISHED), page=query_page(),
         page_size=PAGE_SIZE, now=now, status=status, tabs=UNIT_TABS,
         counts=status_counts(current_user, now=now), decline_form=forms.ReasonForm(),
         confirm_form=forms.ConfirmForm())

@@ -6,7 +6,7 @@ from app.api_base import documents_errors
 from app.auth.permissions import require_view_member, roles_required
 from app.auth.roles import ADMINS, BOARD_ROLES, STAFF_LIKE
 from app.params import require_id
-from app.points import config, services, spending
+from app.points import config, services
 from app.points.checklist import checklist_for
 from app.points.leaderboard import leaderboard
 from app.points.schemas import (
@@ -39,8 +39,8 @@ def member_points(args, member_id):
     (newest first, paged); each entry names its rule, source and author; and the spend
     balance (`earned` − `spent` = `balance`, over all years: 积分兑换)."""
     require_view_member(current_user, require_id(member_id, "member"))
-    answer = services.entries_page(member_id, args["year"], args["page"], args["page_size"])
-    return {**answer, **spending.balance_of(member_id)}
+    return services.entries_page(member_id, args["year"], args["page"], args["page_size"],
+                                 with_balance=True)
 
 
 @blp.route("/points/adjustments", methods=["POST"])

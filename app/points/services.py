@@ -19,6 +19,7 @@ from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import N_
 from app.places.models import Place
+from app.points import spending
 from app.points.models import ChecklistEvidence, LedgerEntry, PointsTotal, ScoringRule
 from app.registrations.models import Registration, RegistrationStatus
 
@@ -205,7 +206,11 @@ def _entries_statement() -> sa.Select:
     from sqlalchemy.orm import aliased
 
     author = aliased(User)
-    return (sa.select(LedgerEntry, ScoringRule.title, author.name)
+    # plain rows, not LedgerEntry objects: a page is read, never changed
+    return (sa.select(LedgerEntry.id, LedgerEntry.points, LedgerEntry.rule_key, LedgerEntry.reason,
+                      LedgerEntry.source_type, LedgerEntry.source_id, LedgerEntry.created_at,
+                      LedgerEntry.created_by_id, ScoringRule.title.label("rule_title"),
+                      author.name.label("author_name"))
             .outerjoin(ScoringRule, ScoringRule.key == LedgerEntry.rule_key)
             .outerjoin(author, author.id == LedgerEntry.created_by_id)
             .where(LedgerEntry.member_id == sa.bindparam("member_id"),
@@ -214,22 +219,42 @@ def _entries_statement() -> sa.Select:
             .limit(sa.bindparam("limit")).offset(sa.bindparam("offset")))
 
 
-def entries_page(member_id: int, year: int, page: int = 1, page_size: int = 20) -> dict:
+@functools.cache
+def _summary_statement(with_balance: bool) -> sa.Select:
+    """The year's total and the number of its entries (and the spend balance), in one statement."""
+    member_id, year = sa.bindparam("member_id"), sa.bindparam("year")
+    count = (sa.select(sa.func.count()).select_from(LedgerEntry)
+             .where(LedgerEntry.member_id == member_id, LedgerEntry.year == year).scalar_subquery())
+    total = (sa.select(PointsTotal.total)
+             .where(PointsTotal.member_id == member_id, PointsTotal.year == year).scalar_subquery())
+    columns = [count, sa.func.coalesce(total, 0)]
+    if with_balance:
+        columns += spending.balance_columns(member_id)
+    return sa.select(*columns)
+
+
+def entries_page(member_id: int, year: int, page: int = 1, page_size: int = 20, *,
+                 with_balance: bool = False) -> dict:
     """The member's ledger for a year, newest first, with each entry's rule title and author:
-    three queries whatever the size of the ledger (total, count, one page)."""
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry).where(
-        LedgerEntry.member_id == member_id, LedgerEntry.year == year))
+    two queries whatever the size of the ledger (the total and count, one page). With
+    `with_balance`, also the spend balance (earned, spent, balance) in the first of them."""
+    summary = db.session.execute(_summary_statement(with_balance),
+                                 {"member_id": member_id, "year": year}).one()
+    count, total = summary[0], summary[1]
     rows = db.session.execute(_entries_statement(), {
         "member_id": member_id, "year": year, "limit": page_size,
         "offset": (page - 1) * page_size}).all()
     entries = [{
         "id": e.id, "points": e.points, "rule": e.rule_key,
-        "rule_title": title or (ADJUSTMENT_TITLE if e.rule_key == "adjustment" else e.rule_key),
+        "rule_title": e.rule_title or (ADJUSTMENT_TITLE if e.rule_key == "adjustment" else e.rule_key),
         "reason": e.reason, "source_type": e.source_type, "source_id": e.source_id,
-        "created_at": e.created_at, "created_by": author_name, "created_by_id": e.created_by_id,
-    } for e, title, author_name in rows]
-    return {"year": year, "total": total_for(member_id, year), "entries": entries,
-            "entries_total": count or 0, "page": page, "page_size": page_size}
+        "created_at": e.created_at, "created_by": e.author_name, "created_by_id": e.created_by_id,
+    } for e in rows]
+    answer = {"year": year, "total": total, "entries": entries, "entries_total": count or 0,
+              "page": page, "page_size": page_size}
+    if with_balance:
+        answer.update(spending.balance(summary[2], summary[3]))
+    return answer
 
 
 def totals_for(member_ids, year: int) -> dict[int, int]:

@@ -30,13 +30,22 @@ def spent_total(member_id: int) -> int:
     return db.session.scalar(sa.select(SpendBalance.spent).where(SpendBalance.member_id == member_id)) or 0
 
 
-def balance_of(member_id: int) -> dict:
-    """{earned, spent, balance} of one member, in one statement (two indexed look-ups)."""
+def balance_columns(member_id) -> tuple:
+    """The member's earned and spent points as two scalar subqueries (two indexed look-ups),
+    for a statement to select beside what else it asks (`balance(earned, spent)` reads them)."""
     earned = (sa.select(sa.func.coalesce(sa.func.sum(PointsTotal.total), 0))
               .where(PointsTotal.member_id == member_id).scalar_subquery())
     spent = sa.select(SpendBalance.spent).where(SpendBalance.member_id == member_id).scalar_subquery()
-    earned, spent = db.session.execute(sa.select(earned, sa.func.coalesce(spent, 0))).one()
+    return earned, sa.func.coalesce(spent, 0)
+
+
+def balance(earned: int, spent: int) -> dict:
     return {"earned": earned, "spent": spent, "balance": earned - spent}
+
+
+def balance_of(member_id: int) -> dict:
+    """{earned, spent, balance} of one member, in one statement."""
+    return balance(*db.session.execute(sa.select(*balance_columns(member_id))).one())
 
 
 def _entry(member_id: int, points: int, key: str, source_type: str, source_id: int | None,

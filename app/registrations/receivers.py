@@ -14,16 +14,17 @@ from app.registrations.units import registration_counts
 CURRENT = (RegistrationStatus.PENDING, RegistrationStatus.APPROVED)
 
 
-# Asked by every GET /api/v1/me (the member's scope): built once.
-_COMMUNITIES = sa.select(Registration.community_id).where(
+# Asked by every GET /api/v1/me (the member's scope): built once, the statuses written in (an
+# expanding IN is rewritten for every execution).
+_COMMUNITIES = {active_only: sa.select(Registration.community_id).where(
     Registration.member_id == sa.bindparam("member_id"),
-    Registration.status.in_(sa.bindparam("statuses", expanding=True)))
+    Registration.status.in_([sa.literal_column(f"'{s}'") for s in statuses]))
+    for active_only, statuses in ((True, [RegistrationStatus.APPROVED]), (False, CURRENT))}
 
 
 @member_communities.connect
 def _member_communities(_sender, member_id: int, active_only: bool = False) -> list[int]:
-    statuses = [RegistrationStatus.APPROVED] if active_only else list(CURRENT)
-    return list(db.session.scalars(_COMMUNITIES, {"member_id": member_id, "statuses": statuses}))
+    return list(db.session.scalars(_COMMUNITIES[active_only], {"member_id": member_id}))
 
 
 @members_in_scope.connect
