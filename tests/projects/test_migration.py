@@ -1,4 +1,5 @@
-"""Migration 0011: builds what the co-building models declare, turns the free-text resources of
+"""Migration 0011 (and the later ones up to the head, 0018's project sessions): builds what the
+co-building models declare, turns the free-text resources of
 组织报到 into items of each unit's list (kinds guessed from the words), and its downgrade gives
 the free text back. Runs on a database of its own (SQLite, or PostgreSQL with TEST_DB)."""
 
@@ -33,6 +34,7 @@ TABLES = {
     "project_claim",
     "project_claim_resource",
     "project_signup",
+    "project_session",
     "project_event",
     "team",
     "team_member",
@@ -101,6 +103,7 @@ def test_free_text_resources_become_items_and_come_back(postgres_server):
             (1, "other", "茶歇"),
         ]
         assert rule == 10
+        upgrade(directory=MIGRATIONS)  # the later ones (0018: project sessions) change these tables
         context = MigrationContext.configure(
             db.engine.connect(), opts={"compare_type": True, "include_object": _ours}
         )
