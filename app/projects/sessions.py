@@ -57,7 +57,7 @@ def _check(
     return title, location
 
 
-def _staff_project(staff: User, project_id: int) -> Project:
+def staff_project(staff: User, project_id: int) -> Project:
     """The project, for staff over its community while it is open or full (403 / 404 / 409)."""
     project, found = visible_project(staff, project_id)
     authorize(found, project, Action.SESSION)
@@ -78,7 +78,7 @@ def create_session(
     """Staff add a session within the project's period, starting later than now; from then on
     the project is signed up for by session."""
     now = now or utcnow()
-    project = _staff_project(staff, project_id)
+    project = staff_project(staff, project_id)
     title, location = _check(
         project, title=title, location=location, starts_at=starts_at, ends_at=ends_at, slots=slots
     )
@@ -115,7 +115,7 @@ def update_session(
     signed up (422), in one conditional UPDATE against sign-ups racing in. Those signed up hear
     of a new time or place."""
     now = now or utcnow()
-    project = _staff_project(staff, project_id)
+    project = staff_project(staff, project_id)
     session = session_of(project, session_id)
     if session.status != SessionStatus.ACTIVE:
         raise Conflict(_("该场次已取消"))
@@ -166,7 +166,7 @@ def cancel_session(
     """Staff cancel a live session: nobody signs up for it any more, its sign-ups stay (credited
     nothing at closing) and those members are told."""
     now = now or utcnow()
-    project = _staff_project(staff, project_id)
+    project = staff_project(staff, project_id)
     session = session_of(project, session_id)
     reason = (reason or "").strip()
     if not reason:
