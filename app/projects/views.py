@@ -13,7 +13,7 @@ from app.api_base import paginate
 from app.auth.models import Role
 from app.auth.permissions import roles_required
 from app.auth.roles import PARTICIPANTS, STAFF_LIKE
-from app.clock import local_moment, local_today, utcnow
+from app.clock import local_moment, local_today, localtime_of, utcnow
 from app.extensions import db
 from app.forms import form_page
 from app.i18n import N_
@@ -285,6 +285,46 @@ def new_session(project_id):
         _("已添加场次"),
         lambda session: url_for("projects.detail", project_id=project.id),
         project=project,
+    )
+
+
+@bp.route("/projects/<int:project_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF_LIKE)
+def edit_session(project_id, session_id):
+    """Staff change a session: the same form, filled with what it is."""
+    project = sessions.staff_project(current_user, project_id)
+    session = services.session_of(project, session_id)
+    form = forms.SessionForm(
+        data={
+            "title": session.title,
+            "day": local_today(session.starts_at),
+            "starts_at": localtime_of(session.starts_at),
+            "ends_at": localtime_of(session.ends_at),
+            "location": session.location,
+            "slots": session.slots,
+        }
+    )
+
+    def save():
+        return sessions.update_session(
+            current_user,
+            project.id,
+            session.id,
+            title=form.title.data,
+            starts_at=local_moment(form.day.data, form.starts_at.data),
+            ends_at=local_moment(form.day.data, form.ends_at.data),
+            slots=form.slots.data,
+            location=form.location.data or "",
+        )
+
+    return form_page(
+        form,
+        "projects/session_new.html",
+        save,
+        _("已修改场次"),
+        lambda saved: url_for("projects.detail", project_id=project.id),
+        project=project,
+        editing=session,
     )
 
 

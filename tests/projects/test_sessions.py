@@ -487,3 +487,38 @@ def test_staff_cancel_a_session_on_the_page(live, page):
     assert db.session.get(ProjectSession, live.s1.id).status == "cancelled"
     res = page(live.staff3).post(f"/projects/{pid}/sessions/{live.s2.id}/cancel", data={"reason": "x"})
     assert res.status_code == 302 and db.session.get(ProjectSession, live.s2.id).status == "active"  # 404
+
+
+@pytest.mark.parametrize(
+    "who,status", [("staff1", 200), ("street_admin", 200), ("staff3", 404), ("member1", 403)]
+)
+def test_the_session_edit_page_by_role_and_scope(live, page, who, status):
+    res = page(getattr(live, who)).get(f"/projects/{live.live.id}/sessions/{live.s1.id}/edit")
+    assert res.status_code == status
+    if status == 200:
+        html = res.get_data(as_text=True)
+        assert 'value="第一场：血压测量"' in html and 'value="09:00"' in html and 'value="11:30"' in html
+
+
+def test_staff_edit_a_session_on_the_page(live, page):
+    for member in (live.member1, live.member2):
+        services.sign_up(member, live.live.id, live.s1.id)
+    settle()
+    client = page(live.staff1)
+    url = f"/projects/{live.live.id}/sessions/{live.s1.id}/edit"
+    data = {"title": "第一场：血压测量", "day": live.day1.isoformat(), "starts_at": "09:30",
+            "ends_at": "12:00", "location": "卫生服务站", "slots": "3"}
+    bad = client.post(url, data={**data, "slots": "1"})
+    assert bad.status_code == 422 and 'data-testid="error-slots"' in bad.get_data(as_text=True)
+    assert "卫生服务站" in bad.get_data(as_text=True)
+    bad = client.post(url, data={**data, "ends_at": "09:00"})
+    assert bad.status_code == 422 and 'data-testid="error-ends_at"' in bad.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(ProjectSession, live.s1.id).location == "社区活动室"
+    assert client.post(url, data=data).status_code == 302
+    db.session.expire_all()
+    session = db.session.get(ProjectSession, live.s1.id)
+    assert (session.starts_at, session.ends_at, session.slots, session.location) == (
+        at(live.day1, 9, 30), at(live.day1, 12, 0), 3, "卫生服务站")
+    told = count(Notification, Notification.kind == "project_session_changed")
+    assert told == 2
