@@ -34,6 +34,16 @@ def day_start(day: date) -> datetime:
     return _utc(datetime.combine(day, time(), LOCAL_TZ))
 
 
+def local_moment(day: date, at: time) -> datetime:
+    """`day` at `at` (a wall-clock time) in Asia/Shanghai, as UTC."""
+    return _utc(datetime.combine(day, at.replace(tzinfo=None), LOCAL_TZ))
+
+
+def localtime_of(moment: datetime) -> time:
+    """The wall-clock time of `moment` in Asia/Shanghai."""
+    return moment.astimezone(LOCAL_TZ).time().replace(tzinfo=None)
+
+
 def year_bounds(year: int) -> tuple[datetime, datetime]:
     """[1 January, next 1 January) of `year` in local time, as UTC datetimes."""
     return (_utc(datetime(year, 1, 1, tzinfo=LOCAL_TZ)),

@@ -72,6 +72,7 @@ def test_demo_seed_is_idempotent_and_the_site_serves_it(demo_env):
     assert counts["unit"] == 8 and counts["unit_registration"] == 16
     assert counts["registration"] == 300 - 5 + 10  # 5 never registered, 10 transferred once
     assert counts["activity"] > 0  # the points domain's own seeder ran
+    assert counts["project_session"] == 2 * 2  # two communities, one project in two sessions each
 
     engine = sa.create_engine(demo_env["DATABASE_URL"])
     with engine.connect() as conn:

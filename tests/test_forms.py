@@ -157,6 +157,9 @@ CASES: dict[str, Case] = {
     "projects.CloseForm": Case("staff1", "/projects/{project}/close", {"outcome": LONG * 4}, "outcome",
                                (LONG * 4,)),
     "projects.ReasonForm": Case("staff1", "/projects/{project}/cancel", {"reason": LONG}, "reason", (LONG,)),
+    "projects.SessionForm": Case("staff1", "/projects/{project}/sessions/new", {
+        "title": "场次甲", "day": "明天", "starts_at": "09:00", "ends_at": "11:00", "location": "活动室甲",
+        "slots": "5"}, "day", ("场次甲", "活动室甲")),
     "teams.MemberForm": Case("member1", "/teams/{team}/members", {"member_id": "abc"}, "member_id", ("abc",)),
     "teams.ClaimForm": Case("member1", "/teams/{team}/claims/project", {"target_id": "abc"}, "target_id",
                             ("abc",)),

@@ -1,20 +1,20 @@
 """Demo data for co-building (项目清单, 共建协议, 服务队): in the first demo communities with staff,
 approved members and reported units, through the real services: an agreement, a closed project
 (a unit's claim with resources accepted, members paid), an open one claimed and waiting, a
-fresh one; a service team with its leader and members that claimed a project. Idempotent:
-does nothing when projects exist."""
+fresh one in two sessions (场次, two members signed up for the first); a service team with its
+leader and members that claimed a project. Idempotent: does nothing when projects exist."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import sqlalchemy as sa
 
 from app.auth.models import Role, User
-from app.clock import local_today
+from app.clock import local_moment, local_today
 from app.extensions import db
 from app.places.models import Place, PlaceKind
-from app.projects import agreements, services
+from app.projects import agreements, services, sessions
 from app.projects.models import Project
 from app.registrations.models import Registration, RegistrationStatus
 from app.registrations.resources import unit_resources
@@ -140,4 +140,35 @@ def _seed_community(community, staff, members, units, admins, now) -> str:
     for member in members[1:4]:
         teams.add_member(members[0], team.id, member.id, now=now - timedelta(days=29))
     teams.claim_project(members[0], team.id, fresh.id, now=now - timedelta(hours=12))
-    return f"{community.name}: 3 projects (one closed), an agreement with {unit.name}, team {team.name}"
+    _sessions(staff, fresh, members, today, now)
+    return (
+        f"{community.name}: 3 projects (one closed, one in two sessions), an agreement with {unit.name}, "
+        f"team {team.name}"
+    )
+
+
+def _sessions(staff, project, members, today, now) -> None:
+    """The fresh project in two sessions (场次), two members signed up for the first."""
+    first_day, second_day = today + timedelta(days=3), today + timedelta(days=10)
+    first = sessions.create_session(
+        staff,
+        project.id,
+        title="第一次：清理楼道杂物",
+        starts_at=local_moment(first_day, time(9)),
+        ends_at=local_moment(first_day, time(11, 30)),
+        location="3栋一楼大堂集合",
+        slots=6,
+        now=now - timedelta(hours=10),
+    )
+    sessions.create_session(
+        staff,
+        project.id,
+        title="第二次：粉刷墙面、安装感应灯",
+        starts_at=local_moment(second_day, time(14)),
+        ends_at=local_moment(second_day, time(17)),
+        location="3栋一楼大堂集合",
+        slots=4,
+        now=now - timedelta(hours=10),
+    )
+    for member in members[1:3]:
+        services.sign_up(member, project.id, first.id, now=now - timedelta(hours=2))

@@ -8,7 +8,7 @@ from app.auth.models import Role
 from app.auth.permissions import roles_required
 from app.auth.roles import PARTICIPANTS, STAFF_LIKE, UNIT_SIDE
 from app.extensions import db
-from app.projects import agreements, services
+from app.projects import agreements, services, sessions
 from app.projects.schemas import (
     AgreementIn,
     AgreementOut,
@@ -24,6 +24,11 @@ from app.projects.schemas import (
     ProjectIn,
     ProjectPage,
     ProjectQuery,
+    ProjectSessionCancelIn,
+    ProjectSessionEditIn,
+    ProjectSessionIn,
+    ProjectSessionOut,
+    ProjectSignupIn,
     ProjectSignupOut,
     UpdateIn,
 )
@@ -111,13 +116,65 @@ def withdraw_claim(project_id, claim_id):
 
 
 @blp.route("/projects/<int:project_id>/signups", methods=["POST"])
+@blp.arguments(ProjectSignupIn, required=False)
 @blp.response(201, ProjectSignupOut)
 @documents_errors(blp, 401, 403, 404, 409)
 @roles_required(Role.MEMBER)
-def sign_up(project_id):
-    """A member of the project's community (or of a claiming unit) takes a slot; the last slot
-    taken or signed up already: 409."""
-    return services.sign_up(current_user, project_id)
+def sign_up(data, project_id):
+    """A member of the project's community (or of a claiming unit) takes a slot: of the project
+    (no body) when it has no sessions, else of the session `session_id` (required then: 422).
+    The last slot taken, signed up already, the session cancelled or started: 409."""
+    return services.sign_up(current_user, project_id, data.get("session_id"))
+
+
+@blp.route("/projects/<int:project_id>/signups/<int:signup_id>/cancel", methods=["POST"])
+@blp.response(200, ProjectSignupOut)
+@documents_errors(blp, 401, 403, 404, 409)
+@roles_required(Role.MEMBER)
+def cancel_signup(project_id, signup_id):
+    """The member gives his slot back before his session starts (before the project's first day
+    without a session; 409 after); the slot is free again."""
+    return services.cancel_signup(current_user, project_id, signup_id)
+
+
+@blp.route("/projects/<int:project_id>/sessions", methods=["GET"])
+@blp.response(200, ProjectSessionOut(many=True))
+@documents_errors(blp, 401, 403, 404)
+@roles_required(*VIEWERS)
+def list_sessions(project_id):
+    """The project's sessions (场次) in time order, with the slots left; cancelled ones too."""
+    return sessions.visible_sessions(current_user, project_id)
+
+
+@blp.route("/projects/<int:project_id>/sessions", methods=["POST"])
+@blp.arguments(ProjectSessionIn)
+@blp.response(201, ProjectSessionOut)
+@documents_errors(blp, 401, 403, 404, 409)
+@roles_required(*STAFF_LIKE)
+def create_session(data, project_id):
+    """Staff of the project's community add a session within its period, starting later than
+    now (422 naming the field otherwise); the project is signed up for by session from then on."""
+    return sessions.create_session(current_user, project_id, **data)
+
+
+@blp.route("/projects/<int:project_id>/sessions/<int:session_id>", methods=["PATCH"])
+@blp.arguments(ProjectSessionEditIn)
+@blp.response(200, ProjectSessionOut)
+@documents_errors(blp, 401, 403, 404, 409)
+@roles_required(*STAFF_LIKE)
+def update_session(data, project_id, session_id):
+    """Staff change a live session; its slots never below those signed up (422)."""
+    return sessions.update_session(current_user, project_id, session_id, **data)
+
+
+@blp.route("/projects/<int:project_id>/sessions/<int:session_id>/cancel", methods=["POST"])
+@blp.arguments(ProjectSessionCancelIn)
+@blp.response(200, ProjectSessionOut)
+@documents_errors(blp, 401, 403, 404, 409)
+@roles_required(*STAFF_LIKE)
+def cancel_session(data, project_id, session_id):
+    """Staff cancel a live session; those signed up are told."""
+    return sessions.cancel_session(current_user, project_id, session_id, data["reason"])
 
 
 @blp.route("/projects/<int:project_id>/updates", methods=["POST"])
@@ -136,10 +193,15 @@ def add_update(data, project_id):
 @documents_errors(blp, 401, 403, 404, 409)
 @roles_required(*STAFF_LIKE)
 def close_project(data, project_id):
-    """结项: records the outcome and pays the participants (except `absent_member_ids`) once;
-    closing again: 409."""
+    """结项: records the outcome, credits each participant the hours of the sessions he attended
+    (not in `absent_signup_ids`; the project's hours without sessions; `absent_member_ids`:
+    nothing) and pays him once; closing again: 409."""
     services.close_project(
-        current_user, project_id, data["outcome"], absent_member_ids=data["absent_member_ids"]
+        current_user,
+        project_id,
+        data["outcome"],
+        absent_member_ids=data["absent_member_ids"],
+        absent_signup_ids=data["absent_signup_ids"],
     )
     return services.project_detail(current_user, project_id)
 

@@ -7,6 +7,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -14,7 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.forms import Form, fits
 from app.params import DateInRange
 from app.points.checklist import DEFAULT_ITEMS
-from app.projects.models import KINDS, Agreement, Project
+from app.projects.models import KINDS, Agreement, Project, ProjectSession
 
 
 class CheckboxesField(SelectMultipleField):
@@ -65,6 +66,20 @@ class CloseForm(Form):
     absent_member_ids = CheckboxesField(
         _l("未到场的党员（不计积分和时长）"), coerce=int, validators=[Optional()]
     )
+    absent_signup_ids = CheckboxesField(
+        _l("未到场的场次报名（不计该场时长）"), coerce=int, validators=[Optional()]
+    )
+
+
+class SessionForm(Form):
+    """A session (场次) on one day, from a time to a time (Asia/Shanghai)."""
+
+    title = StringField(_l("场次名称"), validators=[DataRequired(), fits(ProjectSession.title)])
+    day = DateField(_l("日期"), validators=[DataRequired(), DateInRange()])
+    starts_at = TimeField(_l("开始时间"), validators=[DataRequired()])
+    ends_at = TimeField(_l("结束时间"), validators=[DataRequired()])
+    location = StringField(_l("地点"), validators=[Optional(), fits(ProjectSession.location)])
+    slots = IntegerField(_l("名额"), default=10, validators=[DataRequired(), NumberRange(min=1, max=10000)])
 
 
 class ReasonForm(Form):

@@ -44,6 +44,12 @@ class ClaimStatus(StrEnum):
 
 
 HOLDING_PLACE = (ClaimStatus.PENDING, ClaimStatus.ACCEPTED)
+LIVE_PROJECT = (ProjectStatus.OPEN, ProjectStatus.FULL)
+
+
+class SessionStatus(StrEnum):
+    ACTIVE = "active"  # members sign up until it starts
+    CANCELLED = "cancelled"  # its sign-ups stay, credited nothing
 
 
 class Agreement(db.Model):
@@ -159,18 +165,61 @@ class ProjectClaimResource(db.Model):
     resource_id: Mapped[int] = mapped_column(sa.ForeignKey("unit_resource.id"), primary_key=True)
 
 
+class ProjectSession(db.Model):
+    """场次/任务: one dated part of a project (a time range, a place, its own member slots).
+    `signup_count` moves by the same conditional UPDATE as the project's, so the session's
+    slots hold under concurrent sign-ups. A project with sessions is signed up for by session."""
+
+    __tablename__ = "project_session"
+    __table_args__ = (sa.Index("ix_project_session_project_starts", "project_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id"))
+    title: Mapped[str] = mapped_column(sa.String(120))
+    location: Mapped[str] = mapped_column(sa.String(200), default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    slots: Mapped[int] = mapped_column()
+    signup_count: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(sa.String(16), default=SessionStatus.ACTIVE)
+    cancel_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def slots_left(self) -> int:
+        return max(self.slots - self.signup_count, 0) if self.status == SessionStatus.ACTIVE else 0
+
+    @property
+    def hours(self) -> float:
+        """Its duration, what a member who attended it is credited."""
+        return round((self.ends_at - self.starts_at).total_seconds() / 3600, 2)
+
+
 class ProjectSignup(db.Model):
-    """A member taking one slot of the project. At closing, those present are credited the
-    project's hours (`hours`) and paid its points once."""
+    """A member taking one slot of the project, or of one of its sessions (`session_id`): one
+    per member and project without a session, one per member and session with one. At closing,
+    those present are credited the session's duration (the project's `hours` without a session)
+    and paid the project's points once per member."""
 
     __tablename__ = "project_signup"
     __table_args__ = (
-        sa.UniqueConstraint("project_id", "member_id"),
+        sa.Index(
+            "uq_project_signup_project_member",
+            "project_id",
+            "member_id",
+            unique=True,
+            sqlite_where=sa.text("session_id IS NULL"),
+            postgresql_where=sa.text("session_id IS NULL"),
+        ),
+        sa.UniqueConstraint("session_id", "member_id"),
         sa.Index("ix_project_signup_member", "member_id", "project_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id"))
+    session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("project_session.id"))
     member_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     hours: Mapped[float | None] = mapped_column(sa.Float)  # verified at closing; None before
@@ -179,6 +228,7 @@ class ProjectSignup(db.Model):
 
     member = relationship("User", lazy="joined")
     project = relationship("Project", lazy="joined")
+    session = relationship("ProjectSession", lazy="joined")
 
 
 class ProjectEvent(db.Model):

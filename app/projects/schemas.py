@@ -1,7 +1,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api_base import Id, Integer, PageArgs, day, one_of, page_schema, text
+from app.api_base import Id, Integer, PageArgs, aware, day, one_of, page_schema, text
 from app.points.checklist import ITEM_KEYS
 from app.projects.models import KINDS, ProjectStatus
 
@@ -46,9 +46,51 @@ class ProjectClaimOut(ma.Schema):
     decided_at = fields.DateTime(allow_none=True)
 
 
+class ProjectSessionIn(ma.Schema):
+    title = text(1, 120, required=True)
+    location = text(0, 200, load_default="")
+    starts_at = aware(required=True)
+    ends_at = aware(required=True)
+    slots = Integer(required=True, validate=validate.Range(min=1, max=10000))
+
+
+class ProjectSessionEditIn(ma.Schema):
+    """Only the fields given change."""
+
+    title = text(1, 120)
+    location = text(0, 200)
+    starts_at = aware()
+    ends_at = aware()
+    slots = Integer(validate=validate.Range(min=1, max=10000))
+
+
+class ProjectSessionCancelIn(ma.Schema):
+    reason = text(1, 500, required=True)
+
+
+class ProjectSessionOut(ma.Schema):
+    id = fields.Integer(required=True)
+    project_id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    location = fields.String()
+    starts_at = fields.DateTime(required=True)
+    ends_at = fields.DateTime(required=True)
+    hours = fields.Float()
+    slots = fields.Integer(required=True)
+    signup_count = fields.Integer()
+    slots_left = fields.Integer()
+    status = fields.String(required=True)
+    cancel_reason = fields.String()
+
+
+class ProjectSignupIn(ma.Schema):
+    session_id = Id(load_default=None, allow_none=True)
+
+
 class ProjectSignupOut(ma.Schema):
     id = fields.Integer(required=True)
     project_id = fields.Integer(required=True)
+    session_id = fields.Integer(allow_none=True)
     member_id = fields.Integer(required=True)
     member_name = fields.Function(lambda s: s.member.name)
     created_at = fields.DateTime()
@@ -96,6 +138,7 @@ class ProjectOut(ma.Schema):
 class ProjectDetailOut(ProjectOut):
     claims = fields.List(fields.Nested(ProjectClaimOut))
     signups = fields.List(fields.Nested(ProjectSignupOut))
+    sessions = fields.List(fields.Nested(ProjectSessionOut))
     events = fields.List(fields.Nested(ProjectEventOut))
     actions = fields.List(fields.String())
 
@@ -120,6 +163,7 @@ class UpdateIn(ma.Schema):
 class CloseIn(ma.Schema):
     outcome = text(1, 2000, required=True)
     absent_member_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=10000))
+    absent_signup_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=10000))
 
 
 class ProjectCancelIn(ma.Schema):

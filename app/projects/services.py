@@ -13,7 +13,7 @@ from app.audit.services import record
 from app.auth.models import Role, User
 from app.auth.permissions import can_manage_place, place_scope, require_manage_community
 from app.auth.roles import STAFF_LIKE
-from app.clock import utcnow, year_bounds
+from app.clock import local_today, utcnow, year_bounds
 from app.database import insert_unique
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
@@ -25,14 +25,17 @@ from app.points.models import SourceType
 from app.points.services import award, record_evidence
 from app.projects.models import (
     HOLDING_PLACE,
+    LIVE_PROJECT,
     Agreement,
     ClaimStatus,
     Project,
     ProjectClaim,
     ProjectClaimResource,
     ProjectEvent,
+    ProjectSession,
     ProjectSignup,
     ProjectStatus,
+    SessionStatus,
 )
 from app.projects.states import (
     Action,
@@ -57,7 +60,16 @@ MAX_SKILLS = 20
 PROJECT_CLAIMED = N_("有单位认领了共建项目")
 CLAIM_ACCEPTED, CLAIM_DECLINED = N_("项目认领已确认"), N_("项目认领未获确认")
 PROJECT_CLOSED, PROJECT_CANCELLED = N_("共建项目已结项"), N_("共建项目已取消")
-NOTICE_TITLES = (PROJECT_CLAIMED, CLAIM_ACCEPTED, CLAIM_DECLINED, PROJECT_CLOSED, PROJECT_CANCELLED)
+SESSION_CHANGED, SESSION_CANCELLED = N_("共建项目场次有变更"), N_("共建项目场次已取消")
+NOTICE_TITLES = (
+    PROJECT_CLAIMED,
+    CLAIM_ACCEPTED,
+    CLAIM_DECLINED,
+    PROJECT_CLOSED,
+    PROJECT_CANCELLED,
+    SESSION_CHANGED,
+    SESSION_CANCELLED,
+)
 
 
 # ---- who stands how to a project ----------------------------------------------------------
@@ -468,36 +480,144 @@ def claims_of(project_id: int) -> list[ProjectClaim]:
 
 
 def signup_of(project_id: int, member_id: int) -> ProjectSignup | None:
+    """The member's first sign-up to the project (of the project itself or of a session)."""
     return db.session.scalar(
-        sa.select(ProjectSignup).where(
-            ProjectSignup.project_id == project_id, ProjectSignup.member_id == member_id
-        )
+        sa.select(ProjectSignup)
+        .where(ProjectSignup.project_id == project_id, ProjectSignup.member_id == member_id)
+        .order_by(ProjectSignup.id)
+        .limit(1)
     )
 
 
-def sign_up(member: User, project_id: int, now: datetime | None = None) -> ProjectSignup:
-    """A member of the project's community (or of a claiming unit) takes a slot; the last slot
-    taken: 409 (a conditional UPDATE, however many sign up at once); twice: 409."""
-    now = now or utcnow()
-    project, found = visible_project(member, project_id)
-    authorize(found, project, Action.SIGNUP)
-    if signup_of(project.id, member.id) is not None:
-        raise Conflict(_("已经报名"))
+def _take_slot(model, row_id: int, *where) -> None:
+    """One conditional UPDATE: a slot of the project or of a session (`model`) is taken only
+    while `signup_count < slots` (and `where`) holds, however many members sign up at once;
+    the last slot gone: 409."""
     taken = db.session.execute(
-        sa.update(Project)
-        .where(
-            Project.id == project.id,
-            Project.signup_count < Project.slots,
-            Project.status.in_((ProjectStatus.OPEN, ProjectStatus.FULL)),
-        )
-        .values(signup_count=Project.signup_count + 1)
+        sa.update(model)
+        .where(model.id == row_id, model.signup_count < model.slots, *where)
+        .values(signup_count=model.signup_count + 1)
         .execution_options(synchronize_session=False)
     )
     if taken.rowcount != 1:
         raise Conflict(_("报名名额已满"))
-    signup = ProjectSignup(project_id=project.id, member_id=member.id, created_at=now)
+
+
+def _free_slot(model, row_id: int) -> None:
+    db.session.execute(
+        sa.update(model)
+        .where(model.id == row_id, model.signup_count > 0)
+        .values(signup_count=model.signup_count - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def has_sessions(project_id: int) -> bool:
+    """Whether the project is signed up for by session (it has a session not cancelled)."""
+    return (
+        db.session.scalar(
+            sa.select(ProjectSession.id)
+            .where(ProjectSession.project_id == project_id, ProjectSession.status == SessionStatus.ACTIVE)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def sign_up(
+    member: User, project_id: int, session_id: int | None = None, now: datetime | None = None
+) -> ProjectSignup:
+    """A member of the project's community (or of a claiming unit) takes a slot: of the project
+    when it has no sessions, else of the session `session_id` (required then: 422), one per
+    session. The last slot taken: 409 (a conditional UPDATE, however many sign up at once);
+    twice: 409; a cancelled or started session: 409."""
+    now = now or utcnow()
+    project, found = visible_project(member, project_id)
+    authorize(found, project, Action.SIGNUP)
+    if session_id is None:
+        if has_sessions(project.id):
+            raise Invalid("session_id", _("请选择要报名的场次"))
+        if signup_of(project.id, member.id) is not None:
+            raise Conflict(_("已经报名"))
+        _take_slot(Project, project.id, Project.status.in_(LIVE_PROJECT))
+        db.session.expire(project)
+    else:
+        session = session_of(project, session_id, field="session_id")
+        if session.status != SessionStatus.ACTIVE:
+            raise Conflict(_("该场次已取消"))
+        if session.starts_at <= now:
+            raise Conflict(_("该场次已开始，不能报名"))
+        if _session_signup_of(session.id, member.id) is not None:
+            raise Conflict(_("已经报名"))
+        project_live = (
+            sa.select(Project.id)
+            .where(Project.id == ProjectSession.project_id, Project.status.in_(LIVE_PROJECT))
+            .exists()
+        )
+        _take_slot(
+            ProjectSession,
+            session.id,
+            ProjectSession.status == SessionStatus.ACTIVE,
+            ProjectSession.starts_at > now,
+            project_live,
+        )
+        db.session.expire(session)
+    signup = ProjectSignup(project_id=project.id, session_id=session_id, member_id=member.id, created_at=now)
     insert_unique(signup, Conflict(_("已经报名")))
-    db.session.expire(project)
+    return signup
+
+
+def _session_signup_of(session_id: int, member_id: int) -> ProjectSignup | None:
+    return db.session.scalar(
+        sa.select(ProjectSignup).where(
+            ProjectSignup.session_id == session_id, ProjectSignup.member_id == member_id
+        )
+    )
+
+
+def session_of(project: Project, session_id, *, field: str | None = None) -> ProjectSession:
+    """The project's session `session_id`: 404 for an unknown one (422 naming `field` when the
+    id came in a body)."""
+    session = db.session.get(ProjectSession, require_id(session_id, field or "session"))
+    if session is None or session.project_id != project.id:
+        if field is not None:
+            raise Invalid(field, _("该项目没有这个场次"))
+        raise NotFound(_("场次不存在"))
+    return session
+
+
+def cancel_signup(
+    member: User, project_id: int, signup_id: int, now: datetime | None = None
+) -> ProjectSignup:
+    """The member gives his slot back: a session's before it starts, the project's before its
+    first day (409 after); the slot is free again."""
+    now = now or utcnow()
+    project, found = visible_project(member, project_id)
+    signup = db.session.get(ProjectSignup, require_id(signup_id, "signup"))
+    if signup is None or signup.project_id != project.id or signup.member_id != member.id:
+        raise NotFound(_("报名记录不存在"))
+    authorize(found | {Party.MEMBER}, project, Action.UNSIGN)  # his own, wherever he lives now
+    if signup.session is not None:
+        if signup.session.status != SessionStatus.ACTIVE:
+            raise Conflict(_("该场次已取消"))
+        if signup.session.starts_at <= now:
+            raise Conflict(_("该场次已开始，不能取消报名"))
+    elif local_today(now) >= project.starts_on:
+        raise Conflict(_("项目已开始，不能取消报名"))
+    gone = db.session.execute(
+        sa.delete(ProjectSignup)
+        .where(ProjectSignup.id == signup.id)
+        .execution_options(synchronize_session=False)
+    )
+    if gone.rowcount != 1:
+        raise Conflict(_("已被他人更新，请刷新后重试"))
+    if signup.session_id is not None:
+        _free_slot(ProjectSession, signup.session_id)
+        db.session.expire(signup.session)
+    else:
+        _free_slot(Project, project.id)
+        db.session.expire(project)
+    db.session.expunge(signup)
     return signup
 
 
@@ -505,6 +625,17 @@ def signups_of(project_id: int) -> list[ProjectSignup]:
     return list(
         db.session.scalars(
             sa.select(ProjectSignup).where(ProjectSignup.project_id == project_id).order_by(ProjectSignup.id)
+        )
+    )
+
+
+def sessions_of(project_id: int) -> list[ProjectSession]:
+    """The project's sessions in time order, cancelled ones included."""
+    return list(
+        db.session.scalars(
+            sa.select(ProjectSession)
+            .where(ProjectSession.project_id == project_id)
+            .order_by(ProjectSession.starts_at, ProjectSession.id)
         )
     )
 
@@ -542,23 +673,31 @@ def close_project(
     outcome: str,
     *,
     absent_member_ids: list[int] | None = None,
+    absent_signup_ids: list[int] | None = None,
     now: datetime | None = None,
 ) -> Project:
     """结项: records the outcome, delivers the accepted claims (pending ones are declined),
-    credits each present participant the project's hours and pays its points through the
-    ledger (one idempotency key per project and member: paid once, even if two closings race,
-    the second of which is a 409 anyway), ticks the checklist item, and tells the participants
-    and the claimants."""
+    credits each present participant the hours of what he attended — each session he signed up
+    for that took place (not cancelled, started by now) and he was not absent from
+    (`absent_signup_ids`) its duration, a sign-up without a session the project's hours; a
+    member in `absent_member_ids` attended nothing — and pays the project's points once per
+    member who attended anything, through the ledger (one idempotency key per project and
+    member: paid once, even if two closings race, the second of which is a 409 anyway), ticks
+    the checklist item, and tells the participants and the claimants."""
     now = now or utcnow()
     project, found = visible_project(staff, project_id)
     authorize(found, project, Action.CLOSE)
     if not outcome or not outcome.strip():
         raise Invalid("outcome", _("请填写项目成效"))
-    absent = set(absent_member_ids or [])
+    absent_members = set(absent_member_ids or [])
     signups = signups_of(project.id)
-    unknown = absent - {s.member_id for s in signups}
+    unknown = absent_members - {s.member_id for s in signups}
     if unknown:
         raise Invalid("absent_member_ids", _("只能标记已报名的党员"))
+    absent = set(absent_signup_ids or [])
+    if absent - {s.id for s in signups}:
+        raise Invalid("absent_signup_ids", _("只能标记本项目的报名记录"))
+    absent |= {s.id for s in signups if s.member_id in absent_members}
     transition(
         project,
         Action.CLOSE,
@@ -575,18 +714,22 @@ def close_project(
             move(
                 ProjectClaim, claim, ClaimStatus.PENDING, {"status": ClaimStatus.DECLINED, "decided_at": now}
             )
-    present = [s for s in signups if s.member_id not in absent]
-    _pay(staff, project, present, absent, now)
+    present = _pay(staff, project, signups, absent, now)
     record(
         staff,
         "project.close",
         project,
-        {"outcome": project.outcome, "paid": len(present), "absent": sorted(absent)},
+        {
+            "outcome": project.outcome,
+            "paid": len(present),
+            "absent": sorted(absent_members),
+            "absent_signups": sorted(absent),
+        },
         now=now,
     )
     claimant_ids = [uid for c in claims if c.status == ClaimStatus.DELIVERED for uid in _claimant_ids(c)]
     notify(
-        [s.member_id for s in present] + claimant_ids,
+        present + claimant_ids,
         kind="project_closed",
         title=PROJECT_CLOSED,
         body=project.title,
@@ -596,17 +739,28 @@ def close_project(
     return project
 
 
+def _took_place(signup: ProjectSignup, now: datetime) -> bool:
+    session = signup.session
+    return session is None or (session.status == SessionStatus.ACTIVE and session.starts_at <= now)
+
+
 def _pay(
-    staff: User, project: Project, present: list[ProjectSignup], absent: set[int], now: datetime
-) -> None:
-    if absent:
-        db.session.execute(
-            sa.update(ProjectSignup)
-            .where(ProjectSignup.project_id == project.id, ProjectSignup.member_id.in_(absent))
-            .values(is_absent=True, hours=0, points=0)
-            .execution_options(synchronize_session=False)
-        )
-    for signup in present:
+    staff: User, project: Project, signups: list[ProjectSignup], absent: set[int], now: datetime
+) -> list[int]:
+    """Credits the sign-ups and pays each member once; returns the members paid."""
+    paid: list[int] = []
+    for signup in signups:
+        if signup.id in absent:
+            signup.is_absent, signup.hours, signup.points = True, 0, 0
+            continue
+        if not _took_place(signup, now):
+            signup.hours, signup.points = 0, 0
+            continue
+        signup.hours = signup.session.hours if signup.session is not None else project.hours
+        signup.points = 0
+        if signup.member_id in paid:
+            continue  # his points are on his first sign-up
+        paid.append(signup.member_id)
         entry = award(
             signup.member_id,
             POINTS_RULE,
@@ -618,7 +772,6 @@ def _pay(
             key=f"project:{project.id}:member:{signup.member_id}",
             reason=_("共建项目：%(title)s", title=project.title)[:300],
         )
-        signup.hours = project.hours
         signup.points = entry.points if entry is not None else 0
         if project.checklist_item:
             record_evidence(
@@ -630,6 +783,7 @@ def _pay(
                 now=now,
             )
     db.session.flush()
+    return paid
 
 
 def cancel_project(staff: User, project_id: int, reason: str, now: datetime | None = None) -> Project:
@@ -725,6 +879,7 @@ class ProjectDetail:
         self.parties = viewer_parties
         self.claims = claims_of(project.id)
         self.signups = signups_of(project.id)
+        self.sessions = sessions_of(project.id)
         self.events = events_of(project.id)
         self.actions = [str(a) for a in allowed_actions(viewer_parties, project)]
 

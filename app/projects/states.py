@@ -4,7 +4,8 @@ function that moves a row (a conditional UPDATE on the expected status plus a ti
 Project:
     open --claim (last place)--> full --release (a claim declined / withdrawn)--> open
     open | full --close--> closed        open | full --cancel--> cancelled
-    open | full: signup, update (no state change)
+    open | full: signup, unsign (a member cancels his sign-up), session (staff add, edit or
+    cancel a session), update (no state change)
 Claim (one unit's place on a project):
     pending --accept--> accepted     pending --decline--> declined
     pending | accepted --withdraw--> withdrawn       accepted --deliver (the project closes)--> delivered
@@ -35,7 +36,9 @@ class Action(StrEnum):
     POST = "post"  # no transition: the project is created open
     CLAIM = "claim"  # 认领 (a unit takes a place)
     RELEASE = "release"  # a place comes free again (its claim declined or withdrawn)
-    SIGNUP = "signup"  # a member takes a slot (no state change)
+    SIGNUP = "signup"  # a member takes a slot, of the project or of a session (no state change)
+    UNSIGN = "unsign"  # a member gives his slot back before it starts (no state change)
+    SESSION = "session"  # staff add, edit or cancel a session (场次) (no state change)
     UPDATE = "update"  # a progress note (no state change)
     CLOSE = "close"  # 结项
     CANCEL = "cancel"
@@ -73,11 +76,15 @@ P = Party
 TRANSITIONS: dict[tuple[ProjectStatus, Action], Transition] = {
     (S.OPEN, Action.CLAIM): _t(None, P.UNIT),
     (S.OPEN, Action.SIGNUP): _t(None, P.MEMBER),
+    (S.OPEN, Action.UNSIGN): _t(None, P.MEMBER),
+    (S.OPEN, Action.SESSION): _t(None, P.STAFF),
     (S.OPEN, Action.UPDATE): _t(None, P.STAFF, P.CLAIMANT),
     (S.OPEN, Action.CLOSE): _t(S.CLOSED, P.STAFF),
     (S.OPEN, Action.CANCEL): _t(S.CANCELLED, P.STAFF),
     (S.FULL, Action.RELEASE): _t(S.OPEN, P.STAFF, P.CLAIMANT),
     (S.FULL, Action.SIGNUP): _t(None, P.MEMBER),
+    (S.FULL, Action.UNSIGN): _t(None, P.MEMBER),
+    (S.FULL, Action.SESSION): _t(None, P.STAFF),
     (S.FULL, Action.UPDATE): _t(None, P.STAFF, P.CLAIMANT),
     (S.FULL, Action.CLOSE): _t(S.CLOSED, P.STAFF),
     (S.FULL, Action.CANCEL): _t(S.CANCELLED, P.STAFF),
@@ -120,6 +127,8 @@ ACTION_LABELS = {
     Action.CLAIM: N_("认领"),
     Action.RELEASE: N_("释放认领名额"),
     Action.SIGNUP: N_("报名"),
+    Action.UNSIGN: N_("取消报名"),
+    Action.SESSION: N_("场次"),
     Action.UPDATE: N_("进展"),
     Action.CLOSE: N_("结项"),
     Action.CANCEL: N_("取消"),
@@ -127,6 +136,10 @@ ACTION_LABELS = {
     ClaimAction.DECLINE: N_("不予确认"),
     ClaimAction.WITHDRAW: N_("撤回认领"),
     ClaimAction.DELIVER: N_("完成认领"),
+    # timeline events of Action.SESSION, by what was done to the session
+    "session_add": N_("新增场次"),
+    "session_edit": N_("修改场次"),
+    "session_cancel": N_("取消场次"),
 }
 
 

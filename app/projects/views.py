@@ -13,13 +13,14 @@ from app.api_base import paginate
 from app.auth.models import Role
 from app.auth.permissions import roles_required
 from app.auth.roles import PARTICIPANTS, STAFF_LIKE
+from app.clock import local_moment, local_today, localtime_of, utcnow
 from app.extensions import db
 from app.forms import form_page
 from app.i18n import N_
 from app.pages import submit_form
 from app.params import query_id, query_page
 from app.places.services import communities_managed_by
-from app.projects import agreements, forms, services
+from app.projects import agreements, forms, services, sessions
 from app.projects.models import KINDS, ProjectStatus
 from app.projects.states import ACTION_LABELS, CLAIM_LABELS, STATUS_LABELS, Party
 from app.registrations.resources import unit_resources
@@ -123,17 +124,38 @@ def _detail_page(project_id: int, failed: tuple[str, object] | None = None):
     claim_form, close_form = page_forms["claim_form"], page_forms["close_form"]
     if current_user.role == Role.UNIT_ADMIN and current_user.unit_id:
         claim_form.resource_ids.choices = [(r.id, f"{r.name}") for r in unit_resources(current_user.unit_id)]
-    close_form.absent_member_ids.choices = [(s.member_id, s.member.name) for s in project.signups]
-    signed_up = any(s.member_id == current_user.id for s in project.signups)
+    _absentee_choices(close_form, project.signups)
+    mine = [s for s in project.signups if s.member_id == current_user.id]
     return render_template(
         "projects/detail.html",
         project=project,
         is_staff=Party.STAFF in project.parties,
-        signed_up=signed_up,
+        signed_up=any(s.session_id is None for s in mine),
+        my_project_signup=next((s for s in mine if s.session_id is None), None),
+        my_sessions={s.session_id: s for s in mine if s.session_id is not None},
+        by_session=_count_by_session(project.signups),
+        now=utcnow(),
+        today=local_today(),
         failed_action=failed_action,
         failed_form=failed_form,
         **page_forms,
     )
+
+
+def _count_by_session(signups) -> dict:
+    found: dict = {}
+    for s in signups:
+        found.setdefault(s.session_id, []).append(s)
+    return found
+
+
+def _absentee_choices(close_form, signups) -> None:
+    """Absentees by member (nothing credited), and by session sign-up (that session's hours)."""
+    members = {s.member_id: s.member.name for s in signups}
+    close_form.absent_member_ids.choices = list(members.items())
+    close_form.absent_signup_ids.choices = [
+        (s.id, f"{s.member.name} · {s.session.title}") for s in signups if s.session is not None
+    ]
 
 
 # The action whose refused form takes the place of the page's form of that name.
@@ -214,6 +236,110 @@ def signup(project_id):
     )
 
 
+@bp.post("/projects/<int:project_id>/sessions/<int:session_id>/signup")
+@roles_required(Role.MEMBER)
+def session_signup(project_id, session_id):
+    return _posted(
+        forms.ReasonForm(),
+        lambda f: services.sign_up(current_user, project_id, session_id),
+        _("报名成功"),
+        project_id,
+        "signup",
+    )
+
+
+@bp.post("/projects/<int:project_id>/signups/<int:signup_id>/cancel")
+@roles_required(Role.MEMBER)
+def cancel_signup(project_id, signup_id):
+    return _posted(
+        forms.ReasonForm(),
+        lambda f: services.cancel_signup(current_user, project_id, signup_id),
+        _("已取消报名"),
+        project_id,
+        "unsign",
+    )
+
+
+@bp.route("/projects/<int:project_id>/sessions/new", methods=["GET", "POST"])
+@roles_required(*STAFF_LIKE)
+def new_session(project_id):
+    """Staff add a session (场次): a day, a time range, a place, slots."""
+    project = sessions.staff_project(current_user, project_id)
+    form = forms.SessionForm()
+
+    def save():
+        return sessions.create_session(
+            current_user,
+            project.id,
+            title=form.title.data,
+            starts_at=local_moment(form.day.data, form.starts_at.data),
+            ends_at=local_moment(form.day.data, form.ends_at.data),
+            slots=form.slots.data,
+            location=form.location.data or "",
+        )
+
+    return form_page(
+        form,
+        "projects/session_new.html",
+        save,
+        _("已添加场次"),
+        lambda session: url_for("projects.detail", project_id=project.id),
+        project=project,
+    )
+
+
+@bp.route("/projects/<int:project_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF_LIKE)
+def edit_session(project_id, session_id):
+    """Staff change a session: the same form, filled with what it is."""
+    project = sessions.staff_project(current_user, project_id)
+    session = services.session_of(project, session_id)
+    form = forms.SessionForm(
+        data={
+            "title": session.title,
+            "day": local_today(session.starts_at),
+            "starts_at": localtime_of(session.starts_at),
+            "ends_at": localtime_of(session.ends_at),
+            "location": session.location,
+            "slots": session.slots,
+        }
+    )
+
+    def save():
+        return sessions.update_session(
+            current_user,
+            project.id,
+            session.id,
+            title=form.title.data,
+            starts_at=local_moment(form.day.data, form.starts_at.data),
+            ends_at=local_moment(form.day.data, form.ends_at.data),
+            slots=form.slots.data,
+            location=form.location.data or "",
+        )
+
+    return form_page(
+        form,
+        "projects/session_new.html",
+        save,
+        _("已修改场次"),
+        lambda saved: url_for("projects.detail", project_id=project.id),
+        project=project,
+        editing=session,
+    )
+
+
+@bp.post("/projects/<int:project_id>/sessions/<int:session_id>/cancel")
+@roles_required(*STAFF_LIKE)
+def cancel_session(project_id, session_id):
+    return _posted(
+        forms.ReasonForm(),
+        lambda f: sessions.cancel_session(current_user, project_id, session_id, f.reason.data),
+        _("场次已取消"),
+        project_id,
+        f"session_cancel_{session_id}",
+    )
+
+
 @bp.post("/projects/<int:project_id>/update")
 @roles_required(*PARTICIPANTS)
 def update(project_id):
@@ -231,11 +357,15 @@ def update(project_id):
 def close(project_id):
     form = forms.CloseForm()
     project, _parties = services.visible_project(current_user, project_id)
-    form.absent_member_ids.choices = [(s.member_id, s.member.name) for s in services.signups_of(project.id)]
+    _absentee_choices(form, services.signups_of(project.id))
     return _posted(
         form,
         lambda f: services.close_project(
-            current_user, project_id, f.outcome.data, absent_member_ids=f.absent_member_ids.data or []
+            current_user,
+            project_id,
+            f.outcome.data,
+            absent_member_ids=f.absent_member_ids.data or [],
+            absent_signup_ids=f.absent_signup_ids.data or [],
         ),
         _("项目已结项，积分和时长已记入参与党员"),
         project_id,

@@ -22,11 +22,15 @@ STAY = "stay"  # allowed, the state does not change (a claim that is not the las
 PROJECT = {
     ("open", "claim"): ({UNIT}, STAY),
     ("open", "signup"): ({MEMBER}, STAY),
+    ("open", "unsign"): ({MEMBER}, STAY),
+    ("open", "session"): ({STAFF}, STAY),
     ("open", "update"): ({STAFF, CLAIMANT}, STAY),
     ("open", "close"): ({STAFF}, "closed"),
     ("open", "cancel"): ({STAFF}, "cancelled"),
     ("full", "release"): ({STAFF, CLAIMANT}, "open"),
     ("full", "signup"): ({MEMBER}, STAY),
+    ("full", "unsign"): ({MEMBER}, STAY),
+    ("full", "session"): ({STAFF}, STAY),
     ("full", "update"): ({STAFF, CLAIMANT}, STAY),
     ("full", "close"): ({STAFF}, "closed"),
     ("full", "cancel"): ({STAFF}, "cancelled"),
@@ -36,6 +40,8 @@ PROJECT_EVER = {
     "claim": {UNIT},
     "release": {STAFF, CLAIMANT},
     "signup": {MEMBER},
+    "unsign": {MEMBER},
+    "session": {STAFF},
     "update": {STAFF, CLAIMANT},
     "close": {STAFF},
     "cancel": {STAFF},
@@ -93,9 +99,10 @@ def test_the_tables_here_cover_the_code_tables():
 
 
 def test_allowed_actions_name_what_the_party_may_do_now():
-    assert states.allowed_actions({MEMBER}, Project(status="open")) == [Action.SIGNUP]
+    assert states.allowed_actions({MEMBER}, Project(status="open")) == [Action.SIGNUP, Action.UNSIGN]
     assert set(states.allowed_actions({STAFF}, Project(status="full"))) == {
         Action.RELEASE,
+        Action.SESSION,
         Action.UPDATE,
         Action.CLOSE,
         Action.CANCEL,
