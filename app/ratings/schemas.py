@@ -163,6 +163,9 @@ class ThresholdItem(ma.Schema):
                                     validate=validate.Range(min=1, max=5))
     max_abandoned = Integer(load_default=None, allow_none=True,
                             validate=validate.Range(min=0, max=1000))
+    min_unit_score = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0, max=100),
+                                  metadata={"description": "单位评议: the least score (0-100) a unit needs "
+                                            "for the level; absent or null: the default (90/80/65/50)"})
 
 
 class ThresholdsIn(ma.Schema):
