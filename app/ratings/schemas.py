@@ -82,13 +82,19 @@ class UnitRatingsOut(ma.Schema):
     total = fields.Integer(required=True)
 
 
-class CommunityRatingsOut(ma.Schema):
+class CommunityListOut(ma.Schema):
+    """A community's ratings for its staff, a page of them (members' here, units' in
+    unit_schemas.py; api.community_list answers it)."""
+
     community_id = fields.Integer(required=True)
     community_name = fields.String()
     year = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+class CommunityRatingsOut(CommunityListOut):
     is_public = fields.Boolean()
     items = fields.List(fields.Nested(RatingOut), required=True)
-    total = fields.Integer(required=True)
 
 
 class PublishIn(ma.Schema):

@@ -269,18 +269,8 @@ def set_unit_rating(
                 revision_count=0,
             )
             db.session.add(rating)
-        before = {"level": rating.level, "comment": rating.comment}
-        if level is not None:
-            rating.level = level
-        rating.comment = comment
-        rating.updated_at, rating.updated_by_id = now, staff.id
-        db.session.flush()
-        record(
-            staff,
-            "unit_rating.override",
-            rating,
-            {**detail, "before": before, "level": rating.level, "comment": comment},
-            now=now,
+        publication.write_draft(
+            staff, rating, level, comment, now, action="unit_rating.override", detail=detail
         )
     db.session.flush()
     return unit_rating(staff, unit.id, community.id, year, now)

@@ -194,7 +194,8 @@ def test_thresholds_page_sets_the_unit_cutoffs(rated, page):
     assert "单位综合得分不低于" in body and 'name="excellent-min_unit_score"' in body
     assert 'name="basic-min_unit_score" step="0.1" type="number" value="50.0"' in body
     form = {"place_id": rated.street1.id, "year": YEAR}
-    for level, pts, score in (("excellent", 100, 85), ("good", 60, 75), ("qualified", 30, 60), ("basic", 5, 45)):
+    for level, pts, score in (("excellent", 100, 85), ("good", 60, 75), ("qualified", 30, 60),
+                              ("basic", 5, 45)):
         form.update({f"{level}-min_points": pts, f"{level}-min_checklist_percent": 20,
                      f"{level}-min_unit_score": score})
     res = client.post("/admin/rating-thresholds", data=dict(form, **{"good-min_unit_score": "120"}))
