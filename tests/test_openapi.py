@@ -74,3 +74,14 @@ def test_errors_are_declared_with_the_contract_body(spec):
             content = op["responses"][code].get("content") or spec["components"]["responses"].get(
                 op["responses"][code].get("$ref", "/").split("/")[-1], {}).get("content")
             assert content, f"{method} {path} {code} has no body"
+
+
+def test_no_schema_was_renamed_for_a_clash(spec):
+    """apispec warns and appends a number to a schema whose name another one already took
+    (two `DecisionIn` once): every component keeps its own name."""
+    import re
+
+    names = set(spec["components"]["schemas"])
+    renamed = sorted(n for n in names if re.fullmatch(r".*\D\d+", n) and re.sub(r"\d+$", "", n) in names)
+    assert renamed == []
+    assert {"HonourDecisionIn", "ServiceDecisionIn"} <= names

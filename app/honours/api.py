@@ -8,7 +8,7 @@ from app.auth.permissions import roles_required
 from app.extensions import db
 from app.honours import services
 from app.honours.schemas import (
-    DecisionIn,
+    HonourDecisionIn,
     HonourOut,
     HonourPage,
     HonourQuery,
@@ -48,7 +48,7 @@ def _decide(honour_id: int, action: str, data: dict):
 
 
 @blp.route("/honours/<int:honour_id>/approve", methods=["POST"])
-@blp.arguments(DecisionIn)
+@blp.arguments(HonourDecisionIn)
 @blp.response(200, HonourOut)
 @documents_errors(blp, 401, 403, 404, 409)
 @roles_required(*services.APPROVERS)
@@ -58,7 +58,7 @@ def approve(data, honour_id):
 
 
 @blp.route("/honours/<int:honour_id>/reject", methods=["POST"])
-@blp.arguments(DecisionIn)
+@blp.arguments(HonourDecisionIn)
 @blp.response(200, HonourOut)
 @documents_errors(blp, 401, 403, 404, 409)
 @roles_required(*services.APPROVERS)
@@ -67,7 +67,7 @@ def reject(data, honour_id):
 
 
 @blp.route("/honours/<int:honour_id>/grant", methods=["POST"])
-@blp.arguments(DecisionIn)
+@blp.arguments(HonourDecisionIn)
 @blp.response(200, HonourOut)
 @documents_errors(blp, 401, 403, 404, 409)
 @roles_required(*services.APPROVERS)

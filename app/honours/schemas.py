@@ -13,7 +13,7 @@ class NominationIn(Schema):
     year = Year()
 
 
-class DecisionIn(Schema):
+class HonourDecisionIn(Schema):
     note = text(0, 500, load_default="")
 
 

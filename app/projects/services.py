@@ -832,19 +832,31 @@ def delivered_counts(unit_ids, year: int) -> dict[int, int]:
 
 
 def hours_for(member_ids, year: int) -> dict[int, float]:
-    """{member_id: hours credited by the projects that closed in `year`}, one grouped query."""
-    ids = list(dict.fromkeys(member_ids))
-    result = dict.fromkeys(ids, 0.0)
-    if not ids:
-        return result
+    """{member_id: verified hours credited by the projects that closed in `year` (local time)}.
+    `member_ids` is a list (every id gets a value, 0.0 if none) or a SELECT of ids (only
+    members with hours); one grouped query (per 5,000 ids of a list)."""
     start, end = year_bounds(year)
-    rows = db.session.execute(
-        sa.select(ProjectSignup.member_id, sa.func.sum(ProjectSignup.hours))
-        .join(Project, Project.id == ProjectSignup.project_id)
-        .where(ProjectSignup.member_id.in_(ids), Project.closed_at >= start, Project.closed_at < end)
-        .group_by(ProjectSignup.member_id)
-    )
-    result.update({m: float(h or 0) for m, h in rows})
+
+    def query(ids):
+        return db.session.execute(
+            sa.select(ProjectSignup.member_id, sa.func.sum(ProjectSignup.hours))
+            .join(Project, Project.id == ProjectSignup.project_id)
+            .where(
+                ProjectSignup.member_id.in_(ids),
+                ProjectSignup.hours.is_not(None),
+                Project.status == ProjectStatus.CLOSED,
+                Project.closed_at >= start,
+                Project.closed_at < end,
+            )
+            .group_by(ProjectSignup.member_id)
+        )
+
+    if isinstance(member_ids, sa.Select):
+        return {m: float(h or 0) for m, h in query(member_ids)}
+    result = dict.fromkeys(member_ids, 0.0)
+    ids = list(result)
+    for i in range(0, len(ids), 5000):
+        result.update({m: float(h or 0) for m, h in query(ids[i : i + 5000])})
     return result
 
 

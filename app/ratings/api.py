@@ -39,9 +39,20 @@ XLSX_DOC = {"responses": {"200": {"description": "the workbook, a row per member
 
 
 
+def rating_out(row, **extra) -> dict:
+    """A member's or a unit's rating row (RatingRow, UnitRatingRow) as the API answers it;
+    unit_api.py answers through it too."""
+    return {**asdict(row), "level_label": row.level_label, "is_override": row.is_override, **extra}
+
+
+def community_list(community, year: int, items: list, total: int, **extra) -> dict:
+    """A community's ratings (its members', its units') for staff: the page and its total."""
+    return {"community_id": community.id, "community_name": community.name, "year": year,
+            "items": items, "total": total, **extra}
+
+
 def _member_out(row) -> dict:
-    return {**asdict(row), "level_label": row.level_label, "is_override": row.is_override,
-            "revisions": services.revisions(row.rating_id)}
+    return rating_out(row, revisions=services.revisions(row.rating_id))
 
 
 @blp.route("/members/<int:member_id>/rating", methods=["GET"])
@@ -117,8 +128,7 @@ def community_ratings(args, community_id):
     community, rows, total = services.community_ratings(
         current_user, community_id, args["year"], level=args.get("level"), q=args.get("q"),
         sort=args.get("sort"), page=args["page"], page_size=args["page_size"])
-    return {"community_id": community.id, "community_name": community.name, "year": args["year"],
-            "is_public": publicity.is_public(community.id), "items": rows, "total": total}
+    return community_list(community, args["year"], rows, total, is_public=publicity.is_public(community.id))
 
 
 @blp.route("/communities/<int:community_id>/ratings/publish", methods=["POST"])

@@ -37,6 +37,8 @@ class LevelForm(SubForm):
                                   validators=[Optional(), NumberRange(min=1, max=5)])
     max_abandoned = IntegerField(_l("放弃领单不超过（可空）"),
                                  validators=[Optional(), NumberRange(min=0, max=1000)])
+    min_unit_score = FloatField(_l("单位综合得分不低于（0-100，空白为默认）"),
+                                validators=[Optional(), NumberRange(min=0, max=100)])
 
 
 class ThresholdsForm(Form):

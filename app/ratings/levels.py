@@ -1,5 +1,7 @@
 """Levels from thresholds: which thresholds apply to a member (his street's for the year, else
-his district's, else the defaults) and the level his figures reach."""
+his district's, else the defaults) and the level his figures reach. The same set holds the
+unit ratings' cut-offs (单位评议: the least score, 0-100, of each level), so a community's units
+are judged by the standards of its street or district too."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -22,13 +24,21 @@ class Threshold:
     min_checklist_percent: int
     min_satisfaction: float | None = None
     max_abandoned: int | None = None
+    min_unit_score: float | None = None  # a unit's least score (0-100); None: the default
+
+    @property
+    def unit_score(self) -> float:
+        return DEFAULT_UNIT_SCORES[self.level] if self.min_unit_score is None else self.min_unit_score
 
 
+# The unit ratings' default cut-offs (单位评议, app/ratings/unit_ratings.py).
+DEFAULT_UNIT_SCORES = {RatingLevel.EXCELLENT: 90.0, RatingLevel.GOOD: 80.0, RatingLevel.QUALIFIED: 65.0,
+                       RatingLevel.BASIC: 50.0}
 DEFAULT_THRESHOLDS: tuple[Threshold, ...] = (
-    Threshold(RatingLevel.EXCELLENT, 120, 100, 4.5, 0),
-    Threshold(RatingLevel.GOOD, 80, 80, 4.0, 1),
-    Threshold(RatingLevel.QUALIFIED, 40, 60, 3.5, 2),
-    Threshold(RatingLevel.BASIC, 10, 20, None, 3),
+    Threshold(RatingLevel.EXCELLENT, 120, 100, 4.5, 0, DEFAULT_UNIT_SCORES[RatingLevel.EXCELLENT]),
+    Threshold(RatingLevel.GOOD, 80, 80, 4.0, 1, DEFAULT_UNIT_SCORES[RatingLevel.GOOD]),
+    Threshold(RatingLevel.QUALIFIED, 40, 60, 3.5, 2, DEFAULT_UNIT_SCORES[RatingLevel.QUALIFIED]),
+    Threshold(RatingLevel.BASIC, 10, 20, None, 3, DEFAULT_UNIT_SCORES[RatingLevel.BASIC]),
 )
 
 
@@ -66,6 +76,14 @@ def level_for(figures: Figures, thresholds: Iterable[Threshold] = DEFAULT_THRESH
     return RatingLevel.UNQUALIFIED
 
 
+def unit_level_for(score: float | None, thresholds: Iterable[Threshold] = DEFAULT_THRESHOLDS) -> str | None:
+    """A unit's suggested level: the best whose cut-off its score reaches; else 不合格. None
+    when no figure is known (no members there, no needs, no projects)."""
+    if score is None:
+        return None
+    return next((t.level for t in thresholds if score >= t.unit_score), RatingLevel.UNQUALIFIED)
+
+
 def configured(place_ids: Iterable[int], year: int) -> dict[int, tuple[Threshold, ...]]:
     """Configured sets by place id (streets or districts) for `year`: one query."""
     place_ids = sorted(set(place_ids))
@@ -77,7 +95,7 @@ def configured(place_ids: Iterable[int], year: int) -> dict[int, tuple[Threshold
     for row in rows:
         by_place[row.place_id][row.level] = Threshold(
             row.level, row.min_points, row.min_checklist_percent, row.min_satisfaction,
-            row.max_abandoned)
+            row.max_abandoned, row.min_unit_score)
     return {place_id: tuple(levels[level] for level in GRADED_LEVELS)
             for place_id, levels in by_place.items() if set(levels) >= set(GRADED_LEVELS)}
 

@@ -36,7 +36,8 @@ LEVEL_RANK = {level: n for n, level in enumerate(LEVEL_ORDER)}
 
 
 class RatingThreshold(db.Model):
-    """What a member needs for one level in one year, configured for a street or a district.
+    """What a member needs for one level in one year, configured for a street or a district,
+    and the least score a unit needs for it (单位评议 of the communities below).
     A member's thresholds are his street's, else his district's, else the defaults; a place's
     set always holds every graded level (written together)."""
 
@@ -51,6 +52,7 @@ class RatingThreshold(db.Model):
     min_checklist_percent: Mapped[int] = mapped_column()  # share of the year's 五个一 list done
     min_satisfaction: Mapped[float | None] = mapped_column(sa.Float)  # None: not required
     max_abandoned: Mapped[int | None] = mapped_column()  # None: no limit
+    min_unit_score: Mapped[float] = mapped_column(sa.Float)  # 单位评议: a unit's least score (0-100)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -1,8 +1,8 @@
 """The publication machinery shared by member ratings and unit ratings (models with
-PublishedColumns and a RevisionColumns table): the revisions of a published rating, a change
-after publication (a revision row plus an audit record; the published columns stay), and the
-snapshot writes of a publication (new rows inserted, drafts updated unless someone published
-them meanwhile)."""
+PublishedColumns and a RevisionColumns table): a change before publication (the draft and an
+audit record), the revisions of a published rating, a change after publication (a revision row
+plus an audit record; the published columns stay), and the snapshot writes of a publication
+(new rows inserted, drafts updated unless someone published them meanwhile)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,21 @@ def revisions(revision_model, rating_id: int | None) -> list[dict]:
         {**{c.key: getattr(r, c.key) for c in revision_model.__table__.columns}, "created_by": name}
         for r, name in rows
     ]
+
+
+def write_draft(
+    staff: User, rating, level: str | None, comment: str, now: datetime, *, action: str, detail: dict
+) -> None:
+    """Staff's level (None: keep following the computed one) and comment on an unpublished
+    rating, audited (`action`, `detail` plus before and after)."""
+    before = {"level": rating.level, "comment": rating.comment}
+    if level is not None:
+        rating.level = level
+    rating.comment = comment
+    rating.updated_at, rating.updated_by_id = now, staff.id
+    db.session.flush()
+    record(staff, action, rating, {**detail, "before": before, "level": rating.level, "comment": comment},
+           now=now)
 
 
 def revise(

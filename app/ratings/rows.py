@@ -1,7 +1,8 @@
 """One row per member and year as every ratings list shows it, computed for any number of
 members in a constant number of queries: one SELECT of members (with their home community
 and stored rating), then the live figures of the unpublished ones, set-based (points,
-checklist, hours, satisfaction, abandoned claims) and the thresholds of their communities."""
+checklist, hours of service and of co-building projects, satisfaction, abandoned claims) and
+the thresholds of their communities."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,10 +18,11 @@ from app.orders.metrics import abandoned_claims_for, satisfaction_for
 from app.places.models import Place
 from app.points.checklist import DEFAULT_SPECS, completion_for
 from app.points.services import totals_for
+from app.projects.services import hours_for as project_hours_for
 from app.ratings.levels import Figures, level_for, thresholds_for_paths
 from app.ratings.models import LEVEL_LABELS, LEVEL_RANK, Rating
 from app.registrations.models import Registration, RegistrationStatus
-from app.service.services import hours_for
+from app.service.services import hours_for as service_hours_for
 
 PUBLISHED, DRAFT, UNREGISTERED = "published", "draft", "unregistered"
 DEFAULT_TOTAL = len(DEFAULT_SPECS)
@@ -95,6 +97,17 @@ def statement(year: int) -> sa.Select:
             .outerjoin(Rating, sa.and_(Rating.member_id == User.id, Rating.year == year))
             .outerjoin(Place, Place.id == COMMUNITY)
             .where(User.role == Role.MEMBER, User.is_active.is_(True)))
+
+
+def hours_for(member_ids, year: int) -> dict[int, float]:
+    """Verified hours of the year: service records (by the service's start) plus the hours
+    credited by the co-building projects that closed in it; one grouped query each, whatever
+    the number of members (`member_ids` a list or a SELECT of ids, as the helpers take)."""
+    hours = service_hours_for(member_ids, year)
+    for member_id, extra in project_hours_for(member_ids, year).items():
+        if extra:
+            hours[member_id] = hours.get(member_id, 0.0) + extra
+    return hours
 
 
 SELECT_ABOVE = 500  # live rows above which the helpers get a SELECT of ids, not an IN list

@@ -82,13 +82,19 @@ class UnitRatingsOut(ma.Schema):
     total = fields.Integer(required=True)
 
 
-class CommunityRatingsOut(ma.Schema):
+class CommunityListOut(ma.Schema):
+    """A community's ratings for its staff, a page of them (members' here, units' in
+    unit_schemas.py; api.community_list answers it)."""
+
     community_id = fields.Integer(required=True)
     community_name = fields.String()
     year = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+class CommunityRatingsOut(CommunityListOut):
     is_public = fields.Boolean()
     items = fields.List(fields.Nested(RatingOut), required=True)
-    total = fields.Integer(required=True)
 
 
 class PublishIn(ma.Schema):
@@ -163,6 +169,9 @@ class ThresholdItem(ma.Schema):
                                     validate=validate.Range(min=1, max=5))
     max_abandoned = Integer(load_default=None, allow_none=True,
                             validate=validate.Range(min=0, max=1000))
+    min_unit_score = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0, max=100),
+                                  metadata={"description": "单位评议: the least score (0-100) a unit needs "
+                                            "for the level; absent or null: the default (90/80/65/50)"})
 
 
 class ThresholdsIn(ma.Schema):

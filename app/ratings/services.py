@@ -105,14 +105,8 @@ def _draft(staff: User, member: User, rating: Rating | None, year: int, level: s
         db.session.add(rating)
     elif rating.community_id != home.community_id:  # a draft of his former community
         rating.community_id, rating.level = home.community_id, None
-    old = {"level": rating.level, "comment": rating.comment}
-    if level is not None:
-        rating.level = level
-    rating.comment = comment
-    rating.updated_at, rating.updated_by_id = now, staff.id
-    db.session.flush()
-    record(staff, "rating.override", rating, {"member_id": member.id, "year": year, "before": old,
-                                              "level": rating.level, "comment": comment}, now=now)
+    publication.write_draft(staff, rating, level, comment, now, action="rating.override",
+                            detail={"member_id": member.id, "year": year})
 
 
 # ---- publication -------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Street and district admins set the year's level thresholds for their place (audited)."""
+"""Street and district admins set the year's level thresholds for their place (audited): what a
+member needs for each level, and the least score a unit needs for it (单位评议)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,10 +16,10 @@ from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.params import valid_id
 from app.places.models import Place, PlaceKind
-from app.ratings.levels import Threshold, configured, thresholds_for_paths
+from app.ratings.levels import DEFAULT_UNIT_SCORES, Threshold, configured, thresholds_for_paths
 from app.ratings.models import GRADED_LEVELS, LEVEL_LABELS, RatingThreshold
 
-FIELDS = ("min_points", "min_checklist_percent", "min_satisfaction", "max_abandoned")
+FIELDS = ("min_points", "min_checklist_percent", "min_satisfaction", "max_abandoned", "min_unit_score")
 
 
 def threshold_place(admin: User, place_id: int) -> Place:
@@ -34,7 +35,8 @@ def threshold_place(admin: User, place_id: int) -> Place:
 def as_dict(t: Threshold) -> dict:
     return {"level": str(t.level), "label": LEVEL_LABELS[t.level], "min_points": t.min_points,
             "min_checklist_percent": t.min_checklist_percent,
-            "min_satisfaction": t.min_satisfaction, "max_abandoned": t.max_abandoned}
+            "min_satisfaction": t.min_satisfaction, "max_abandoned": t.max_abandoned,
+            "min_unit_score": t.unit_score}
 
 
 def thresholds_config(admin: User, place_id: int, year: int) -> dict:
@@ -47,7 +49,8 @@ def thresholds_config(admin: User, place_id: int, year: int) -> dict:
 
 
 def _check(levels: list[dict]) -> list[Threshold]:
-    """Every graded level once; a better level never asks less than a worse one."""
+    """Every graded level once; a better level never asks less than a worse one. A unit
+    cut-off left out is the default (DEFAULT_UNIT_SCORES); one given is 0 to 100."""
     by_level = {}
     for item in levels:
         if item["level"] not in GRADED_LEVELS:
@@ -62,7 +65,12 @@ def _check(levels: list[dict]) -> list[Threshold]:
     missing = [level for level in GRADED_LEVELS if level not in by_level]
     if missing:
         raise Invalid("levels", _("每个等级都须设置标准，缺少：%(levels)s", levels=", ".join(missing)))
-    ordered = [Threshold(level, **{k: by_level[level].get(k) for k in FIELDS}) for level in GRADED_LEVELS]
+    for item in by_level.values():
+        score = item.get("min_unit_score")
+        if score is not None and not 0 <= score <= 100:
+            raise Invalid("levels", _("%(level)s 的 min_unit_score 须在 0 到 100 之间", level=item["level"]))
+    ordered = [Threshold(level, **{k: by_level[level].get(k) for k in FIELDS[:-1]},
+                         min_unit_score=_unit_score(by_level[level])) for level in GRADED_LEVELS]
     for better, worse in zip(ordered, ordered[1:], strict=False):
         name = f"{better.level} / {worse.level}"
         if better.min_points < worse.min_points:
@@ -79,12 +87,21 @@ def _check(levels: list[dict]) -> list[Threshold]:
                 better.max_abandoned is None or better.max_abandoned > worse.max_abandoned):
             raise Invalid("levels", _("%(levels)s 的 max_abandoned：较高等级允许的次数不能多于较低等级",
                                       levels=name))
+        if better.min_unit_score < worse.min_unit_score:
+            raise Invalid("levels", _("%(levels)s 的 min_unit_score：较高等级的要求不能低于较低等级",
+                                      levels=name))
     return ordered
+
+
+def _unit_score(item: dict) -> float:
+    score = item.get("min_unit_score")
+    return float(DEFAULT_UNIT_SCORES[item["level"]] if score is None else score)
 
 
 def set_thresholds(admin: User, place_id: int, year: int, levels: list[dict],
                    now: datetime | None = None) -> list[RatingThreshold]:
-    """Replaces the place's set for the year; ratings already published keep their level."""
+    """Replaces the place's set for the year; ratings already published (members' and units')
+    keep their level."""
     place = threshold_place(admin, place_id)
     ordered = _check(levels)
     now = now or utcnow()
@@ -94,7 +111,8 @@ def set_thresholds(admin: User, place_id: int, year: int, levels: list[dict],
     rows = [RatingThreshold(place_id=place.id, year=year, level=t.level, min_points=t.min_points,
                             min_checklist_percent=t.min_checklist_percent,
                             min_satisfaction=t.min_satisfaction, max_abandoned=t.max_abandoned,
-                            updated_by_id=admin.id, updated_at=now) for t in ordered]
+                            min_unit_score=t.min_unit_score, updated_by_id=admin.id, updated_at=now)
+            for t in ordered]
     db.session.add_all(rows)
     db.session.flush()
     record(admin, "rating.thresholds", place, {

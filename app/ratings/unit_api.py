@@ -12,6 +12,7 @@ from app.auth.permissions import roles_required
 from app.auth.roles import STAFF_LIKE, UNIT_OR_SYSTEM_ADMIN
 from app.exports import XLSX_MIME
 from app.ratings import performance, performance_export, publicity, unit_ratings
+from app.ratings.api import community_list, rating_out
 from app.ratings.schemas import PublicQuery, PublishIn, PublishOut, RatingYearQuery
 from app.ratings.unit_schemas import (
     PerformanceOut,
@@ -67,10 +68,6 @@ def unit_statistics_xlsx(args):
     )
 
 
-def _out(row) -> dict:
-    return {**row.__dict__, "level_label": row.level_label, "is_override": row.is_override}
-
-
 @blp.route("/units/<int:unit_id>/community-ratings", methods=["GET"])
 @blp.arguments(UnitRatingQuery, location="query")
 @blp.response(200, UnitCommunityRatingOut)
@@ -80,7 +77,7 @@ def get_unit_rating(args, unit_id):
     """A unit's rating by a community for a year: staff over that community and the unit's
     admin. Before publication the level is the draft (suggested from the figures, or staff's
     choice) and the figures are live; after it, the published snapshot and the revisions."""
-    return _out(unit_ratings.unit_rating(current_user, unit_id, args["community_id"], args["year"]))
+    return rating_out(unit_ratings.unit_rating(current_user, unit_id, args["community_id"], args["year"]))
 
 
 @blp.route("/units/<int:unit_id>/community-ratings", methods=["PUT"])
@@ -100,7 +97,7 @@ def put_unit_rating(data, args, unit_id):
         level=data["level"],
         comment=data["comment"],
     )
-    return _out(row)
+    return rating_out(row)
 
 
 class _ListQuery(PageArgs, RatingYearQuery):
@@ -117,13 +114,7 @@ def community_unit_ratings(args, community_id):
     community, rows, total = unit_ratings.community_unit_ratings(
         current_user, community_id, args["year"], args["page"], args["page_size"]
     )
-    return {
-        "community_id": community.id,
-        "community_name": community.name,
-        "year": args["year"],
-        "items": [_out(r) for r in rows],
-        "total": total,
-    }
+    return community_list(community, args["year"], [rating_out(r) for r in rows], total)
 
 
 @blp.route("/communities/<int:community_id>/unit-ratings/publish", methods=["POST"])

@@ -26,27 +26,24 @@ from app.params import require_id
 from app.places.models import Place, Unit
 from app.projects.services import delivered_counts
 from app.ratings import publication
-from app.ratings.models import LEVEL_LABELS, LEVEL_ORDER, RatingLevel, UnitRating, UnitRatingRevision
+from app.ratings.levels import DEFAULT_THRESHOLDS, Threshold, thresholds_for_paths, unit_level_for
+from app.ratings.models import LEVEL_LABELS, LEVEL_ORDER, UnitRating, UnitRatingRevision
 from app.ratings.performance import score
 from app.ratings.services import check_year, staff_community
 from app.ratings.unit_figures import MemberSums, OrderSums, member_sums, order_sums
 from app.registrations.models import UnitRegistration
 
-# The suggested level: the best whose minimum score (0-100) the unit reaches.
-LEVEL_SCORES = (
-    (RatingLevel.EXCELLENT, 90),
-    (RatingLevel.GOOD, 80),
-    (RatingLevel.QUALIFIED, 65),
-    (RatingLevel.BASIC, 50),
-)
 PROJECT_BONUS, PROJECT_BONUS_MAX = 5, 10  # points per project delivered, at most
 
 
-def suggested_level(value: float | None) -> str | None:
-    """None when no figure is known (no members there, no needs, no projects)."""
-    if value is None:
-        return None
-    return next((level for level, low in LEVEL_SCORES if value >= low), RatingLevel.UNQUALIFIED)
+def suggested_level(
+    value: float | None, thresholds: tuple[Threshold, ...] = DEFAULT_THRESHOLDS
+) -> str | None:
+    """The best level whose cut-off (0-100) the score reaches: the community's street's or
+    district's set for the year (their min_unit_score, app/ratings/thresholds.py), else the
+    defaults (90/80/65/50). None when no figure is known (no members there, no needs, no
+    projects)."""
+    return unit_level_for(value, thresholds)
 
 
 def unit_score(members: MemberSums, needs: OrderSums, projects: int) -> float | None:
@@ -131,10 +128,15 @@ def _rows(pairs: list[tuple[int, int]], year: int, now: datetime) -> list[UnitRa
     names = dict(
         db.session.execute(sa.select(Unit.id, Unit.name).where(Unit.id.in_({u for u, _ in pairs}))).all()
     )
-    places = dict(
-        db.session.execute(sa.select(Place.id, Place.name).where(Place.id.in_({c for _, c in pairs}))).all()
-    )
-    live = figures_for([p for p in pairs if not (p in ratings and ratings[p].is_published)], year, now)
+    places = {
+        place_id: (name, path)
+        for place_id, name, path in db.session.execute(
+            sa.select(Place.id, Place.name, Place.path).where(Place.id.in_({c for _, c in pairs}))
+        )
+    }
+    live_pairs = [p for p in pairs if not (p in ratings and ratings[p].is_published)]
+    live = figures_for(live_pairs, year, now)
+    cutoffs = thresholds_for_paths({places.get(c, ("", None))[1] for _, c in live_pairs}, year)
     rows = []
     for pair in pairs:
         r = ratings.get(pair)
@@ -142,14 +144,14 @@ def _rows(pairs: list[tuple[int, int]], year: int, now: datetime) -> list[UnitRa
             figures, computed, level, status = r.figures or {}, r.computed_level, r.level, "published"
         else:
             figures = live[pair]
-            computed = suggested_level(figures["score"])
+            computed = suggested_level(figures["score"], cutoffs[places.get(pair[1], ("", None))[1]])
             level, status = (r.level if r is not None and r.level else computed), "draft"
         rows.append(
             UnitRatingRow(
                 unit_id=pair[0],
                 unit_name=names.get(pair[0], ""),
                 community_id=pair[1],
-                community_name=places.get(pair[1], ""),
+                community_name=places.get(pair[1], ("", None))[0],
                 year=year,
                 figures=figures,
                 computed_level=computed,
@@ -267,18 +269,8 @@ def set_unit_rating(
                 revision_count=0,
             )
             db.session.add(rating)
-        before = {"level": rating.level, "comment": rating.comment}
-        if level is not None:
-            rating.level = level
-        rating.comment = comment
-        rating.updated_at, rating.updated_by_id = now, staff.id
-        db.session.flush()
-        record(
-            staff,
-            "unit_rating.override",
-            rating,
-            {**detail, "before": before, "level": rating.level, "comment": comment},
-            now=now,
+        publication.write_draft(
+            staff, rating, level, comment, now, action="unit_rating.override", detail=detail
         )
     db.session.flush()
     return unit_rating(staff, unit.id, community.id, year, now)

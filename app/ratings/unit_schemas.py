@@ -5,7 +5,7 @@ from marshmallow import fields, validate
 
 from app.api_base import Id, Year, text
 from app.ratings.models import LEVEL_ORDER
-from app.ratings.schemas import LEVEL_DOC, PublicQuery, RevisionOut, StatsPlaceOut
+from app.ratings.schemas import LEVEL_DOC, CommunityListOut, PublicQuery, RevisionOut, StatsPlaceOut
 
 
 class NeedFigures(ma.Schema):
@@ -73,12 +73,8 @@ class UnitCommunityRatingOut(UnitCommunityRatingItemOut):
     revisions = fields.List(fields.Nested(RevisionOut))
 
 
-class UnitRatingListOut(ma.Schema):
-    community_id = fields.Integer(required=True)
-    community_name = fields.String()
-    year = fields.Integer(required=True)
+class UnitRatingListOut(CommunityListOut):
     items = fields.List(fields.Nested(UnitCommunityRatingItemOut), required=True)
-    total = fields.Integer(required=True)
 
 
 class PublicUnitRatingOut(ma.Schema):

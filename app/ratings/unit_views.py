@@ -11,16 +11,16 @@ from app import nav
 from app.auth.models import Role
 from app.auth.permissions import roles_required
 from app.auth.roles import STAFF_LIKE, UNIT_OR_SYSTEM_ADMIN
-from app.errors import Forbidden, NotFound
+from app.errors import Forbidden
 from app.exports import XLSX_MIME
 from app.extensions import db
 from app.i18n import N_, label
 from app.orders.models import CATEGORIES
+from app.pages import submit_form
 from app.params import query_id, query_page, query_year
 from app.places.models import Place
-from app.places.services import communities_in_scope
 from app.ratings import charts, performance, performance_export, statistics, unit_ratings
-from app.ratings.blueprint import _years, bp
+from app.ratings.blueprint import _years, bp, chosen_community, own_unit_id
 from app.ratings.forms import KEEP, PublishForm, RatingForm
 
 PERFORMANCE_PAGE = 100
@@ -109,8 +109,7 @@ nav.add(N_("社区对本单位的评议"), "ratings.unit_published_home", (Role.
 @roles_required(*STAFF_LIKE)
 def community_units_page():
     """Staff: the units serving the community with their ratings; publish the year's."""
-    communities = communities_in_scope(current_user)
-    community_id = query_id("community_id") or (communities[0].id if communities else None)
+    communities, community_id = chosen_community()
     if community_id is None:
         return render_template("ratings/unit_ratings.html", community=None, communities=communities)
     year, page = query_year(), query_page()
@@ -151,42 +150,42 @@ def unit_rating_page(unit_id):
     """One unit's rating by one community: figures, level, comment, revisions; staff of the
     community rate here (the unit's admin reads)."""
     year, community_id = query_year(), query_id("community_id")
-    form, status = RatingForm(), 200
-    if request.method == "POST":
-        if current_user.role not in STAFF_LIKE:
-            raise Forbidden(_("只有社区工作人员可以评议单位"))
-        if form.validate_on_submit():
-            unit_ratings.set_unit_rating(
-                current_user,
-                unit_id,
-                community_id,
-                year,
-                comment=form.comment.data,
-                level=form.level.data if form.level.data != KEEP else None,
-            )
-            flash(_("评议已保存"), "success")
-            return redirect(
-                url_for("ratings.unit_rating_page", unit_id=unit_id, community_id=community_id, year=year)
-            )
-        status = 422
-    row = unit_ratings.unit_rating(current_user, unit_id, community_id, year)
-    community = db.session.get(Place, row.community_id)
-    return render_template(
-        "ratings/unit_rating.html",
-        row=row,
-        year=year,
-        years=_years(),
-        form=form,
-        can_rate=unit_ratings.can_rate(current_user, community),
-    ), status
+    form = RatingForm()
+    if request.method == "POST" and current_user.role not in STAFF_LIKE:
+        raise Forbidden(_("只有社区工作人员可以评议单位"))
+
+    def rate():
+        unit_ratings.set_unit_rating(
+            current_user,
+            unit_id,
+            community_id,
+            year,
+            comment=form.comment.data,
+            level=form.level.data if form.level.data != KEEP else None,
+        )
+        flash(_("评议已保存"), "success")
+        return redirect(
+            url_for("ratings.unit_rating_page", unit_id=unit_id, community_id=community_id, year=year)
+        )
+
+    def render():
+        row = unit_ratings.unit_rating(current_user, unit_id, community_id, year)
+        return render_template(
+            "ratings/unit_rating.html",
+            row=row,
+            year=year,
+            years=_years(),
+            form=form,
+            can_rate=unit_ratings.can_rate(current_user, db.session.get(Place, row.community_id)),
+        )
+
+    return submit_form(form, rate, render)
 
 
 @bp.get("/unit/community-ratings")
 @roles_required(Role.UNIT_ADMIN)
 def unit_published_home():
-    if not current_user.unit_id:
-        raise NotFound(_("您的账号未关联单位"))
-    return unit_published_page(current_user.unit_id)
+    return unit_published_page(own_unit_id())
 
 
 @bp.get("/units/<int:unit_id>/published-ratings")

@@ -12,14 +12,13 @@ from app.auth.models import Role
 from app.auth.permissions import roles_required
 from app.auth.roles import STAFF_LIKE, UNIT_RATERS
 from app.clock import local_today
-from app.errors import Forbidden, NotFound
+from app.errors import Forbidden
 from app.i18n import N_
 from app.pages import submit_form
 from app.params import query_id, query_page, query_year
-from app.places.services import communities_in_scope
 from app.ratings import export, letters, publicity, services
 from app.ratings import unit_ratings as unit_rating_services
-from app.ratings.blueprint import _years, bp
+from app.ratings.blueprint import _years, bp, chosen_community, own_unit_id
 from app.ratings.forms import KEEP, PublicityForm, PublishForm, RatingForm
 from app.ratings.models import LEVEL_ORDER, SHOWN_LABELS
 from app.ratings.rows import SORTS
@@ -48,9 +47,7 @@ def _filters() -> dict:
 @bp.get("/unit/ratings")
 @roles_required(Role.UNIT_ADMIN)
 def unit_home():
-    if not current_user.unit_id:
-        raise NotFound(_("您的账号未关联单位"))
-    return _unit_page(current_user.unit_id)
+    return _unit_page(own_unit_id())
 
 
 @bp.get("/units/<int:unit_id>/ratings")
@@ -148,15 +145,10 @@ def _member_page(member_id: int, form: RatingForm):
 
 # ---- the community's ratings (staff) ---------------------------------------------------------
 
-def _staff_communities() -> list:
-    return communities_in_scope(current_user)
-
-
 @bp.get("/staff/ratings")
 @roles_required(*STAFF_LIKE)
 def community_page():
-    communities = _staff_communities()
-    community_id = query_id("community_id") or (communities[0].id if communities else None)
+    communities, community_id = chosen_community()
     if community_id is None:
         return render_template("ratings/community.html", community=None, communities=communities)
     year, page, filters = query_year(), query_page(), _filters()

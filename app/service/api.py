@@ -9,7 +9,6 @@ from app.auth.roles import MEMBER_OR_STAFF, STAFF_LIKE
 from app.extensions import db
 from app.service import services
 from app.service.schemas import (
-    DecisionIn,
     DeclineIn,
     HouseholdIn,
     HouseholdOut,
@@ -21,6 +20,7 @@ from app.service.schemas import (
     RecordOut,
     RecordPage,
     RecordQuery,
+    ServiceDecisionIn,
     SuggestionIn,
     SuggestionOut,
     SuggestionPage,
@@ -89,7 +89,7 @@ def list_suggestions(args):
 
 
 @blp.route("/suggestions/<int:suggestion_id>/adopt", methods=["POST"])
-@blp.arguments(DecisionIn)
+@blp.arguments(ServiceDecisionIn)
 @blp.response(200, SuggestionOut)
 @roles_required(*STAFF_LIKE)
 def adopt_suggestion(data, suggestion_id):

@@ -50,7 +50,7 @@ class SuggestionIn(ma.Schema):
     body = text(1, 2000, required=True)
 
 
-class DecisionIn(ma.Schema):
+class ServiceDecisionIn(ma.Schema):
     reason = text(0, 500, load_default=None, allow_none=True)
 
 

@@ -1,10 +1,8 @@
 """项目清单 end to end in phone-sized chromium, CSRF on: staff post a co-building project, a unit's
 admin claims it committing two items of the unit's resource list, staff accept the claim, two
 members sign up, staff close the project with its outcome, and the members see the points and
-hours credited. Everyone on his own phone.
-
-Hook for cobuild-ratings: the unit's admin page (`unit`) is still open at the end of the test;
-the step "the unit sees its yearly rating" goes where the test says so."""
+hours credited; then the community's staff rate the unit for the year and publish, and the unit's
+admin sees its yearly rating with the delivered project counted. Everyone on his own phone."""
 
 import re
 
@@ -13,6 +11,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.points.models import LedgerEntry
 from app.projects.models import Project, ProjectClaim
+from app.ratings.models import LEVEL_LABELS, UnitRating
 from app.registrations.units import register_unit
 
 VENUE = {"kind": "venue", "name": "二楼会议室", "quantity": 40, "available": "工作日白天"}
@@ -92,7 +91,42 @@ def test_a_project_from_posting_to_points(world, page, new_page, sign_in, commit
             [(world.member1.id, 12), (world.member2.id, 12)]
         )
 
-    # cobuild-ratings: the unit sees its yearly rating (its delivered project counts) — add the
-    # step here with the `unit` page, e.g. unit.goto(f"/units/{world.unit1.id}/community-ratings").
     unit.goto(f"/projects/{project_id}")
     expect(unit.get_by_test_id("claims")).to_contain_text("已完成")
+
+    # The community's staff rate the unit for the year: the suggested level comes from its
+    # figures, the delivered project among them; staff write the comment and publish.
+    page.goto(f"/staff/unit-ratings?community_id={world.comm1.id}")
+    row = page.get_by_test_id(f"unit-{world.unit1.id}")
+    expect(row).to_contain_text("草稿")
+    row.get_by_role("link", name=world.unit1.name).click()
+    expect(page.get_by_test_id("projects-delivered")).to_have_text("1")
+    suggested = page.get_by_test_id("level").inner_text().strip()
+    score = page.get_by_test_id("score").inner_text().strip()
+    # member1, the unit's only member in the community, served (the project): 100%, 优秀.
+    assert (suggested, score) == ("优秀", "100.0")
+    page.get_by_label("评语（必填）").fill("认领并完成社区法律服务月，党员全部参与服务")
+    page.get_by_role("button", name="保存评议").click()
+    expect(page.get_by_role("alert")).to_contain_text("评议已保存")
+    page.goto(f"/staff/unit-ratings?community_id={world.comm1.id}")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="公布本年度单位评议").click()
+    expect(page.get_by_role("alert")).to_contain_text("已公布 1 个单位")
+    expect(page.get_by_test_id(f"unit-{world.unit1.id}")).to_contain_text("已公布")
+
+    # The unit's admin sees the published yearly rating (双公示 at the unit) and its figures.
+    unit.goto("/unit/community-ratings")
+    published = unit.get_by_test_id(f"published-{world.comm1.id}")
+    expect(published).to_contain_text(world.comm1.name)
+    expect(published).to_contain_text(suggested)
+    published.get_by_role("link", name=world.comm1.name).click()
+    expect(unit.get_by_test_id("level")).to_have_text(suggested)
+    expect(unit.get_by_test_id("score")).to_have_text(score)
+    expect(unit.get_by_test_id("projects-delivered")).to_have_text("1")
+    expect(unit.get_by_test_id("comment")).to_contain_text("认领并完成社区法律服务月")
+    expect(unit.locator("body")).to_contain_text("已公布")
+    with committed():
+        rating = db.session.query(UnitRating).one()
+        assert (rating.unit_id, rating.community_id) == (world.unit1.id, world.comm1.id)
+        assert rating.published_at is not None and rating.figures["projects_delivered"] == 1
+        assert LEVEL_LABELS[rating.level] == suggested

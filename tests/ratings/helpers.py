@@ -45,6 +45,22 @@ def hours(member, community, h: float, when: datetime = WHEN) -> ServiceRecord:
     return record
 
 
+def project(community, credited: dict, closed_at: datetime | None = WHEN, status: str = "closed"):
+    """A co-building project of the community as closing leaves it: each member of `credited`
+    ({member: hours, or None before closing}) signed up with those hours."""
+    from app.projects.models import Project, ProjectSignup
+
+    p = Project(community_id=community.id, title="楼道微改造", kind="专业服务", starts_on=WHEN.date(),
+                ends_on=WHEN.date(), slots=max(1, len(credited)), signup_count=len(credited), hours=3,
+                status=status, outcome="完成" if closed_at else None, closed_at=closed_at)
+    db.session.add(p)
+    db.session.flush()
+    db.session.add_all([ProjectSignup(project_id=p.id, member_id=m.id, hours=h, points=0 if h is not None
+                                      else None, created_at=WHEN) for m, h in credited.items()])
+    db.session.flush()
+    return p
+
+
 ORDER_RULES = ("order_completed", "order_good_rating", "claim_abandoned")
 
 
@@ -110,6 +126,7 @@ def grow(world, n: int) -> None:
         points(m, 10 + i)
         tick(m, i % 5)
         hours(m, world.comm1, 1)
+        project(community, {m: 1.5})
         rated_order(community, m, 3 + i % 3)
 
 

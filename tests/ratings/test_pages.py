@@ -187,6 +187,30 @@ def test_thresholds_page(rated, page):
     assert other.status_code == 403 and count(RatingThreshold) == 4
 
 
+def test_thresholds_page_sets_the_unit_cutoffs(rated, page):
+    client = page(rated.street_admin)
+    url = f"/admin/rating-thresholds?place_id={rated.street1.id}&year={YEAR}"
+    body = html(client.get(url))
+    assert "单位综合得分不低于" in body and 'name="excellent-min_unit_score"' in body
+    assert 'name="basic-min_unit_score" step="0.1" type="number" value="50.0"' in body
+    form = {"place_id": rated.street1.id, "year": YEAR}
+    for level, pts, score in (("excellent", 100, 85), ("good", 60, 75), ("qualified", 30, 60),
+                              ("basic", 5, 45)):
+        form.update({f"{level}-min_points": pts, f"{level}-min_checklist_percent": 20,
+                     f"{level}-min_unit_score": score})
+    res = client.post("/admin/rating-thresholds", data=dict(form, **{"good-min_unit_score": "120"}))
+    body = html(res)
+    assert res.status_code == 422 and count(RatingThreshold) == 0
+    assert 'data-testid="error-good-min_unit_score"' in body and 'value="120"' in body
+    res = client.post("/admin/rating-thresholds", data=dict(form, **{"good-min_unit_score": "90"}))
+    assert res.status_code == 422 and count(RatingThreshold) == 0  # 良好 above 优秀
+    assert client.post("/admin/rating-thresholds", data=form).status_code == 302
+    scores = db.session.scalars(sa.select(RatingThreshold.min_unit_score).order_by(
+        RatingThreshold.min_unit_score.desc())).all()
+    assert scores == [85, 75, 60, 45]
+    assert 'name="good-min_unit_score" step="0.1" type="number" value="75.0"' in html(client.get(url))
+
+
 def test_statistics_page_draws_svg_charts_without_scripts(rated, page):
     body = html(page(rated.street_admin).get(f"/stats?year={YEAR}"))
     # The charts need no script: the page's only one is the site's static file (CSP script-src 'self').

@@ -12,7 +12,8 @@ from app.ratings.levels import DEFAULT_THRESHOLDS, Figures, Threshold, level_for
 from app.ratings.models import Rating, RatingRevision, RatingThreshold
 from tests import factories as f
 from tests.conftest import count
-from tests.ratings.helpers import WHEN, YEAR, order, points, tick
+from tests.ratings.helpers import WHEN, YEAR, order, points, project, tick
+from tests.sql import counting_statements
 
 TOP = dict(points=120, checklist_completed=5, checklist_total=5, avg_satisfaction=4.5,
            satisfaction_count=2, abandoned_claims=0)
@@ -119,6 +120,40 @@ def test_rows_carry_the_live_figures(rated):
     assert (newbie.level, newbie.status, newbie.community_id) == (None, "unregistered", None)
     m2 = services.member_row(w.member2.id, YEAR)
     assert (m2.level, m2.abandoned_claims, m2.hours) == ("qualified", 1, 2.0)
+
+
+def test_hours_add_the_projects_closed_in_the_year(rated, monkeypatch):
+    """Hours credited by co-building projects (ProjectSignup.hours, set at closing) add to the
+    verified service hours: a project closed in the year counts; one closed the next year, one
+    still open (no hours yet) and an absence (0 h) add nothing."""
+    from app.ratings import rows as R
+
+    w = rated
+    project(w.comm1, {w.member1: 3.0, w.member2: 0.0})  # member2 was absent
+    project(w.comm1, {w.member1: 4.0}, closed_at=WHEN.replace(year=YEAR + 1))
+    project(w.comm1, {w.member1: None, w.member3: None}, closed_at=None, status="open")
+    project(w.comm3, {w.member3: 2.5})
+
+    def unit1(**kw):
+        _, rows, _ = services.unit_ratings(w.unit_admin1, w.unit1.id, YEAR, page_size=None, **kw)
+        return [(row.member_id, row.hours) for row in rows]
+
+    expected = [(w.member1.id, 15.5), (w.member3.id, 2.5), (w.newbie.id, 0.0)]
+    assert unit1(sort="-hours") == expected
+    assert services.member_row(w.member2.id, YEAR).hours == 2.0
+    monkeypatch.setattr(R, "SELECT_ABOVE", 0)  # the helpers on a SELECT of ids: the same
+    assert unit1(sort="-hours") == expected
+    with counting_statements() as seen:
+        R.hours_for([w.member1.id], YEAR)
+    one = len(seen)
+    with counting_statements() as seen:
+        assert R.hours_for([w.member1.id, w.member2.id, w.member3.id, w.newbie.id], YEAR) == dict(
+            [*expected, (w.member2.id, 2.0)])
+    assert len(seen) == one == 2  # one grouped query per source, whatever the number of members
+    services.publish(w.staff1, w.comm1.id, YEAR)
+    project(w.comm1, {w.member1: 9.0})  # after publication: the snapshot keeps its hours
+    assert db.session.get(Rating, services.member_row(w.member1.id, YEAR).rating_id).hours == 15.5
+    assert services.member_row(w.member1.id, YEAR).hours == 15.5
 
 
 def test_override_needs_a_comment_and_writes_nothing_without(rated):

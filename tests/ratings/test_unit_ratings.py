@@ -199,3 +199,88 @@ def test_projects_delivered_count_and_raise_the_score(api, world, now):
     body = api(w.staff1).get(path(w.unit1, w.comm1, now.year)).json
     # member1 registered, not served (0 %): the mean is 0, plus 5 for the project
     assert body["figures"]["projects_delivered"] == 1 and body["figures"]["score"] == 5.0
+
+
+# ---- the cut-offs of the levels: a street's or district's yearly standards ---------------------
+
+MEMBER_LEVELS = [
+    {"level": "excellent", "min_points": 100, "min_checklist_percent": 100},
+    {"level": "good", "min_points": 60, "min_checklist_percent": 80},
+    {"level": "qualified", "min_points": 20, "min_checklist_percent": 60},
+    {"level": "basic", "min_points": 5, "min_checklist_percent": 0},
+]
+THRESHOLDS = "/api/v1/rating-thresholds"
+
+
+def standards(place, cutoffs=None, year=YEAR):
+    levels = [
+        dict(item, min_unit_score=score) if score is not None else item
+        for item, score in zip(MEMBER_LEVELS, cutoffs or [None] * 4, strict=True)
+    ]
+    return {"place_id": place.id, "year": year, "levels": levels}
+
+
+def levels_of(api, w, *pairs):
+    return [api(w.admin).get(path(unit, community)).json["computed_level"] for unit, community in pairs]
+
+
+def test_unit_cutoffs_default_then_follow_the_street_or_district_set(api, unit_year):
+    w = unit_year
+    pairs = ((w.unit1, w.comm1), (w.unit2, w.comm1), (w.unit1, w.comm3))
+    res = api(w.street_admin).get(f"{THRESHOLDS}?place_id={w.street1.id}&year={YEAR}")
+    assert [lv["min_unit_score"] for lv in res.json["levels"]] == [90, 80, 65, 50]
+    scores = [api(w.admin).get(path(u, c)).json["figures"]["score"] for u, c in pairs]
+    assert scores == [56.0, 76.0, 50.0]
+    assert levels_of(api, w, *pairs) == ["basic", "qualified", "basic"]  # against 90/80/65/50
+    # A district set applies to every street below it that has none.
+    res = api(w.admin).put(THRESHOLDS, json=standards(w.district, [95, 85, 75, 57]))
+    assert res.status_code == 200, res.json
+    assert levels_of(api, w, *pairs) == ["unqualified", "qualified", "unqualified"]
+    # The street's own set wins over its district's; comm3 (street2) keeps the district's.
+    res = api(w.street_admin).put(THRESHOLDS, json=standards(w.street1, [80, 70, 55, 40]))
+    assert res.status_code == 200 and [lv["min_unit_score"] for lv in res.json["levels"]] == [80, 70, 55, 40]
+    assert levels_of(api, w, *pairs) == ["qualified", "good", "unqualified"]
+    row = api(w.staff1).get(path(w.unit1, w.comm1)).json
+    assert (row["level"], row["status"]) == ("qualified", "draft")
+    audit = AuditEntry.query.filter_by(action="rating.thresholds").order_by(AuditEntry.id.desc()).first()
+    assert [lv["min_unit_score"] for lv in audit.detail["after"]] == [80, 70, 55, 40]
+    # Published ratings keep their level when the standards change afterwards.
+    staff = api(w.staff1)
+    assert staff.post(f"/api/v1/communities/{w.comm1.id}/unit-ratings/publish", json={"year": YEAR}).json[
+        "published"
+    ] == 2
+    api(w.street_admin).put(THRESHOLDS, json=standards(w.street1))  # cut-offs left out: the defaults
+    got = api(w.street_admin).get(f"{THRESHOLDS}?place_id={w.street1.id}&year={YEAR}").json
+    assert [lv["min_unit_score"] for lv in got["levels"]] == [90, 80, 65, 50]
+    assert levels_of(api, w, (w.unit1, w.comm1), (w.unit2, w.comm1)) == ["qualified", "good"]
+
+
+@pytest.mark.parametrize(
+    "cutoffs",
+    [
+        [101, 80, 65, 50],  # above 100
+        [90, 80, 65, -1],  # below 0
+        [90, 80, 65, "高"],  # not a number
+        [70, 80, 65, 50],  # 优秀 asking less than 良好
+        [90, 80, 50, 55],  # 合格 asking less than 基本合格
+    ],
+)
+def test_bad_unit_cutoffs_are_refused_naming_the_field(api, unit_year, cutoffs):
+    from app.ratings.models import RatingThreshold
+
+    w = unit_year
+    res = api(w.street_admin).put(THRESHOLDS, json=standards(w.street1, cutoffs))
+    assert res.status_code == 422 and "levels" in res.json["errors"]
+    assert count(RatingThreshold) == 0 and count(AuditEntry, AuditEntry.action == "rating.thresholds") == 0
+
+
+def test_unit_cutoffs_checked_in_the_service_too(unit_year):
+    from app.errors import Invalid
+    from app.ratings import thresholds
+    from app.ratings.models import RatingThreshold
+
+    w = unit_year
+    bad = standards(w.street1, [90, 80, 65, 120])["levels"]
+    with pytest.raises(Invalid) as err:
+        thresholds.set_thresholds(w.street_admin, w.street1.id, YEAR, bad)
+    assert err.value.field == "levels" and count(RatingThreshold) == 0

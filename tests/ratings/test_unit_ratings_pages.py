@@ -39,7 +39,9 @@ def test_staff_rate_publish_and_both_ends_show_it(page, unit_year):
 def test_a_comment_is_required_on_the_page(page, unit_year):
     w = unit_year
     res = page(w.staff1).post(rating_page(w), data={"level": "good", "comment": " "})
-    assert res.status_code == 422 and "请填写评语" in res.get_data(as_text=True)
+    body = res.get_data(as_text=True)
+    assert res.status_code == 422 and "请填写评语" in body
+    assert '<option selected value="good">' in body  # the choice typed is kept
     assert count(UnitRating) == 0 and count(AuditEntry, AuditEntry.action.like("unit_rating.%")) == 0
 
 
