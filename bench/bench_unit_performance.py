@@ -177,7 +177,7 @@ def page_client(b: Bench, user_id: int):
 
 
 def run(backend: str, needs: int, first_batch: int, repeat: int) -> dict:
-    from app.database import local_today
+    from app.clock import local_today
 
     year = local_today().year - 1
     with Bench("unit_performance", backend) as b:
