@@ -65,7 +65,9 @@ def is_offered_to(viewer: Viewer, order: Order) -> bool:
     return order.unit_id is not None and order.unit_id == viewer.user.unit_id
 
 
-def parties_of(viewer: Viewer, order: Order) -> set[Party]:
+def parties_of(viewer: Viewer, order: Order, timeline=None) -> set[Party]:
+    """The viewer's parts in the order. `timeline` (queries.Timeline): the order's claims read
+    as rows, instead of `order.claims`."""
     user = viewer.user
     parties: set[Party] = set()
     if order.resident_id is not None and order.resident_id == user.id:
@@ -77,7 +79,8 @@ def parties_of(viewer: Viewer, order: Order) -> set[Party]:
         parties.add(Party.UNIT)
     if is_offered_to(viewer, order):
         parties.add(Party.MEMBER)
-    if user.role == Role.MEMBER and any(c.member_id == user.id for c in order.active_claims):
+    active = (timeline or order).active_claims if user.role == Role.MEMBER else ()
+    if any(c.member_id == user.id for c in active):
         parties.add(Party.CLAIMER)
     return parties
 

@@ -11,7 +11,7 @@ from app.orders import candidates as matching
 from app.orders import services
 from app.orders.access import roles_for
 from app.orders.models import Order
-from app.orders.queries import CLAIMS, EVENTS, RESIDENT, list_orders, page_of
+from app.orders.queries import RESIDENT, list_orders, page_of
 from app.orders.schemas import (
     BulkDispatchIn,
     BulkDispatchOut,
@@ -70,7 +70,7 @@ def list_(args):
     page, page_size = args.pop("page"), args.pop("page_size")
     now = utcnow()
     return order_page(page_of(list_orders(current_user, **args, now=now), page, page_size,
-                              CLAIMS, EVENTS, RESIDENT), now)
+                              RESIDENT), now)  # claims and events: order_page reads them
 
 
 @blp.route("/dispatch", methods=["POST"])

@@ -10,7 +10,7 @@ from app.auth.permissions import mask_phone
 from app.clock import utcnow
 from app.orders.access import CONTACT_PARTIES, can_see_contact, parties_of, viewer_for
 from app.orders.models import CATEGORIES, Order, OrderStatus, Urgency
-from app.orders.queries import OPEN
+from app.orders.queries import OPEN, Timeline, timelines
 from app.orders.services import MAX_BULK, MAX_SLOTS, actions_for
 
 
@@ -229,12 +229,14 @@ def _claim_out(claim) -> dict:
             "active": claim.released_at is None}
 
 
-def order_out(order: Order, now: datetime) -> dict:
+def order_out(order: Order, now: datetime, timeline: Timeline | None = None) -> dict:
     """What OrderOut().dump(order) gives for the signed-in user, `now` being the request's
-    moment (overdue, the reopening window)."""
+    moment (overdue, the reopening window). `timeline`: the order's claims and events read as
+    rows (queries.timelines), else `order.claims` and `order.events`."""
+    source = timeline or order
     if current_user.is_authenticated:
         user = current_user._get_current_object()
-        parties = parties_of(viewer_for(user), order)
+        parties = parties_of(viewer_for(user), order, timeline)
         phone = order.contact_phone if parties & CONTACT_PARTIES else mask_phone(order.contact_phone)
         actions = [str(a) for a in actions_for(user, order, now, parties)]
     else:
@@ -255,12 +257,14 @@ def order_out(order: Order, now: datetime) -> dict:
         "created_at": _iso(order.created_at), "dispatched_at": _iso(order.dispatched_at),
         "accepted_at": _iso(order.accepted_at), "claimed_at": _iso(order.claimed_at),
         "completed_at": _iso(order.completed_at), "closed_at": _iso(order.closed_at),
-        "events": [_event_out(e) for e in order.events],
-        "claims": [_claim_out(c) for c in order.claims],
+        "events": [_event_out(e) for e in source.events],
+        "claims": [_claim_out(c) for c in source.claims],
         "actions": actions,
     }
 
 
 def order_page(result: dict, now: datetime) -> Response:
     """OrderPage's JSON answer for page_of()'s result."""
-    return jsonify(items=[order_out(o, now) for o in result["items"]], total=result["total"])
+    found = timelines([o.id for o in result["items"]])
+    return jsonify(items=[order_out(o, now, found[o.id]) for o in result["items"]],
+                   total=result["total"])

@@ -10,6 +10,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.orders import services
 from app.orders.models import Order
+from app.orders.queries import timelines
 from app.orders.schemas import OrderOut, order_out
 from tests.orders.conftest import SETUPS
 
@@ -29,11 +30,15 @@ def test_order_out_is_order_out_schema_dump(app, world, make_order):
         with app.test_request_context("/"):
             if name is not None:
                 login_user(getattr(world, name))
+            rows = timelines(ids)  # the API list's claims and events, read as rows
             for order in db.session.query(Order).filter(Order.id.in_(ids)):
                 now = utcnow()
-                assert order_out(order, now) == schema.dump(order), (name, order.status)
+                dumped = schema.dump(order)
+                assert order_out(order, now) == dumped, (name, order.status)
+                assert order_out(order, now, rows[order.id]) == dumped, (name, order.status)
                 compared += 1
     assert compared == len(VIEWERS) * len(ids)
+    assert any(rows[i].claims for i in ids) and all(rows[i].events for i in ids)
 
 
 @pytest.mark.parametrize("setup", ["claimed_unit", "completed"])
