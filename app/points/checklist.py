@@ -47,17 +47,24 @@ def _id_filter(column, member_ids):
     return column.in_(member_ids)
 
 
+# Built once: constructing these statements cost more than running them (checklist page and API).
+_CONFIGURED = (sa.select(ChecklistItem.place_id, ChecklistItem.key, ChecklistItem.title,
+                         ChecklistItem.required)
+               .where(ChecklistItem.year == sa.bindparam("year"),
+                      ChecklistItem.place_id.in_(sa.bindparam("place_ids", expanding=True)))
+               .order_by(ChecklistItem.place_id, ChecklistItem.position, ChecklistItem.id))
+_MEMBER_PATH = (sa.select(Registration.member_id, Place.path)
+                .join(Place, Place.id == Registration.community_id)
+                .where(Registration.status == RegistrationStatus.APPROVED,
+                       Registration.member_id == sa.bindparam("member_id")))
+
+
 def configured_specs(place_ids: Iterable[int], year: int) -> dict[int, tuple[ItemSpec, ...]]:
     """Configured lists by place id (streets or districts) for `year`, one query."""
     place_ids = sorted(set(place_ids))
     if not place_ids:
         return {}
-    rows = db.session.execute(
-        sa.select(ChecklistItem.place_id, ChecklistItem.key, ChecklistItem.title,
-                  ChecklistItem.required)
-        .where(ChecklistItem.year == year, ChecklistItem.place_id.in_(place_ids))
-        .order_by(ChecklistItem.place_id, ChecklistItem.position, ChecklistItem.id)
-    )
+    rows = db.session.execute(_CONFIGURED, {"year": year, "place_ids": place_ids})
     specs: dict[int, list[ItemSpec]] = defaultdict(list)
     for place_id, key, title, required in rows:
         specs[place_id].append(ItemSpec(key, title, required))
@@ -131,16 +138,20 @@ def completion_for(member_ids, year: int) -> dict[int, tuple[int, int]]:
     return result
 
 
+# A member's evidence as plain rows (read, never changed here), built once.
+_EVIDENCE = (sa.select(ChecklistEvidence.id, ChecklistEvidence.item_key, ChecklistEvidence.source_type,
+                       ChecklistEvidence.source_id, ChecklistEvidence.note, ChecklistEvidence.created_at)
+             .where(ChecklistEvidence.member_id == sa.bindparam("member_id"),
+                    ChecklistEvidence.year == sa.bindparam("year"))
+             .order_by(ChecklistEvidence.created_at, ChecklistEvidence.id))
+
+
 def checklist_for(member_id: int, year: int) -> dict:
     """The member's list for `year` with each item's evidence: what the API and pages show."""
-    paths = _member_paths([member_id])
+    paths = dict(db.session.execute(_MEMBER_PATH, {"member_id": member_id}).all())
     specs = _specs_by_member(paths, year).get(member_id, DEFAULT_SPECS)
-    evidence = db.session.scalars(
-        sa.select(ChecklistEvidence)
-        .where(ChecklistEvidence.member_id == member_id, ChecklistEvidence.year == year)
-        .order_by(ChecklistEvidence.created_at, ChecklistEvidence.id)
-    ).all()
-    by_key: dict[str, list[ChecklistEvidence]] = defaultdict(list)
+    evidence = db.session.execute(_EVIDENCE, {"member_id": member_id, "year": year}).all()
+    by_key: dict[str, list] = defaultdict(list)
     for row in evidence:
         by_key[row.item_key].append(row)
     items = [{

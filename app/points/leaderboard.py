@@ -19,7 +19,7 @@ from app.extensions import db
 from app.params import not_found
 from app.places.models import Place, PlaceKind, Unit
 from app.points.models import PointsTotal
-from app.registrations.services import active_registration
+from app.registrations.models import Registration, RegistrationStatus
 
 SCOPES = ("community", "street", "unit")
 LEVEL = {PlaceKind.GRID: 0, PlaceKind.COMMUNITY: 1, PlaceKind.STREET: 2, PlaceKind.DISTRICT: 3}
@@ -27,9 +27,14 @@ SCOPE_COLUMNS = {"community": PointsTotal.community_id, "street": PointsTotal.st
                  "unit": PointsTotal.unit_id}
 
 
+# The community of the member's approved registration (at most one), built once.
+_HOME = (sa.select(Place).join(Registration, Registration.community_id == Place.id)
+         .where(Registration.member_id == sa.bindparam("member_id"),
+                Registration.status == RegistrationStatus.APPROVED))
+
+
 def _member_home(member: User) -> Place | None:
-    reg = active_registration(member.id)
-    return reg.community if reg is not None else None
+    return db.session.scalars(_HOME, {"member_id": member.id}).first()
 
 
 def default_scope_id(viewer: User, scope: str, home: Place | None = None) -> int | None:
