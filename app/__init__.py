@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, g, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext
 from flask_login import AnonymousUserMixin
 from flask_talisman import Talisman
@@ -44,6 +45,7 @@ def create_app(config: type[Config] | dict | None = None) -> App:
     from app.observability import install as install_observability
 
     install_observability(app)  # logs, request id, /readyz, /metrics: before any other hook
+    app.session_interface = CookieSessions()
     register_extensions(app)
     register_blueprints(app)
     drop_idle_limiter_check(app)
@@ -96,6 +98,20 @@ class SecurityHeaders(Talisman):
             response.headers[key] = value
         self._set_hsts_headers(response.headers)
         return response
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie session (the CSRF token, flashed messages; accounts have their
+    server-side sessions, app/auth/sessions.py), with its signing serializer made once per
+    secret key instead of for every request (opening and saving each made one)."""
+
+    def get_signing_serializer(self, app):
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        cached = app.extensions.get("cookie_session_serializer")
+        if cached is None or cached[0] != key:
+            cached = (key, super().get_signing_serializer(app))
+            app.extensions["cookie_session_serializer"] = cached
+        return cached[1]
 
 
 def select_locale():

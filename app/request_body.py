@@ -65,6 +65,9 @@ def _chunked_body_too_large(limit: int) -> bool:
 
 
 def check_request_body() -> None:
+    environ = request.environ
+    if environ.get("CONTENT_LENGTH", "") in ("", "0") and "HTTP_TRANSFER_ENCODING" not in environ:
+        return  # no body (most GETs): nothing to bound or to measure
     length, limit = request.content_length, body_limit()
     if limit != request.max_content_length:
         request.max_content_length = limit  # werkzeug's form parser enforces the same bound
