@@ -260,6 +260,13 @@ def cancel_signup(project_id, signup_id):
     )
 
 
+def _session_fields(form: forms.SessionForm) -> dict:
+    """What the session form gives the services (the day and times as moments)."""
+    return {"title": form.title.data, "location": form.location.data or "",
+            "starts_at": local_moment(form.day.data, form.starts_at.data),
+            "ends_at": local_moment(form.day.data, form.ends_at.data), "slots": form.slots.data}
+
+
 @bp.route("/projects/<int:project_id>/sessions/new", methods=["GET", "POST"])
 @roles_required(*STAFF_LIKE)
 def new_session(project_id):
@@ -268,15 +275,7 @@ def new_session(project_id):
     form = forms.SessionForm()
 
     def save():
-        return sessions.create_session(
-            current_user,
-            project.id,
-            title=form.title.data,
-            starts_at=local_moment(form.day.data, form.starts_at.data),
-            ends_at=local_moment(form.day.data, form.ends_at.data),
-            slots=form.slots.data,
-            location=form.location.data or "",
-        )
+        return sessions.create_session(current_user, project.id, **_session_fields(form))
 
     return form_page(
         form,
@@ -306,16 +305,7 @@ def edit_session(project_id, session_id):
     )
 
     def save():
-        return sessions.update_session(
-            current_user,
-            project.id,
-            session.id,
-            title=form.title.data,
-            starts_at=local_moment(form.day.data, form.starts_at.data),
-            ends_at=local_moment(form.day.data, form.ends_at.data),
-            slots=form.slots.data,
-            location=form.location.data or "",
-        )
+        return sessions.update_session(current_user, project.id, session.id, **_session_fields(form))
 
     return form_page(
         form,
