@@ -53,10 +53,11 @@ _CONFIGURED = (sa.select(ChecklistItem.place_id, ChecklistItem.key, ChecklistIte
                .where(ChecklistItem.year == sa.bindparam("year"),
                       ChecklistItem.place_id.in_(sa.bindparam("place_ids", expanding=True)))
                .order_by(ChecklistItem.place_id, ChecklistItem.position, ChecklistItem.id))
-_MEMBER_PATH = (sa.select(Registration.member_id, Place.path)
-                .join(Place, Place.id == Registration.community_id)
-                .where(Registration.status == RegistrationStatus.APPROVED,
-                       Registration.member_id == sa.bindparam("member_id")))
+# Each member's home community path (approved registration); for one member, built once.
+_PATHS = (sa.select(Registration.member_id, Place.path)
+          .join(Place, Place.id == Registration.community_id)
+          .where(Registration.status == RegistrationStatus.APPROVED))
+_MEMBER_PATH = _PATHS.where(Registration.member_id == sa.bindparam("member_id"))
 
 
 def configured_specs(place_ids: Iterable[int], year: int) -> dict[int, tuple[ItemSpec, ...]]:
@@ -85,11 +86,7 @@ def specs_for_place(place: Place | None, year: int) -> tuple[ItemSpec, ...]:
 
 def _member_paths(member_ids) -> dict[int, str]:
     """Path of each member's home community (approved registration), one query per chunk."""
-    stmt = (sa.select(Registration.member_id, Place.path)
-            .join(Place, Place.id == Registration.community_id)
-            .where(Registration.status == RegistrationStatus.APPROVED,
-                   _id_filter(Registration.member_id, member_ids)))
-    return dict(db.session.execute(stmt).all())
+    return dict(db.session.execute(_PATHS.where(_id_filter(Registration.member_id, member_ids))).all())
 
 
 def _evidence_counts(member_ids, year: int) -> dict[int, dict[str, int]]:

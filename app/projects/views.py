@@ -224,21 +224,11 @@ def decide(project_id, claim_id, decision):
     )
 
 
-@bp.post("/projects/<int:project_id>/signup")
+@bp.post("/projects/<int:project_id>/signup", defaults={"session_id": None})
+@bp.post("/projects/<int:project_id>/sessions/<int:session_id>/signup", endpoint="session_signup")
 @roles_required(Role.MEMBER)
-def signup(project_id):
-    return _posted(
-        forms.ReasonForm(),
-        lambda f: services.sign_up(current_user, project_id),
-        _("报名成功"),
-        project_id,
-        "signup",
-    )
-
-
-@bp.post("/projects/<int:project_id>/sessions/<int:session_id>/signup")
-@roles_required(Role.MEMBER)
-def session_signup(project_id, session_id):
+def signup(project_id, session_id):
+    """A member signs up: for the project, or for one of its sessions."""
     return _posted(
         forms.ReasonForm(),
         lambda f: services.sign_up(current_user, project_id, session_id),
