@@ -1,6 +1,7 @@
 """Application factory."""
 from __future__ import annotations
 
+from babel import Locale
 from flask import Flask, g, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext
@@ -114,21 +115,27 @@ class CookieSessions(SecureCookieSessionInterface):
         return cached[1]
 
 
-def select_locale():
+# The two locales, parsed once: Flask-Babel parses what the selector returns for every request
+# that translates anything, and parsing a name ("zh_CN") costs ~160 µs (babel lists and
+# lower-cases its ~800 locale file names to find it); a Locale it is given is used as it is.
+LOCALES = {name: Locale.parse(name) for name in ("zh_CN", "en")}
+
+
+def select_locale() -> Locale:
     """?lang=, else the `lang` cookie, else on /api the Accept-Language header (a client has no
     cookie; its messages follow it), else Chinese; outside a request (CLI, jobs) Chinese. Pages
     ignore the header: they are Chinese until the reader picks English."""
     if not has_request_context():
-        return "zh_CN"
+        return LOCALES["zh_CN"]
     lang = request.args.get("lang") or request.cookies.get("lang")
-    if lang in ("zh_CN", "en"):
-        return lang
+    if lang in LOCALES:
+        return LOCALES[lang]
     if request.path.startswith("/api/"):
         for tag, _quality in request.accept_languages:  # highest quality first
             primary = tag.replace("_", "-").split("-")[0].lower()
             if primary in ("zh", "en"):
-                return "en" if primary == "en" else "zh_CN"
-    return "zh_CN"
+                return LOCALES["en" if primary == "en" else "zh_CN"]
+    return LOCALES["zh_CN"]
 
 
 def register_extensions(app: Flask) -> None:

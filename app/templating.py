@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import quote
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_babel import get_locale
 from flask_login import current_user
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from app.auth.permissions import visible_phone
@@ -65,6 +66,30 @@ def label_filter(key, labels, context: str | None = None) -> Markup:
     return escape(label(key, labels, context))
 
 
+MENU_CACHE_SIZE = 4096  # fragments kept per app: roles x languages x pages, far fewer in use
+
+
+@pass_context
+def site_menu(context, template: str) -> Markup:
+    """base.html's menu and tab bar (`template`), rendered once per role, language, page and
+    script root, then kept for the app: they show constants only (N_ labels, URLs of views
+    without arguments), and rendering them cost a staff page ~9,000 Python calls (two menus of
+    15-20 entries, each a url_for and a label look-up)."""
+    key = (template, getattr(current_user, "role", None), context.get("current_locale"),
+           request.endpoint, request.script_root)
+    cache = current_app.extensions.setdefault("site_menu", {})
+    html = cache.get(key)
+    if html is None:
+        app = current_app._get_current_object()
+        html = Markup(context.environment.get_template(template).render(
+            context.get_all(), nav_items=items_for(current_user, app),
+            nav_groups=lambda: groups_for(current_user, app)))
+        if len(cache) >= MENU_CACHE_SIZE:
+            cache.clear()
+        cache[key] = html
+    return html
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["label"] = label_filter
     app.jinja_env.filters["localtime"] = localtime
@@ -76,6 +101,8 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["STATUS_LABELS"] = STATUS_LABELS
     app.jinja_env.globals["TAB_LABELS"] = TAB_LABELS
     app.jinja_env.globals["back_url"] = back_url
+    app.jinja_env.globals["site_menu"] = site_menu
+    app.jinja_env.globals["MENU_LABELS"] = menu_labels()  # after the blueprints added their entries
 
     @app.context_processor
     def inject_nav():
@@ -86,11 +113,8 @@ def register(app: Flask) -> None:
 
             return unread_count(current_user.id)
 
-        return {
-            "nav_items": items_for(current_user, app),
+        return {  # the menu's entries: site_menu, when it renders them
             "tab_bar": tabs_for(current_user, app),
-            "nav_groups": lambda: groups_for(current_user, app),
-            "MENU_LABELS": menu_labels(),
             "current_locale": str(get_locale()),
             "unread_count": unread,
         }
