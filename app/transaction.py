@@ -20,6 +20,7 @@ from app.extensions import db
 
 _CALLBACKS = "after_commit"
 _WROTE = "wrote"
+_MEMO = "read_memo"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -57,6 +58,21 @@ def wrote() -> bool:
         return False
     session_ = db.session()
     return bool(session_.info.get(_WROTE) or session_.new or session_.dirty or session_.deleted)
+
+
+def remembered(key: tuple, load: Callable[[], object]):
+    """`load()`, read once per transaction for `key` while the transaction has not written: a
+    page asks several parts for the same row (the member's active registration: the order
+    list, the activities, the honours...). Once the transaction has written (a flush or a
+    write statement) every call reads afresh; its end (commit, rollback) forgets the memo."""
+    if wrote():
+        return load()
+    memo = db.session.info.setdefault(_MEMO, {})
+    try:
+        return memo[key]
+    except KeyError:
+        value = memo[key] = load()
+        return value
 
 
 @contextmanager
@@ -131,9 +147,11 @@ def _note_flush(session_, _flush_context) -> None:
 
 def _transaction_ended(session_, _previous) -> None:
     session_.info.pop(_WROTE, None)
+    session_.info.pop(_MEMO, None)
 
 
 def _rolled_back(session_, previous_transaction) -> None:
+    session_.info.pop(_MEMO, None)
     if previous_transaction.parent is None:
         session_.info.pop(_WROTE, None)
         session_.info.pop(_CALLBACKS, None)

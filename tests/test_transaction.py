@@ -10,6 +10,7 @@ from app.auth.models import User
 from app.extensions import db
 from tests import factories as f
 from tests.conftest import count
+from tests.sql import counting_statements
 
 APP = Path(__file__).resolve().parent.parent / "app"
 
@@ -80,3 +81,43 @@ def test_a_request_that_wrote_commits_and_one_that_fails_does_not(world, api):
     assert res.status_code == 409
     db.session.rollback()
     assert count(User) == before + 1
+
+
+def test_a_remembered_read_runs_once_until_the_unit_of_work_writes(app):
+    """transaction.remembered(): the same read once per transaction while nothing is written;
+    a write (flush or UPDATE statement), a commit or a rollback forgets it."""
+    import sqlalchemy as sa
+
+    from app.registrations.services import active_registration
+
+    reads = []
+
+    def load():
+        reads.append(1)
+        return db.session.scalar(sa.select(sa.func.count()).select_from(User))
+
+    first = transaction.remembered(("users",), load)
+    assert transaction.remembered(("users",), load) == first and len(reads) == 1
+    f.UserFactory()  # a flush: forgotten, and not remembered while the transaction has written
+    assert transaction.remembered(("users",), load) == first + 1
+    assert transaction.remembered(("users",), load) == first + 1 and len(reads) == 3
+    transaction.commit()
+    transaction.remembered(("users",), load)
+    transaction.remembered(("users",), load)
+    assert len(reads) == 4
+    db.session.execute(sa.update(User).where(User.id == -1).values(name="x"))  # an UPDATE statement
+    transaction.remembered(("users",), load)
+    assert len(reads) == 5
+    transaction.rollback()
+    transaction.remembered(("users",), load)
+    transaction.remembered(("users",), load)
+    assert len(reads) == 6
+    # the member's registration, read by several parts of one page, is such a read
+    member_id = f.MemberFactory().id
+    transaction.commit()
+    with counting_statements() as once:
+        assert active_registration(member_id) is None
+    transaction.commit()
+    with counting_statements() as twice:
+        assert active_registration(member_id) is None and active_registration(member_id) is None
+    assert len(twice) == len(once) >= 1

@@ -49,6 +49,11 @@ def place_of(place_id: int | None):
 
 
 def user_place(user: User):
+    """The user's own place: the one loaded with him (User.place is joined), else asked for.
+    Scope checks run this once per row of a list (the dispatch board: every order)."""
+    place = user.__dict__.get("place")
+    if place is not None and place.id == user.place_id:
+        return place
     return place_of(user.place_id)
 
 

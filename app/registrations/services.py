@@ -19,6 +19,7 @@ from app.notifications.services import notify
 from app.places.models import Place, PlaceKind
 from app.registrations.models import OPEN_STATUSES, Registration, RegistrationStatus
 from app.registrations.signals import registration_approved
+from app.transaction import remembered
 
 MAX_SKILLS = 20
 
@@ -55,12 +56,14 @@ def open_registration(member_id: int) -> Registration | None:
 
 
 def active_registration(member_id: int) -> Registration | None:
-    return db.session.scalar(
+    """The member's approved registration, read once per unit of work until it writes (a
+    member's page asks for it from several parts)."""
+    return remembered(("active_registration", member_id), lambda: db.session.scalar(
         sa.select(Registration).where(
             Registration.member_id == member_id,
             Registration.status == RegistrationStatus.APPROVED,
         )
-    )
+    ))
 
 
 def _insert(reg: Registration) -> Registration:
