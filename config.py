@@ -79,6 +79,9 @@ class Config:
     # request, and this long after signing in whatever happens.
     SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 60)
     SESSION_MAX_HOURS = _env_int("SESSION_MAX_HOURS", 12)
+    # Answers of hot reads kept per process while the database is unchanged (PostgreSQL only,
+    # app/auth/read_cache.py): how many; 0 turns it off.
+    READ_CACHE_ENTRIES = _env_int("READ_CACHE_ENTRIES", 2048)
     # The demo's accounts share one known password: outside production it stays usable; in
     # production each demo account must change it at first sign-in.
     DEMO_MUST_CHANGE_PASSWORD = False

@@ -1,8 +1,7 @@
 """Application factory."""
 from __future__ import annotations
 
-from babel import Locale
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext
 from flask_login import AnonymousUserMixin
@@ -21,7 +20,7 @@ from app.errors import (
     handle_unexpected,
 )
 from app.extensions import api, babel, csrf, db, limiter, login_manager, migrate
-from app.i18n import N_, RequestDomain, install_template_gettext
+from app.i18n import LOCALES, N_, RequestDomain, install_template_gettext, select_locale  # noqa: F401 (app.LOCALES)
 from app.transaction import App
 from config import Config, ProductionConfig, config_from_env
 
@@ -115,29 +114,6 @@ class CookieSessions(SecureCookieSessionInterface):
         return cached[1]
 
 
-# The two locales, parsed once: Flask-Babel parses what the selector returns for every request
-# that translates anything, and parsing a name ("zh_CN") costs ~160 µs (babel lists and
-# lower-cases its ~800 locale file names to find it); a Locale it is given is used as it is.
-LOCALES = {name: Locale.parse(name) for name in ("zh_CN", "en")}
-
-
-def select_locale() -> Locale:
-    """?lang=, else the `lang` cookie, else on /api the Accept-Language header (a client has no
-    cookie; its messages follow it), else Chinese; outside a request (CLI, jobs) Chinese. Pages
-    ignore the header: they are Chinese until the reader picks English."""
-    if not has_request_context():
-        return LOCALES["zh_CN"]
-    lang = request.args.get("lang") or request.cookies.get("lang")
-    if lang in LOCALES:
-        return LOCALES[lang]
-    if request.path.startswith("/api/"):
-        for tag, _quality in request.accept_languages:  # highest quality first
-            primary = tag.replace("_", "-").split("-")[0].lower()
-            if primary in ("zh", "en"):
-                return LOCALES["en" if primary == "en" else "zh_CN"]
-    return LOCALES["zh_CN"]
-
-
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table known before migrations/create_all)
     from app.request_body import check_request_body
@@ -172,6 +148,10 @@ def register_extensions(app: Flask) -> None:
     from app.input_checks import refuse_unstorable_text
 
     app.before_request(refuse_unstorable_text)
+
+    from app.auth import read_cache
+
+    read_cache.install(app)  # a kept answer is served before the user is loaded
 
     @app.before_request
     def api_bearer_auth():

@@ -51,6 +51,8 @@ LATENCY = Histogram("http_request_duration_seconds", "Time from the first hook t
 PASS_DURATION = Histogram("reminder_pass_duration_seconds", "Duration of one day's reminder pass.",
                           buckets=(0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800))
 PASS_ITEMS = Counter("reminder_pass_items_total", "What the daily passes wrote, by kind.", ["kind"])
+READ_CACHE = Counter("read_cache_total", "Marked reads answered from kept answers (hit) or not "
+                     "(miss; app/auth/read_cache.py).", ["outcome"])
 DELIVERIES = Counter("deliveries_total", "Delivery attempts by outcome (sent, retry, gave_up).",
                      ["outcome"])
 

@@ -124,16 +124,29 @@ def wrk(url: str, headers: dict, duration: int, connections: int, server: Gunico
     return result
 
 
-def page_login(base: str, username: str) -> dict:
-    """Signs in through the login form (CSRF token included) and returns the cookie header."""
+USER_AGENT = "bench-http"  # the browser's: the sign-in and wrk send the same one
+
+
+def page_login(base: str, username: str) -> requests.Session:
+    """Signs in through the login form (CSRF token included): a browser's cookie jar."""
     session = requests.Session()
+    session.headers["User-Agent"] = USER_AGENT
     form = session.get(f"{base}/login", timeout=10).text
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
     res = session.post(f"{base}/login", data={"username": username, "password": DEMO_PASSWORD,
                                               "csrf_token": token}, allow_redirects=False, timeout=10)
     if res.status_code != 302:
         raise RuntimeError(f"login of {username} failed: {res.status_code}")
-    return {"Cookie": "; ".join(f"{c.name}={c.value}" for c in session.cookies)}
+    return session
+
+
+def browser_headers(session: requests.Session, url: str) -> dict:
+    """The headers a browser would send next for `url`: it asks once (taking the cookie the
+    answer sets: the CSRF token, the session's last-seen time, moved once a minute) and sends
+    its cookie and User-Agent. wrk replays them unchanged for the run (10 s)."""
+    session.get(url, timeout=10, allow_redirects=False)
+    return {"Cookie": "; ".join(f"{c.name}={c.value}" for c in session.cookies),
+            "User-Agent": USER_AGENT}
 
 
 def api_login(base: str, username: str) -> dict:
@@ -144,13 +157,23 @@ def api_login(base: str, username: str) -> dict:
 
 
 def count_statements(b: Bench, sessions_in_process: dict, paths: list[tuple[str, str]]) -> dict:
-    """SQL statements per request, in-process (the test client, same database)."""
+    """SQL statements per request, in-process (the test client, same database): "cold / warm",
+    the first request after the kept answers are dropped (app/auth/read_cache.py), and one
+    asked again with nothing changed in between (what wrk measures after its first request)."""
     counts = {}
     for label, path, who in paths:
         client, headers = sessions_in_process[who]
         try:
+            kept = b.app.extensions.get("read_cache")
+            if kept is not None:
+                kept.entries.clear()
             with b.app.app_context():  # a fresh `g` (the bench's own context would keep one)
-                counts[label] = b.count_queries(lambda: client.get(path, headers=headers))  # noqa: B023
+                cold = b.count_queries(lambda: client.get(path, headers=headers))  # noqa: B023
+            with b.app.app_context():  # a page's first answer gives its cookie a CSRF token
+                client.get(path, headers=headers)
+            with b.app.app_context():
+                warm = b.count_queries(lambda: client.get(path, headers=headers))  # noqa: B023
+            counts[label] = f"{cold} / {warm}"
         except RuntimeError as exc:
             raise RuntimeError(f"{label}: {exc}") from None
     return counts
@@ -190,7 +213,7 @@ def main(argv=None) -> int:
         print("wrk not found: `make system-deps` installs it")
         return 1
     RESULTS.mkdir(exist_ok=True)
-    with Bench("http", backend="postgres", url=args.url) as b:
+    with Bench("http", backend="postgres", url=args.url, read_cache=True) as b:
         from app.auth.models import User
         from app.demo import seed_demo
 
@@ -223,8 +246,10 @@ def main(argv=None) -> int:
                        "staff_page": page_login(app_server.url, "staff2"),
                        "unit_page": page_login(app_server.url, "unit1")}
             for label, path, who in paths:  # warm-up, and every answer must be a 200
-                res = requests.get(app_server.url + path, headers=headers[who], timeout=10,
-                                   allow_redirects=False)
+                sent = headers[who]
+                get = sent.get if isinstance(sent, requests.Session) else \
+                    lambda url, sent=sent, **kw: requests.get(url, headers=sent, **kw)
+                res = get(app_server.url + path, timeout=10, allow_redirects=False)
                 if res.status_code != 200:
                     raise RuntimeError(f"{label}: {res.status_code} {res.text[:200]}")
             wrk(hello_server.url + "/hello", {}, 2, args.connections)  # warm-up
@@ -233,7 +258,10 @@ def main(argv=None) -> int:
                               hello_server)]
             rows = []
             for (label, path, who), (_, _, _, target) in zip(paths, ENDPOINTS, strict=True):
-                result = wrk(app_server.url + path, headers[who], duration, args.connections,
+                sent = headers[who]
+                if isinstance(sent, requests.Session):
+                    sent = browser_headers(sent, app_server.url + path)
+                result = wrk(app_server.url + path, sent, duration, args.connections,
                              app_server)
                 rows.append({"label": label, **result, "target": target,
                              "statements": statements[label]})
@@ -258,6 +286,8 @@ def main(argv=None) -> int:
     print(f"- Flask hello: {hello_runs[0]['rps']:.0f} and {hello_runs[1]['rps']:.0f} req/s "
           f"(before / after), p99 {max(r['p99_ms'] for r in hello_runs):.1f} ms, "
           f"{hello_cpu:.2f} ms worker CPU per request")
+    print("- statements: cold (no kept answer) / warm (asked again, nothing changed: the "
+          "token or session check and the data version)")
     print("- worker CPU: CPU time of the app's gunicorn workers per request answered (the "
           "database's own CPU not included); unlike req/s it does not depend on the machine's load")
     print("\n| endpoint | req/s | p50 ms | p99 ms | share of hello | target | statements "

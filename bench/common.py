@@ -113,9 +113,12 @@ class Bench:
     collects measurements and prints/writes the report."""
 
     def __init__(self, name: str, backend: str = "sqlite", *, keep: bool = False,
-                 url: str | None = None):
-        """`url`: an existing (PostgreSQL) database to use instead of a throwaway server."""
+                 url: str | None = None, read_cache: bool = False):
+        """`url`: an existing (PostgreSQL) database to use instead of a throwaway server.
+        `read_cache`: keep answers of marked reads (app/auth/read_cache.py); off by default, so
+        a timed request asked again does the view's work and not only the credential check."""
         self.name, self.backend, self.keep, self.given_url = name, backend, keep, url
+        self.read_cache = read_cache
         self.results: list[dict] = []
         self.notes: dict = {}
         self._server = None
@@ -140,7 +143,8 @@ class Bench:
 
         self.app = create_app({"SQLALCHEMY_DATABASE_URI": self.url, "TESTING": True,
                                "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False,
-                               "SECRET_KEY": "bench-secret", "SQLALCHEMY_ENGINE_OPTIONS": {}})
+                               "SECRET_KEY": "bench-secret", "SQLALCHEMY_ENGINE_OPTIONS": {},
+                               "READ_CACHE_ENTRIES": 2048 if self.read_cache else 0})
         self._ctx = self.app.app_context()
         self._ctx.push()
         upgrade(directory=str(ROOT / "migrations"))

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from app.api_base import documents_errors
 from app.auth import accounts, services, sms
 from app.auth.permissions import can_create_account, roles_required
+from app.auth.read_cache import cached_read
 from app.auth.roles import ADMINS, STAFF_LIKE
 from app.auth.schemas import (
     MeOut,
@@ -68,6 +69,7 @@ def revoke_token(args):
 @blp.response(200, MeOut)
 @documents_errors(blp, 401)
 @roles_required()
+@cached_read
 def me():
     """The signed-in user with roles and scope."""
     return current_user._get_current_object()

@@ -76,13 +76,18 @@ def issue_token(user: User, now: datetime | None = None) -> tuple[str, ApiToken]
     return raw, token
 
 
+def token_valid() -> tuple:
+    """What makes a bearer token sign its user in (bound: `token_hash`, `now`): unrevoked,
+    unexpired, an active user. Also the check of a kept answer (app/auth/read_cache.py)."""
+    return (ApiToken.token_hash == sa.bindparam("token_hash"), ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > sa.bindparam("now", type_=UTCDateTime()),
+            User.is_active.is_(True))
+
+
 # Every API request runs this: the token's user (with his place and unit, joined) and the
 # token's id in one statement, built once (constructing it again costs as much as sending it).
 _TOKEN_USER = (
-    sa.select(User, ApiToken.id).join(ApiToken, ApiToken.user_id == User.id)
-    .where(ApiToken.token_hash == sa.bindparam("token_hash"), ApiToken.revoked_at.is_(None),
-           ApiToken.expires_at > sa.bindparam("now", type_=UTCDateTime()),
-           User.is_active.is_(True)))
+    sa.select(User, ApiToken.id).join(ApiToken, ApiToken.user_id == User.id).where(*token_valid()))
 
 
 def user_for_token(raw: str, now: datetime | None = None) -> User | None:

@@ -59,6 +59,17 @@ def sign_in(user: User, now: datetime | None = None) -> None:
 _SESSION_ROW = sa.select(WebSession).where(WebSession.token_hash == sa.bindparam("token_hash"))
 
 
+def session_ended(*, revoked_at, session_user_id, cookie_user_id, user_active, created_at,
+                  seen: int, now: datetime) -> bool:
+    """Whether a page session no longer signs its user in: revoked, not the cookie's user, a
+    disabled account, older than SESSION_MAX_HOURS, or idle for SESSION_IDLE_MINUTES. Also the
+    check of a kept answer (app/auth/read_cache.py)."""
+    idle, lifetime = _limits()
+    return (revoked_at is not None or str(session_user_id) != str(cookie_user_id)
+            or not user_active or created_at <= now - lifetime
+            or now.timestamp() - seen >= idle.total_seconds())
+
+
 def user_for_session(user_id: str, now: datetime | None = None) -> User | None:
     """The user of this request's session cookie, or None if the session has ended. Refreshes
     the cookie's last-seen time. Flask-Login's user loader."""
@@ -67,10 +78,9 @@ def user_for_session(user_id: str, now: datetime | None = None) -> User | None:
     row = None
     if isinstance(raw, str) and isinstance(seen, int):
         row = db.session.scalar(_SESSION_ROW, {"token_hash": token_hash(raw)})
-    idle, lifetime = _limits()
-    if (row is None or row.revoked_at is not None or str(row.user_id) != str(user_id)
-            or not row.user.is_active or row.created_at <= now - lifetime
-            or now.timestamp() - seen >= idle.total_seconds()):
+    if row is None or session_ended(revoked_at=row.revoked_at, session_user_id=row.user_id,
+                                    cookie_user_id=user_id, user_active=row.user.is_active,
+                                    created_at=row.created_at, seen=seen, now=now):
         session.clear()  # ended: the cookie is dropped, the next page asks to sign in
         return None
     if now.timestamp() - seen >= TOUCH_SECONDS:

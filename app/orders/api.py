@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from app.api_base import documents_errors
 from app.auth.models import Role
 from app.auth.permissions import roles_required, visible_phone
+from app.auth.read_cache import cached_read
 from app.auth.roles import ANYONE, STAFF_LIKE
 from app.clock import utcnow
 from app.orders import candidates as matching
@@ -63,6 +64,7 @@ def create_order(data):
 @blp.response(200, OrderPage)
 @documents_errors(blp, 401, 403)
 @roles_required(*ANYONE)
+@cached_read
 def list_(args):
     """The orders you may see: residents their own, staff those of their places, unit admins
     those sent to their unit, members those offered to them and those they claimed. Open

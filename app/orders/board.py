@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import SelectField, SelectMultipleField
 
 from app.auth.permissions import roles_required
+from app.auth.read_cache import cached_read
 from app.auth.roles import STAFF_LIKE
 from app.clock import utcnow
 from app.forms import Form
@@ -89,6 +90,7 @@ def _link_args(filters: dict) -> dict:
 
 @bp.get("/staff/orders")
 @roles_required(*STAFF_LIKE)
+@cached_read
 def board():
     """Open needs by deadline (overdue first), filtered; each submitted one with its dispatch."""
     filters = board_filters()

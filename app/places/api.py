@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from app.api_base import documents_errors, paginate
 from app.auth.models import Role
 from app.auth.permissions import roles_required
+from app.auth.read_cache import cached_read
 from app.extensions import db
 from app.places import services
 from app.places.schemas import (
@@ -52,6 +53,7 @@ def place_children(place_id):
 @blp.arguments(UnitQuery, location="query")
 @blp.response(200, UnitPage)
 @blp.doc(security=[])
+@cached_read
 def list_units(args):
     """Units a member can pick at sign-up; `q` filters by name."""
     return paginate(db.session, services.units_query(args.get("q")), args["page"], args["page_size"])

@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 
 from app.api_base import documents_errors
 from app.auth.permissions import require_view_member, roles_required
+from app.auth.read_cache import cached_read
 from app.auth.roles import ADMINS, BOARD_ROLES, STAFF_LIKE
 from app.params import require_id
 from app.points import config, services
@@ -34,6 +35,7 @@ blp = Blueprint("points_api", __name__, url_prefix="/api/v1",
 @blp.arguments(PointsQuery, location="query")
 @blp.response(200, PointsOut)
 @roles_required()
+@cached_read
 def member_points(args, member_id):
     """The member, his community's staff and his unit admin: total and ledger entries
     (newest first, paged); each entry names its rule, source and author; and the spend
@@ -63,6 +65,7 @@ def create_adjustment(data):
 @blp.arguments(LeaderboardQuery, location="query")
 @blp.response(200, LeaderboardOut)
 @roles_required(*BOARD_ROLES)
+@cached_read
 def get_leaderboard(args):
     """By scope: members see their community/street/unit, staff their community, street
     admins their streets and communities, unit admins their unit. Ties: earlier reached first."""
@@ -73,6 +76,7 @@ def get_leaderboard(args):
 @blp.arguments(YearQuery, location="query")
 @blp.response(200, ChecklistOut)
 @roles_required()
+@cached_read
 def member_checklist(args, member_id):
     """The year's 五个一 list with each item's evidence."""
     require_view_member(current_user, require_id(member_id, "member"))

@@ -10,6 +10,7 @@ from flask_login import current_user
 from app import nav
 from app.auth.models import Role
 from app.auth.permissions import roles_required
+from app.auth.read_cache import cached_read
 from app.auth.roles import STAFF_LIKE, UNIT_RATERS
 from app.clock import local_today
 from app.errors import Forbidden
@@ -46,6 +47,7 @@ def _filters() -> dict:
 
 @bp.get("/unit/ratings")
 @roles_required(Role.UNIT_ADMIN)
+@cached_read
 def unit_home():
     return _unit_page(own_unit_id())
 

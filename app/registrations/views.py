@@ -8,6 +8,7 @@ from app import nav
 from app.api_base import paginate
 from app.auth.models import Role
 from app.auth.permissions import roles_required
+from app.auth.read_cache import cached_read
 from app.auth.roles import STAFF_LIKE
 from app.extensions import db
 from app.i18n import N_
@@ -43,6 +44,7 @@ def _fill_choices(form: TransferForm) -> None:
 
 @bp.get("/me")
 @roles_required(Role.MEMBER)
+@cached_read
 def member_home():
     """The member's current registration and his whole registration history."""
     return render_template(

@@ -244,12 +244,14 @@ def test_signup_is_throttled_per_address(world, api):
 
 
 @pytest.mark.parametrize("who", ["member1", "staff1", "resident1"])
-def test_me_costs_the_token_statement_and_the_scope_whatever_the_data(world, api, who):
+def test_me_costs_the_token_statement_and_the_scope_whatever_the_data(app, world, api, who):
     """The bearer token is checked in one statement (its user, place and unit joined); a
-    member's scope adds one. More registrations, tokens and accounts add none."""
+    member's scope adds one; on PostgreSQL, with no kept answer, the kept answers' check
+    (app/auth/read_cache.py) one more. More registrations, tokens and accounts add none."""
     client = api(getattr(world, who))
     small = statements(client, "/me")
-    assert small - 1 == (2 if who == "member1" else 1)  # less the test session's SAVEPOINT
+    check = 0 if app.extensions["read_cache"] is None else 1
+    assert small - 1 - check == (2 if who == "member1" else 1)  # less the test session's SAVEPOINT
     for _ in range(3):
         f.member_in(world.comm1)
         issue_token(getattr(world, who))

@@ -1,0 +1,205 @@
+"""Hot reads answered again while nothing has changed (PostgreSQL).
+
+A member's phone asks for /api/v1/me, his points and his checklist every time it opens; staff
+keep the dispatch board open and reload it. Most of these answers are the same as the last
+time, because nothing in the database changed in between. A view marked `@cached_read` has
+its successful answers kept in the process (`app.extensions["read_cache"]`, at most
+READ_CACHE_ENTRIES, 0 turns it off) under:
+
+- who asks: the API token's row, the page session's row, or nobody (a public list);
+- what is asked: endpoint, path, query string, host, language;
+- the minute of the clock (an answer showing what is overdue is at most a minute late);
+- the database's data version: PostgreSQL's WAL insert position
+  (`pg_current_wal_insert_lsn()`). Every write by any process or host (the other workers,
+  the scheduler, an import, psql) moves it, so an answer is never served across a write.
+
+Every request to such a view still checks its credential: one statement reads the token (or
+page session) with the same rules as signing in by it (`auth.services.token_valid`,
+`auth.sessions.session_ended`) and the data version. With a kept answer for that version it
+is sent as it is (the after-request hooks add the request id and security headers again);
+otherwise the view runs as usual and its answer is kept if it is a 200 that changed no cookie.
+What the check cannot decide (a user who must change his password, a page session whose
+last-seen time is due to move, pending flashed messages, a failed session-protection check)
+goes the usual way, uncached. SQLite (development) has no data version: no caching there.
+
+The version is read before the view reads its data, so an answer is kept under a version at
+most as new as its data: a write in between only makes the next request miss."""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import Flask, Response, current_app, g, request, session
+
+from app import clock
+from app.auth.models import ApiToken, User, WebSession
+from app.auth.services import token_hash, token_valid
+from app.database import is_postgresql
+from app.extensions import db
+from app.i18n import select_locale
+from app.observability import READ_CACHE
+
+MAX_BODY = 512 * 1024  # larger answers (exports) are not kept
+_DROPPED_HEADERS = frozenset({"set-cookie", "content-length", "x-request-id"})
+_VERSION = sa.func.pg_current_wal_insert_lsn().label("version")
+
+_TOKEN_CHECK = (
+    sa.select(ApiToken.id, User.must_change_password, _VERSION)
+    .join(User, User.id == ApiToken.user_id).where(*token_valid()))
+_SESSION_CHECK = (
+    sa.select(WebSession.id, WebSession.user_id, WebSession.revoked_at, WebSession.created_at,
+              User.is_active, User.must_change_password, _VERSION)
+    .join(User, User.id == WebSession.user_id)
+    .where(WebSession.token_hash == sa.bindparam("token_hash")))
+_VERSION_ONLY = sa.select(_VERSION)
+
+
+def cached_read(view: Callable) -> Callable:
+    """Marks a GET view whose answer depends only on the database, the reader, the request
+    and the minute (no other state, no writes): its answers may be served again (see above).
+    Put it closest to the function: the outer decorators copy the mark."""
+    view.cached_read = True
+    return view
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    version: str
+    status: int
+    headers: tuple
+    body: bytes
+
+    def response(self) -> Response:
+        return Response(self.body, status=self.status, headers=list(self.headers))
+
+
+class ReadCache:
+    """Least recently used answers, at most `size` (a lock: the development server threads)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.entries: OrderedDict[tuple, Kept] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple, version: str) -> Kept | None:
+        with self.lock:
+            kept = self.entries.get(key)
+            if kept is None or kept.version != version:
+                return None
+            self.entries.move_to_end(key)
+            return kept
+
+    def put(self, key: tuple, kept: Kept) -> None:
+        with self.lock:
+            self.entries[key] = kept
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+def _cache(app: Flask) -> ReadCache | None:
+    try:
+        return app.extensions["read_cache"]
+    except KeyError:
+        size = app.config["READ_CACHE_ENTRIES"]
+        on = size > 0 and is_postgresql()
+        cache = app.extensions["read_cache"] = ReadCache(size) if on else None
+        return cache
+
+
+def _read(statement, params=None):
+    """One row of the check, on a connection of its own, given back at once: a request
+    answered from kept answers opens no ORM session (making and closing one costs more than
+    the statement)."""
+    bind = db.engine
+    if isinstance(bind, sa.Connection):  # already a connection: a test's (tests/conftest.py)
+        return bind.execute(statement, params).first()
+    with bind.connect() as conn:
+        return conn.execute(statement, params).first()
+
+
+def _reader() -> tuple[tuple, str] | None:
+    """(who, data version) after checking the request's credential, or None when the request
+    must go the usual way (no credential the check can decide on)."""
+    if request.path.startswith("/api/"):
+        header = request.headers.get("Authorization", "")
+        if not header:
+            return ("public",), _read(_VERSION_ONLY).version
+        if not header.startswith("Bearer "):
+            return None
+        row = _read(_TOKEN_CHECK, {"token_hash": token_hash(header[7:].strip()),
+                                   "now": clock.utcnow()})
+        if row is None or row.must_change_password:
+            return None  # refused, or sent to change his password: the usual way says so
+        return ("token", row.id), row.version
+    from app.auth.sessions import LAST_SEEN, SESSION_ID, TOUCH_SECONDS, session_ended
+
+    raw, seen, user_id = session.get(SESSION_ID), session.get(LAST_SEEN), session.get("_user_id")
+    if not (isinstance(raw, str) and isinstance(seen, int) and user_id) or "_flashes" in session:
+        return None
+    now = clock.utcnow()
+    if now.timestamp() - seen >= TOUCH_SECONDS:
+        return None  # the cookie's last-seen time moves: the usual way writes the cookie
+    manager = current_app.login_manager
+    mode = current_app.config.get("SESSION_PROTECTION", manager.session_protection)
+    if mode in ("basic", "strong") and session.get("_id") != manager._session_identifier_generator() \
+            and (mode == "strong" or session.get("_fresh") is not False):
+        return None  # Flask-Login's session protection changes the session: it decides
+    row = _read(_SESSION_CHECK, {"token_hash": token_hash(raw)})
+    if row is None or row.must_change_password or session_ended(
+            revoked_at=row.revoked_at, session_user_id=row.user_id, cookie_user_id=user_id,
+            user_active=row.is_active, created_at=row.created_at, seen=seen, now=now):
+        return None
+    return ("session", row.id), row.version
+
+
+def serve_kept():
+    """before_request: a kept answer for a marked view, else notes the key for `keep`."""
+    if request.method != "GET":
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if not getattr(view, "cached_read", False):
+        return None
+    cache = _cache(current_app)
+    if cache is None:
+        return None
+    reader = _reader()
+    if reader is None:
+        return None
+    who, version = reader
+    environ = request.environ  # the request as sent (werkzeug's parsed forms cost more)
+    key = (request.endpoint, who, environ.get("PATH_INFO"), environ.get("QUERY_STRING"),
+           environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SCRIPT_NAME"),
+           select_locale().language, int(clock.utcnow().timestamp()) // 60)
+    kept = cache.get(key, version)
+    if kept is not None:
+        READ_CACHE.labels("hit").inc()
+        return kept.response()
+    READ_CACHE.labels("miss").inc()
+    g.read_cache_key = (key, version)
+    return None
+
+
+def keep(response: Response) -> Response:
+    """after_request (the last to run): keeps a successful answer of a marked view."""
+    noted = g.pop("read_cache_key", None)
+    if noted is None or response.status_code != 200 or response.is_streamed \
+            or response.direct_passthrough or session.modified or "Set-Cookie" in response.headers:
+        return response
+    body = response.get_data()
+    if len(body) > MAX_BODY:
+        return response
+    key, version = noted
+    headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in _DROPPED_HEADERS)
+    _cache(current_app).put(key, Kept(version, response.status_code, headers, body))
+    return response
+
+
+def install(app: Flask) -> None:
+    """`serve_kept` goes right before the API's bearer authentication (registered next by the
+    caller); `keep` runs after every other after-request hook but the session's save."""
+    app.before_request(serve_kept)
+    app.after_request_funcs.setdefault(None, []).insert(0, keep)

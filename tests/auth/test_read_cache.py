@@ -1,0 +1,189 @@
+"""Kept answers of hot reads (app/auth/read_cache.py): served again only to the same reader,
+for the same request, in the same minute, while the database has not changed; the credential
+is checked every time."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app import clock
+from app.auth.models import ApiToken, User, WebSession
+from app.auth.read_cache import ReadCache
+from app.extensions import db
+from app.observability import READ_CACHE
+from tests.conftest import BACKEND, settle
+from tests.sql import counting_statements
+
+postgres_only = pytest.mark.skipif(BACKEND != "postgres", reason="a data version on PostgreSQL only")
+
+
+def get(client, path, **kw):
+    with counting_statements() as seen:
+        res = client.get(path, **kw)
+    return res, len(seen)
+
+
+def hits() -> float:
+    return READ_CACHE.labels("hit")._value.get()
+
+
+@pytest.fixture
+def cache(app):
+    kept = app.extensions.get("read_cache")
+    if kept is not None:
+        kept.entries.clear()
+    return kept
+
+
+@postgres_only
+def test_an_unchanged_answer_is_served_again_with_one_statement(world, api, cache):
+    client = api(world.member1)
+    first, cold = get(client, "/me")
+    before = hits()
+    second, warm = get(client, "/me")
+    assert first.status_code == second.status_code == 200
+    assert second.get_json() == first.get_json()
+    assert warm == 1 < cold  # the token check and the data version, nothing else
+    assert hits() == before + 1
+    assert second.headers["X-Request-ID"] != first.headers["X-Request-ID"]
+    assert second.headers["X-Content-Type-Options"] == "nosniff"  # the hooks ran again
+    assert second.headers["Content-Length"] == str(len(second.get_data()))
+
+
+@postgres_only
+@pytest.mark.commits
+def test_a_write_by_anyone_is_seen_at_once(world, api, cache):
+    client = api(world.member1)
+    assert get(client, "/me")[0].get_json()["name"] == world.member1.name
+    with db.engine.connect() as other:  # another connection, as another worker would write
+        other.execute(sa.update(User).where(User.id == world.member1.id).values(name="改了名"))
+        other.commit()
+    db.session.expire_all()  # the test's session is the requests' (one app context): not stale
+    res, n = get(client, "/me")
+    assert n > 1
+    assert res.get_json()["name"] == "改了名"
+
+
+@postgres_only
+def test_a_revoked_token_is_refused_although_its_answer_was_kept(world, api, cache):
+    client = api(world.member1)
+    assert get(client, "/me")[0].status_code == 200
+    db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == world.member1.id)
+                       .values(revoked_at=clock.utcnow()))
+    settle()
+    assert get(client, "/me")[0].status_code == 401
+
+
+@postgres_only
+def test_an_expired_token_is_refused_although_its_answer_was_kept(world, api, cache, monkeypatch):
+    client = api(world.member1)
+    assert get(client, "/me")[0].status_code == 200
+    later = clock.utcnow() + timedelta(days=30)
+    monkeypatch.setattr(clock, "utcnow", lambda: later)
+    monkeypatch.setattr("app.auth.api.utcnow", lambda: later, raising=False)
+    monkeypatch.setattr("app.auth.services.utcnow", lambda: later)
+    assert get(client, "/me")[0].status_code == 401
+
+
+@postgres_only
+def test_each_reader_has_his_own_answers(world, api, cache):
+    one, other = api(world.member1), api(world.member2)
+    assert get(one, "/me")[0].get_json()["id"] == world.member1.id
+    res, n = get(other, "/me")
+    assert res.get_json()["id"] == world.member2.id and n > 1
+    assert get(api(), "/me")[0].status_code == 401  # nobody: never a kept answer
+
+
+@postgres_only
+def test_the_query_string_and_the_language_are_part_of_the_question(world, api, cache):
+    client = api(world.staff1)
+    zh = get(client, "/api/v1/orders?status=bogus")[0]
+    assert zh.status_code == 422
+    en, _ = get(client, "/api/v1/orders?status=bogus", headers={"Accept-Language": "en"})
+    assert en.get_json() != zh.get_json()  # errors are not kept; the language follows the header
+    get(client, "/api/v1/orders?status=open")
+    res, n = get(client, "/api/v1/orders?status=closed")
+    assert res.status_code == 200 and n > 1
+
+
+@postgres_only
+def test_the_reader_s_language_is_part_of_the_question(world, page, cache):
+    browser = page(world.member1)
+    for _ in range(3):  # the first answer gives the cookie its CSRF token; then one is kept
+        chinese = browser.get("/me").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in chinese
+    browser.set_cookie("lang", "en")
+    english, n = get(browser, "/me")
+    assert '<html lang="en">' in english.get_data(as_text=True) and n > 1
+
+
+@postgres_only
+def test_the_next_minute_asks_again(world, api, cache, monkeypatch):
+    client = api(world.member1)
+    get(client, "/me")
+    assert get(client, "/me")[1] == 1
+    later = clock.utcnow() + timedelta(seconds=61)
+    monkeypatch.setattr(clock, "utcnow", lambda: later)
+    assert get(client, "/me")[1] > 1
+
+
+@postgres_only
+def test_a_page_is_kept_per_session_and_ends_with_it(world, page, cache):
+    browser = page(world.member1)
+    first = browser.get("/me")  # its CSRF token is put in the cookie: this answer is not kept
+    assert "Set-Cookie" in first.headers
+    second, cold = get(browser, "/me")
+    third, warm = get(browser, "/me")
+    assert first.status_code == second.status_code == third.status_code == 200
+    assert third.get_data() == second.get_data() and warm == 1 < cold
+    assert "Set-Cookie" not in third.headers
+    other_browser = page(world.member1)  # same member, another session: its own CSRF token
+    assert get(other_browser, "/me")[1] > 1
+    db.session.execute(sa.update(WebSession).where(WebSession.user_id == world.member1.id)
+                       .values(revoked_at=clock.utcnow()))
+    settle()
+    ended = browser.get("/me")
+    assert ended.status_code == 302 and "/login" in ended.headers["Location"]
+
+
+@postgres_only
+def test_a_user_who_must_change_his_password_is_still_sent_to_do_it(world, api, page, cache):
+    browser, client = page(world.member1), api(world.member1)
+    get(browser, "/me")
+    get(client, f"/api/v1/members/{world.member1.id}/points")
+    db.session.execute(sa.update(User).where(User.id == world.member1.id)
+                       .values(must_change_password=True))
+    settle()
+    assert browser.get("/me").status_code == 302
+    assert client.get(f"/api/v1/members/{world.member1.id}/points").status_code == 403
+
+
+@postgres_only
+def test_pending_messages_are_shown_by_the_page_itself(world, page, cache):
+    browser = page(world.member1)
+    get(browser, "/me")
+    with browser.session_transaction() as session:
+        session["_flashes"] = [("success", "已保存")]
+    res, n = get(browser, "/me")
+    assert "已保存" in res.get_data(as_text=True) and n > 1
+
+
+@pytest.mark.skipif(BACKEND == "postgres", reason="the SQLite pass")
+def test_sqlite_keeps_nothing(world, api, app):
+    client = api(world.member1)
+    get(client, "/me")
+    assert get(client, "/me")[1] > 1
+    assert app.extensions["read_cache"] is None
+
+
+def test_the_cache_forgets_the_least_recently_used():
+    from app.auth.read_cache import Kept
+
+    cache = ReadCache(2)
+    for key in "abc":
+        cache.put((key,), Kept("v1", 200, (), key.encode()))
+        cache.get(("a",), "v1")
+    assert set(cache.entries) == {("a",), ("c",)}
+    assert cache.get(("a",), "v2") is None  # another data version: not served
