@@ -82,6 +82,7 @@ class Config:
     # Answers of hot reads kept per process while the database is unchanged (PostgreSQL only,
     # app/auth/read_cache.py): how many; 0 turns it off.
     READ_CACHE_ENTRIES = _env_int("READ_CACHE_ENTRIES", 2048)
+    READ_CACHE_MB = _env_int("READ_CACHE_MB", 32)  # their bodies, per process
     # The demo's accounts share one known password: outside production it stays usable; in
     # production each demo account must change it at first sign-in.
     DEMO_MUST_CHANGE_PASSWORD = False

@@ -42,7 +42,7 @@ from app.extensions import db
 from app.i18n import select_locale
 from app.observability import READ_CACHE
 
-MAX_BODY = 512 * 1024  # larger answers (exports) are not kept
+MAX_BODY = 512 * 1024  # larger answers are not kept
 _DROPPED_HEADERS = frozenset({"set-cookie", "content-length", "x-request-id"})
 _VERSION = sa.func.pg_current_wal_insert_lsn().label("version")
 
@@ -67,7 +67,7 @@ def cached_read(view: Callable) -> Callable:
 
 @dataclass(frozen=True, slots=True)
 class Kept:
-    version: str
+    version: int
     status: int
     headers: tuple
     body: bytes
@@ -77,15 +77,26 @@ class Kept:
 
 
 class ReadCache:
-    """Least recently used answers, at most `size` (a lock: the development server threads)."""
+    """Least recently used answers of the newest data version seen, at most `size` of them and
+    `max_bytes` of bodies (a lock: the development server threads). Seeing a newer version
+    forgets every answer kept: none of them can be served again."""
 
-    def __init__(self, size: int):
-        self.size = size
+    def __init__(self, size: int, max_bytes: int):
+        self.size, self.max_bytes = size, max_bytes
         self.entries: OrderedDict[tuple, Kept] = OrderedDict()
+        self.bytes = 0
+        self.newest = -1
         self.lock = threading.Lock()
 
-    def get(self, key: tuple, version: str) -> Kept | None:
+    def _seen(self, version: int) -> None:
+        if version > self.newest:
+            self.entries.clear()
+            self.bytes = 0
+            self.newest = version
+
+    def get(self, key: tuple, version: int) -> Kept | None:
         with self.lock:
+            self._seen(version)
             kept = self.entries.get(key)
             if kept is None or kept.version != version:
                 return None
@@ -94,10 +105,16 @@ class ReadCache:
 
     def put(self, key: tuple, kept: Kept) -> None:
         with self.lock:
+            self._seen(kept.version)
+            if kept.version < self.newest:
+                return  # read before a write another request has seen since
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.bytes -= len(old.body)
             self.entries[key] = kept
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+            self.bytes += len(kept.body)
+            while self.entries and (len(self.entries) > self.size or self.bytes > self.max_bytes):
+                self.bytes -= len(self.entries.popitem(last=False)[1].body)
 
 
 def _cache(app: Flask) -> ReadCache | None:
@@ -106,8 +123,15 @@ def _cache(app: Flask) -> ReadCache | None:
     except KeyError:
         size = app.config["READ_CACHE_ENTRIES"]
         on = size > 0 and is_postgresql()
-        cache = app.extensions["read_cache"] = ReadCache(size) if on else None
+        cache = ReadCache(size, app.config["READ_CACHE_MB"] * 1024 * 1024) if on else None
+        app.extensions["read_cache"] = cache
         return cache
+
+
+def _version(lsn: str) -> int:
+    """A WAL position ("16/B374D848") as a number: later positions are larger."""
+    high, low = lsn.split("/")
+    return int(high, 16) << 32 | int(low, 16)
 
 
 def _read(statement, params=None):
@@ -127,14 +151,14 @@ def _reader() -> tuple[tuple, str] | None:
     if request.path.startswith("/api/"):
         header = request.headers.get("Authorization", "")
         if not header:
-            return ("public",), _read(_VERSION_ONLY).version
+            return ("public",), _version(_read(_VERSION_ONLY).version)
         if not header.startswith("Bearer "):
             return None
         row = _read(_TOKEN_CHECK, {"token_hash": token_hash(header[7:].strip()),
                                    "now": clock.utcnow()})
         if row is None or row.must_change_password:
             return None  # refused, or sent to change his password: the usual way says so
-        return ("token", row.id), row.version
+        return ("token", row.id), _version(row.version)
     from app.auth.sessions import LAST_SEEN, SESSION_ID, TOUCH_SECONDS, session_ended
 
     raw, seen, user_id = session.get(SESSION_ID), session.get(LAST_SEEN), session.get("_user_id")
@@ -153,7 +177,7 @@ def _reader() -> tuple[tuple, str] | None:
             revoked_at=row.revoked_at, session_user_id=row.user_id, cookie_user_id=user_id,
             user_active=row.is_active, created_at=row.created_at, seen=seen, now=now):
         return None
-    return ("session", row.id), row.version
+    return ("session", row.id), _version(row.version)
 
 
 def serve_kept():

@@ -178,12 +178,17 @@ def test_sqlite_keeps_nothing(world, api, app):
     assert app.extensions["read_cache"] is None
 
 
-def test_the_cache_forgets_the_least_recently_used():
-    from app.auth.read_cache import Kept
+def test_the_cache_forgets_the_least_recently_used_and_what_a_write_made_old():
+    from app.auth.read_cache import Kept, _version
 
-    cache = ReadCache(2)
+    cache = ReadCache(2, 10)
     for key in "abc":
-        cache.put((key,), Kept("v1", 200, (), key.encode()))
-        cache.get(("a",), "v1")
+        cache.put((key,), Kept(1, 200, (), key.encode()))
+        cache.get(("a",), 1)
     assert set(cache.entries) == {("a",), ("c",)}
-    assert cache.get(("a",), "v2") is None  # another data version: not served
+    cache.put(("d",), Kept(1, 200, (), b"x" * 10))  # over the bytes: the oldest go
+    assert set(cache.entries) == {("d",)} and cache.bytes == 10
+    assert cache.get(("d",), 2) is None and not cache.entries  # a newer version: all forgotten
+    cache.put(("e",), Kept(1, 200, (), b"e"))  # read before that write: not kept
+    assert not cache.entries
+    assert _version("16/B374D848") > _version("15/FFFFFFFF") > _version("0/0") == 0
