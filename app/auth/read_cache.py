@@ -10,8 +10,11 @@ READ_CACHE_ENTRIES, 0 turns it off) under:
 - what is asked: endpoint, path, query string, host, language;
 - the minute of the clock (an answer showing what is overdue is at most a minute late);
 - the database's data version: PostgreSQL's WAL insert position
-  (`pg_current_wal_insert_lsn()`). Every write by any process or host (the other workers,
-  the scheduler, an import, psql) moves it, so an answer is never served across a write.
+  (`pg_current_wal_insert_lsn()`) and the current snapshot (`pg_current_snapshot()`). Every
+  write by any process or host (the other workers, the scheduler, an import, psql) moves the
+  position; a commit already in the WAL but not yet visible to others is in the snapshot's
+  in-progress list, and leaves it when its rows become visible. So an answer is never served
+  across a write.
 
 Every request to such a view still checks its credential: one statement reads the token (or
 page session) with the same rules as signing in by it (`auth.services.token_valid`,
@@ -44,7 +47,11 @@ from app.observability import READ_CACHE
 
 MAX_BODY = 512 * 1024  # larger answers are not kept
 _DROPPED_HEADERS = frozenset({"set-cookie", "content-length", "x-request-id"})
-_VERSION = sa.func.pg_current_wal_insert_lsn().label("version")
+# The data version: the WAL insert position and the snapshot. The position moves with every
+# write; the snapshot covers the moment after a commit is in the WAL and before other sessions
+# see its rows (the committing transaction is still in the snapshot's in-progress list).
+_VERSION = sa.func.concat(sa.cast(sa.func.pg_current_wal_insert_lsn(), sa.Text), " ",
+                          sa.cast(sa.func.pg_current_snapshot(), sa.Text)).label("version")
 
 _TOKEN_CHECK = (
     sa.select(ApiToken.id, User.must_change_password, _VERSION)
@@ -67,7 +74,7 @@ def cached_read(view: Callable) -> Callable:
 
 @dataclass(frozen=True, slots=True)
 class Kept:
-    version: int
+    version: str
     status: int
     headers: tuple
     body: bytes
@@ -76,45 +83,51 @@ class Kept:
         return Response(self.body, status=self.status, headers=list(self.headers))
 
 
+def _size(key: tuple, kept: Kept) -> int:
+    return (len(kept.body) + sum(len(k) + len(v) for k, v in kept.headers)
+            + sum(len(part) for part in key if isinstance(part, str)) + 200)
+
+
 class ReadCache:
-    """Least recently used answers of the newest data version seen, at most `size` of them and
-    `max_bytes` of bodies (a lock: the development server threads). Seeing a newer version
-    forgets every answer kept: none of them can be served again."""
+    """Least recently used answers of the data version seen last, at most `size` of them and
+    `max_bytes` in all (a lock: the development server threads). Another version (a write; a
+    failover to a server with other positions) forgets every answer kept: none of them can be
+    served again."""
 
     def __init__(self, size: int, max_bytes: int):
         self.size, self.max_bytes = size, max_bytes
-        self.entries: OrderedDict[tuple, Kept] = OrderedDict()
-        self.bytes = 0
-        self.newest = -1
+        self.clear()
         self.lock = threading.Lock()
 
-    def _seen(self, version: int) -> None:
-        if version > self.newest:
-            self.entries.clear()
-            self.bytes = 0
-            self.newest = version
+    def clear(self) -> None:
+        self.entries: OrderedDict[tuple, tuple[Kept, int]] = OrderedDict()
+        self.bytes = 0
+        self.version = None
 
-    def get(self, key: tuple, version: int) -> Kept | None:
+    def get(self, key: tuple, version: str) -> Kept | None:
         with self.lock:
-            self._seen(version)
-            kept = self.entries.get(key)
-            if kept is None or kept.version != version:
+            if version != self.version:
+                self.clear()
+                self.version = version
+                return None
+            found = self.entries.get(key)
+            if found is None:
                 return None
             self.entries.move_to_end(key)
-            return kept
+            return found[0]
 
     def put(self, key: tuple, kept: Kept) -> None:
         with self.lock:
-            self._seen(kept.version)
-            if kept.version < self.newest:
-                return  # read before a write another request has seen since
+            if kept.version != self.version:
+                return  # another request has seen a newer version since this one was read
+            size = _size(key, kept)
             old = self.entries.pop(key, None)
             if old is not None:
-                self.bytes -= len(old.body)
-            self.entries[key] = kept
-            self.bytes += len(kept.body)
+                self.bytes -= old[1]
+            self.entries[key] = (kept, size)
+            self.bytes += size
             while self.entries and (len(self.entries) > self.size or self.bytes > self.max_bytes):
-                self.bytes -= len(self.entries.popitem(last=False)[1].body)
+                self.bytes -= self.entries.popitem(last=False)[1][1]
 
 
 def _cache(app: Flask) -> ReadCache | None:
@@ -126,12 +139,6 @@ def _cache(app: Flask) -> ReadCache | None:
         cache = ReadCache(size, app.config["READ_CACHE_MB"] * 1024 * 1024) if on else None
         app.extensions["read_cache"] = cache
         return cache
-
-
-def _version(lsn: str) -> int:
-    """A WAL position ("16/B374D848") as a number: later positions are larger."""
-    high, low = lsn.split("/")
-    return int(high, 16) << 32 | int(low, 16)
 
 
 def _read(statement, params=None):
@@ -151,14 +158,14 @@ def _reader() -> tuple[tuple, str] | None:
     if request.path.startswith("/api/"):
         header = request.headers.get("Authorization", "")
         if not header:
-            return ("public",), _version(_read(_VERSION_ONLY).version)
+            return ("public",), _read(_VERSION_ONLY).version
         if not header.startswith("Bearer "):
             return None
         row = _read(_TOKEN_CHECK, {"token_hash": token_hash(header[7:].strip()),
                                    "now": clock.utcnow()})
         if row is None or row.must_change_password:
             return None  # refused, or sent to change his password: the usual way says so
-        return ("token", row.id), _version(row.version)
+        return ("token", row.id), row.version
     from app.auth.sessions import LAST_SEEN, SESSION_ID, TOUCH_SECONDS, session_ended
 
     raw, seen, user_id = session.get(SESSION_ID), session.get(LAST_SEEN), session.get("_user_id")
@@ -177,7 +184,7 @@ def _reader() -> tuple[tuple, str] | None:
             revoked_at=row.revoked_at, session_user_id=row.user_id, cookie_user_id=user_id,
             user_active=row.is_active, created_at=row.created_at, seen=seen, now=now):
         return None
-    return ("session", row.id), _version(row.version)
+    return ("session", row.id), row.version
 
 
 def serve_kept():

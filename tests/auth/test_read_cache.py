@@ -25,6 +25,18 @@ def get(client, path, **kw):
     return res, len(seen)
 
 
+def again(client, path, **kw):
+    """The answer to `path` asked right after a first one, and its statements. Asked up to three
+    times: anything else writing on the server in between (autovacuum's ANALYZE, a checkpoint)
+    rightly makes it miss."""
+    for _ in range(3):
+        get(client, path, **kw)
+        res, n = get(client, path, **kw)
+        if n == 1:
+            break
+    return res, n
+
+
 def hits() -> float:
     return READ_CACHE.labels("hit")._value.get()
 
@@ -33,7 +45,7 @@ def hits() -> float:
 def cache(app):
     kept = app.extensions.get("read_cache")
     if kept is not None:
-        kept.entries.clear()
+        kept.clear()
     return kept
 
 
@@ -42,11 +54,11 @@ def test_an_unchanged_answer_is_served_again_with_one_statement(world, api, cach
     client = api(world.member1)
     first, cold = get(client, "/me")
     before = hits()
-    second, warm = get(client, "/me")
+    second, warm = again(client, "/me")
     assert first.status_code == second.status_code == 200
     assert second.get_json() == first.get_json()
     assert warm == 1 < cold  # the token check and the data version, nothing else
-    assert hits() == before + 1
+    assert hits() > before
     assert second.headers["X-Request-ID"] != first.headers["X-Request-ID"]
     assert second.headers["X-Content-Type-Options"] == "nosniff"  # the hooks ran again
     assert second.headers["Content-Length"] == str(len(second.get_data()))
@@ -122,8 +134,7 @@ def test_the_reader_s_language_is_part_of_the_question(world, page, cache):
 @postgres_only
 def test_the_next_minute_asks_again(world, api, cache, monkeypatch):
     client = api(world.member1)
-    get(client, "/me")
-    assert get(client, "/me")[1] == 1
+    assert again(client, "/me")[1] == 1
     later = clock.utcnow() + timedelta(seconds=61)
     monkeypatch.setattr(clock, "utcnow", lambda: later)
     assert get(client, "/me")[1] > 1
@@ -135,7 +146,7 @@ def test_a_page_is_kept_per_session_and_ends_with_it(world, page, cache):
     first = browser.get("/me")  # its CSRF token is put in the cookie: this answer is not kept
     assert "Set-Cookie" in first.headers
     second, cold = get(browser, "/me")
-    third, warm = get(browser, "/me")
+    third, warm = again(browser, "/me")
     assert first.status_code == second.status_code == third.status_code == 200
     assert third.get_data() == second.get_data() and warm == 1 < cold
     assert "Set-Cookie" not in third.headers
@@ -178,17 +189,30 @@ def test_sqlite_keeps_nothing(world, api, app):
     assert app.extensions["read_cache"] is None
 
 
-def test_the_cache_forgets_the_least_recently_used_and_what_a_write_made_old():
-    from app.auth.read_cache import Kept, _version
+def test_the_cache_forgets_the_least_recently_used_and_what_another_version_made_old():
+    from app.auth.read_cache import Kept, _size
 
-    cache = ReadCache(2, 10)
+    one = Kept("0/10 5:5:", 200, (("Content-Type", "text/html"),), b"a")
+    cache = ReadCache(2, 3 * _size(("a",), one))
+    assert cache.get(("a",), one.version) is None  # the first version seen
     for key in "abc":
-        cache.put((key,), Kept(1, 200, (), key.encode()))
-        cache.get(("a",), 1)
+        cache.put((key,), Kept(one.version, 200, one.headers, key.encode()))
+        cache.get(("a",), one.version)
     assert set(cache.entries) == {("a",), ("c",)}
-    cache.put(("d",), Kept(1, 200, (), b"x" * 10))  # over the bytes: the oldest go
-    assert set(cache.entries) == {("d",)} and cache.bytes == 10
-    assert cache.get(("d",), 2) is None and not cache.entries  # a newer version: all forgotten
-    cache.put(("e",), Kept(1, 200, (), b"e"))  # read before that write: not kept
+    cache.put(("d",), Kept(one.version, 200, one.headers, b"x" * 2 * _size(("a",), one)))
+    assert set(cache.entries) == {("d",)}  # one over the count, then "a" over the bytes
+    later = "0/10 5:6:"  # the same WAL position, another snapshot: a commit became visible
+    assert cache.get(("d",), later) is None and not cache.entries and cache.bytes == 0
+    cache.put(("e",), Kept(one.version, 200, (), b"e"))  # read before that: not kept
     assert not cache.entries
-    assert _version("16/B374D848") > _version("15/FFFFFFFF") > _version("0/0") == 0
+    cache.put(("e",), Kept(later, 200, (), b"e"))
+    assert cache.get(("e",), later).body == b"e"
+    assert cache.get(("e",), "0/9 5:5:") is None and not cache.entries  # failover: back to zero
+
+
+@postgres_only
+def test_the_data_version_names_the_snapshot(app):
+    from app.auth.read_cache import _VERSION_ONLY, _read
+
+    lsn, snapshot = _read(_VERSION_ONLY).version.split(" ")
+    assert "/" in lsn and snapshot.count(":") == 2
