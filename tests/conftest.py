@@ -188,11 +188,14 @@ def page(app):
 
     def make(user=None):
         client = FlaskClient(app, app.response_class, use_cookies=True)
+        with app.test_request_context(environ_base=client.environ_base):  # its address and UA
+            identifier = app.login_manager._session_identifier_generator()
         if user is not None:
             with client.session_transaction() as session:
                 session.update(open_session(user))
                 session["_user_id"] = str(user.id)
                 session["_fresh"] = True
+                session["_id"] = identifier  # as signing in sets it (session protection)
         settle()
         return client
 
