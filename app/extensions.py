@@ -1,5 +1,6 @@
 """Extension objects, created here and wired in create_app."""
 from apscheduler.schedulers.background import BackgroundScheduler
+from flask import session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -25,9 +26,22 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+class Logins(LoginManager):
+    """Flask-Login whose session protection looks at signed-in sessions only. On a cookie that
+    signs nobody in (the sign-in page's, holding its CSRF token) it would write `_fresh` and
+    send the cookie back, and a request still carrying that cookie while the user signs in (the
+    browser's automatic /favicon.ico) would then overwrite the new session's cookie: signed out
+    on the next page (tests/auth/test_sessions.py)."""
+
+    def _session_protection_failed(self):
+        if "_user_id" not in session:
+            return False
+        return super()._session_protection_failed()
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-login_manager = LoginManager()
+login_manager = Logins()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
 babel = Babel()

@@ -225,3 +225,19 @@ def test_loading_the_user_of_a_page_costs_one_statement(app, world, page):
 def test_the_api_ignores_the_page_cookie(app, world):
     browser = signed_in(app, world.member1)
     assert ApiClient(browser).get("/me").status_code == 401
+
+
+def test_a_request_still_carrying_the_sign_in_page_s_cookie_does_not_sign_the_user_out(
+        app, world, monkeypatch):
+    """The browser asks for /favicon.ico with the sign-in page's cookie while the sign-in is
+    answered: that answer must not send a cookie back, or it replaces the new session's."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # the page's cookie holds a token
+    browser = FlaskClient(app, app.response_class, use_cookies=True)
+    form = browser.get("/login")
+    page_cookie = browser.get_cookie("session")
+    assert page_cookie is not None and form.status_code == 200
+    late = FlaskClient(app, app.response_class, use_cookies=True)
+    late.set_cookie("session", page_cookie.value, domain=page_cookie.domain or "localhost")
+    for path in ("/favicon.ico", "/", "/login"):
+        res = late.get(path)
+        assert "Set-Cookie" not in res.headers, path
