@@ -18,6 +18,7 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
 
 def assert_fits_phone(page) -> None:
     """The page is usable on a phone: nothing sticks out sideways of the viewport."""
+    page.wait_for_load_state()  # after a click the next page may not have a document yet
     width = page.viewport_size["width"]
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= width, f"{page.url} is {scroll}px wide in a {width}px viewport"
