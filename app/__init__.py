@@ -158,12 +158,10 @@ def register_extensions(app: Flask) -> None:
         """The API authenticates by bearer token only, never by the page session cookie."""
         if not request.path.startswith("/api/"):
             return
-        from app.auth.services import user_for_token
+        from app.auth.services import bearer_token, user_for_token
 
-        header = request.headers.get("Authorization", "")
-        user = None
-        if header.startswith("Bearer "):
-            user = user_for_token(header[7:].strip())
+        raw = bearer_token()
+        user = user_for_token(raw) if raw else None
         g._login_user = user or AnonymousUserMixin()
 
     app.before_request(require_password_change)

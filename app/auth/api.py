@@ -1,5 +1,5 @@
 """Tokens, /me, accounts and member sign-up."""
-from flask import g, request
+from flask import g
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -62,7 +62,7 @@ def revoke_token(args):
     if args["all"]:
         end_sessions(current_user)
     else:
-        services.revoke_token(request.headers.get("Authorization", "")[7:].strip())
+        services.revoke_token(services.bearer_token() or "")
 
 
 @blp.route("/me", methods=["GET"])

@@ -39,8 +39,9 @@ from flask import Flask, Response, current_app, g, request, session
 
 from app import clock
 from app.auth.models import ApiToken, User, WebSession
-from app.auth.services import token_hash, token_valid
+from app.auth.services import bearer_token, token_hash, token_valid
 from app.database import is_postgresql
+from app.errors import is_api_request
 from app.extensions import db
 from app.i18n import select_locale
 from app.observability import READ_CACHE
@@ -155,14 +156,13 @@ def _read(statement, params=None):
 def _reader() -> tuple[tuple, str] | None:
     """(who, data version) after checking the request's credential, or None when the request
     must go the usual way (no credential the check can decide on)."""
-    if request.path.startswith("/api/"):
-        header = request.headers.get("Authorization", "")
-        if not header:
+    if is_api_request():
+        if "Authorization" not in request.headers:
             return ("public",), _read(_VERSION_ONLY).version
-        if not header.startswith("Bearer "):
+        raw = bearer_token()
+        if not raw:
             return None
-        row = _read(_TOKEN_CHECK, {"token_hash": token_hash(header[7:].strip()),
-                                   "now": clock.utcnow()})
+        row = _read(_TOKEN_CHECK, {"token_hash": token_hash(raw), "now": clock.utcnow()})
         if row is None or row.must_change_password:
             return None  # refused, or sent to change his password: the usual way says so
         return ("token", row.id), row.version

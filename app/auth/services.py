@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import phonenumbers
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app, g, request
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -74,6 +74,12 @@ def issue_token(user: User, now: datetime | None = None) -> tuple[str, ApiToken]
     db.session.add(token)
     db.session.flush()
     return raw, token
+
+
+def bearer_token() -> str | None:
+    """The raw token of the request's `Authorization: Bearer …` header, or None."""
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() if header.startswith("Bearer ") else None
 
 
 def token_valid() -> tuple:
