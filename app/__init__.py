@@ -37,11 +37,6 @@ def create_app(config: type[Config] | dict | None = None) -> App:
         config_class.check()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
-    if app.config.get("TRUSTED_PROXIES"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     from app.observability import install as install_observability
 
     install_observability(app)  # logs, request id, /readyz, /metrics: before any other hook
@@ -53,6 +48,11 @@ def create_app(config: type[Config] | dict | None = None) -> App:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    if app.config.get("TRUSTED_PROXIES"):  # outermost: every layer sees the client's address
+        from werkzeug.middleware.proxy_fix import ProxyFix  # and scheme (the kept answers' too)
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 

@@ -2,6 +2,7 @@
 bulk updates, inserts a unique index may refuse; how the app uses its PostgreSQL connections
 (the end of this file). The clock is app/clock.py."""
 import select
+from collections import namedtuple
 from contextlib import contextmanager
 from datetime import UTC
 
@@ -232,3 +233,67 @@ def install_postgres_behaviour() -> None:
     sa.event.listen(Engine, "checkout", _check_out)
     sa.event.listen(Engine, "checkin", _check_in)
     sa.event.listen(Engine, "before_cursor_execute", _begin_if_needed)
+
+
+# ---- one plain SELECT on psycopg's own connection -------------------------------------------
+# The kept answers' check (app/auth/read_cache.py) is the one statement every hot read sends.
+# SQLAlchemy's execution of it (the compiled-cache look-up, an execution context, seven event
+# look-ups, a result object, a Connection around the pooled one) costs ~60 µs of CPU, more than
+# psycopg's round trip itself. `driver_row` compiles such a statement once and sends it on the
+# pooled psycopg connection (the pool's checkout and checkin behaviour above still apply), with
+# its values through their types' bind processors and its columns through their result
+# processors, as SQLAlchemy would. SQLAlchemy's events do not see it: `driver_statements_sent`
+# counts them (tests/sql.py and the benches add it to their counts).
+_compiled: dict = {}
+_driver_sent = 0
+
+
+def driver_statements_sent() -> int:
+    return _driver_sent
+
+
+def _compile(statement: sa.Select, dialect):
+    found = _compiled.get((statement, dialect.name))
+    if found is None:
+        compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+        binds = {name: (bind.value, bind.type.bind_processor(dialect))
+                 for name, bind in compiled.binds.items()}
+        results = [column.type.result_processor(dialect, None)
+                   for column in statement.selected_columns]
+        row = namedtuple("Row", [column.key for column in statement.selected_columns])
+        found = _compiled[(statement, dialect.name)] = (str(compiled), binds, results, row)
+    return found
+
+
+def driver_row(bind: sa.Engine | sa.Connection, statement: sa.Select, params: dict | None = None):
+    """The first row (a named tuple) of a plain SELECT on PostgreSQL, or None. `bind`: an
+    engine (a pooled connection, given back at once; a lost one is not) or a connection (a
+    test's: its own transaction's rows). The driver's errors come as SQLAlchemy's."""
+    global _driver_sent
+    sql, binds, results, row_type = _compile(statement, bind.dialect)
+    given = params or {}
+    values = {}
+    for name, (default, process) in binds.items():
+        value = given.get(name, default)
+        values[name] = process(value) if process is not None else value
+    if isinstance(bind, sa.Connection):
+        pooled, give_back = bind.connection, False
+    else:
+        pooled, give_back = bind.raw_connection(), True
+    dbapi = bind.dialect.loaded_dbapi
+    try:
+        with pooled.driver_connection.cursor() as cursor:
+            _driver_sent += 1
+            cursor.execute(sql, values)
+            row = cursor.fetchone()
+    except dbapi.Error as exc:  # raised as SQLAlchemy would: its DBAPIError, the pool told
+        if give_back and bind.dialect.is_disconnect(exc, pooled.dbapi_connection, None):
+            pooled.invalidate(exc)
+        raise sa.exc.DBAPIError.instance(sql, values, exc, dbapi.Error) from exc
+    finally:
+        if give_back:
+            pooled.close()
+    if row is None:
+        return None
+    return row_type(*(process(value) if process is not None else value
+                      for value, process in zip(row, results, strict=True)))

@@ -125,16 +125,22 @@ LOCALES = {name: Locale.parse(name) for name in ("zh_CN", "en")}
 
 
 def select_locale() -> Locale:
-    """?lang=, else the `lang` cookie, else on /api the Accept-Language header (a client has no
-    cookie; its messages follow it), else Chinese; outside a request (CLI, jobs) Chinese. Pages
-    ignore the header: they are Chinese until the reader picks English."""
+    """The request's locale (`locale_of`); outside a request (CLI, jobs) Chinese."""
     if not has_request_context():
         return LOCALES["zh_CN"]
-    lang = request.args.get("lang") or request.cookies.get("lang")
+    return locale_of(request)
+
+
+def locale_of(req) -> Locale:
+    """?lang=, else the `lang` cookie, else on /api the Accept-Language header (a client has no
+    cookie; its messages follow it), else Chinese. Pages ignore the header: they are Chinese
+    until the reader picks English. `req`: any werkzeug request (the kept answers look before
+    Flask's request context exists: app/auth/read_cache.py)."""
+    lang = req.args.get("lang") or req.cookies.get("lang")
     if lang in LOCALES:
         return LOCALES[lang]
-    if request.path.startswith("/api/"):
-        for tag, _quality in request.accept_languages:  # highest quality first
+    if req.path.startswith("/api/"):
+        for tag, _quality in req.accept_languages:  # highest quality first
             primary = tag.replace("_", "-").split("-")[0].lower()
             if primary in ("zh", "en"):
                 return LOCALES["en" if primary == "en" else "zh_CN"]

@@ -189,10 +189,23 @@ def configure_logging(app: Flask) -> None:
     root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
 
 
+def request_id_for(incoming: str | None) -> str:
+    """The id a request is known by: the caller's X-Request-ID when it is a sane one (a proxy's),
+    else a new one."""
+    return incoming if incoming and _VALID_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+
+
+def count_request(endpoint: str | None, method: str, status: int, started: float | None) -> None:
+    """The request metrics of one answer (`started`: its time.perf_counter() at arrival)."""
+    endpoint = endpoint or "none"
+    REQUESTS.labels(endpoint, method, status).inc()
+    if started is not None:
+        LATENCY.labels(endpoint).observe(time.perf_counter() - started)
+
+
 def _start_request() -> None:
     g._started = time.perf_counter()
-    incoming = request.headers.get(REQUEST_ID_HEADER, "")
-    g.request_id = incoming if _VALID_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+    g.request_id = request_id_for(request.headers.get(REQUEST_ID_HEADER))
 
 
 def _finish_request(response: Response) -> Response:
@@ -200,11 +213,7 @@ def _finish_request(response: Response) -> Response:
     if rid is None:  # a request that failed before the first hook ran
         rid = g.request_id = uuid.uuid4().hex
     response.headers[REQUEST_ID_HEADER] = rid
-    endpoint = request.endpoint or "none"
-    REQUESTS.labels(endpoint, request.method, response.status_code).inc()
-    started = g.get("_started")
-    if started is not None:
-        LATENCY.labels(endpoint).observe(time.perf_counter() - started)
+    count_request(request.endpoint, request.method, response.status_code, g.get("_started"))
     return response
 
 

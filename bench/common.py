@@ -76,7 +76,8 @@ def time_calls(fn: Callable[[], object], repeat: int = 50, warmup: int = 3) -> l
 
 
 class QueryCounter:
-    """Counts SQL statements sent through an engine while active (SQLAlchemy events)."""
+    """Counts SQL statements sent through an engine while active (SQLAlchemy events), and
+    those psycopg sends itself (`app.database.driver_row`: counted, not listed)."""
 
     def __init__(self, engine: sa.Engine):
         self.engine = engine
@@ -88,11 +89,17 @@ class QueryCounter:
         self.statements.append(statement)
 
     def __enter__(self) -> QueryCounter:
+        from app.database import driver_statements_sent
+
+        self._driver_sent = driver_statements_sent()
         sa.event.listen(self.engine, "before_cursor_execute", self._before)
         return self
 
     def __exit__(self, *exc) -> None:
+        from app.database import driver_statements_sent
+
         sa.event.remove(self.engine, "before_cursor_execute", self._before)
+        self.count += driver_statements_sent() - self._driver_sent
 
 
 @contextmanager

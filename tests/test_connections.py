@@ -115,3 +115,27 @@ def test_a_connection_the_server_closed_is_replaced_without_a_failed_request(app
     for _ in range(3):
         assert client.get("/me").status_code == 200
         db.session.remove()
+
+
+def test_a_statement_psycopg_sends_itself_is_typed_counted_and_opens_no_transaction(app, world):
+    """`driver_row` (the kept answers' check): the values and columns go through their types as
+    SQLAlchemy's would, the statement is counted, and the pooled connection goes back idle."""
+    from datetime import UTC, datetime
+
+    from app.database import UTCDateTime, driver_row, driver_statements_sent
+
+    member, created = world.member1.id, world.member1.created_at
+    db.session.remove()
+    statement = sa.select(User.id, User.created_at).where(
+        User.id == sa.bindparam("id"), User.created_at > sa.bindparam("after", type_=UTCDateTime()))
+    since = datetime(2000, 1, 1, tzinfo=UTC)
+    sent = driver_statements_sent()
+    row = driver_row(db.engine, statement, {"id": member, "after": since})
+    assert row.id == member and row.created_at.tzinfo is UTC and row.created_at == created
+    assert driver_row(db.engine, statement, {"id": -1, "after": since}) is None
+    assert driver_statements_sent() == sent + 2
+    with pytest.raises(ValueError, match="naive"):  # UTCDateTime's own check ran
+        driver_row(db.engine, statement, {"id": member, "after": datetime(2000, 1, 1)})
+    assert db.engine.pool.checkedout() == 0
+    with db.engine.connect() as conn:
+        assert conn.connection.dbapi_connection.info.transaction_status == IDLE

@@ -76,9 +76,11 @@ def issue_token(user: User, now: datetime | None = None) -> tuple[str, ApiToken]
     return raw, token
 
 
-def bearer_token() -> str | None:
-    """The raw token of the request's `Authorization: Bearer …` header, or None."""
-    header = request.headers.get("Authorization", "")
+def bearer_token(header: str | None = None) -> str | None:
+    """The raw token of an `Authorization: Bearer …` header (by default the request's), or
+    None."""
+    if header is None:
+        header = request.headers.get("Authorization", "")
     return header[7:].strip() if header.startswith("Bearer ") else None
 
 

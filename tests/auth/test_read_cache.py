@@ -12,7 +12,7 @@ from app import clock
 from app.auth.models import ApiToken, User, WebSession
 from app.auth.read_cache import ReadCache
 from app.extensions import db
-from app.observability import READ_CACHE
+from app.observability import READ_CACHE, REQUESTS
 from tests.conftest import BACKEND, settle
 from tests.sql import counting_statements
 
@@ -212,7 +212,89 @@ def test_the_cache_forgets_the_least_recently_used_and_what_another_version_made
 
 @postgres_only
 def test_the_data_version_names_the_snapshot(app):
-    from app.auth.read_cache import _VERSION_ONLY, _read
+    from app.auth.read_cache import _VERSION_ONLY
+    from app.database import driver_row
 
-    lsn, snapshot = _read(_VERSION_ONLY).version.split(" ")
+    lsn, snapshot = driver_row(db.engine, _VERSION_ONLY).version.split(" ")
     assert "/" in lsn and snapshot.count(":") == 2
+
+
+def answered(endpoint: str) -> float:
+    return REQUESTS.labels(endpoint, "GET", 200)._value.get()
+
+
+def misses() -> float:
+    return READ_CACHE.labels("miss")._value.get()
+
+
+@postgres_only
+def test_an_api_answer_served_again_is_counted_and_traced_as_the_app_would(world, api, cache):
+    """An API answer served again goes out of the WSGI layer in front of Flask (KeptAnswers):
+    the request metrics still count it, and the caller's request id is still its id."""
+    client = api(world.member1)
+    first, _ = get(client, "/me")
+    served = answered("auth_api.me")
+    second, n = again(client, "/me", headers={"X-Request-ID": "support-1234"})
+    assert n == 1 and second.get_json() == first.get_json()
+    assert second.headers["X-Request-ID"] == "support-1234"
+    assert answered("auth_api.me") >= served + 2  # both requests of `again`, hit or not
+    third, _ = get(client, "/me", headers={"X-Request-ID": "bad id<script>"})
+    assert third.headers["X-Request-ID"] not in ("bad id<script>", second.headers["X-Request-ID"])
+    assert [k for k, _ in third.headers].count("Content-Length") == 1
+
+
+@postgres_only
+def test_a_view_that_is_not_marked_sends_no_check(world, api, cache):
+    client = api(world.member1)
+    before = hits(), misses()
+    assert client.get("/api/v1/announcements").status_code == 200
+    assert client.get("/api/v1/nothing-here").status_code == 404
+    assert (hits(), misses()) == before
+
+
+@postgres_only
+def test_a_read_sent_with_a_body_goes_the_usual_way(world, api, cache):
+    client = api(world.member1)
+    again(client, "/me")
+    before = hits()
+    res, n = get(client, "/me", data=b"x" * 10, content_type="application/octet-stream")
+    assert res.status_code == 200 and n > 1 and hits() == before
+
+
+@postgres_only
+@pytest.mark.commits
+def test_a_database_error_in_the_check_leaves_the_answer_to_the_app(world, api, cache, monkeypatch):
+    """The server refuses the check (here: a table that is not there): the app answers, as it
+    would have without kept answers, and the pooled connection is not lost."""
+    client = api(world.member1)
+    member = world.member1.id
+    again(client, "/me")
+    refused = sa.select(sa.literal_column("1").label("id")).select_from(sa.table("no_such_table"))
+    monkeypatch.setattr("app.auth.read_cache._TOKEN_CHECK", refused)
+    res, n = get(client, "/me")
+    assert res.status_code == 200 and res.get_json()["id"] == member and n > 1
+    db.session.remove()
+    assert db.engine.pool.checkedout() == 0
+
+
+@postgres_only
+def test_behind_a_proxy_the_client_s_scheme_is_part_of_the_question(database_url):
+    """ProxyFix is the outermost layer: the kept answers see the scheme the client used, so an
+    HTTPS answer (with its HSTS header) is never served to plain HTTP, which is redirected."""
+    from app import create_app
+    from config import TestConfig
+
+    settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    behind = create_app({**settings, "SQLALCHEMY_DATABASE_URI": database_url, "FORCE_HTTPS": True,
+                         "TRUSTED_PROXIES": 1})
+    client = behind.test_client()
+    forwarded = {"X-Forwarded-Proto": "https"}
+    before = hits()
+    for _ in range(4):
+        secure = client.get("/api/v1/units", headers=forwarded)
+        assert secure.status_code == 200 and "Strict-Transport-Security" in secure.headers
+    assert hits() > before
+    plain = client.get("/api/v1/units")
+    assert plain.status_code == 302 and plain.headers["Location"].startswith("https://")
+    with behind.app_context():
+        db.engine.dispose()
