@@ -296,7 +296,8 @@ def keep(response: Response) -> Response:
     """after_request (the last to run): keeps a successful answer of a marked view."""
     noted = request.environ.pop(_NOTE, None)
     if noted is None or response.status_code != 200 or response.is_streamed \
-            or response.direct_passthrough or session.modified or "Set-Cookie" in response.headers:
+            or response.direct_passthrough or session.modified or "Set-Cookie" in response.headers \
+            or "X-RateLimit-Limit" in response.headers:  # a limit counted it: it must count again
         return response
     body = response.get_data()
     if len(body) > MAX_BODY:

@@ -298,3 +298,26 @@ def test_behind_a_proxy_the_client_s_scheme_is_part_of_the_question(database_url
     assert plain.status_code == 302 and plain.headers["Location"].startswith("https://")
     with behind.app_context():
         db.engine.dispose()
+
+
+@postgres_only
+def test_an_answer_a_rate_limit_counted_is_not_kept(app):
+    """Served again, it would skip the limit (and repeat its stale X-RateLimit headers)."""
+    from flask import Response
+
+    from app.auth.read_cache import _NOTE, _cache, keep
+
+    cache = _cache(app)
+    cache.clear()
+
+    def kept_after(headers: dict) -> int:
+        with app.test_request_context("/api/v1/units"):
+            from flask import request
+
+            cache.get(("probe",), "v1")  # the version this answer was read under
+            request.environ[_NOTE] = (("probe", len(headers)), "v1")
+            keep(Response(b"[]", headers=headers))
+        return len(cache.entries)
+
+    assert kept_after({}) == 1  # the premise: such an answer is kept
+    assert kept_after({"X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "4"}) == 1
