@@ -114,23 +114,6 @@ def create_orders(conn, *, community_id: int, grids: list[int], residents: list[
     return [o[0] for o in orders]
 
 
-def page_client(b: Bench, user_id: int):
-    """A test client signed in to the pages (session cookie) as the user."""
-    from flask import g
-
-    client = b.app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
-
-    class Pages:
-        def get(self, path):
-            g.pop("_login_user", None)  # the bench holds one app context: sign in per request
-            return client.get(path)
-
-    return Pages()
-
-
 def claim_race(b: Bench, order_ids: list[int], member_ids: list[int]) -> dict:
     """Each member in his own thread claims the same orders in the same sequence (every order
     is fought over by all threads); every attempt (win or 409) is timed."""
@@ -177,9 +160,8 @@ def run(backend: str, orders: int, small_orders: int, repeat: int, threads: list
             big = district.community_ids[0]
             residents = create_residents(conn, big, 2_000)
             units = district.unit_ids[:20]
-            bulk_insert(conn, "unit_registration", ["unit_id", "community_id", "resources",
-                                                    "created_at"],
-                        ((u, big, "[]", utc()) for u in units))
+            bulk_insert(conn, "unit_registration", ["unit_id", "community_id", "created_at"],
+                        ((u, big, utc()) for u in units))
             members = list(conn.execute(sa.text(
                 "SELECT member_id FROM registration WHERE community_id = :c AND status = 'approved' "
                 "ORDER BY member_id"), {"c": big}).scalars())
@@ -195,7 +177,7 @@ def run(backend: str, orders: int, small_orders: int, repeat: int, threads: list
         b.analyze()
         viewer = staff[big]
         api = b.api_client(viewer)
-        pages = page_client(b, viewer)
+        pages = b.page_client(viewer)
         requests = {
             "API board, open orders (overdue first)": lambda: api.get("/api/v1/orders?status=open"),
             "API overdue only": lambda: api.get("/api/v1/orders?overdue=true"),

@@ -85,24 +85,6 @@ def add_orders(conn, first: int, last: int, community_of, year: int, rng: random
     return len(orders)
 
 
-def page_client(b: Bench, user_id: int):
-    """A pages client signed in by session cookie. The bench keeps one app context, so
-    Flask-Login's per-request cache (g._login_user) is dropped before each request."""
-    from flask import g
-
-    client = b.app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
-
-    class Client:
-        def get(self, path, **kw):
-            g.pop("_login_user", None)
-            return client.get(path, **kw)
-
-    return Client()
-
-
 def run(backend: str, members: int, unit_size: int, repeat: int) -> dict:
     from app.auth.models import User
     from app.clock import local_today
@@ -162,7 +144,7 @@ def run(backend: str, members: int, unit_size: int, repeat: int) -> dict:
         session.remove()
 
         api_big, api_small = b.api_client(admin_big), b.api_client(admin_small)
-        page_big, page_small = page_client(b, admin_big), page_client(b, admin_small)
+        page_big, page_small = b.page_client(admin_big), b.page_client(admin_small)
         b.measure("baseline: GET /api/v1/me", lambda: api_big.get("/api/v1/me"), repeat=repeat)
         api, page = f"ratings?year={year}&page_size=50", f"ratings?year={year}"
         cases = [  # label, path under /units/{id}/, API (bearer) or page (cookie)

@@ -3,7 +3,8 @@ its 68 communities and 500,000 needs dispatched to them in one year (accepted, d
 late, reopened, rated), generated set-based (INSERT ... SELECT over generate_series on
 PostgreSQL, a recursive CTE on SQLite). Measures the department performance page (the Flask
 test client with a signed-in session cookie: the whole app in-process, no HTTP server) and
-its API for the district (target p50 < 200 ms), with GET /api/v1/me as the baseline of the same
+its API for the district (target p50 < 200 ms on PostgreSQL, production's database; SQLite's
+figures are printed, not judged), with GET /api/v1/me as the baseline of the same
 run, and the statements per request at 50,000 needs and at the full size (must be equal).
 
     python -m bench.bench_unit_performance --backend postgres
@@ -151,31 +152,6 @@ def rebuild_tallies(b: Bench, timings: dict, label: str) -> None:
     b.db.session.remove()
 
 
-def page_client(b: Bench, user_id: int):
-    """A pages client signed in as the tests sign in (a server-side session, as signing in
-    makes). The bench keeps one app context, so Flask-Login's per-request cache is dropped."""
-    from flask import g
-
-    from app.auth.models import User
-    from app.auth.sessions import open_session
-
-    user = b.db.session.get(User, user_id)
-    client = b.app.test_client()
-    with client.session_transaction() as session:
-        session.update(open_session(user))
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
-    b.db.session.commit()
-    b.db.session.remove()
-
-    class Client:
-        def get(self, path, **kw):
-            g.pop("_login_user", None)
-            return client.get(path, **kw)
-
-    return Client()
-
-
 def run(backend: str, needs: int, first_batch: int, repeat: int) -> dict:
     from app.clock import local_today
 
@@ -196,13 +172,13 @@ def run(backend: str, needs: int, first_batch: int, repeat: int) -> dict:
         b.analyze()
         district_admin = _district_admin(b, district.district_id)
         street_admin = staff[district.street_ids[0]]
-        api, page = b.api_client(district_admin), page_client(b, district_admin)
+        api, page = b.api_client(district_admin), b.page_client(district_admin)
         paths = {
             "page": f"/stats/units?place_id={district.district_id}&year={year}",
             "api": f"/api/v1/statistics/units?place_id={district.district_id}&year={year}",
             "street": f"/stats/units?place_id={district.street_ids[0]}&year={year}",
         }
-        street_page = page_client(b, street_admin)
+        street_page = b.page_client(street_admin)
         clients = {"page": page, "api": api, "street": street_page}
         small = {k: b.count_queries(lambda k=k: clients[k].get(paths[k])) for k in paths}
         with timer(f"the other {needs - first_batch:,} needs", timings), b.connection() as conn:
@@ -245,7 +221,7 @@ def run(backend: str, needs: int, first_batch: int, repeat: int) -> dict:
                 label,
                 lambda k=key: clients[k].get(paths[k]),
                 repeat=repeat,
-                target_p50_ms=200,
+                target_p50_ms=200 if backend == "postgres" else None,
                 queries_at_first_batch=small[key],
             )
         baseline = b.results[0]["p50_ms"]

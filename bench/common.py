@@ -205,6 +205,35 @@ class Bench:
 
         return Client()
 
+    def page_client(self, user_id: int):
+        """A pages client signed in as signing in does (a server-side session and its cookie).
+        The bench keeps one app context, so Flask-Login's per-request cache is dropped before
+        each request; an answer sending the reader to the sign-in page is an error (a bench
+        must not time a redirect)."""
+        from flask import g
+
+        from app.auth.models import User
+        from app.auth.sessions import open_session
+
+        user = self.db.session.get(User, user_id)
+        client = self.app.test_client()
+        with client.session_transaction() as session:
+            session.update(open_session(user))
+            session["_user_id"] = str(user_id)
+            session["_fresh"] = True
+        self.db.session.commit()
+        self.db.session.remove()
+
+        class Client:
+            def get(self, path, **kw):
+                g.pop("_login_user", None)
+                res = client.get(path, **kw)
+                if res.status_code in (301, 302, 303) and "/login" in res.headers.get("Location", ""):
+                    raise RuntimeError(f"{path}: sent to the sign-in page (not signed in)")
+                return res
+
+        return Client()
+
     # measuring
     def request(self, fn: Callable[[], object]):
         """Runs one request with the session cleared first, as a real request would."""
