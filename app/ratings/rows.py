@@ -235,17 +235,23 @@ def _raw_value(key: str, record, f: Figures | None, level: str | None):
             "hours": lambda: f.hours, "satisfaction": lambda: f.avg_satisfaction}[key]()
 
 
+def _live_data(records, year: int, id_select: sa.Select | None, wanted, needs_level: bool):
+    """The figures `wanted` of the unpublished rows, and the thresholds their levels need."""
+    live = [r for r in records if r[PUBLISHED_AT] is None]
+    data = read_figures([r[MEMBER] for r in live], year, id_select, tuple(sorted(wanted)))
+    thresholds = {}
+    if needs_level:
+        thresholds = thresholds_for_paths({r[PATH] for r in live if r[HOME] is not None}, year)
+    return data, thresholds
+
+
 def _rank_records(records, year: int, key: str, descending: bool, level: str | None,
                   id_select: sa.Select | None) -> list:
     """Filters by level and sorts raw rows, reading only the figures that needs (e.g. only
     the points for a sort by points); the page is built afterwards."""
     wanted = set(NEEDS.get(key, ())) | (set(LEVEL_NEEDS) if level else set())
-    live = [r for r in records if r[PUBLISHED_AT] is None]
-    data = read_figures([r[MEMBER] for r in live], year, id_select, tuple(sorted(wanted)))
     needs_level = level is not None or key == "level"
-    thresholds = {}
-    if needs_level:
-        thresholds = thresholds_for_paths({r[PATH] for r in live if r[HOME] is not None}, year)
+    data, thresholds = _live_data(records, year, id_select, wanted, needs_level)
     ranked = []
     for record in records:
         f = figures_of(data, record[MEMBER]) if record[PUBLISHED_AT] is None else None
@@ -259,6 +265,17 @@ def _rank_records(records, year: int, key: str, descending: bool, level: str | N
     if key in PY_SORTS:
         ranked.sort(key=lambda pair: _missing_last(pair[0], descending))
     return [record for _, record in ranked]
+
+
+def levels(stmt: sa.Select, id_select: sa.Select | None, year: int) -> list[str | None]:
+    """The level in force of every row of `stmt` (published, or as it would be published
+    now), as `listing` shows it, reading only the figures a level needs and building no row:
+    what a summary of levels costs (a page's bar, the check before publishing)."""
+    records = _fetch(stmt)
+    data, thresholds = _live_data(records, year, id_select, LEVEL_NEEDS, True)
+    return [record[LEVEL] if record[PUBLISHED_AT] is not None
+            else live_level(record, figures_of(data, record[MEMBER]), thresholds)[0]
+            for record in records]
 
 
 def _fetch(stmt: sa.Select) -> list:

@@ -236,21 +236,25 @@ def community_ratings(staff: User, community_id: int, year: int, *, level: str |
     community = staff_community(staff, community_id)
     rows, total = R.listing(community_statement(community.id, year, q=q), year, level=level,
                             sort=sort, page=page, page_size=page_size,
-                            id_select=sa.select(community_member_ids(community.id, year).subquery().c[0]))
+                            id_select=_community_ids(community.id, year))
     return community, rows, total
+
+
+def _community_ids(community_id: int, year: int) -> sa.Select:
+    return sa.select(community_member_ids(community_id, year).subquery().c[0])
 
 
 LOW_LEVELS = (RatingLevel.BASIC, RatingLevel.UNQUALIFIED)
 
 
-def _summary(rows: list[R.RatingRow], total: int) -> dict:
+def _summary(levels: list[str | None]) -> dict:
     counts = dict.fromkeys(LEVEL_ORDER, 0)
-    for row in rows:
-        if row.level in counts:
-            counts[row.level] += 1
+    for level in levels:
+        if level in counts:
+            counts[level] += 1
     rated = sum(counts.values())
     low = sum(counts[level] for level in LOW_LEVELS)
-    return {"total": total, "counts": counts, "unrated": total - rated, "low": low,
+    return {"total": len(levels), "counts": counts, "unrated": len(levels) - rated, "low": low,
             "mostly_low": rated > 0 and 2 * low > rated}
 
 
@@ -258,14 +262,17 @@ def level_summary(staff: User, community_id: int, year: int) -> dict:
     """The community's members by level as they stand (published, or as they would be
     published now), and whether most of the rated ones would be 基本合格 or below (the sign
     of thresholds out of step with the year's service, shown before publishing)."""
-    community, rows, total = community_ratings(staff, community_id, year, page_size=None)
-    return {"community_id": community.id, "year": year, **_summary(rows, total)}
+    community = staff_community(staff, community_id)
+    levels = R.levels(community_statement(community.id, year), _community_ids(community.id, year), year)
+    return {"community_id": community.id, "year": year, **_summary(levels)}
 
 
 def unit_level_summary(viewer: User, unit_id: int, year: int, *, community_id: int | None = None) -> dict:
     """The unit's members by level (the unit page's bar), as unit_ratings lists them."""
-    _unit, rows, total = unit_ratings(viewer, unit_id, year, community_id=community_id, page_size=None)
-    return _summary(rows, total)
+    unit = require_unit_admin(viewer, unit_id)
+    levels = R.levels(unit_statement(unit.id, year, community_id=community_id),
+                      unit_member_ids(unit.id), year)
+    return _summary(levels)
 
 
 def phone_shown(viewer: User):
