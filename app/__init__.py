@@ -1,7 +1,7 @@
 """Application factory."""
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, g
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext
 from flask_login import AnonymousUserMixin
@@ -18,6 +18,7 @@ from app.errors import (
     handle_domain_error,
     handle_integrity_error,
     handle_unexpected,
+    is_api_request,
 )
 from app.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 from app.i18n import LOCALES, N_, RequestDomain, install_template_gettext, select_locale  # noqa: F401 (app.LOCALES)
@@ -156,7 +157,7 @@ def register_extensions(app: Flask) -> None:
     @app.before_request
     def api_bearer_auth():
         """The API authenticates by bearer token only, never by the page session cookie."""
-        if not request.path.startswith("/api/"):
+        if not is_api_request():
             return
         from app.auth.services import bearer_token, user_for_token
 

@@ -79,8 +79,13 @@ class BadParameter(Invalid):
     status = "Bad Request"
 
 
+def is_api_path(path: str) -> bool:
+    """Whether a path is the JSON API's (bearer tokens, JSON errors) rather than a page's."""
+    return path.startswith("/api/")
+
+
 def is_api_request() -> bool:
-    return request.path.startswith("/api/")
+    return is_api_path(request.path)
 
 
 def error_body(code: int, status: str, message: str, errors: dict | None = None):

@@ -50,7 +50,7 @@ from app import clock
 from app.auth.models import ApiToken, User, WebSession
 from app.auth.services import bearer_token, token_hash, token_valid
 from app.database import driver_row, is_postgresql
-from app.errors import is_api_request
+from app.errors import is_api_path, is_api_request
 from app.extensions import db
 from app.i18n import locale_of, select_locale
 from app.observability import READ_CACHE, REQUEST_ID_HEADER, count_request, request_id_for
@@ -223,8 +223,8 @@ class KeptAnswers:
             self.engines = db.engines  # the app's engines by bind key (a test swaps its own in)
 
     def __call__(self, environ, start_response):
-        if environ.get("REQUEST_METHOD") != "GET" or not environ.get("PATH_INFO", "").startswith(
-                "/api/") or _has_body(environ):
+        if environ.get("REQUEST_METHOD") != "GET" or not is_api_path(environ.get("PATH_INFO", "")) \
+                or _has_body(environ):
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
         answer = self._kept(environ)
